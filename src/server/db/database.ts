@@ -1,0 +1,155 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import { migrate } from './migrate.ts';
+import type { Database } from './schema.ts';
+
+// Dates stay ISO strings ('2025-06-12'): a calendar date has no time zone to get wrong.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
+
+export type DbKind = 'pglite' | 'postgres';
+
+/** A transaction on one connection, where typed queries and bulk COPY share the same snapshot. */
+export interface Tx {
+  kysely: Kysely<Database>;
+  /** Runs SQL text as is (several statements allowed when there are no parameters). */
+  query(text: string, params?: unknown[]): Promise<pg.QueryResult>;
+  /** `COPY table (columns) FROM` CSV text, streamed; rows must already be valid CSV lines. */
+  copyCsv(table: string, columns: readonly string[], csvChunks: Iterable<string>): Promise<void>;
+}
+
+export interface Db {
+  kind: DbKind;
+  kysely: Kysely<Database>;
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL connection string; without it, the embedded PGlite under `dataDir`. */
+  databaseUrl?: string | undefined;
+  /** Where PGlite keeps its files; `memory://` keeps them in memory (tests). */
+  dataDir: string;
+  poolMax?: number;
+  /** Apply pending migrations (default true). */
+  migrate?: boolean;
+}
+
+export class DatabaseUnavailableError extends Error {}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Db> {
+  const db = options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.poolMax ?? 10)
+    : await openPglite(options.dataDir);
+  try {
+    if (options.migrate !== false) await db.transaction((tx) => migrate(tx));
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return db;
+}
+
+function openPostgres(databaseUrl: string, poolMax: number): Db {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolMax });
+  // An idle client's error (server restart) must not take the process down; the pool replaces it.
+  pool.on('error', () => {});
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    kysely,
+    transaction: (work) =>
+      withClientTransaction(pool, work, async (client, table, columns, chunks) => {
+        const sql = `COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`;
+        await pipeline(Readable.from(chunks), client.query(copyFrom(sql)));
+      }),
+    close: () => kysely.destroy(),
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Db> {
+  const inMemory = dataDir.startsWith('memory://');
+  let lock: DataDirLock | undefined;
+  if (!inMemory) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    lock = acquireDataDirLock(dataDir);
+  }
+  try {
+    const pglite = new PGlite(inMemory ? dataDir : path.join(dataDir, 'pglite'));
+    await pglite.waitReady;
+    const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return {
+      kind: 'pglite',
+      kysely,
+      transaction: (work) =>
+        withClientTransaction(pool, work, async (_client, table, columns, chunks) => {
+          // COPY FROM STDIN through the node-postgres adapter crashes PGlite; its /dev/blob
+          // device is the supported bulk path. The pool has one connection, held by this
+          // transaction, so the direct call runs inside it.
+          const sql = `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`;
+          await pglite.query(sql, [], { blob: new Blob([...chunks]) });
+        }),
+      close: async () => {
+        await kysely.destroy();
+        await pglite.close();
+        lock?.release();
+      },
+    };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+type CopyImpl = (
+  client: pg.PoolClient,
+  table: string,
+  columns: readonly string[],
+  chunks: Iterable<string>,
+) => Promise<void>;
+
+async function withClientTransaction<T>(
+  pool: pg.Pool,
+  work: (tx: Tx) => Promise<T>,
+  copy: CopyImpl,
+): Promise<T> {
+  const client = await pool.connect();
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: singleClientPool(client) }) });
+  const tx: Tx = {
+    kysely,
+    query: (text, params) => (params ? client.query(text, params) : client.query(text)),
+    copyCsv: (table, columns, chunks) => copy(client, table, columns, chunks),
+  };
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    const result = await work(tx);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    try {
+      await client.query('ROLLBACK');
+    } catch {
+      broken = true;
+    }
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** A Kysely pool that always hands out the one client already inside a transaction. */
+function singleClientPool(client: pg.PoolClient): PostgresPool {
+  return {
+    connect: async () => ({ query: client.query.bind(client) as never, release: () => {} }),
+    end: async () => {},
+  };
+}

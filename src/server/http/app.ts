@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Db } from '../db/database.ts';
+import { pendingMigrations } from '../db/migrate.ts';
+import { catalogRoutes } from '../modules/catalog/catalog.routes.ts';
+import type { CatalogService } from '../modules/catalog/catalog-service.ts';
+import { AppError, ErrorSchema, errorBody, handleError, requestLanguage } from './errors.ts';
+
+export interface AppDependencies {
+  db: Db;
+  catalog: CatalogService;
+  logger: Logger;
+  lookupRateLimit: number;
+  trustProxy: boolean;
+  /** Built web assets (index.html + assets/); the API runs without them. */
+  webRoot?: string | undefined;
+}
+
+export const DEFAULT_WEB_ROOT = path.resolve(import.meta.dirname, '../../../dist/web');
+
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    trustProxy: deps.trustProxy,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    },
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'strict-origin-when-cross-origin');
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Recallkit API',
+        version: '1',
+        description:
+          'Errors are always JSON `{"error":{"code","message"}}`; `code` is stable, `message` is in the language of `Accept-Language` or `?lang=`.',
+      },
+      tags: [
+        { name: 'lookup', description: 'Is a unit affected?' },
+        { name: 'recalls', description: 'Public recall information' },
+        { name: 'operations', description: 'Health and readiness' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new AppError('rate_limited', { seconds: Math.max(1, Math.ceil(context.ttl / 1000)) }),
+  });
+
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'The process is up',
+        response: { 200: z.object({ status: z.literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'The database answers, the schema is current and the lookup index is loaded',
+        response: {
+          200: z.object({ status: z.literal('ready'), catalogRevision: z.string() }),
+          503: ErrorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      try {
+        const pending = await deps.db.transaction((tx) => pendingMigrations(tx));
+        if (pending.length > 0 || !deps.catalog.ready) throw new Error('not ready');
+        return { status: 'ready' as const, catalogRevision: deps.catalog.current().revision };
+      } catch {
+        return reply.status(503).send(errorBody(requestLanguage(request), new AppError('unavailable')));
+      }
+    },
+  );
+
+  await app.register(catalogRoutes, { catalog: deps.catalog, lookupRateLimit: deps.lookupRateLimit });
+
+  const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
+  const webBuilt = fs.existsSync(path.join(webRoot, 'index.html'));
+  if (webBuilt) {
+    await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: false, maxAge: '1h' });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && webBuilt;
+    if (!wantsPage) {
+      return reply.status(404).send(errorBody(requestLanguage(request), new AppError('not_found')));
+    }
+    // The web app routes on the client: every page path gets index.html.
+    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+  });
+  return app;
+}

@@ -1,0 +1,121 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { translate } from '../../shared/i18n/index.ts';
+import { type Language, pickLanguage } from '../../shared/languages.ts';
+
+/**
+ * Every error a client can be shown: a stable machine `code` (logged, documented, never
+ * translated) and an HTTP status. The human sentence comes from the message catalogs in the
+ * caller's language, so the owner reads it in theirs.
+ */
+export const APP_ERRORS = {
+  invalid_request: 400,
+  query_empty: 400,
+  serial_empty: 400,
+  serial_too_long: 400,
+  serial_invalid_characters: 400,
+  model_invalid: 400,
+  country_invalid: 400,
+  batch_empty: 400,
+  batch_too_large: 400,
+  malformed_json: 400,
+  not_found: 404,
+  campaign_not_found: 404,
+  method_not_allowed: 405,
+  body_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+} as const;
+export type AppErrorCode = keyof typeof APP_ERRORS;
+
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  readonly status: number;
+  readonly params: Record<string, string | number>;
+  constructor(code: AppErrorCode, params: Record<string, string | number> = {}) {
+    super(code);
+    this.code = code;
+    this.status = APP_ERRORS[code];
+    this.params = params;
+  }
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+export function requestLanguage(request: FastifyRequest): Language {
+  const explicit = (request.query as Record<string, unknown> | undefined)?.lang;
+  return pickLanguage(typeof explicit === 'string' ? explicit : request.headers['accept-language']);
+}
+
+export function errorBody(language: Language, error: AppError, details?: unknown): ErrorBody {
+  return {
+    error: {
+      code: error.code,
+      message: translate(language, `errors.${error.code}`, error.params),
+      ...(details === undefined ? {} : { details }),
+    },
+  };
+}
+
+/** Maps anything thrown in a route to the JSON error shape, and keeps the process serving. */
+export function handleError(raw: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+  const language = requestLanguage(request);
+  let error: AppError;
+  let details: unknown;
+  if (raw instanceof AppError) {
+    error = raw;
+  } else if (hasZodFastifySchemaValidationErrors(raw)) {
+    details = raw.validation.map((issue) => ({
+      field: [raw.validationContext, issue.instancePath.replace(/^\//, '').replaceAll('/', '.')]
+        .filter(Boolean)
+        .join('.'),
+      message: issue.message,
+    }));
+    const summary = (details as { field: string; message: string }[])
+      .map((d) => `${d.field}: ${d.message}`)
+      .join('; ');
+    error = new AppError('invalid_request', { details: summary });
+  } else {
+    error = fromFastifyError(raw as FastifyError, reply);
+  }
+  if (error.status >= 500) request.log.error({ err: raw }, 'request failed');
+  else request.log.info({ code: error.code }, 'request refused');
+  reply.status(error.status).send(errorBody(language, error, details));
+}
+
+function fromFastifyError(error: FastifyError, reply: FastifyReply): AppError {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('body_too_large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('unsupported_media_type');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('malformed_json');
+    default:
+      break;
+  }
+  if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
+    return new AppError('malformed_json');
+  }
+  if (error.statusCode === 429) {
+    const retryAfter = Number(reply.getHeader('retry-after')) || 60;
+    return new AppError('rate_limited', { seconds: retryAfter });
+  }
+  if (error.statusCode === 405) return new AppError('method_not_allowed');
+  if (error.statusCode === 404) return new AppError('not_found');
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return new AppError('invalid_request', { details: error.message });
+  }
+  return new AppError('internal');
+}
+
+/** The error body as a schema, for the OpenAPI document. */
+export const ErrorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});

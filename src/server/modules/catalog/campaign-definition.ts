@@ -1,0 +1,203 @@
+import { z } from 'zod';
+import { LANGUAGES, type LocalizedText } from '../../../shared/languages.ts';
+
+/**
+ * The shape of a campaign file in `campaigns/` (YAML or JSON) and of `campaign.definition`.
+ * `recallkit campaign apply` validates a file against this before anything is written.
+ */
+const LocalizedTextSchema = z
+  .object({ en: z.string().min(1) })
+  .extend(
+    Object.fromEntries(LANGUAGES.filter((l) => l !== 'en').map((l) => [l, z.string().min(1).optional()])),
+  )
+  .strict() as unknown as z.ZodType<LocalizedText>;
+
+const CountryCode = z
+  .string()
+  .regex(/^([A-Z]{2}|\*)$/, 'an ISO 3166-1 alpha-2 code in capitals, or * for everywhere else');
+const Currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD');
+
+export const RemedyKind = z.enum(['replacement', 'gift_card', 'refund', 'voucher', 'repair']);
+export type RemedyKind = z.infer<typeof RemedyKind>;
+
+const MoneySchema = z.object({
+  amountMinor: z.number().int().nonnegative(),
+  currency: Currency,
+});
+
+const RemedyOptionSchema = z
+  .object({
+    kind: RemedyKind,
+    label: LocalizedTextSchema,
+    /** Replacement product (SKU / model code). */
+    sku: z.string().min(1).optional(),
+    /** Fixed value (gift card, voucher); a refund without it pays the proof-of-purchase price. */
+    value: MoneySchema.optional(),
+  })
+  .strict();
+
+const JurisdictionSchema = z
+  .object({
+    country: CountryCode,
+    regulator: z.string().min(1).optional(),
+    remedies: z.array(RemedyOptionSchema).min(1),
+    /** The unit must be sent back (e.g. in a protective bag mailed to the owner) before the remedy. */
+    returnRequired: z.boolean().default(false),
+    disposal: z
+      .object({
+        method: z.enum(['hazardous_waste_drop_off', 'return_to_manufacturer']),
+        dropOffFinderUrl: z.string().url().optional(),
+        confirmBeforeRemedy: z.boolean().default(false),
+      })
+      .strict(),
+  })
+  .strict();
+
+const ModelSchema = z
+  .object({
+    code: z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,31}$/, 'upper-case letters, digits and dashes'),
+    name: z.string().min(1),
+    /** Units distributed, per jurisdiction (country code or *). */
+    units: z.record(CountryCode, z.number().int().nonnegative()).default({}),
+    /** Every unit of the model is recalled: lookup by model answers without a serial list. */
+    recalledAsWhole: z.boolean().default(false),
+  })
+  .strict();
+
+const SerialRulesSchema = z
+  .object({
+    description: LocalizedTextSchema.optional(),
+    /** Letters the campaign's serials never contain, e.g. O and I. */
+    neverContains: z.array(z.string().regex(/^[A-Z0-9]$/)).default([]),
+    /** What each never-used character was meant to be, e.g. O -> 0, I -> 1. */
+    lookAlikes: z.record(z.string().regex(/^[A-Z0-9]$/), z.string().regex(/^[A-Z0-9]$/)).default({}),
+    /** Regular expression the canonical serial matches, checked on import. */
+    pattern: z
+      .string()
+      .refine((value) => {
+        try {
+          new RegExp(value);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'not a valid regular expression')
+      .optional(),
+    /** A made-up example shown to owners. */
+    example: z.string().optional(),
+    whereToFind: LocalizedTextSchema.optional(),
+  })
+  .strict()
+  .superRefine((rules, ctx) => {
+    for (const char of Object.keys(rules.lookAlikes)) {
+      if (!rules.neverContains.includes(char)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lookAlikes', char],
+          message: `only characters listed in neverContains can be mapped (${char} is not)`,
+        });
+      }
+    }
+  });
+
+const EvidenceSchema = z
+  .object({
+    photos: z
+      .array(
+        z
+          .object({
+            kind: z.enum(['label', 'marked', 'receipt', 'disposal']),
+            required: z.boolean(),
+            instructions: LocalizedTextSchema,
+            /** What must be legible in a marked photo. */
+            mustShow: z.array(z.enum(['name', 'date', 'word_recalled', 'claim_code'])).optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+    /** Owners who no longer have the unit may claim with proof of purchase instead. */
+    proofOfPurchaseAlternative: z.boolean().default(true),
+  })
+  .strict();
+
+export const CampaignDefinitionSchema = z
+  .object({
+    slug: z
+      .string()
+      .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case words joined by dashes')
+      .max(80),
+    status: z.enum(['draft', 'active', 'closed']),
+    title: LocalizedTextSchema,
+    hazard: LocalizedTextSchema,
+    summary: LocalizedTextSchema.optional(),
+    announcedOn: z.iso.date(),
+    regulator: z
+      .object({
+        authority: z.string().min(1),
+        reference: z.string().optional(),
+        url: z.string().url().optional(),
+      })
+      .strict(),
+    /** Units affected in total, as announced. */
+    units: z.number().int().nonnegative(),
+    incidents: z.string().optional(),
+    soldAt: z.string().optional(),
+    claimWindow: z.object({ opensOn: z.iso.date(), closesOn: z.iso.date().optional() }).strict().optional(),
+    models: z.array(ModelSchema).min(1),
+    serialRules: SerialRulesSchema.default({ neverContains: [], lookAlikes: {} }),
+    jurisdictions: z.array(JurisdictionSchema).min(1),
+    /** What every owner should do now, in order. */
+    instructions: z.array(LocalizedTextSchema).min(1),
+    evidence: EvidenceSchema,
+    /** A CSV (serial,model[,market,lot]) next to the file, imported as the demo eligibility list. */
+    demoSerials: z.string().optional(),
+  })
+  .strict()
+  .superRefine((campaign, ctx) => {
+    const codes = campaign.models.map((model) => model.code);
+    codes.forEach((code, i) => {
+      if (codes.indexOf(code) !== i)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', i, 'code'],
+          message: `model ${code} is listed twice`,
+        });
+    });
+    const countries = campaign.jurisdictions.map((j) => j.country);
+    countries.forEach((country, i) => {
+      if (countries.indexOf(country) !== i) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['jurisdictions', i, 'country'],
+          message: `${country} is listed twice`,
+        });
+      }
+    });
+  });
+
+export type CampaignDefinition = z.infer<typeof CampaignDefinitionSchema>;
+export type Jurisdiction = CampaignDefinition['jurisdictions'][number];
+export type RemedyOption = Jurisdiction['remedies'][number];
+
+export class InvalidCampaignError extends Error {
+  readonly problems: string[];
+  constructor(source: string, problems: string[]) {
+    super(`${source} is not a valid campaign definition:\n  ${problems.join('\n  ')}`);
+    this.problems = problems;
+  }
+}
+
+export function parseCampaignDefinition(input: unknown, source = 'The campaign'): CampaignDefinition {
+  const parsed = CampaignDefinitionSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new InvalidCampaignError(
+    source,
+    parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`),
+  );
+}
+
+/** The jurisdiction whose rules apply in `country`, falling back to the `*` entry. */
+export function jurisdictionFor(campaign: CampaignDefinition, country: string | null | undefined) {
+  const exact = country ? campaign.jurisdictions.find((j) => j.country === country) : undefined;
+  return exact ?? campaign.jurisdictions.find((j) => j.country === '*');
+}

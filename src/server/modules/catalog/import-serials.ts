@@ -1,0 +1,351 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { parse as parseCsv } from 'csv-parse';
+import type { Db, Tx } from '../../db/database.ts';
+import { newId } from '../../ids.ts';
+import type { CampaignDefinition } from './campaign-definition.ts';
+import { bumpCatalogRevision, findCampaign } from './catalog.queries.ts';
+import { applySerialRules, normaliseSerial, type SerialProblem } from './serial.ts';
+
+export interface ImportSerialsOptions {
+  campaignSlug: string;
+  file: string;
+  /** Who imports: a staff e-mail, or `cli:<user>`. */
+  actor: string;
+  /** Where rejected rows go (default: `<file>.rejected.csv`); written only when a row is rejected. */
+  rejectsFile?: string;
+  onProgress?: (progress: { bytesRead: number; totalBytes: number; rows: number }) => void;
+}
+
+export interface ImportSerialsResult {
+  id: string;
+  campaign: string;
+  fileSha256: string;
+  rowsTotal: number;
+  rowsAdded: number;
+  rowsUnchanged: number;
+  rowsRejected: number;
+  rejectsFile: string | null;
+}
+
+export type ImportRefusal =
+  | 'campaign_not_found'
+  | 'file_not_found'
+  | 'csv_empty'
+  | 'csv_header'
+  | 'csv_encoding'
+  | 'csv_malformed';
+
+/** The file as a whole cannot be imported; nothing was written. */
+export class ImportRefusedError extends Error {
+  readonly code: ImportRefusal;
+  constructor(code: ImportRefusal, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+type RowProblem =
+  | SerialProblem
+  | 'serial_format'
+  | 'model_unknown'
+  | 'market_invalid'
+  | 'lot_invalid'
+  | 'column_count'
+  | 'serial_conflict';
+
+const ROW_PROBLEM_TEXT: Record<RowProblem, string> = {
+  serial_empty: 'the serial is empty',
+  serial_too_long: 'the serial is longer than 40 characters',
+  serial_invalid_characters: 'the serial has characters other than letters, digits, spaces and dashes',
+  serial_format: "the serial does not have the campaign's serial format",
+  model_unknown: 'the model is not one of this campaign',
+  market_invalid: 'the market is not a two-letter country code',
+  lot_invalid: 'the lot is longer than 64 characters or has control characters',
+  column_count: 'the row does not have the same columns as the header',
+  serial_conflict: 'the serial is already listed with another model',
+};
+
+const HEADER_HELP =
+  'The first line must be the header "serial,model", optionally followed by "market" and/or "lot".';
+/** Rows per COPY: bounds memory on files of any size while keeping round trips few. */
+const COPY_BATCH_ROWS = 100_000;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: PostgreSQL text cannot hold NUL; other controls are typos
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+const STAGING_COLUMNS = ['line', 'serial', 'model_code', 'market', 'lot'] as const;
+
+/**
+ * Imports an eligibility list (CSV: serial,model[,market][,lot]) into a campaign in one
+ * transaction. Valid rows are added, rows already listed are left as they are (re-importing a
+ * file changes nothing), invalid rows are written with their line number and reason to the
+ * rejects file. A file that is not a readable CSV with the right header imports nothing.
+ */
+export async function importSerials(db: Db, options: ImportSerialsOptions): Promise<ImportSerialsResult> {
+  const { result, rejects } = await db.transaction((tx) => importSerialsInTx(tx, options));
+  if (result.rejectsFile) {
+    const sorted = rejects.sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10));
+    fs.writeFileSync(result.rejectsFile, `line,serial,model,code,reason\n${sorted.join('')}`);
+  } else {
+    fs.rmSync(options.rejectsFile ?? defaultRejectsFile(options.file), { force: true });
+  }
+  return result;
+}
+
+function defaultRejectsFile(file: string): string {
+  return `${file}.rejected.csv`;
+}
+
+/**
+ * The import inside the caller's transaction; returns the rejected rows as CSV lines for the
+ * caller to write once the transaction has committed.
+ */
+export async function importSerialsInTx(
+  tx: Tx,
+  options: ImportSerialsOptions,
+): Promise<{ result: ImportSerialsResult; rejects: string[] }> {
+  const campaign = await findCampaign(tx.kysely, options.campaignSlug);
+  if (!campaign) {
+    throw new ImportRefusedError('campaign_not_found', `There is no campaign "${options.campaignSlug}".`);
+  }
+  let totalBytes: number;
+  try {
+    totalBytes = fs.statSync(options.file).size;
+  } catch {
+    throw new ImportRefusedError('file_not_found', `Cannot read ${options.file}.`);
+  }
+  const rejectsFile = options.rejectsFile ?? defaultRejectsFile(options.file);
+  const startedAt = new Date();
+  const importId = newId('imp');
+  const rejects: string[] = [];
+
+  await tx.query(
+    'CREATE TEMP TABLE import_staging (line integer NOT NULL, serial text NOT NULL, model_code text NOT NULL, market text, lot text) ON COMMIT DROP',
+  );
+  const parsed = await parseIntoStaging(tx, campaign.definition, options, totalBytes, rejects);
+
+  // A fresh temp table is read back in the order it was written, so where one file lists a
+  // serial twice with different models, the first line wins and the later one is rejected.
+  const inserted = await tx.query(
+    `INSERT INTO affected_unit (campaign_id, serial, model_code, market, lot, import_id)
+     SELECT $1, serial, model_code, market, lot, $2 FROM import_staging
+     ON CONFLICT (campaign_id, serial) DO NOTHING`,
+    [campaign.id, importId],
+  );
+  const rowsAdded = inserted.rowCount ?? 0;
+  let conflicts = 0;
+  if (rowsAdded < parsed.staged) {
+    const clashing = await tx.query(
+      `SELECT s.line, s.serial, s.model_code, u.model_code AS listed_model
+         FROM import_staging s
+         JOIN affected_unit u ON u.campaign_id = $1 AND u.serial = s.serial
+        WHERE u.model_code <> s.model_code
+        ORDER BY s.line`,
+      [campaign.id],
+    );
+    conflicts = clashing.rows.length;
+    for (const row of clashing.rows) {
+      rejects.push(
+        csvLine([
+          row.line,
+          row.serial,
+          row.model_code,
+          'serial_conflict',
+          `${ROW_PROBLEM_TEXT.serial_conflict} (${row.listed_model})`,
+        ]),
+      );
+    }
+  }
+  const rowsRejected = parsed.rejected + conflicts;
+  const result: ImportSerialsResult = {
+    id: importId,
+    campaign: campaign.slug,
+    fileSha256: parsed.sha256,
+    rowsTotal: parsed.rows,
+    rowsAdded,
+    rowsUnchanged: parsed.staged - rowsAdded - conflicts,
+    rowsRejected,
+    rejectsFile: rowsRejected > 0 ? rejectsFile : null,
+  };
+  await tx.kysely
+    .insertInto('serial_import')
+    .values({
+      id: importId,
+      campaign_id: campaign.id,
+      file_name: options.file.split(/[\\/]/).pop() ?? options.file,
+      file_sha256: result.fileSha256,
+      actor: options.actor,
+      rows_total: result.rowsTotal,
+      rows_added: result.rowsAdded,
+      rows_unchanged: result.rowsUnchanged,
+      rows_rejected: result.rowsRejected,
+      rejects_file: result.rejectsFile,
+      started_at: startedAt,
+    })
+    .execute();
+  if (rowsAdded > 0) await bumpCatalogRevision(tx);
+  return { result, rejects };
+}
+
+interface ParseOutcome {
+  rows: number;
+  staged: number;
+  rejected: number;
+  sha256: string;
+}
+
+async function parseIntoStaging(
+  tx: Tx,
+  campaign: CampaignDefinition,
+  options: ImportSerialsOptions,
+  totalBytes: number,
+  rejects: string[],
+): Promise<ParseOutcome> {
+  const models = new Set(campaign.models.map((model) => model.code));
+  const rules = {
+    lookAlikes: campaign.serialRules.lookAlikes,
+    pattern: campaign.serialRules.pattern ? new RegExp(campaign.serialRules.pattern) : undefined,
+  };
+  const hash = createHash('sha256');
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const parser = parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
+  let bytesRead = 0;
+  let rows = 0;
+  let staged = 0;
+  let rejected = 0;
+  let columns: { serial: number; model: number; market: number; lot: number; count: number } | undefined;
+  let batch: string[] = [];
+
+  const reject = (line: number, record: string[], problem: RowProblem) => {
+    rejected++;
+    const serial = columns ? (record[columns.serial] ?? '') : '';
+    const model = columns ? (record[columns.model] ?? '') : '';
+    rejects.push(
+      csvLine([line, serial.slice(0, 100), model.slice(0, 100), problem, ROW_PROBLEM_TEXT[problem]]),
+    );
+  };
+
+  const feed = (async () => {
+    const stream = fs.createReadStream(options.file, { highWaterMark: 1 << 20 });
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        bytesRead += chunk.length;
+        let text: string;
+        try {
+          text = decoder.decode(chunk, { stream: true });
+        } catch {
+          throw new ImportRefusedError(
+            'csv_encoding',
+            `The file is not UTF-8 text (an invalid byte sequence within the first ${bytesRead} bytes). Save it as "CSV UTF-8" and import it again.`,
+          );
+        }
+        if (!parser.write(text)) await new Promise((resolve) => parser.once('drain', resolve));
+      }
+      try {
+        decoder.decode();
+      } catch {
+        throw new ImportRefusedError(
+          'csv_encoding',
+          'The file is not UTF-8 text (it ends inside a character).',
+        );
+      }
+      parser.end();
+    } catch (error) {
+      parser.destroy(error as Error);
+    }
+  })();
+
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+    }>) {
+      if (!columns) {
+        columns = readHeader(record);
+        continue;
+      }
+      rows++;
+      const line = info.lines;
+      if (record.length !== columns.count) {
+        reject(line, record, 'column_count');
+        continue;
+      }
+      const normalised = normaliseSerial(record[columns.serial] ?? '');
+      if (!normalised.ok) {
+        reject(line, record, normalised.problem);
+        continue;
+      }
+      const serial = applySerialRules(normalised.serial, rules);
+      if (rules.pattern && !rules.pattern.test(serial)) {
+        reject(line, record, 'serial_format');
+        continue;
+      }
+      const model = (record[columns.model] ?? '').trim().toUpperCase();
+      if (!models.has(model)) {
+        reject(line, record, 'model_unknown');
+        continue;
+      }
+      const market = columns.market >= 0 ? (record[columns.market] ?? '').trim().toUpperCase() : '';
+      if (market !== '' && !/^[A-Z]{2}$/.test(market)) {
+        reject(line, record, 'market_invalid');
+        continue;
+      }
+      const lot = columns.lot >= 0 ? (record[columns.lot] ?? '').trim() : '';
+      if (lot.length > 64 || CONTROL_CHARACTERS.test(lot)) {
+        reject(line, record, 'lot_invalid');
+        continue;
+      }
+      // Unquoted empty fields are NULL in COPY's CSV format; lots are quoted as free text.
+      batch.push(`${line},${serial},${model},${market},${lot === '' ? '' : csvField(lot)}\n`);
+      staged++;
+      if (batch.length >= COPY_BATCH_ROWS) {
+        await tx.copyCsv('import_staging', STAGING_COLUMNS, batch);
+        batch = [];
+        options.onProgress?.({ bytesRead, totalBytes, rows });
+      }
+    }
+  } catch (error) {
+    if (error instanceof ImportRefusedError) throw error;
+    const csvError = error as { code?: string; lines?: number; message: string };
+    if (typeof csvError.code === 'string' && csvError.code.startsWith('CSV_')) {
+      throw new ImportRefusedError(
+        'csv_malformed',
+        `The file is not a well-formed CSV near line ${csvError.lines ?? '?'}: ${csvError.message}`,
+      );
+    }
+    throw error;
+  } finally {
+    await feed;
+  }
+  if (!columns) throw new ImportRefusedError('csv_empty', `The file is empty. ${HEADER_HELP}`);
+  if (batch.length > 0) await tx.copyCsv('import_staging', STAGING_COLUMNS, batch);
+  options.onProgress?.({ bytesRead, totalBytes, rows });
+  return { rows, staged, rejected, sha256: hash.digest('hex') };
+}
+
+function readHeader(record: string[]) {
+  const names = record.map((name) => name.trim().toLowerCase());
+  const known = new Set(['serial', 'model', 'market', 'lot']);
+  const unknown = names.filter((name) => !known.has(name));
+  const duplicated = names.filter((name, i) => names.indexOf(name) !== i);
+  if (!names.includes('serial') || !names.includes('model') || unknown.length > 0 || duplicated.length > 0) {
+    const found = record.join(',').slice(0, 200);
+    throw new ImportRefusedError('csv_header', `${HEADER_HELP} Found "${found}".`);
+  }
+  return {
+    serial: names.indexOf('serial'),
+    model: names.indexOf('model'),
+    market: names.indexOf('market'),
+    lot: names.indexOf('lot'),
+    count: names.length,
+  };
+}
+
+function csvField(value: string | number): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function csvLine(fields: (string | number)[]): string {
+  return `${fields.map(csvField).join(',')}\n`;
+}

@@ -1,0 +1,203 @@
+import type { z } from 'zod';
+import type {
+  CampaignDetail,
+  CampaignSummary,
+  LookupMatch,
+  LookupResult,
+  LookupSuggestionSchema,
+} from '../../../shared/contracts/catalog.ts';
+import { translate } from '../../../shared/i18n/index.ts';
+import { type Language, localize } from '../../../shared/languages.ts';
+import { AppError } from '../../http/errors.ts';
+import { type Jurisdiction, jurisdictionFor } from './campaign-definition.ts';
+import type { CatalogCampaign, CatalogSnapshot, SerialHit } from './catalog-snapshot.ts';
+import { lookAlikeVariants, normaliseSerial } from './serial.ts';
+
+export interface LookupQuery {
+  serial?: string | undefined;
+  model?: string | undefined;
+  country?: string | undefined;
+}
+
+const MAX_SUGGESTIONS = 3;
+
+/** Checks the query's shape; throws AppError with the reason the owner should read. */
+export function parseLookupQuery(query: LookupQuery): {
+  serial: string | null;
+  model: string | null;
+  country: string | null;
+} {
+  const rawSerial = query.serial ?? '';
+  const rawModel = (query.model ?? '').trim();
+  if (rawSerial.trim() === '' && rawModel === '') throw new AppError('query_empty');
+  let serial: string | null = null;
+  if (rawSerial.trim() !== '') {
+    const normalised = normaliseSerial(rawSerial);
+    if (!normalised.ok) throw new AppError(normalised.problem);
+    serial = normalised.serial;
+  }
+  let model: string | null = null;
+  if (rawModel !== '') {
+    model = rawModel.normalize('NFKC').toUpperCase().replace(/\s+/g, '');
+    if (!/^[A-Z0-9][A-Z0-9-]{0,31}$/.test(model)) throw new AppError('model_invalid');
+  }
+  let country: string | null = null;
+  if (query.country && query.country.trim() !== '') {
+    country = query.country.trim().toUpperCase();
+    if (!/^[A-Z]{2}$/.test(country)) throw new AppError('country_invalid');
+  }
+  return { serial, model, country };
+}
+
+/** Answers "is my unit affected?" from the in-memory snapshot alone. */
+export function lookup(
+  snapshot: CatalogSnapshot,
+  query: LookupQuery,
+  language: Language,
+  today = new Date(),
+): LookupResult {
+  const { serial, model, country } = parseLookupQuery(query);
+  const hits = snapshot.find(serial, model);
+  const matches = hits.map((hit) => presentMatch(hit, country, language, today));
+  const suggestions = serial !== null && hits.length === 0 ? suggest(snapshot, serial) : [];
+
+  let message: string;
+  const first = hits[0];
+  if (first) {
+    message =
+      first.matchedBy === 'model' && matches.every((m) => m.matchedBy === 'model')
+        ? translate(language, 'lookup.affected_model', { model: first.modelCode })
+        : translate(language, 'lookup.affected');
+  } else if (suggestions[0]) {
+    message = translate(language, 'lookup.did_you_mean', {
+      serial: serial ?? '',
+      suggestion: suggestions[0].serial,
+    });
+  } else {
+    message = translate(language, 'lookup.not_affected');
+  }
+  return { affected: matches.length > 0, normalizedSerial: serial, model, matches, suggestions, message };
+}
+
+function suggest(snapshot: CatalogSnapshot, serial: string): z.infer<typeof LookupSuggestionSchema>[] {
+  const suggestions: z.infer<typeof LookupSuggestionSchema>[] = [];
+  const seen = new Set<string>();
+  for (const variant of lookAlikeVariants(serial)) {
+    for (const hit of snapshot.find(variant, null)) {
+      const key = `${hit.campaign.slug}:${hit.serial}`;
+      if (seen.has(key) || hit.serial === null) continue;
+      seen.add(key);
+      suggestions.push({ serial: hit.serial, campaign: hit.campaign.slug, model: hit.modelCode });
+      if (suggestions.length >= MAX_SUGGESTIONS) return suggestions;
+    }
+  }
+  return suggestions;
+}
+
+export function claimsOpen(campaign: CatalogCampaign, today: Date): boolean {
+  const { status, claimWindow } = campaign.definition;
+  if (status !== 'active') return false;
+  const day = today.toISOString().slice(0, 10);
+  if (claimWindow?.opensOn && day < claimWindow.opensOn) return false;
+  if (claimWindow?.closesOn && day > claimWindow.closesOn) return false;
+  return true;
+}
+
+function presentMatch(hit: SerialHit, country: string | null, language: Language, today: Date): LookupMatch {
+  const definition = hit.campaign.definition;
+  const jurisdiction =
+    jurisdictionFor(definition, hit.market ?? country) ?? (definition.jurisdictions[0] as Jurisdiction);
+  return {
+    campaign: presentCampaignRef(hit.campaign, language),
+    model: { code: hit.modelCode, name: hit.campaign.modelNames.get(hit.modelCode) ?? hit.modelCode },
+    matchedBy: hit.matchedBy,
+    market: hit.market,
+    country: jurisdiction.country,
+    remedies: presentRemedies(jurisdiction, language),
+    returnRequired: jurisdiction.returnRequired,
+    disposal: presentDisposal(jurisdiction),
+    claimsOpen: claimsOpen(hit.campaign, today),
+    nextSteps: definition.instructions.map((step) => localize(step, language)),
+  };
+}
+
+function presentCampaignRef(campaign: CatalogCampaign, language: Language) {
+  const definition = campaign.definition;
+  return {
+    slug: campaign.slug,
+    title: localize(definition.title, language),
+    hazard: localize(definition.hazard, language),
+    status: definition.status === 'closed' ? ('closed' as const) : ('active' as const),
+    announcedOn: definition.announcedOn,
+    url: `/recalls/${campaign.slug}`,
+  };
+}
+
+function presentRemedies(jurisdiction: Jurisdiction, language: Language) {
+  return jurisdiction.remedies.map((remedy) => ({
+    kind: remedy.kind,
+    label: localize(remedy.label, language),
+    ...(remedy.sku ? { sku: remedy.sku } : {}),
+    ...(remedy.value ? { value: remedy.value } : {}),
+  }));
+}
+
+function presentDisposal(jurisdiction: Jurisdiction) {
+  return {
+    method: jurisdiction.disposal.method,
+    ...(jurisdiction.disposal.dropOffFinderUrl
+      ? { dropOffFinderUrl: jurisdiction.disposal.dropOffFinderUrl }
+      : {}),
+  };
+}
+
+export function presentCampaignSummary(campaign: CatalogCampaign, language: Language): CampaignSummary {
+  const definition = campaign.definition;
+  return {
+    ...presentCampaignRef(campaign, language),
+    summary: definition.summary ? localize(definition.summary, language) : null,
+    models: definition.models.map((m) => ({
+      code: m.code,
+      name: m.name,
+      recalledAsWhole: m.recalledAsWhole,
+    })),
+    units: definition.units,
+  };
+}
+
+export function presentCampaignDetail(
+  campaign: CatalogCampaign,
+  language: Language,
+  today = new Date(),
+): CampaignDetail {
+  const definition = campaign.definition;
+  const rules = definition.serialRules;
+  return {
+    ...presentCampaignSummary(campaign, language),
+    regulator: definition.regulator,
+    incidents: definition.incidents ?? null,
+    soldAt: definition.soldAt ?? null,
+    claimsOpen: claimsOpen(campaign, today),
+    instructions: definition.instructions.map((step) => localize(step, language)),
+    serialHelp: {
+      description: rules.description ? localize(rules.description, language) : null,
+      whereToFind: rules.whereToFind ? localize(rules.whereToFind, language) : null,
+      example: rules.example ?? null,
+    },
+    jurisdictions: definition.jurisdictions.map((jurisdiction) => ({
+      country: jurisdiction.country,
+      regulator: jurisdiction.regulator ?? null,
+      remedies: presentRemedies(jurisdiction, language),
+      returnRequired: jurisdiction.returnRequired,
+      disposal: presentDisposal(jurisdiction),
+    })),
+    evidence: {
+      proofOfPurchaseAlternative: definition.evidence.proofOfPurchaseAlternative,
+      photos: definition.evidence.photos.map((photo) => ({
+        kind: photo.kind,
+        required: photo.required,
+        instructions: localize(photo.instructions, language),
+      })),
+    },
+  };
+}

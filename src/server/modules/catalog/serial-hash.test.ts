@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { hashSerialInto, SerialHashSet } from './serial-hash.ts';
+
+function setOf(serials: string[]) {
+  const hashes = new BigUint64Array(serials.length);
+  const words = new Uint32Array(hashes.buffer);
+  serials.forEach((serial, i) => {
+    hashSerialInto(serial, words, 2 * i);
+  });
+  return SerialHashSet.fromHashes(hashes);
+}
+
+function has(set: SerialHashSet, serial: string) {
+  const probe = new Uint32Array(2);
+  hashSerialInto(serial, probe, 0);
+  return set.has(probe[0] as number, probe[1] as number);
+}
+
+describe('SerialHashSet', () => {
+  it('finds every member and no near miss', () => {
+    const serials = Array.from(
+      { length: 50_000 },
+      (_, i) => `AH${i.toString(36).toUpperCase().padStart(14, '0')}`,
+    );
+    const set = setOf(serials);
+    expect(set.size).toBe(50_000);
+    expect(set.byteLength).toBe(8 * 50_000);
+    for (const serial of serials) expect(has(set, serial)).toBe(true);
+    for (let i = 50_000; i < 60_000; i++) {
+      expect(has(set, `AH${i.toString(36).toUpperCase().padStart(14, '0')}`)).toBe(false);
+    }
+    expect(has(set, 'AH0000000000000')).toBe(false);
+  });
+
+  it('answers on an empty set', () => {
+    expect(has(setOf([]), 'ANYTHING')).toBe(false);
+  });
+
+  it('gives different hashes to serials that differ by one look-alike character', () => {
+    const a = new Uint32Array(2);
+    const b = new Uint32Array(2);
+    hashSerialInto('AH7M4Z2K9C1QR8T3', a, 0);
+    hashSerialInto('AH7M4Z2K9C1QR8T8', b, 0);
+    expect([...a]).not.toEqual([...b]);
+  });
+});

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+
+/** Public catalog contracts: the server validates its answers against these, the web reads their types. */
+export const MoneySchema = z.object({
+  amountMinor: z.number().int().describe('Integer minor units (cents)'),
+  currency: z.string().describe('ISO 4217 code'),
+});
+
+export const RemedySchema = z.object({
+  kind: z.enum(['replacement', 'gift_card', 'refund', 'voucher', 'repair']),
+  label: z.string(),
+  sku: z.string().optional(),
+  value: MoneySchema.optional(),
+});
+
+export const CampaignRefSchema = z.object({
+  slug: z.string(),
+  title: z.string(),
+  hazard: z.string(),
+  status: z.enum(['active', 'closed']),
+  announcedOn: z.string(),
+  url: z.string().describe('Path of the public recall page'),
+});
+
+export const LookupMatchSchema = z.object({
+  campaign: CampaignRefSchema,
+  model: z.object({ code: z.string(), name: z.string() }),
+  matchedBy: z.enum(['serial', 'model']).describe('Listed by serial, or the whole model is recalled'),
+  market: z.string().nullable().describe('Market the unit was sold in, when the list says'),
+  country: z.string().describe('Jurisdiction whose remedies apply (ISO code, or * for everywhere else)'),
+  remedies: z.array(RemedySchema),
+  returnRequired: z.boolean(),
+  disposal: z.object({
+    method: z.enum(['hazardous_waste_drop_off', 'return_to_manufacturer']),
+    dropOffFinderUrl: z.string().optional(),
+  }),
+  claimsOpen: z.boolean(),
+  nextSteps: z.array(z.string()),
+});
+
+export const LookupSuggestionSchema = z.object({
+  serial: z.string(),
+  campaign: z.string(),
+  model: z.string(),
+});
+
+export const LookupResultSchema = z.object({
+  affected: z.boolean(),
+  normalizedSerial: z.string().nullable(),
+  model: z.string().nullable(),
+  matches: z.array(LookupMatchSchema),
+  suggestions: z
+    .array(LookupSuggestionSchema)
+    .describe('Recalled serials one or two look-alike characters away'),
+  message: z.string(),
+});
+
+export const LookupQuerySchema = z.object({
+  serial: z.string().optional().describe('Serial number as printed; spaces, dashes and case do not matter'),
+  model: z.string().optional().describe('Model number, e.g. A1263; answers whole-model recalls'),
+  country: z.string().optional().describe('Two-letter country code, to pick the remedies offered there'),
+  lang: z.string().optional().describe('Language of the texts (en, zh-CN, es); default from Accept-Language'),
+});
+
+export const BATCH_MAX = 1000;
+export const BatchLookupBodySchema = z.object({
+  serials: z.array(z.string()).describe(`Up to ${BATCH_MAX} serial numbers`),
+  country: z.string().optional(),
+});
+
+export const BatchLookupItemSchema = z.union([
+  LookupResultSchema.extend({ serial: z.string() }),
+  z.object({ serial: z.string(), error: z.object({ code: z.string(), message: z.string() }) }),
+]);
+
+export const BatchLookupResultSchema = z.object({
+  results: z.array(BatchLookupItemSchema),
+  affectedCount: z.number().int(),
+});
+
+export const CampaignSummarySchema = CampaignRefSchema.extend({
+  summary: z.string().nullable(),
+  models: z.array(z.object({ code: z.string(), name: z.string(), recalledAsWhole: z.boolean() })),
+  units: z.number().int(),
+});
+
+export const CampaignDetailSchema = CampaignSummarySchema.extend({
+  regulator: z.object({
+    authority: z.string(),
+    reference: z.string().optional(),
+    url: z.string().optional(),
+  }),
+  incidents: z.string().nullable(),
+  soldAt: z.string().nullable(),
+  claimsOpen: z.boolean(),
+  instructions: z.array(z.string()),
+  serialHelp: z.object({
+    description: z.string().nullable(),
+    whereToFind: z.string().nullable(),
+    example: z.string().nullable(),
+  }),
+  jurisdictions: z.array(
+    z.object({
+      country: z.string(),
+      regulator: z.string().nullable(),
+      remedies: z.array(RemedySchema),
+      returnRequired: z.boolean(),
+      disposal: LookupMatchSchema.shape.disposal,
+    }),
+  ),
+  evidence: z.object({
+    proofOfPurchaseAlternative: z.boolean(),
+    photos: z.array(z.object({ kind: z.string(), required: z.boolean(), instructions: z.string() })),
+  }),
+});
+
+export type LookupResult = z.infer<typeof LookupResultSchema>;
+export type LookupMatch = z.infer<typeof LookupMatchSchema>;
+export type BatchLookupResult = z.infer<typeof BatchLookupResultSchema>;
+export type CampaignSummary = z.infer<typeof CampaignSummarySchema>;
+export type CampaignDetail = z.infer<typeof CampaignDetailSchema>;
+export type Remedy = z.infer<typeof RemedySchema>;
