@@ -70,7 +70,7 @@ function openPostgres(databaseUrl: string, poolMax: number): Db {
         const sql = `COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`;
         await pipeline(Readable.from(chunks), client.query(copyFrom(sql)));
       }),
-    close: () => kysely.destroy(),
+    close: () => closePool(kysely, pool),
   };
 }
 
@@ -98,7 +98,7 @@ async function openPglite(dataDir: string): Promise<Db> {
           await pglite.query(sql, [], { blob: new Blob([...chunks]) });
         }),
       close: async () => {
-        await kysely.destroy();
+        await closePool(kysely, pool);
         await pglite.close();
         lock?.release();
       },
@@ -107,6 +107,15 @@ async function openPglite(dataDir: string): Promise<Db> {
     lock?.release();
     throw error;
   }
+}
+
+/**
+ * Kysely ends the pool only if it used it itself; transactions take clients straight from
+ * the pool, whose idle timer would then keep the process alive for 10 s.
+ */
+async function closePool(kysely: Kysely<Database>, pool: pg.Pool): Promise<void> {
+  await kysely.destroy();
+  if (!pool.ended) await pool.end();
 }
 
 type CopyImpl = (

@@ -66,6 +66,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<CatalogRoutesOptions> = async 
       let affectedCount = 0;
       const results = serials.map((serial) => {
         try {
+          if (serial.trim() === '') throw new AppError('serial_empty');
           const result = lookup(snapshot, { serial, country }, language);
           if (result.affected) affectedCount++;
           return { serial, ...result };

@@ -24,7 +24,7 @@ describe('normaliseSerial', () => {
     });
     expect(normaliseSerial('<script>')).toEqual({ ok: false, problem: 'serial_invalid_characters' });
     expect(normaliseSerial('AB\u0000CD')).toEqual({ ok: false, problem: 'serial_invalid_characters' });
-    expect(normaliseSerial('AB\tCD')).toEqual({ ok: true, serial: 'ABCD' });
+    expect(normaliseSerial('AB\tCD')).toEqual({ ok: false, problem: 'serial_invalid_characters' });
   });
 });
 

@@ -1,0 +1,31 @@
+import { loadConfig } from '../server/config.ts';
+import { type Db, openDatabase } from '../server/db/database.ts';
+import { createLogger } from '../server/logger.ts';
+import { seedExampleCampaigns } from '../server/modules/catalog/seed-examples.ts';
+
+/**
+ * Opens the database the server would use, with the same configuration. On the embedded
+ * database this takes the data directory's lock, so a running server makes the command stop
+ * with a clear message instead of corrupting its files. An empty database gets the schema and,
+ * like `npm start`, the shipped example campaigns.
+ */
+export async function withDatabase<T>(work: (db: Db) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    if (config.seedExamples) {
+      await seedExampleCampaigns(
+        db,
+        config.campaignsDir,
+        createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
+      );
+    }
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+export function cliActor(): string {
+  return `cli:${process.env.USER ?? process.env.USERNAME ?? 'unknown'}`;
+}

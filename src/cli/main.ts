@@ -1,0 +1,35 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../server/config.ts';
+import { DataDirBusyError } from '../server/db/data-dir-lock.ts';
+import { InvalidCampaignError } from '../server/modules/catalog/campaign-definition.ts';
+import { ImportRefusedError } from '../server/modules/catalog/import-serials.ts';
+import { registerCampaignCommands } from './campaign.ts';
+import { registerSerialCommands } from './serials.ts';
+import { registerServerCommands } from './server.ts';
+
+const program = new Command()
+  .name('recallkit')
+  .description('Run a consumer product recall: campaigns, eligibility lists, lookups.')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerServerCommands(program);
+registerCampaignCommands(program);
+registerSerialCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  if (
+    error instanceof DataDirBusyError ||
+    error instanceof ConfigError ||
+    error instanceof InvalidCampaignError ||
+    error instanceof ImportRefusedError
+  ) {
+    console.error(`recallkit: ${error.message}`);
+    process.exit(error instanceof ConfigError ? 2 : 1);
+  }
+  console.error(error);
+  process.exit(1);
+}

@@ -1,0 +1,129 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/server/db/database.ts';
+import { campaignsDir, repoRoot } from './support/app.ts';
+import { createPostgresDatabase, testDatabases } from './support/databases.ts';
+
+const bin = path.join(repoRoot, 'bin', 'recallkit.js');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'recallkit-cli-'));
+
+function recallkit(args: string[], env: Record<string, string> = {}) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: work,
+      env: { ...process.env, CAMPAIGNS_DIR: campaignsDir, LOG_LEVEL: 'warn', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe('recallkit CLI on the embedded database', () => {
+  const dataDir = path.join(work, 'data');
+  const env = { DATA_DIR: dataDir };
+
+  it('prints its help', async () => {
+    const { code, stdout } = await recallkit(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/serials/);
+    expect(stdout).toMatch(/campaign/);
+  });
+
+  it('creates the schema and the example campaigns in an empty data directory', async () => {
+    const { code, stdout } = await recallkit(['campaign', 'list'], env);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/anker-2025-us-a1263\tactive\t2025-06-12\tA1263/);
+    expect(stdout).toMatch(/anker-2025-cn/);
+    expect(stdout).toMatch(/anker-2025-global-5-models/);
+  });
+
+  it('imports a list, names the rejects file and exits non-zero when a row was rejected', async () => {
+    const file = path.join(work, 'list.csv');
+    fs.writeFileSync(file, 'serial,model\nAH0000CL10000001,A1263\nAH0000CL10000002,A1388\n');
+    const first = await recallkit(['serials', 'import', file, '--campaign', 'anker-2025-us-a1263'], env);
+    expect(first.code).toBe(1);
+    expect(first.stdout).toMatch(/2 rows read, 1 added, 0 already listed, 1 rejected/);
+    expect(first.stderr).toContain(`${file}.rejected.csv`);
+    expect(fs.readFileSync(`${file}.rejected.csv`, 'utf8')).toMatch(
+      /^3,AH0000CL10000002,A1388,model_unknown,/m,
+    );
+
+    fs.writeFileSync(file, 'serial,model\nAH0000CL10000001,A1263\n');
+    const again = await recallkit(['serials', 'import', file, '--campaign', 'anker-2025-us-a1263'], env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/1 rows read, 0 added, 1 already listed, 0 rejected/);
+    expect(fs.existsSync(`${file}.rejected.csv`)).toBe(false);
+  });
+
+  it('refuses a file that is not a valid list, with the reason', async () => {
+    const file = path.join(work, 'wrong.csv');
+    fs.writeFileSync(file, 'serial;model\nAH1;A1263\n');
+    const { code, stderr } = await recallkit(
+      ['serials', 'import', file, '--campaign', 'anker-2025-us-a1263'],
+      env,
+    );
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/first line must be the header "serial,model"/);
+  });
+
+  it('applies a changed campaign file', async () => {
+    const source = fs.readFileSync(path.join(campaignsDir, 'anker-2025-cn.yaml'), 'utf8');
+    const file = path.join(work, 'cn.yaml');
+    fs.writeFileSync(file, source.replace('status: active', 'status: closed'));
+    const { code, stdout } = await recallkit(['campaign', 'apply', file], env);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe('anker-2025-cn: updated');
+    expect((await recallkit(['campaign', 'apply', file], env)).stdout.trim()).toBe(
+      'anker-2025-cn: unchanged',
+    );
+
+    fs.writeFileSync(file, source.replace('units: 718000', 'units: -1'));
+    const invalid = await recallkit(['campaign', 'apply', file], env);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toMatch(/units: Too small/i);
+  });
+
+  it('refuses to touch the embedded database while a running process holds it', async () => {
+    const held = await openDatabase({ dataDir }); // what a running server does
+    try {
+      const { code, stderr } = await recallkit(['campaign', 'list'], env);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(new RegExp(`in use by another Recallkit process \\(pid ${process.pid}\\)`));
+      expect(stderr).toMatch(/DATABASE_URL/);
+    } finally {
+      await held.close();
+    }
+    expect((await recallkit(['campaign', 'list'], env)).code).toBe(0);
+  });
+});
+
+describe('recallkit CLI on PostgreSQL', async () => {
+  const hasPostgres = (await testDatabases()).some((d) => d.name === 'postgres');
+  it.runIf(hasPostgres)(
+    'imports through DATABASE_URL while other processes use the same database',
+    async () => {
+      const created = await createPostgresDatabase();
+      try {
+        const file = path.join(work, 'pg.csv');
+        fs.writeFileSync(file, 'serial,model,market\nAG00PG0000000001,A1257,US\n');
+        const env = { DATABASE_URL: created.url };
+        const { code, stdout } = await recallkit(
+          ['serials', 'import', file, '--campaign', 'anker-2025-global-5-models'],
+          env,
+        );
+        expect(code).toBe(0);
+        expect(stdout).toMatch(/1 added/);
+      } finally {
+        await created.drop();
+      }
+    },
+  );
+});
