@@ -1,0 +1,35 @@
+import { useTranslation } from 'react-i18next';
+import { Link, Route, Routes } from 'react-router';
+import { LanguageSwitcher } from './components/LanguageSwitcher.tsx';
+import { HomePage } from './pages/HomePage.tsx';
+import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { RecallPage } from './pages/RecallPage.tsx';
+
+export function App() {
+  const { t } = useTranslation();
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('web.skip_to_content')}
+      </a>
+      <header className="site-header">
+        <Link to="/" className="brand">
+          {t('web.site_name')}
+        </Link>
+        <LanguageSwitcher />
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Routes>
+          <Route path="/" element={<HomePage />} />
+          <Route path="/recalls/:slug" element={<RecallPage />} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Routes>
+      </main>
+      <footer className="site-footer">
+        <p>
+          {t('web.footer')} <a href="/api/docs">{t('web.api_docs')}</a>
+        </p>
+      </footer>
+    </>
+  );
+}

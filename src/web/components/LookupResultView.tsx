@@ -1,0 +1,93 @@
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import type { LookupMatch, LookupResult } from '../../shared/contracts/catalog.ts';
+import { countryName } from '../format.ts';
+import { RemedyList } from './RemedyList.tsx';
+
+export function LookupResultView({
+  result,
+  onUseSuggestion,
+}: {
+  result: LookupResult;
+  onUseSuggestion: (serial: string) => void;
+}) {
+  const { t } = useTranslation();
+  if (result.affected) {
+    return (
+      <section className="result result-affected" aria-labelledby="result-title">
+        <h2 id="result-title">{t('web.affected_title')}</h2>
+        <p className="result-message">{result.message}</p>
+        {result.matches.map((match) => (
+          <MatchCard key={`${match.campaign.slug}-${match.model.code}`} match={match} />
+        ))}
+      </section>
+    );
+  }
+  if (result.suggestions.length > 0) {
+    return (
+      <section className="result result-suggestion" aria-labelledby="result-title">
+        <h2 id="result-title">{t('web.suggestion_title')}</h2>
+        <p className="result-message">{result.message}</p>
+        <ul className="suggestions">
+          {result.suggestions.map((suggestion) => (
+            <li key={`${suggestion.campaign}-${suggestion.serial}`}>
+              <button
+                type="button"
+                className="button-secondary"
+                onClick={() => onUseSuggestion(suggestion.serial)}
+              >
+                {t('web.suggestion_use', { serial: suggestion.serial })}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </section>
+    );
+  }
+  return (
+    <section className="result result-clear" aria-labelledby="result-title">
+      <h2 id="result-title">{t('web.not_affected_title')}</h2>
+      <p className="result-message">
+        <span className="serial">{result.normalizedSerial ?? result.model}</span> · {result.message}
+      </p>
+    </section>
+  );
+}
+
+function MatchCard({ match }: { match: LookupMatch }) {
+  const { t, i18n } = useTranslation();
+  const country = countryName(match.country, i18n.language, t('web.everywhere_else'));
+  return (
+    <article className="match">
+      <h3>
+        <Link to={match.campaign.url}>{match.campaign.title}</Link>
+      </h3>
+      <p className="match-model">{t('web.model_line', { code: match.model.code, name: match.model.name })}</p>
+      <p>
+        <strong>{t('web.hazard')}:</strong> {match.campaign.hazard}
+      </p>
+      <h4>{t('web.next_steps')}</h4>
+      <ol className="steps">
+        {match.nextSteps.map((step) => (
+          <li key={step}>{step}</li>
+        ))}
+      </ol>
+      <h4>{t('web.remedies_in', { country })}</h4>
+      <RemedyList remedies={match.remedies} />
+      {match.returnRequired && <p>{t('web.return_required')}</p>}
+      {match.disposal.dropOffFinderUrl && (
+        <p>
+          <a href={match.disposal.dropOffFinderUrl} rel="noopener noreferrer" target="_blank">
+            {t('web.drop_off_finder')}
+          </a>
+        </p>
+      )}
+      {!match.claimsOpen && <p className="notice">{t('web.claims_closed')}</p>}
+      <p>
+        <Link className="button" to={match.campaign.url}>
+          {t('web.read_recall')}
+        </Link>
+      </p>
+    </article>
+  );
+}

@@ -1,0 +1,27 @@
+import type { Remedy } from '../shared/contracts/catalog.ts';
+
+export function countryName(code: string, language: string, everywhereElse: string): string {
+  if (code === '*') return everywhereElse;
+  try {
+    return new Intl.DisplayNames([language], { type: 'region' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/** A calendar date ('2025-06-12') in the reader's language. */
+export function formatDate(isoDate: string, language: string): string {
+  return new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(
+    new Date(`${isoDate}T00:00:00Z`),
+  );
+}
+
+export function formatNumber(value: number, language: string): string {
+  return new Intl.NumberFormat(language).format(value);
+}
+
+export function formatMoney(value: NonNullable<Remedy['value']>, language: string): string {
+  const format = new Intl.NumberFormat(language, { style: 'currency', currency: value.currency });
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(value.amountMinor / 10 ** digits);
+}
