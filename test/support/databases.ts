@@ -59,7 +59,13 @@ export async function testDatabases(): Promise<TestDatabase[]> {
         const created = await createPostgresDatabase();
         const db = await openDatabase({ databaseUrl: created.url, dataDir: '' });
         const close = db.close;
-        return { ...db, close: async () => (await close(), await created.drop()) };
+        return {
+          ...db,
+          close: async () => {
+            await close();
+            await created.drop();
+          },
+        };
       },
     });
   } else if (requireAll) {

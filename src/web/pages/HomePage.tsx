@@ -41,7 +41,7 @@ export function HomePage() {
     setChecked(input.trim());
     if (input.trim() === checked) void lookup.refetch();
   };
-  const useSuggestion = (serial: string) => {
+  const checkSuggestion = (serial: string) => {
     setInput(serial);
     setChecked(serial);
   };
@@ -81,7 +81,7 @@ export function HomePage() {
           </p>
         )}
         {lookup.data && !lookup.error && (
-          <LookupResultView result={lookup.data} onUseSuggestion={useSuggestion} />
+          <LookupResultView result={lookup.data} onUseSuggestion={checkSuggestion} />
         )}
       </div>
 
