@@ -56,7 +56,7 @@ describe('the server process (npm start)', () => {
         .map((line) => JSON.parse(line));
       expect(logLines.find((l) => l.msg === 'lookup index built')).toMatchObject({
         serials: 6000,
-        bytesPerSerial: 8,
+        bytesPerSerial: 12,
       });
       expect(logLines.some((l) => typeof l.reqId === 'string')).toBe(true);
 

@@ -95,7 +95,8 @@ async function openPglite(dataDir: string): Promise<Db> {
           // device is the supported bulk path. The pool has one connection, held by this
           // transaction, so the direct call runs inside it.
           const sql = `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`;
-          await pglite.query(sql, [], { blob: new Blob([...chunks]) });
+          // One string, encoded once: a Blob of 100,000 small parts costs more than the COPY.
+          await pglite.query(sql, [], { blob: new Blob([Array.from(chunks).join('')]) });
         }),
       close: async () => {
         await closePool(kysely, pool);

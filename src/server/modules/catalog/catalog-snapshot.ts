@@ -1,8 +1,8 @@
 import type { Db } from '../../db/database.ts';
 import type { CampaignDefinition } from './campaign-definition.ts';
 import { parseCampaignDefinition } from './campaign-definition.ts';
-import { applySerialRules, type SerialRules } from './serial.ts';
-import { hashSerialInto, SerialHashSet } from './serial-hash.ts';
+import { applySerialRules, collapseLookAlikes, type SerialRules } from './serial.ts';
+import { FingerprintSet, hashSerialInto, SerialHashSet } from './serial-hash.ts';
 
 /** The serials of one campaign listed for one model and market. */
 interface SerialGroup {
@@ -16,7 +16,11 @@ export interface CatalogCampaign {
   slug: string;
   definition: CampaignDefinition;
   rules: SerialRules;
+  /** Characters the campaign's serials never contain: no look-alike suggestion uses them. */
+  neverContains: ReadonlySet<string>;
   groups: SerialGroup[];
+  /** Fingerprints of every listed serial with look-alikes collapsed: is any serial one an owner could confuse? */
+  lookAlikes: FingerprintSet;
   wholeModels: Set<string>;
   modelNames: Map<string, string>;
 }
@@ -35,7 +39,8 @@ const PAGE_ROWS = 100_000;
 /**
  * An immutable, in-memory picture of the public catalog (campaigns that are not drafts, their
  * models and their eligibility lists) that answers lookups without touching the database.
- * Lists are held as sorted 64-bit hashes, 8 bytes a serial; see ARCHITECTURE.md.
+ * Lists are held as sorted 64-bit hashes (8 bytes a serial) plus 32-bit look-alike
+ * fingerprints (4 bytes a serial); see ARCHITECTURE.md.
  */
 export class CatalogSnapshot {
   readonly revision: string;
@@ -58,39 +63,48 @@ export class CatalogSnapshot {
     return this.campaigns.reduce((sum, c) => sum + c.groups.reduce((n, g) => n + g.serials.size, 0), 0);
   }
 
+  /** Bytes held for the eligibility lists: exact hashes plus look-alike fingerprints. */
   get serialBytes(): number {
-    return this.campaigns.reduce((sum, c) => sum + c.groups.reduce((n, g) => n + g.serials.byteLength, 0), 0);
+    return this.campaigns.reduce(
+      (sum, c) => sum + c.lookAlikes.byteLength + c.groups.reduce((n, g) => n + g.serials.byteLength, 0),
+      0,
+    );
   }
 
   /** Where a normalised serial (and/or a model code) is recalled. */
   find(serial: string | null, modelCode: string | null): SerialHit[] {
     const hits: SerialHit[] = [];
     for (const campaign of this.campaigns) {
-      let serialHit = false;
-      if (serial !== null) {
-        const canonical = applySerialRules(serial, campaign.rules);
-        hashSerialInto(canonical, this.probe, 0);
-        const lo = this.probe[0] as number;
-        const hi = this.probe[1] as number;
-        for (const group of campaign.groups) {
-          if (group.serials.has(lo, hi)) {
-            hits.push({
-              campaign,
-              modelCode: group.modelCode,
-              market: group.market,
-              matchedBy: 'serial',
-              serial: canonical,
-            });
-            serialHit = true;
-            break; // a serial is listed at most once per campaign
-          }
-        }
-      }
-      if (!serialHit && modelCode !== null && campaign.wholeModels.has(modelCode)) {
+      const canonical = serial === null ? null : applySerialRules(serial, campaign.rules);
+      const group = canonical === null ? undefined : this.groupListing(campaign, canonical);
+      if (group) {
+        hits.push({
+          campaign,
+          modelCode: group.modelCode,
+          market: group.market,
+          matchedBy: 'serial',
+          serial: canonical,
+        });
+      } else if (modelCode !== null && campaign.wholeModels.has(modelCode)) {
         hits.push({ campaign, modelCode, market: null, matchedBy: 'model', serial: null });
       }
     }
     return hits;
+  }
+
+  /** The group that lists a serial already in `campaign`'s canonical form, if any. */
+  groupListing(campaign: CatalogCampaign, canonical: string): SerialGroup | undefined {
+    hashSerialInto(canonical, this.probe, 0);
+    const lo = this.probe[0] as number;
+    const hi = this.probe[1] as number;
+    // A serial is listed at most once per campaign (the primary key), so the first hit is the one.
+    return campaign.groups.find((group) => group.serials.has(lo, hi));
+  }
+
+  /** Whether `campaign` may list a serial that differs from `canonical` only by look-alike characters. */
+  mayListLookAlike(campaign: CatalogCampaign, canonical: string): boolean {
+    hashSerialInto(collapseLookAlikes(canonical), this.probe, 0);
+    return campaign.lookAlikes.mayHave(this.probe[0] as number);
   }
 
   /** Builds a snapshot from one consistent view of the database. */
@@ -129,6 +143,9 @@ export class CatalogSnapshot {
             filled: 0,
           };
         });
+        const lookAlikes = new Uint32Array(counts.reduce((sum, group) => sum + Number(group.count), 0));
+        const collapsedHash = new Uint32Array(2);
+        let listed = 0;
         const groupIndex = new Map(
           groups.map((group, i) => [`${group.modelCode}\u0000${group.market ?? ''}`, i]),
         );
@@ -146,6 +163,8 @@ export class CatalogSnapshot {
             const group = groups[groupIndex.get(`${unit.model_code}\u0000${unit.market ?? ''}`) as number];
             if (!group) continue;
             hashSerialInto(unit.serial, group.words, 2 * group.filled++);
+            hashSerialInto(collapseLookAlikes(unit.serial), collapsedHash, 0);
+            lookAlikes[listed++] = collapsedHash[0] as number;
           }
           if (page.length < PAGE_ROWS) break;
           after = (page[page.length - 1] as { serial: string }).serial;
@@ -155,11 +174,13 @@ export class CatalogSnapshot {
           slug: row.slug,
           definition,
           rules,
+          neverContains: new Set(definition.serialRules.neverContains),
           groups: groups.map((group) => ({
             modelCode: group.modelCode,
             market: group.market,
             serials: SerialHashSet.fromHashes(group.hashes),
           })),
+          lookAlikes: FingerprintSet.fromFingerprints(lookAlikes),
           wholeModels: new Set(definition.models.filter((m) => m.recalledAsWhole).map((m) => m.code)),
           modelNames: new Map(definition.models.map((m) => [m.code, m.name])),
         });

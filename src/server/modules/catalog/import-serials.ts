@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { parse as parseCsv } from 'csv-parse';
 import type { Db, Tx } from '../../db/database.ts';
 import { newId } from '../../ids.ts';
 import type { CampaignDefinition } from './campaign-definition.ts';
-import { bumpCatalogRevision, findCampaign } from './catalog.queries.ts';
+import { bumpCatalogRevision, findCampaign, type StoredCampaign } from './catalog.queries.ts';
 import { applySerialRules, normaliseSerial, type SerialProblem } from './serial.ts';
 
 export interface ImportSerialsOptions {
@@ -72,7 +74,7 @@ const HEADER_HELP =
 const COPY_BATCH_ROWS = 100_000;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: PostgreSQL text cannot hold NUL; other controls are typos
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-const STAGING_COLUMNS = ['line', 'serial', 'model_code', 'market', 'lot'] as const;
+const UNIQUE_VIOLATION = '23505';
 
 /**
  * Imports an eligibility list (CSV: serial,model[,market][,lot]) into a campaign in one
@@ -86,13 +88,9 @@ export async function importSerials(db: Db, options: ImportSerialsOptions): Prom
     const sorted = rejects.sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10));
     fs.writeFileSync(result.rejectsFile, `line,serial,model,code,reason\n${sorted.join('')}`);
   } else {
-    fs.rmSync(options.rejectsFile ?? defaultRejectsFile(options.file), { force: true });
+    fs.rmSync(options.rejectsFile ?? `${options.file}.rejected.csv`, { force: true });
   }
   return result;
-}
-
-function defaultRejectsFile(file: string): string {
-  return `${file}.rejected.csv`;
 }
 
 /**
@@ -107,64 +105,24 @@ export async function importSerialsInTx(
   if (!campaign) {
     throw new ImportRefusedError('campaign_not_found', `There is no campaign "${options.campaignSlug}".`);
   }
-  let totalBytes: number;
-  try {
-    totalBytes = fs.statSync(options.file).size;
-  } catch {
+  if (!fs.existsSync(options.file) || !fs.statSync(options.file).isFile()) {
     throw new ImportRefusedError('file_not_found', `Cannot read ${options.file}.`);
   }
-  const rejectsFile = options.rejectsFile ?? defaultRejectsFile(options.file);
   const startedAt = new Date();
   const importId = newId('imp');
-  const rejects: string[] = [];
-
-  await tx.query(
-    'CREATE TEMP TABLE import_staging (line integer NOT NULL, serial text NOT NULL, model_code text NOT NULL, market text, lot text) ON COMMIT DROP',
-  );
-  const parsed = await parseIntoStaging(tx, campaign.definition, options, totalBytes, rejects);
-
-  // A fresh temp table is read back in the order it was written, so where one file lists a
-  // serial twice with different models, the first line wins and the later one is rejected.
-  const inserted = await tx.query(
-    `INSERT INTO affected_unit (campaign_id, serial, model_code, market, lot, import_id)
-     SELECT $1, serial, model_code, market, lot, $2 FROM import_staging
-     ON CONFLICT (campaign_id, serial) DO NOTHING`,
-    [campaign.id, importId],
-  );
-  const rowsAdded = inserted.rowCount ?? 0;
-  let conflicts = 0;
-  if (rowsAdded < parsed.staged) {
-    const clashing = await tx.query(
-      `SELECT s.line, s.serial, s.model_code, u.model_code AS listed_model
-         FROM import_staging s
-         JOIN affected_unit u ON u.campaign_id = $1 AND u.serial = s.serial
-        WHERE u.model_code <> s.model_code
-        ORDER BY s.line`,
-      [campaign.id],
-    );
-    conflicts = clashing.rows.length;
-    for (const row of clashing.rows) {
-      rejects.push(
-        csvLine([
-          row.line,
-          row.serial,
-          row.model_code,
-          'serial_conflict',
-          `${ROW_PROBLEM_TEXT.serial_conflict} (${row.listed_model})`,
-        ]),
-      );
-    }
-  }
-  const rowsRejected = parsed.rejected + conflicts;
+  const loaded =
+    (await loadDirectly(tx, campaign, importId, options)) ??
+    (await loadThroughStaging(tx, campaign, importId, options));
+  const rowsRejected = loaded.parsed.rejected + loaded.conflicts;
   const result: ImportSerialsResult = {
     id: importId,
     campaign: campaign.slug,
-    fileSha256: parsed.sha256,
-    rowsTotal: parsed.rows,
-    rowsAdded,
-    rowsUnchanged: parsed.staged - rowsAdded - conflicts,
+    fileSha256: loaded.parsed.sha256,
+    rowsTotal: loaded.parsed.rows,
+    rowsAdded: loaded.rowsAdded,
+    rowsUnchanged: loaded.parsed.accepted - loaded.rowsAdded - loaded.conflicts,
     rowsRejected,
-    rejectsFile: rowsRejected > 0 ? rejectsFile : null,
+    rejectsFile: rowsRejected > 0 ? (options.rejectsFile ?? `${options.file}.rejected.csv`) : null,
   };
   await tx.kysely
     .insertInto('serial_import')
@@ -182,39 +140,163 @@ export async function importSerialsInTx(
       started_at: startedAt,
     })
     .execute();
-  if (rowsAdded > 0) await bumpCatalogRevision(tx);
-  return { result, rejects };
+  if (result.rowsAdded > 0) await bumpCatalogRevision(tx);
+  return { result, rejects: loaded.rejects };
+}
+
+interface Loaded {
+  parsed: ParseOutcome;
+  rowsAdded: number;
+  conflicts: number;
+  rejects: string[];
+}
+
+/**
+ * The first list of a campaign (the big one) is copied straight into `affected_unit`: half the
+ * work of copying to a staging table and merging. If the file repeats a serial, or another
+ * process listed one meanwhile, the unique index says so and the staging path takes over.
+ */
+async function loadDirectly(
+  tx: Tx,
+  campaign: StoredCampaign,
+  importId: string,
+  options: ImportSerialsOptions,
+): Promise<Loaded | undefined> {
+  const listed = await tx.query('SELECT 1 FROM affected_unit WHERE campaign_id = $1 LIMIT 1', [campaign.id]);
+  if ((listed.rowCount ?? 0) > 0) return undefined;
+  await tx.query('SAVEPOINT direct_load');
+  const rejects: string[] = [];
+  try {
+    const parsed = await parseRows(campaign.definition, options, rejects, {
+      table: 'affected_unit',
+      columns: ['campaign_id', 'serial', 'model_code', 'market', 'lot', 'import_id'],
+      row: (_line, serial, model, market, lot) =>
+        `${campaign.id},${serial},${model},${market},${lot},${importId}\n`,
+      copy: (table, columns, rows) => tx.copyCsv(table, columns, rows),
+    });
+    await tx.query('RELEASE SAVEPOINT direct_load');
+    return { parsed, rowsAdded: parsed.accepted, conflicts: 0, rejects };
+  } catch (error) {
+    if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+    await tx.query('ROLLBACK TO SAVEPOINT direct_load');
+    return undefined;
+  }
+}
+
+/** Any list: copied into a staging table, merged without touching rows already listed. */
+async function loadThroughStaging(
+  tx: Tx,
+  campaign: StoredCampaign,
+  importId: string,
+  options: ImportSerialsOptions,
+): Promise<Loaded> {
+  await tx.query(
+    'CREATE TEMP TABLE import_staging (line integer NOT NULL, serial text NOT NULL, model_code text NOT NULL, market text, lot text) ON COMMIT DROP',
+  );
+  const rejects: string[] = [];
+  const parsed = await parseRows(campaign.definition, options, rejects, {
+    table: 'import_staging',
+    columns: ['line', 'serial', 'model_code', 'market', 'lot'],
+    row: (line, serial, model, market, lot) => `${line},${serial},${model},${market},${lot}\n`,
+    copy: (table, columns, rows) => tx.copyCsv(table, columns, rows),
+  });
+  // A fresh temp table is read back in the order it was written, so where one file lists a
+  // serial twice with different models, the first line wins and the later one is rejected.
+  const inserted = await tx.query(
+    `INSERT INTO affected_unit (campaign_id, serial, model_code, market, lot, import_id)
+     SELECT $1, serial, model_code, market, lot, $2 FROM import_staging
+     ON CONFLICT (campaign_id, serial) DO NOTHING`,
+    [campaign.id, importId],
+  );
+  const rowsAdded = inserted.rowCount ?? 0;
+  let conflicts = 0;
+  if (rowsAdded < parsed.accepted) {
+    const clashing = await tx.query(
+      `SELECT s.line, s.serial, s.model_code, u.model_code AS listed_model
+         FROM import_staging s
+         JOIN affected_unit u ON u.campaign_id = $1 AND u.serial = s.serial
+        WHERE u.model_code <> s.model_code
+        ORDER BY s.line`,
+      [campaign.id],
+    );
+    conflicts = clashing.rows.length;
+    for (const row of clashing.rows) {
+      const reason = `${ROW_PROBLEM_TEXT.serial_conflict} (${row.listed_model})`;
+      rejects.push(csvLine([row.line, row.serial, row.model_code, 'serial_conflict', reason]));
+    }
+  }
+  await tx.query('DROP TABLE import_staging');
+  return { parsed, rowsAdded, conflicts, rejects };
 }
 
 interface ParseOutcome {
   rows: number;
-  staged: number;
+  accepted: number;
   rejected: number;
   sha256: string;
 }
 
-async function parseIntoStaging(
-  tx: Tx,
+/** Where accepted rows go: a table, its columns, and a row's COPY CSV line. */
+interface RowSink {
+  table: string;
+  columns: readonly string[];
+  row(line: number, serial: string, model: string, market: string, lot: string): string;
+  copy(table: string, columns: readonly string[], rows: string[]): Promise<void>;
+}
+
+/** Reads, checks and normalises every row, sending accepted rows to `sink` in batches. */
+async function parseRows(
   campaign: CampaignDefinition,
   options: ImportSerialsOptions,
-  totalBytes: number,
   rejects: string[],
+  sink: RowSink,
 ): Promise<ParseOutcome> {
   const models = new Set(campaign.models.map((model) => model.code));
-  const rules = {
-    lookAlikes: campaign.serialRules.lookAlikes,
-    pattern: campaign.serialRules.pattern ? new RegExp(campaign.serialRules.pattern) : undefined,
-  };
+  const rules = { lookAlikes: campaign.serialRules.lookAlikes };
+  const pattern = campaign.serialRules.pattern ? new RegExp(campaign.serialRules.pattern) : undefined;
+  const totalBytes = fs.statSync(options.file).size;
   const hash = createHash('sha256');
   const decoder = new TextDecoder('utf-8', { fatal: true });
-  const parser = parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
   let bytesRead = 0;
-  let rows = 0;
-  let staged = 0;
-  let rejected = 0;
-  let columns: { serial: number; model: number; market: number; lot: number; count: number } | undefined;
-  let batch: string[] = [];
+  // Hashes the bytes and proves they are UTF-8 on their way to the CSV parser.
+  const check = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      bytesRead += chunk.length;
+      try {
+        decoder.decode(chunk, { stream: true });
+        done(null, chunk);
+      } catch {
+        done(
+          new ImportRefusedError(
+            'csv_encoding',
+            `The file is not UTF-8 text (an invalid byte sequence within the first ${bytesRead} bytes). Save it as "CSV UTF-8" and import it again.`,
+          ),
+        );
+      }
+    },
+    flush(done) {
+      try {
+        decoder.decode();
+        done();
+      } catch {
+        done(
+          new ImportRefusedError('csv_encoding', 'The file is not UTF-8 text (it ends inside a character).'),
+        );
+      }
+    },
+  });
+  const parser = parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
+  // Errors anywhere tear the whole pipeline down and surface in the loop below.
+  const piping = pipeline(fs.createReadStream(options.file, { highWaterMark: 1 << 20 }), check, parser).catch(
+    () => {},
+  );
 
+  let rows = 0;
+  let accepted = 0;
+  let rejected = 0;
+  let columns: ReturnType<typeof readHeader> | undefined;
+  let batch: string[] = [];
   const reject = (line: number, record: string[], problem: RowProblem) => {
     rejected++;
     const serial = columns ? (record[columns.serial] ?? '') : '';
@@ -223,37 +305,6 @@ async function parseIntoStaging(
       csvLine([line, serial.slice(0, 100), model.slice(0, 100), problem, ROW_PROBLEM_TEXT[problem]]),
     );
   };
-
-  const feed = (async () => {
-    const stream = fs.createReadStream(options.file, { highWaterMark: 1 << 20 });
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        hash.update(chunk);
-        bytesRead += chunk.length;
-        let text: string;
-        try {
-          text = decoder.decode(chunk, { stream: true });
-        } catch {
-          throw new ImportRefusedError(
-            'csv_encoding',
-            `The file is not UTF-8 text (an invalid byte sequence within the first ${bytesRead} bytes). Save it as "CSV UTF-8" and import it again.`,
-          );
-        }
-        if (!parser.write(text)) await new Promise((resolve) => parser.once('drain', resolve));
-      }
-      try {
-        decoder.decode();
-      } catch {
-        throw new ImportRefusedError(
-          'csv_encoding',
-          'The file is not UTF-8 text (it ends inside a character).',
-        );
-      }
-      parser.end();
-    } catch (error) {
-      parser.destroy(error as Error);
-    }
-  })();
 
   try {
     for await (const { record, info } of parser as AsyncIterable<{
@@ -276,7 +327,7 @@ async function parseIntoStaging(
         continue;
       }
       const serial = applySerialRules(normalised.serial, rules);
-      if (rules.pattern && !rules.pattern.test(serial)) {
+      if (pattern && !pattern.test(serial)) {
         reject(line, record, 'serial_format');
         continue;
       }
@@ -296,16 +347,15 @@ async function parseIntoStaging(
         continue;
       }
       // Unquoted empty fields are NULL in COPY's CSV format; lots are quoted as free text.
-      batch.push(`${line},${serial},${model},${market},${lot === '' ? '' : csvField(lot)}\n`);
-      staged++;
+      batch.push(sink.row(line, serial, model, market, lot === '' ? '' : csvField(lot)));
+      accepted++;
       if (batch.length >= COPY_BATCH_ROWS) {
-        await tx.copyCsv('import_staging', STAGING_COLUMNS, batch);
+        await sink.copy(sink.table, sink.columns, batch);
         batch = [];
         options.onProgress?.({ bytesRead, totalBytes, rows });
       }
     }
   } catch (error) {
-    if (error instanceof ImportRefusedError) throw error;
     const csvError = error as { code?: string; lines?: number; message: string };
     if (typeof csvError.code === 'string' && csvError.code.startsWith('CSV_')) {
       throw new ImportRefusedError(
@@ -315,12 +365,13 @@ async function parseIntoStaging(
     }
     throw error;
   } finally {
-    await feed;
+    parser.destroy();
+    await piping;
   }
   if (!columns) throw new ImportRefusedError('csv_empty', `The file is empty. ${HEADER_HELP}`);
-  if (batch.length > 0) await tx.copyCsv('import_staging', STAGING_COLUMNS, batch);
+  if (batch.length > 0) await sink.copy(sink.table, sink.columns, batch);
   options.onProgress?.({ bytesRead, totalBytes, rows });
-  return { rows, staged, rejected, sha256: hash.digest('hex') };
+  return { rows, accepted, rejected, sha256: hash.digest('hex') };
 }
 
 function readHeader(record: string[]) {

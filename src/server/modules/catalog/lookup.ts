@@ -11,7 +11,7 @@ import { type Language, localize } from '../../../shared/languages.ts';
 import { AppError } from '../../http/errors.ts';
 import { type Jurisdiction, jurisdictionFor } from './campaign-definition.ts';
 import type { CatalogCampaign, CatalogSnapshot, SerialHit } from './catalog-snapshot.ts';
-import { lookAlikeVariants, normaliseSerial } from './serial.ts';
+import { applySerialRules, lookAlikeVariants, normaliseSerial } from './serial.ts';
 
 export interface LookupQuery {
   serial?: string | undefined;
@@ -79,15 +79,21 @@ export function lookup(
   return { affected: matches.length > 0, normalizedSerial: serial, model, matches, suggestions, message };
 }
 
+/**
+ * Listed serials one or two look-alike characters away, per campaign on its canonical form
+ * (so that a campaign without O and I is never offered them). The look-alike fingerprints
+ * answer "none" for almost every unlisted serial, so the variants are only tried when one of
+ * them is likely to be listed.
+ */
 function suggest(snapshot: CatalogSnapshot, serial: string): z.infer<typeof LookupSuggestionSchema>[] {
   const suggestions: z.infer<typeof LookupSuggestionSchema>[] = [];
-  const seen = new Set<string>();
-  for (const variant of lookAlikeVariants(serial)) {
-    for (const hit of snapshot.find(variant, null)) {
-      const key = `${hit.campaign.slug}:${hit.serial}`;
-      if (seen.has(key) || hit.serial === null) continue;
-      seen.add(key);
-      suggestions.push({ serial: hit.serial, campaign: hit.campaign.slug, model: hit.modelCode });
+  for (const campaign of snapshot.campaigns) {
+    const canonical = applySerialRules(serial, campaign.rules);
+    if (!snapshot.mayListLookAlike(campaign, canonical)) continue;
+    for (const variant of lookAlikeVariants(canonical, 2, 2000, campaign.neverContains)) {
+      const group = snapshot.groupListing(campaign, variant);
+      if (!group) continue;
+      suggestions.push({ serial: variant, campaign: campaign.slug, model: group.modelCode });
       if (suggestions.length >= MAX_SUGGESTIONS) return suggestions;
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashSerialInto, SerialHashSet } from './serial-hash.ts';
+import { FingerprintSet, hashSerialInto, SerialHashSet } from './serial-hash.ts';
 
 function setOf(serials: string[]) {
   const hashes = new BigUint64Array(serials.length);
@@ -42,5 +42,17 @@ describe('SerialHashSet', () => {
     hashSerialInto('AH7M4Z2K9C1QR8T3', a, 0);
     hashSerialInto('AH7M4Z2K9C1QR8T8', b, 0);
     expect([...a]).not.toEqual([...b]);
+  });
+});
+
+describe('FingerprintSet', () => {
+  it('never misses a member and rarely claims a stranger', () => {
+    const members = Uint32Array.from({ length: 100_000 }, (_, i) => Math.imul(i + 1, 2654435761) >>> 0);
+    const set = FingerprintSet.fromFingerprints(members.slice());
+    expect(set.byteLength).toBe(4 * 100_000);
+    for (const member of members) expect(set.mayHave(member)).toBe(true);
+    let falsePositives = 0;
+    for (let i = 0; i < 100_000; i++) if (set.mayHave(Math.imul(i + 200_001, 40503) >>> 0)) falsePositives++;
+    expect(falsePositives).toBeLessThan(50); // about 100,000 * 100,000 / 2^32 ≈ 2.3 expected
   });
 });

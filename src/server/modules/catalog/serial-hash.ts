@@ -63,3 +63,40 @@ export class SerialHashSet {
     return false;
   }
 }
+
+/**
+ * A set of 32-bit fingerprints, 4 bytes a member, sorted for binary search. Answers "maybe"
+ * (a false positive about once in 4,000 lookups with a million members) or a certain "no".
+ */
+export class FingerprintSet {
+  readonly size: number;
+  private readonly fingerprints: Uint32Array;
+
+  private constructor(fingerprints: Uint32Array) {
+    this.size = fingerprints.length;
+    this.fingerprints = fingerprints;
+  }
+
+  static fromFingerprints(fingerprints: Uint32Array): FingerprintSet {
+    fingerprints.sort();
+    return new FingerprintSet(fingerprints);
+  }
+
+  get byteLength(): number {
+    return this.fingerprints.byteLength;
+  }
+
+  mayHave(fingerprint: number): boolean {
+    const values = this.fingerprints;
+    let low = 0;
+    let high = this.size - 1;
+    while (low <= high) {
+      const mid = (low + high) >>> 1;
+      const value = values[mid] as number;
+      if (value < fingerprint) low = mid + 1;
+      else if (value > fingerprint) high = mid - 1;
+      else return true;
+    }
+    return false;
+  }
+}

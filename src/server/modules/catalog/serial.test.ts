@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applySerialRules, lookAlikeVariants, normaliseSerial } from './serial.ts';
+import { applySerialRules, collapseLookAlikes, lookAlikeVariants, normaliseSerial } from './serial.ts';
 
 const ankerRules = { lookAlikes: { O: '0', I: '1' } };
 
@@ -50,5 +50,13 @@ describe('lookAlikeVariants', () => {
 
   it('stops at the limit', () => {
     expect(lookAlikeVariants('0'.repeat(40), 2, 50)).toHaveLength(50);
+  });
+});
+
+describe('collapseLookAlikes', () => {
+  it('gives serials an owner could confuse the same form, and others different ones', () => {
+    expect(collapseLookAlikes('AG5K2M8R')).toBe(collapseLookAlikes('AGSKZM8R'));
+    expect(collapseLookAlikes('OIL0Z2S5B8')).toBe('0110225588');
+    expect(collapseLookAlikes('AG5K2M8R')).not.toBe(collapseLookAlikes('AG6K2M8R'));
   });
 });

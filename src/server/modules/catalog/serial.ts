@@ -26,6 +26,24 @@ for (const group of LOOK_ALIKE_GROUPS) {
     );
 }
 
+const COLLAPSED = new Map<string, string>();
+for (const group of LOOK_ALIKE_GROUPS) {
+  for (const char of group) COLLAPSED.set(char, group[0] as string);
+}
+
+/**
+ * Every look-alike character replaced by its group's first member (O -> 0, I and L -> 1, Z -> 2,
+ * S -> 5, B -> 8): two serials that an owner could confuse collapse to the same string.
+ */
+export function collapseLookAlikes(serial: string): string {
+  let collapsed = '';
+  for (let i = 0; i < serial.length; i++) {
+    const char = serial[i] as string;
+    collapsed += COLLAPSED.get(char) ?? char;
+  }
+  return collapsed;
+}
+
 export type SerialProblem = 'serial_empty' | 'serial_too_long' | 'serial_invalid_characters';
 
 export type NormalisedSerial = { ok: true; serial: string } | { ok: false; problem: SerialProblem };
@@ -63,8 +81,10 @@ export interface SerialRules {
 
 /** The campaign's canonical form of an already normalised serial. */
 export function applySerialRules(serial: string, rules: SerialRules): string {
-  let canonical = '';
-  for (const char of serial) canonical += rules.lookAlikes[char] ?? char;
+  let canonical = serial;
+  for (const [from, to] of Object.entries(rules.lookAlikes)) {
+    if (canonical.includes(from)) canonical = canonical.replaceAll(from, to);
+  }
   return canonical;
 }
 
@@ -72,7 +92,13 @@ export function applySerialRules(serial: string, rules: SerialRules): string {
  * Serials that differ from `serial` only by up to `maxSubstitutions` look-alike characters,
  * nearest first, never more than `limit`. Used to say "did you mean …" instead of a bare no.
  */
-export function lookAlikeVariants(serial: string, maxSubstitutions = 2, limit = 2000): string[] {
+export function lookAlikeVariants(
+  serial: string,
+  maxSubstitutions = 2,
+  limit = 2000,
+  /** Characters never to substitute in (a campaign's serials never contain them). */
+  excluded: ReadonlySet<string> = new Set(),
+): string[] {
   const variants: string[] = [];
   const seen = new Set<string>([serial]);
   let frontier = [serial];
@@ -81,6 +107,7 @@ export function lookAlikeVariants(serial: string, maxSubstitutions = 2, limit = 
     for (const base of frontier) {
       for (let i = 0; i < base.length; i++) {
         for (const alternative of ALTERNATIVES.get(base[i] as string) ?? []) {
+          if (excluded.has(alternative)) continue;
           const variant = base.slice(0, i) + alternative + base.slice(i + 1);
           if (seen.has(variant)) continue;
           seen.add(variant);

@@ -1,0 +1,105 @@
+// npm run bench:import — importing 1.1 million serials, against a raw COPY of the same rows.
+//
+// On PGlite (under .bench/) and, when reachable, PostgreSQL (DATABASE_URL, or the local server),
+// times `importSerials` on a CSV of BENCH_SERIALS rows (parse, normalise, validate, COPY into a
+// staging table, merge, record) and, in the same run, a raw COPY of the already-normalised rows
+// into a plain table without indexes. Each is run twice, best time kept. Target: ratio <= 2.
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { type Db, openDatabase } from '../src/server/db/database.ts';
+import { applyCampaign, readCampaignFile } from '../src/server/modules/catalog/apply-campaign.ts';
+import { importSerials } from '../src/server/modules/catalog/import-serials.ts';
+import { benchDir, fmt, makeSerials, repoRoot } from './support.ts';
+
+const SERIALS = Number(process.env.BENCH_SERIALS ?? 1_100_000);
+const RUNS = 2;
+const serials = makeSerials(SERIALS, 'AH', 3);
+const csvFile = path.join(benchDir, 'import-serials.csv');
+// Written as owners' lists come: mixed case, dashes, lots.
+fs.writeFileSync(
+  csvFile,
+  `serial,model,market,lot\n${serials.map((s, i) => `${s.slice(0, 8).toLowerCase()}-${s.slice(8)},A1263,US,L${i % 500}`).join('\n')}\n`,
+);
+const normalisedRows = serials.map((s, i) => `cmp_bench,${s},A1263,US,L${i % 500},imp_bench\n`);
+const campaign = readCampaignFile(path.join(repoRoot, 'campaigns', 'anker-2025-us-a1263.yaml'));
+
+async function timeIt(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return (performance.now() - started) / 1000;
+}
+
+async function measure(name: string, db: Db) {
+  await applyCampaign(db, campaign);
+  await db.transaction((tx) =>
+    tx.query(
+      'CREATE TABLE IF NOT EXISTS raw_copy (campaign_id text, serial text, model_code text, market text, lot text, import_id text)',
+    ),
+  );
+  let importSeconds = Number.POSITIVE_INFINITY;
+  let copySeconds = Number.POSITIVE_INFINITY;
+  for (let run = 0; run < RUNS; run++) {
+    await db.transaction((tx) => tx.query('TRUNCATE raw_copy'));
+    copySeconds = Math.min(
+      copySeconds,
+      await timeIt(() =>
+        db.transaction((tx) =>
+          tx.copyCsv(
+            'raw_copy',
+            ['campaign_id', 'serial', 'model_code', 'market', 'lot', 'import_id'],
+            normalisedRows,
+          ),
+        ),
+      ),
+    );
+    await db.transaction((tx) => tx.query('TRUNCATE affected_unit'));
+    let added = 0;
+    importSeconds = Math.min(
+      importSeconds,
+      await timeIt(async () => {
+        added = (await importSerials(db, { campaignSlug: campaign.slug, file: csvFile, actor: 'bench' }))
+          .rowsAdded;
+      }),
+    );
+    if (added !== SERIALS) throw new Error(`imported ${added} of ${SERIALS} rows`);
+  }
+  const ratio = importSeconds / copySeconds;
+  console.log(
+    `${name.padEnd(11)} import ${fmt(importSeconds, 2)} s (${fmt(SERIALS / importSeconds)} rows/s)   raw COPY ${fmt(copySeconds, 2)} s   ` +
+      `ratio ${fmt(ratio, 2)} (target <= 2: ${ratio <= 2 ? 'met' : 'NOT met'})`,
+  );
+}
+
+console.log(
+  `Importing ${fmt(SERIALS)} rows (${fmt(fs.statSync(csvFile).size / 1e6, 1)} MB CSV), best of ${RUNS}:`,
+);
+const pgliteDir = path.join(benchDir, 'import-pglite');
+fs.rmSync(pgliteDir, { recursive: true, force: true });
+const pglite = await openDatabase({ dataDir: pgliteDir });
+try {
+  await measure('PGlite', pglite);
+} finally {
+  await pglite.close();
+}
+
+const server = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const admin = new pg.Client({ connectionString: server, connectionTimeoutMillis: 2000 });
+try {
+  await admin.connect();
+} catch {
+  console.log(`PostgreSQL at ${server} is not reachable: skipped.`);
+  process.exit(0);
+}
+const database = `recallkit_bench_${process.pid}`;
+await admin.query(`CREATE DATABASE ${database}`);
+const url = new URL(server);
+url.pathname = `/${database}`;
+const postgres = await openDatabase({ databaseUrl: url.toString(), dataDir: '' });
+try {
+  await measure('PostgreSQL', postgres);
+} finally {
+  await postgres.close();
+  await admin.query(`DROP DATABASE ${database} WITH (FORCE)`);
+  await admin.end();
+}

@@ -1,0 +1,113 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import autocannon from 'autocannon';
+
+export const repoRoot = path.resolve(import.meta.dirname, '..');
+export const benchDir = path.join(repoRoot, '.bench');
+fs.mkdirSync(benchDir, { recursive: true });
+
+const SERIAL_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
+
+/** `count` distinct 16-character serials starting with `prefix`, deterministic for a seed. */
+export function makeSerials(count: number, prefix: string, seed = 1): string[] {
+  const serials: string[] = [];
+  let state = seed >>> 0;
+  for (let i = 0; i < count; i++) {
+    let tail = '';
+    for (let j = 0; j < 6; j++) {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      tail += SERIAL_ALPHABET[state % SERIAL_ALPHABET.length];
+    }
+    // The running number keeps serials distinct; the random tail keeps them from sorting in order.
+    serials.push(
+      `${prefix}${i
+        .toString(36)
+        .toUpperCase()
+        .padStart(16 - prefix.length - 6, '0')}${tail}`,
+    );
+  }
+  return serials;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a child Node process and waits until `readyUrl` answers 200. */
+export async function startChild(
+  args: string[],
+  env: Record<string, string>,
+  readyUrl: string,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);
+    const status = await fetch(readyUrl).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) return child;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${readyUrl} did not become ready`);
+}
+
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  p99Ms: number;
+  p50Ms: number;
+  non2xx: number;
+  errors: number;
+  total: number;
+}
+
+/** Drives `url` with autocannon; `nextPath` picks each request's path. */
+export async function drive(
+  url: string,
+  options: { seconds: number; connections: number; nextPath: () => string },
+) {
+  const result = await autocannon({
+    url,
+    connections: options.connections,
+    duration: options.seconds,
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (request: { path: string }) => {
+          request.path = options.nextPath();
+          return request;
+        },
+      },
+    ],
+  });
+  return {
+    requestsPerSecond: result.requests.average,
+    p99Ms: result.latency.p99,
+    p50Ms: result.latency.p50,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    total: result.requests.total,
+  } satisfies LoadResult;
+}
+
+export const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
