@@ -73,15 +73,7 @@ function MatchCard({ match }: { match: LookupMatch }) {
         ))}
       </ol>
       <h4>{t('web.remedies_in', { country })}</h4>
-      <RemedyList remedies={match.remedies} />
-      {match.returnRequired && <p>{t('web.return_required')}</p>}
-      {match.disposal.dropOffFinderUrl && (
-        <p>
-          <a href={match.disposal.dropOffFinderUrl} rel="noopener noreferrer" target="_blank">
-            {t('web.drop_off_finder')}
-          </a>
-        </p>
-      )}
+      <RemedyList remedies={match.remedies} returnRequired={match.returnRequired} disposal={match.disposal} />
       {!match.claimsOpen && <p className="notice">{t('web.claims_closed')}</p>}
       <p>
         <Link className="button" to={match.campaign.url}>

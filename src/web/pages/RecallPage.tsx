@@ -55,15 +55,11 @@ export function RecallPage() {
       {recall.jurisdictions.map((jurisdiction) => (
         <section key={jurisdiction.country} className="jurisdiction">
           <h3>{countryName(jurisdiction.country, language, t('web.everywhere_else'))}</h3>
-          <RemedyList remedies={jurisdiction.remedies} />
-          {jurisdiction.returnRequired && <p>{t('web.return_required')}</p>}
-          {jurisdiction.disposal.dropOffFinderUrl && (
-            <p>
-              <a href={jurisdiction.disposal.dropOffFinderUrl} rel="noopener noreferrer" target="_blank">
-                {t('web.drop_off_finder')}
-              </a>
-            </p>
-          )}
+          <RemedyList
+            remedies={jurisdiction.remedies}
+            returnRequired={jurisdiction.returnRequired}
+            disposal={jurisdiction.disposal}
+          />
         </section>
       ))}
 
