@@ -53,6 +53,23 @@ export interface CatalogRevisionTable {
   changed_at: Timestamp;
 }
 
+export interface JobTable {
+  id: Generated<string>;
+  queue: string;
+  payload: ColumnType<unknown, string | undefined, string>;
+  state: ColumnType<JobState, JobState | undefined, JobState>;
+  attempts: ColumnType<number, number | undefined, number>;
+  max_attempts: ColumnType<number, number | undefined, number>;
+  run_at: Timestamp;
+  locked_by: string | null;
+  locked_until: Date | null;
+  last_error: string | null;
+  singleton_key: string | null;
+  created_at: Timestamp;
+  finished_at: Date | null;
+}
+export type JobState = 'queued' | 'active' | 'done' | 'dead';
+
 export interface SchemaMigrationTable {
   version: string;
   applied_at: Timestamp;
@@ -65,6 +82,7 @@ export interface Database {
   affected_unit: AffectedUnitTable;
   catalog_revision: CatalogRevisionTable;
   schema_migration: SchemaMigrationTable;
+  job: JobTable;
 }
 
 export type SerialImportRow = Selectable<SerialImportTable>;
