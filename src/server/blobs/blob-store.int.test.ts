@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import S3rver from 's3rver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BlobStore, FsBlobStore, S3BlobStore } from './blob-store.ts';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'recallkit-blobs-'));
+let s3: { close(): Promise<void> } | undefined;
+let s3Url = '';
+
+beforeAll(async () => {
+  // A real S3-compatible server on a free port, its buckets in a temporary directory.
+  const server = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    silent: true,
+    directory: path.join(tmp, 's3'),
+    configureBuckets: [{ name: 'evidence', configs: [] }],
+  });
+  const { port } = await server.run();
+  s3 = server;
+  process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
+  process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
+  s3Url = `s3://evidence/recallkit?endpoint=http://127.0.0.1:${port}&region=us-east-1`;
+});
+afterAll(async () => {
+  await s3?.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const stores: [string, () => BlobStore][] = [
+  ['a local directory', () => new FsBlobStore(path.join(tmp, 'fs'))],
+  ['an S3-compatible bucket (s3rver)', () => new S3BlobStore(s3Url)],
+];
+
+describe.each(stores)('blob store in %s', (_name, makeStore) => {
+  it('stores, reads, checks and deletes by content address', async () => {
+    const store = makeStore();
+    const data = Buffer.from(`photo bytes ${Math.random()}`);
+    const key = `originals/${createHash('sha256').update(data).digest('hex')}`;
+    expect(await store.exists(key)).toBe(false);
+    expect(await store.get(key)).toBeUndefined();
+    await store.put(key, data, 'image/jpeg');
+    await store.put(key, data, 'image/jpeg'); // the same bytes again: harmless
+    expect(await store.exists(key)).toBe(true);
+    expect((await store.get(key))?.equals(data)).toBe(true);
+    await store.delete(key);
+    expect(await store.exists(key)).toBe(false);
+  });
+
+  it('refuses keys that are not content addresses', async () => {
+    const store = makeStore();
+    await expect(store.put('../../etc/passwd', Buffer.from('x'), 'text/plain')).rejects.toThrow(
+      /Not a blob key/,
+    );
+  });
+});

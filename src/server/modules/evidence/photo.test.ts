@@ -1,0 +1,97 @@
+import exifr from 'exifr';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { PhotoError, processPhoto, sniffFormat } from './photo.ts';
+
+const limits = { maxBytes: 5 * 1024 * 1024, maxPixels: 40_000_000 };
+const canvas = (width: number, height: number) =>
+  sharp({ create: { width, height, channels: 3, background: { r: 200, g: 60, b: 40 } } });
+
+async function problem(data: Buffer, custom = limits) {
+  const error = await processPhoto(data, custom).catch((e) => e);
+  expect(error).toBeInstanceOf(PhotoError);
+  return (error as PhotoError).code;
+}
+
+describe('processPhoto', () => {
+  it('orients a phone photo, keeps the original and strips every tag from the display copy', async () => {
+    const original = await canvas(1200, 800)
+      .jpeg()
+      .withExif({
+        IFD0: { Make: 'Apple', Model: 'iPhone 15', Software: '18.1' },
+        IFD2: { DateTimeOriginal: '2026:11:21 14:03:11', OffsetTimeOriginal: '-05:00' },
+        IFD3: {
+          GPSLatitudeRef: 'N',
+          GPSLatitude: '40/1 26/1 46/1',
+          GPSLongitudeRef: 'W',
+          GPSLongitude: '79/1 58/1 56/1',
+        },
+      })
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
+    const photo = await processPhoto(original, limits);
+    expect(photo.format).toBe('jpeg');
+    expect(photo.original.data.equals(original)).toBe(true);
+    expect(photo.original.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect([photo.width, photo.height]).toEqual([800, 1200]); // turned upright
+    expect([photo.display.width, photo.display.height]).toEqual([800, 1200]);
+    expect(photo.exif).toEqual({
+      make: 'Apple',
+      model: 'iPhone 15',
+      software: '18.1',
+      takenAt: '2026:11:21 14:03:11',
+      takenAtOffset: '-05:00',
+      hasGps: true,
+    });
+    expect(await exifr.parse(photo.display.data, { gps: true })).toBeUndefined();
+    expect((await sharp(photo.display.data).metadata()).orientation).toBeUndefined();
+  });
+
+  it('accepts PNG, WebP and HEIF, and makes large photos a display size', async () => {
+    for (const [format, data] of [
+      ['png', await canvas(300, 200).png().toBuffer()],
+      ['webp', await canvas(300, 200).webp().toBuffer()],
+      ['heif', await canvas(300, 200).heif({ compression: 'av1' }).toBuffer()],
+    ] as const) {
+      const photo = await processPhoto(data, limits);
+      expect(photo.format, format).toBe(format);
+      expect(photo.width).toBe(300);
+      expect(photo.exif?.hasGps ?? false).toBe(false);
+    }
+    const big = await processPhoto(await canvas(4000, 3000).jpeg({ quality: 60 }).toBuffer(), limits);
+    expect([big.width, big.height]).toEqual([4000, 3000]);
+    expect([big.display.width, big.display.height]).toEqual([2048, 1536]);
+  });
+
+  it('refuses what is not a usable photo, whatever its name says', async () => {
+    expect(await problem(Buffer.alloc(0))).toBe('photo_empty');
+    expect(await problem(Buffer.from('%PDF-1.7 not a photo at all'))).toBe('photo_unsupported_type');
+    expect(await problem(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'))).toBe(
+      'photo_unsupported_type',
+    );
+    expect(await problem(await canvas(64, 64).gif().toBuffer())).toBe('photo_unsupported_type');
+    const jpeg = await canvas(800, 600).jpeg().toBuffer();
+    expect(await problem(jpeg.subarray(0, Math.floor(jpeg.length / 2)))).toBe('photo_corrupt');
+    expect(await problem(jpeg, { ...limits, maxBytes: 1000 })).toBe('photo_too_large');
+  });
+
+  it('refuses a decompression bomb before decoding it', async () => {
+    // 20,000 x 20,000 pixels of one colour: a few hundred KB on disk, 1.2 GB decoded.
+    const bomb = await sharp({
+      create: { width: 20_000, height: 20_000, channels: 3, background: '#fff' },
+      limitInputPixels: false,
+    })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
+    expect(bomb.length).toBeLessThan(limits.maxBytes);
+    expect(await problem(bomb)).toBe('photo_too_many_pixels');
+  });
+});
+
+describe('sniffFormat', () => {
+  it('reads the format from the first bytes', () => {
+    expect(sniffFormat(Buffer.from([0xff, 0xd8, 0xff, 0xe0]))).toBe('jpeg');
+    expect(sniffFormat(Buffer.from('\0\0\0\x18ftypheic\0\0\0\0', 'latin1'))).toBe('heif');
+    expect(sniffFormat(Buffer.from('\0\0\0\x18ftypmp42\0\0\0\0', 'latin1'))).toBeUndefined();
+  });
+});
