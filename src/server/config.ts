@@ -20,6 +20,24 @@ const ConfigSchema = z.object({
   SEED_EXAMPLES: booleanFlag.default(true),
   TRUST_PROXY: booleanFlag.default(false),
   CAMPAIGNS_DIR: z.string().min(1).default('./campaigns'),
+  PUBLIC_URL: z.string().url().optional(),
+  STORAGE_URL: z.string().min(1).optional(),
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().min(3).default('Recallkit <recalls@localhost>'),
+  DEV_OUTBOX_PAGE: booleanFlag.optional(),
+  PHOTO_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(15 * 1024 * 1024),
+  PHOTO_MAX_PIXELS: z.coerce.number().int().positive().default(50_000_000),
+  DRAFT_TTL_HOURS: z.coerce.number().positive().default(72),
+  CLAIM_LIMIT_WINDOW_HOURS: z.coerce.number().positive().default(24),
+  CLAIM_LIMIT_PER_EMAIL: z.coerce.number().int().min(0).default(5),
+  CLAIM_LIMIT_PER_ADDRESS: z.coerce.number().int().min(0).default(5),
+  CLAIM_LIMIT_PER_CLIENT: z.coerce.number().int().min(0).default(20),
+  WORKER: booleanFlag.default(true),
+  WORKER_CONCURRENCY: z.coerce.number().int().positive().default(2),
 });
 
 export type Config = {
@@ -33,6 +51,20 @@ export type Config = {
   seedExamples: boolean;
   trustProxy: boolean;
   campaignsDir: string;
+  /** Base of links in e-mails, e.g. https://recalls.example.com */
+  publicUrl: string;
+  storageUrl: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  devOutboxPage: boolean;
+  photoMaxBytes: number;
+  photoMaxPixels: number;
+  draftTtlHours: number;
+  /** 0 in a limit turns it off. */
+  claimLimits: { windowHours: number; perEmail: number; perAddress: number; perClient: number };
+  /** Run the job worker in the web process (npm start); `recallkit work` runs it alone. */
+  worker: boolean;
+  workerConcurrency: number;
 };
 
 export class ConfigError extends Error {}
@@ -57,5 +89,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedExamples: c.SEED_EXAMPLES,
     trustProxy: c.TRUST_PROXY,
     campaignsDir: path.resolve(c.CAMPAIGNS_DIR),
+    publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
+    storageUrl: c.STORAGE_URL,
+    smtpUrl: c.SMTP_URL,
+    mailFrom: c.MAIL_FROM,
+    // Without SMTP, mail stays in the outbox; outside production it can be read at /dev/outbox.
+    devOutboxPage: c.DEV_OUTBOX_PAGE ?? (!c.SMTP_URL && env.NODE_ENV !== 'production'),
+    photoMaxBytes: c.PHOTO_MAX_BYTES,
+    photoMaxPixels: c.PHOTO_MAX_PIXELS,
+    draftTtlHours: c.DRAFT_TTL_HOURS,
+    claimLimits: {
+      windowHours: c.CLAIM_LIMIT_WINDOW_HOURS,
+      perEmail: c.CLAIM_LIMIT_PER_EMAIL,
+      perAddress: c.CLAIM_LIMIT_PER_ADDRESS,
+      perClient: c.CLAIM_LIMIT_PER_CLIENT,
+    },
+    worker: c.WORKER,
+    workerConcurrency: c.WORKER_CONCURRENCY,
   };
 }

@@ -1,15 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { type BlobStore, openBlobStore } from './blobs/blob-store.ts';
 import type { Config } from './config.ts';
 import { type Db, openDatabase } from './db/database.ts';
 import { buildApp } from './http/app.ts';
+import { type JobHandlers, JobWorker } from './jobs/worker.ts';
 import { CatalogService } from './modules/catalog/catalog-service.ts';
 import { seedExampleCampaigns } from './modules/catalog/seed-examples.ts';
+import { claimJobHandlers } from './modules/claims/claim-jobs.ts';
+import { mailSender } from './modules/notify/mailer.ts';
+import { MAIL_QUEUE } from './modules/notify/outbox.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
   db: Db;
   catalog: CatalogService;
+  blobs: BlobStore;
+  /** The in-process worker (WORKER=true), if any. */
+  worker: JobWorker | undefined;
   /** Base URL, e.g. http://127.0.0.1:3000 */
   url: string;
   close(): Promise<void>;
@@ -19,13 +27,17 @@ export interface RunningServer {
 export async function startServer(
   config: Config,
   logger: Logger,
-  options: { db?: Db; webRoot?: string } = {},
+  options: { db?: Db; webRoot?: string; blobs?: BlobStore } = {},
 ): Promise<RunningServer> {
   const db = options.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   try {
     if (config.seedExamples) await seedExampleCampaigns(db, config.campaignsDir, logger);
     const catalog = new CatalogService(db, logger, config.catalogRefreshMs);
     await catalog.start();
+    const blobs = options.blobs ?? openBlobStore(config.storageUrl, config.dataDir);
+    const worker = config.worker
+      ? new JobWorker(db, jobHandlers(config, blobs), logger, { concurrency: config.workerConcurrency })
+      : undefined;
     const app = await buildApp({
       db,
       catalog,
@@ -33,8 +45,11 @@ export async function startServer(
       lookupRateLimit: config.lookupRateLimit,
       trustProxy: config.trustProxy,
       webRoot: options.webRoot,
+      claims: { db, catalog, blobs, config, jobsQueued: () => worker?.wake() },
+      devOutboxPage: config.devOutboxPage,
     });
     await app.listen({ port: config.port, host: config.host });
+    worker?.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
@@ -43,11 +58,14 @@ export async function startServer(
       app,
       db,
       catalog,
+      blobs,
+      worker,
       url,
       close: () => {
         closed ??= (async () => {
           catalog.stop();
           await app.close();
+          await worker?.stop();
           if (!options.db) await db.close();
         })();
         return closed;
@@ -57,4 +75,12 @@ export async function startServer(
     if (!options.db) await db.close();
     throw error;
   }
+}
+
+/** Every job the application runs, by queue. `recallkit work` runs the same set. */
+export function jobHandlers(config: Config, blobs: BlobStore): JobHandlers {
+  return {
+    [MAIL_QUEUE]: mailSender({ smtpUrl: config.smtpUrl, from: config.mailFrom }),
+    ...claimJobHandlers(blobs),
+  };
 }

@@ -1,6 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import type { Config } from '../../src/server/config.ts';
+import { FsBlobStore } from '../../src/server/blobs/blob-store.ts';
+import { type Config, loadConfig } from '../../src/server/config.ts';
 import type { Db } from '../../src/server/db/database.ts';
 import { buildApp } from '../../src/server/http/app.ts';
 import { CatalogService } from '../../src/server/modules/catalog/catalog-service.ts';
@@ -10,27 +13,31 @@ export const repoRoot = path.resolve(import.meta.dirname, '../..');
 export const campaignsDir = path.join(repoRoot, 'campaigns');
 export const silentLogger = pino({ level: 'silent' });
 
+/** The defaults, on an in-memory database, quiet, without rate limits. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
+    ...loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test' }),
     port: 0,
     host: '127.0.0.1',
     dataDir: 'memory://',
-    databaseUrl: undefined,
-    logLevel: 'silent',
     lookupRateLimit: 0,
     catalogRefreshMs: 60_000,
-    seedExamples: true,
-    trustProxy: false,
     campaignsDir,
     ...overrides,
   };
 }
 
 /** The HTTP app over a database with the example campaigns loaded, for `app.inject`. */
-export async function appWithExamples(db: Db, options: { lookupRateLimit?: number } = {}) {
+export async function appWithExamples(
+  db: Db,
+  options: { lookupRateLimit?: number; config?: Partial<Config> } = {},
+) {
   await seedExampleCampaigns(db, campaignsDir, silentLogger);
   const catalog = new CatalogService(db, silentLogger, 60_000);
   await catalog.start();
+  const blobDir = fs.mkdtempSync(path.join(os.tmpdir(), 'recallkit-blobs-'));
+  const blobs = new FsBlobStore(blobDir);
+  const config = testConfig({ publicUrl: 'http://recalls.test', ...options.config });
   const app = await buildApp({
     db,
     catalog,
@@ -38,10 +45,15 @@ export async function appWithExamples(db: Db, options: { lookupRateLimit?: numbe
     lookupRateLimit: options.lookupRateLimit ?? 0,
     trustProxy: false,
     webRoot: '/nonexistent',
+    claims: { db, catalog, blobs, config },
+    devOutboxPage: true,
   });
   return {
     app,
     catalog,
+    blobs,
+    blobDir,
+    config,
     async close() {
       catalog.stop();
       await app.close();

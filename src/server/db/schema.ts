@@ -68,6 +68,105 @@ export interface JobTable {
   created_at: Timestamp;
   finished_at: Date | null;
 }
+export type ClaimStatus =
+  | 'draft'
+  | 'submitted'
+  | 'verifying'
+  | 'needs_review'
+  | 'needs_info'
+  | 'approved'
+  | 'rejected'
+  | 'fulfilling'
+  | 'fulfilled'
+  | 'withdrawn';
+
+type Json<T> = ColumnType<T, string, string>;
+
+export interface ClaimTable {
+  id: string;
+  code: string;
+  campaign_id: string;
+  serial: string | null;
+  model_code: string;
+  has_unit: boolean;
+  remedy: string;
+  status: ClaimStatus;
+  claimant: Json<{ name: string; email: string; phone?: string; country: string; language: string }>;
+  email_key: string;
+  address: ColumnType<Record<string, string> | null, string | null, string | null>;
+  address_key: string | null;
+  client_address: string | null;
+  order_number: string | null;
+  incident_description: string | null;
+  disposal_attested_at: Date | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  submitted_at: Date | null;
+  expires_at: Date | null;
+}
+
+export interface ClaimTokenTable {
+  token_sha256: string;
+  claim_id: string;
+  created_at: Timestamp;
+  revoked_at: Date | null;
+}
+
+export interface ClaimEventTable {
+  id: Generated<string>;
+  claim_id: string;
+  at: Timestamp;
+  actor: string;
+  type: string;
+  from_status: string | null;
+  to_status: string | null;
+  detail: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
+export interface EvidenceTable {
+  id: string;
+  claim_id: string;
+  kind: 'label' | 'marked' | 'receipt' | 'disposal';
+  original_key: string;
+  original_sha256: string;
+  display_key: string;
+  format: string;
+  bytes: number;
+  width: number;
+  height: number;
+  exif: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  file_name: string | null;
+  created_at: Timestamp;
+  replaced_at: Date | null;
+}
+
+export interface IdempotencyKeyTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  status_code: number | null;
+  response: ColumnType<unknown, string | null, string | null>;
+  created_at: Timestamp;
+}
+
+export interface OutboxMessageTable {
+  id: string;
+  claim_id: string | null;
+  to_address: string;
+  language: string;
+  template: string;
+  subject: string;
+  text_body: string;
+  state: ColumnType<
+    'pending' | 'sent' | 'held',
+    'pending' | 'sent' | 'held' | undefined,
+    'pending' | 'sent' | 'held'
+  >;
+  created_at: Timestamp;
+  sent_at: Date | null;
+  transport_id: string | null;
+}
+
 export type JobState = 'queued' | 'active' | 'done' | 'dead';
 
 export interface SchemaMigrationTable {
@@ -83,6 +182,12 @@ export interface Database {
   catalog_revision: CatalogRevisionTable;
   schema_migration: SchemaMigrationTable;
   job: JobTable;
+  claim: ClaimTable;
+  claim_event: ClaimEventTable;
+  claim_token: ClaimTokenTable;
+  evidence: EvidenceTable;
+  idempotency_key: IdempotencyKeyTable;
+  outbox_message: OutboxMessageTable;
 }
 
 export type SerialImportRow = Selectable<SerialImportTable>;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -18,6 +19,9 @@ import type { Db } from '../db/database.ts';
 import { pendingMigrations } from '../db/migrate.ts';
 import { catalogRoutes } from '../modules/catalog/catalog.routes.ts';
 import type { CatalogService } from '../modules/catalog/catalog-service.ts';
+import { claimsRoutes } from '../modules/claims/claims.routes.ts';
+import type { ClaimsDeps } from '../modules/claims/claims-deps.ts';
+import { devOutboxRoutes } from '../modules/notify/notify.routes.ts';
 import { AppError, ErrorSchema, errorBody, handleError, requestLanguage } from './errors.ts';
 
 export interface AppDependencies {
@@ -26,6 +30,9 @@ export interface AppDependencies {
   logger: Logger;
   lookupRateLimit: number;
   trustProxy: boolean;
+  claims: ClaimsDeps;
+  /** Serve the outbox at /dev/outbox (development without SMTP). */
+  devOutboxPage: boolean;
   /** Built web assets (index.html + assets/); the API runs without them. */
   webRoot?: string | undefined;
 }
@@ -67,8 +74,18 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       tags: [
         { name: 'lookup', description: 'Is a unit affected?' },
         { name: 'recalls', description: 'Public recall information' },
+        { name: 'claims', description: 'An owner’s claim: draft, photos, submission, status' },
         { name: 'operations', description: 'Health and readiness' },
       ],
+      components: {
+        securitySchemes: {
+          claimToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'The accessToken returned when the claim was created',
+          },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });
@@ -113,7 +130,17 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     },
   );
 
+  await app.register(multipart, {
+    // preservePath: see the name as sent, so a name that tries to be a path is refused, not silently cut.
+    preservePath: true,
+    limits: { fileSize: deps.claims.config.photoMaxBytes, files: 1, fields: 4, fieldSize: 1000, parts: 6 },
+  });
   await app.register(catalogRoutes, { catalog: deps.catalog, lookupRateLimit: deps.lookupRateLimit });
+  await app.register(claimsRoutes, {
+    deps: deps.claims,
+    recoverRateLimit: deps.lookupRateLimit > 0 ? 10 : 0,
+  });
+  if (deps.devOutboxPage) await app.register(devOutboxRoutes, { db: deps.db });
 
   const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
   const webBuilt = fs.existsSync(path.join(webRoot, 'index.html'));

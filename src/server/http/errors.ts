@@ -19,6 +19,28 @@ export const APP_ERRORS = {
   country_invalid: 400,
   batch_empty: 400,
   batch_too_large: 400,
+  evidence_kind_invalid: 400,
+  photo_empty: 400,
+  photo_bad_filename: 400,
+  idempotency_key_invalid: 400,
+  unauthorized: 401,
+  claim_not_found: 404,
+  claim_duplicate_unit: 409,
+  claim_not_editable: 409,
+  claims_closed: 409,
+  photo_too_large: 413,
+  photo_too_many_pixels: 413,
+  photo_unsupported_type: 415,
+  unit_not_affected: 422,
+  remedy_not_offered: 422,
+  address_required: 422,
+  evidence_missing: 422,
+  proof_of_purchase_required: 422,
+  photo_corrupt: 422,
+  idempotency_key_reused: 422,
+  claim_limit_email: 429,
+  claim_limit_address: 429,
+  claim_limit_client: 429,
   malformed_json: 400,
   not_found: 404,
   campaign_not_found: 404,
@@ -90,6 +112,14 @@ export function handleError(raw: FastifyError | Error, request: FastifyRequest, 
 
 function fromFastifyError(error: FastifyError, reply: FastifyReply): AppError {
   switch (error.code) {
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return new AppError('body_too_large');
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return new AppError('unsupported_media_type');
+    case 'FST_FILES_LIMIT':
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return new AppError('invalid_request', { details: 'send one file and the field kind' });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError('body_too_large');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':

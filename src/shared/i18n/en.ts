@@ -13,6 +13,34 @@ export const en = {
     country_invalid: 'The country must be a two-letter code such as US.',
     batch_empty: 'Send at least one serial number.',
     batch_too_large: 'Send at most {{max}} serial numbers in one request; you sent {{count}}.',
+    evidence_kind_invalid: 'Say which photo this is: label, marked or receipt.',
+    photo_empty: 'The file is empty. Choose the photo again.',
+    photo_bad_filename: 'The file name is not allowed. Rename the photo and try again.',
+    idempotency_key_invalid:
+      'The Idempotency-Key header must be 1 to 200 letters, digits, dashes or underscores.',
+    unauthorized: 'This link is not valid. Open the link from your e-mail, or ask for a new one.',
+    claim_not_found: 'We could not find that claim.',
+    claim_duplicate_unit:
+      'A claim for this serial number already exists. We have sent a link to it to the e-mail address on that claim.',
+    claim_not_editable: 'This claim can no longer be changed.',
+    claims_closed: 'Claims for this recall are closed.',
+    photo_too_large: 'The photo is too large (more than {{max}} MB). Take it again at a lower resolution.',
+    photo_too_many_pixels: 'The photo has too many pixels. Take it again at a lower resolution.',
+    photo_unsupported_type: 'This is not a photo we can read. Use a JPEG, PNG, WebP or HEIC photo.',
+    photo_corrupt: 'The photo is damaged or incomplete. Take it or upload it again.',
+    unit_not_affected: 'This serial number is not part of this recall. Check it on the label.',
+    remedy_not_offered: 'That remedy is not offered where you live. Choose one of the options shown.',
+    address_required: 'We need your postal address to send you the replacement.',
+    evidence_missing: 'Some photos are still missing: {{missing}}.',
+    proof_of_purchase_required:
+      'Without the unit, we need a proof of purchase: an order number or a photo of the receipt.',
+    idempotency_key_reused: 'This Idempotency-Key was already used for a different request.',
+    claim_limit_email:
+      'Too many claims with this e-mail address today. If you have more units, contact support.',
+    claim_limit_address:
+      'Too many claims for this postal address today. If you have more units, contact support.',
+    claim_limit_client:
+      'Too many claims from your network today. Please try again tomorrow or contact support.',
     rate_limited: 'Too many requests. Please wait {{seconds}} seconds and try again.',
     body_too_large: 'The request is too large.',
     unsupported_media_type: 'Send the request as JSON (Content-Type: application/json).',

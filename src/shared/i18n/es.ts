@@ -14,6 +14,34 @@ export const es: Messages = {
     country_invalid: 'El país debe ser un código de dos letras, como ES.',
     batch_empty: 'Envíe al menos un número de serie.',
     batch_too_large: 'Envíe como máximo {{max}} números de serie por solicitud; ha enviado {{count}}.',
+    evidence_kind_invalid: 'Indique qué foto es: etiqueta, marcada o recibo.',
+    photo_empty: 'El archivo está vacío. Vuelva a elegir la foto.',
+    photo_bad_filename:
+      'Ese nombre de archivo no está permitido. Cambie el nombre de la foto e inténtelo de nuevo.',
+    idempotency_key_invalid:
+      'La cabecera Idempotency-Key debe tener de 1 a 200 letras, números, guiones o guiones bajos.',
+    unauthorized: 'Este enlace no es válido. Abra el enlace de su correo o pida uno nuevo.',
+    claim_not_found: 'No encontramos esa reclamación.',
+    claim_duplicate_unit:
+      'Ya existe una reclamación para este número de serie. Hemos enviado un enlace a la dirección de correo de esa reclamación.',
+    claim_not_editable: 'Esta reclamación ya no se puede cambiar.',
+    claims_closed: 'Las reclamaciones de esta retirada están cerradas.',
+    photo_too_large: 'La foto es demasiado grande (más de {{max}} MB). Hágala de nuevo con menos resolución.',
+    photo_too_many_pixels: 'La foto tiene demasiados píxeles. Hágala de nuevo con menos resolución.',
+    photo_unsupported_type: 'No podemos leer este archivo. Use una foto JPEG, PNG, WebP o HEIC.',
+    photo_corrupt: 'La foto está dañada o incompleta. Hágala o súbala de nuevo.',
+    unit_not_affected: 'Este número de serie no forma parte de esta retirada. Compruébelo en la etiqueta.',
+    remedy_not_offered: 'Esa compensación no se ofrece donde vive. Elija una de las opciones mostradas.',
+    address_required: 'Necesitamos su dirección postal para enviarle la batería de repuesto.',
+    evidence_missing: 'Aún faltan fotos: {{missing}}.',
+    proof_of_purchase_required:
+      'Sin la unidad, necesitamos un comprobante de compra: un número de pedido o una foto del recibo.',
+    idempotency_key_reused: 'Esta Idempotency-Key ya se usó para otra solicitud.',
+    claim_limit_email:
+      'Demasiadas reclamaciones con este correo hoy. Si tiene más unidades, contacte con soporte.',
+    claim_limit_address:
+      'Demasiadas reclamaciones para esta dirección postal hoy. Si tiene más unidades, contacte con soporte.',
+    claim_limit_client: 'Demasiadas reclamaciones desde su red hoy. Inténtelo mañana o contacte con soporte.',
     rate_limited: 'Demasiadas solicitudes. Espere {{seconds}} segundos y vuelva a intentarlo.',
     body_too_large: 'La solicitud es demasiado grande.',
     unsupported_media_type: 'Envíe la solicitud en JSON (Content-Type: application/json).',

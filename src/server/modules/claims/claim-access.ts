@@ -1,0 +1,69 @@
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { ClaimTable, Database } from '../../db/schema.ts';
+import { AppError } from '../../http/errors.ts';
+
+/** Letters and digits an owner cannot confuse when writing the code on the unit in marker. */
+const CODE_ALPHABET = 'ACDEFGHJKMNPQRTUVWXY3479';
+
+export function newClaimCode(): string {
+  const pick = () => Array.from({ length: 4 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
+  return `RK-${pick()}-${pick()}`;
+}
+
+/**
+ * Gives the owner a new secret for the claim (status link, Authorization header) and returns
+ * it; only its hash is stored. With `revokeOthers`, earlier links stop working.
+ */
+export async function issueAccessToken(
+  db: Kysely<Database>,
+  claimId: string,
+  revokeOthers = false,
+): Promise<string> {
+  if (revokeOthers) {
+    await db
+      .updateTable('claim_token')
+      .set({ revoked_at: new Date() })
+      .where('claim_id', '=', claimId)
+      .where('revoked_at', 'is', null)
+      .execute();
+  }
+  const token = randomBytes(32).toString('base64url');
+  await db
+    .insertInto('claim_token')
+    .values({ token_sha256: hashToken(token), claim_id: claimId })
+    .execute();
+  return token;
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export type ClaimRow = Selectable<ClaimTable>;
+
+/**
+ * The claim the bearer of `authorization` may see. A missing, malformed or wrong token and an
+ * unknown claim all answer 401 alike, so the API does not say which claim ids exist.
+ */
+export async function authorizeClaim(
+  db: Kysely<Database>,
+  claimId: string,
+  authorization: string | undefined,
+  forUpdate = false,
+): Promise<ClaimRow> {
+  const token = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(authorization ?? '')?.[1];
+  if (!token || !/^clm_[A-Za-z0-9_-]{1,40}$/.test(claimId)) throw new AppError('unauthorized');
+  // Looked up by the hash of a 256-bit random secret: nothing to learn from timing.
+  let query = db
+    .selectFrom('claim')
+    .selectAll('claim')
+    .innerJoin('claim_token', 'claim_token.claim_id', 'claim.id')
+    .where('claim.id', '=', claimId)
+    .where('claim_token.token_sha256', '=', hashToken(token))
+    .where('claim_token.revoked_at', 'is', null);
+  if (forUpdate) query = query.forUpdate('claim');
+  const claim = await query.executeTakeFirst();
+  if (!claim) throw new AppError('unauthorized');
+  return claim;
+}

@@ -1,0 +1,96 @@
+import type { ClaimStatusResponse } from '../../../shared/contracts/claims.ts';
+import { type Language, localize } from '../../../shared/languages.ts';
+import { AppError } from '../../http/errors.ts';
+import { authorizeClaim } from './claim-access.ts';
+import type { ClaimsDeps } from './claims-deps.ts';
+import { requiredEvidence } from './required-evidence.ts';
+
+/** What the owner's status page shows: where the claim is, what happened, what is needed next. */
+export async function claimStatus(
+  deps: ClaimsDeps,
+  claimId: string,
+  authorization: string | undefined,
+  language: Language,
+): Promise<ClaimStatusResponse> {
+  const claim = await authorizeClaim(deps.db.kysely, claimId, authorization);
+  const campaign = deps.catalog.current().campaigns.find((c) => c.id === claim.campaign_id);
+  if (!campaign) throw new AppError('claim_not_found');
+  const [evidence, events] = await Promise.all([
+    deps.db.kysely
+      .selectFrom('evidence')
+      .select(['id', 'kind', 'format', 'bytes', 'width', 'height', 'created_at'])
+      .where('claim_id', '=', claimId)
+      .where('replaced_at', 'is', null)
+      .orderBy('created_at')
+      .execute(),
+    deps.db.kysely
+      .selectFrom('claim_event')
+      .select(['at', 'type', 'to_status', 'detail'])
+      .where('claim_id', '=', claimId)
+      .orderBy('id')
+      .execute(),
+  ]);
+  const required = requiredEvidence(campaign.definition, claim);
+  const present = new Set(evidence.map((e) => e.kind));
+  const missing = required.filter((kind) => !present.has(kind));
+  const next =
+    claim.status === 'draft'
+      ? missing.length > 0
+        ? 'add_evidence'
+        : 'submit'
+      : claim.status === 'needs_info'
+        ? 'provide_info'
+        : ['rejected', 'fulfilled', 'withdrawn'].includes(claim.status)
+          ? 'none'
+          : 'wait';
+  return {
+    id: claim.id,
+    code: claim.code,
+    status: claim.status,
+    campaign: { slug: campaign.slug, title: localize(campaign.definition.title, language) },
+    model: claim.model_code,
+    serial: claim.serial,
+    remedy: claim.remedy as ClaimStatusResponse['remedy'],
+    hasUnit: claim.has_unit,
+    createdAt: claim.created_at.toISOString(),
+    submittedAt: claim.submitted_at?.toISOString() ?? null,
+    expiresAt: claim.expires_at?.toISOString() ?? null,
+    evidence: evidence.map((e) => ({
+      id: e.id,
+      kind: e.kind,
+      format: e.format,
+      bytes: e.bytes,
+      width: e.width,
+      height: e.height,
+      createdAt: e.created_at.toISOString(),
+    })),
+    requiredEvidence: required,
+    missingEvidence: missing,
+    next,
+    timeline: events.map((event) => ({
+      at: event.at.toISOString(),
+      type: event.type,
+      status: event.to_status,
+      note: typeof event.detail.message === 'string' ? event.detail.message : null,
+    })),
+  };
+}
+
+/** The display copy (metadata stripped) of one of the claim's photos. */
+export async function claimPhoto(
+  deps: ClaimsDeps,
+  claimId: string,
+  evidenceId: string,
+  authorization: string | undefined,
+) {
+  await authorizeClaim(deps.db.kysely, claimId, authorization);
+  const row = await deps.db.kysely
+    .selectFrom('evidence')
+    .select('display_key')
+    .where('id', '=', evidenceId)
+    .where('claim_id', '=', claimId)
+    .executeTakeFirst();
+  const data = row && (await deps.blobs.get(row.display_key));
+  if (!data) throw new AppError('not_found');
+  return data;
+}

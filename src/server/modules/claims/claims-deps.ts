@@ -1,0 +1,19 @@
+import type { BlobStore } from '../../blobs/blob-store.ts';
+import type { Config } from '../../config.ts';
+import type { Db } from '../../db/database.ts';
+import type { CatalogService } from '../catalog/catalog-service.ts';
+
+/** What the claim use cases need from the composition root. */
+export interface ClaimsDeps {
+  db: Db;
+  catalog: CatalogService;
+  blobs: BlobStore;
+  config: Pick<Config, 'publicUrl' | 'photoMaxBytes' | 'photoMaxPixels' | 'draftTtlHours' | 'claimLimits'>;
+  /** Called after a commit that queued jobs, so an in-process worker picks them up at once. */
+  jobsQueued?: () => void;
+}
+
+export function statusUrl(publicUrl: string, claimId: string, token: string): string {
+  // The secret travels in the fragment: browsers never send it to servers or in Referer headers.
+  return `${publicUrl}/c/${claimId}#t=${token}`;
+}

@@ -1,0 +1,390 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appWithExamples, silentLogger } from '../../../../test/support/app.ts';
+import { testDatabases } from '../../../../test/support/databases.ts';
+import type { Db } from '../../db/database.ts';
+import { JobWorker } from '../../jobs/worker.ts';
+import { jobHandlers } from '../../server.ts';
+
+const US = { campaign: 'anker-2025-us-a1263', model: 'A1263' };
+const usSerials = fs
+  .readFileSync(
+    path.resolve(import.meta.dirname, '../../../../campaigns/anker-2025-us-a1263.demo.csv'),
+    'utf8',
+  )
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((line) => line.split(',')[0] as string);
+let nextSerial = 10;
+const freshSerial = () => usSerials[nextSerial++] as string;
+
+const photo = (colour: string, width = 1200, height = 900) =>
+  sharp({ create: { width, height, channels: 3, background: colour } })
+    .jpeg()
+    .toBuffer();
+
+function claimBody(overrides: Record<string, unknown> = {}) {
+  return {
+    ...US,
+    serial: freshSerial(),
+    remedy: 'gift_card',
+    claimant: {
+      name: 'Ana García',
+      email: `ana.${Math.random().toString(36).slice(2)}@example.com`,
+      country: 'US',
+      language: 'es',
+    },
+    ...overrides,
+  };
+}
+
+function files(blobDir: string): string[] {
+  if (!fs.existsSync(blobDir)) return [];
+  return fs
+    .readdirSync(blobDir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => entry.name);
+}
+
+describe.each(await testDatabases())('claims API on $name', ({ open }) => {
+  let db: Db;
+  let harness: Awaited<ReturnType<typeof appWithExamples>>;
+  let worker: JobWorker;
+
+  beforeAll(async () => {
+    db = await open();
+    harness = await appWithExamples(db, {
+      config: {
+        claimLimits: { windowHours: 24, perEmail: 3, perAddress: 3, perClient: 0 },
+        photoMaxBytes: 2_000_000,
+      },
+    });
+    worker = new JobWorker(db, jobHandlers(harness.config, harness.blobs), silentLogger, {
+      backoff: () => 0,
+    });
+  });
+  afterAll(async () => {
+    await harness?.close();
+    await db?.close();
+  });
+
+  const create = (body: unknown, headers: Record<string, string> = {}) =>
+    harness.app.inject({ method: 'POST', url: '/api/v1/claims', payload: body as object, headers });
+  const upload = async (
+    claim: { id: string; accessToken: string },
+    kind: string,
+    data: Buffer,
+    fileName = 'photo.jpg',
+  ) => {
+    const form = new FormData();
+    form.append('kind', kind);
+    form.append('file', new Blob([new Uint8Array(data)], { type: 'image/jpeg' }), fileName);
+    return harness.app.inject({
+      method: 'POST',
+      url: `/api/v1/claims/${claim.id}/evidence`,
+      payload: form,
+      headers: { authorization: `Bearer ${claim.accessToken}`, 'accept-language': 'es' },
+    });
+  };
+  const submit = (
+    claim: { id: string; accessToken: string },
+    headers: Record<string, string> = {},
+    body: object = { disposalAttested: true },
+  ) =>
+    harness.app.inject({
+      method: 'POST',
+      url: `/api/v1/claims/${claim.id}/submit`,
+      payload: body,
+      headers: { authorization: `Bearer ${claim.accessToken}`, ...headers },
+    });
+  const status = (claim: { id: string; accessToken: string }) =>
+    harness.app.inject({
+      method: 'GET',
+      url: `/api/v1/claims/${claim.id}`,
+      headers: { authorization: `Bearer ${claim.accessToken}` },
+    });
+  const outboxFor = (claimId: string) =>
+    db.kysely
+      .selectFrom('outbox_message')
+      .selectAll()
+      .where('claim_id', '=', claimId)
+      .orderBy('created_at')
+      .execute();
+
+  it('takes a claim from draft to review: photos, submission, e-mail in the owner’s language, status link', async () => {
+    const created = await create(claimBody());
+    expect(created.statusCode).toBe(201);
+    const claim = created.json();
+    expect(claim).toMatchObject({
+      status: 'draft',
+      code: expect.stringMatching(/^RK-[A-Z0-9]{4}-[A-Z0-9]{4}$/),
+    });
+    expect(claim.statusUrl).toBe(`http://recalls.test/c/${claim.id}#t=${claim.accessToken}`);
+    expect((await status(claim)).json()).toMatchObject({
+      next: 'add_evidence',
+      missingEvidence: ['label', 'marked'],
+    });
+
+    expect((await upload(claim, 'label', await photo('#eee'))).statusCode).toBe(201);
+    const marked = await upload(claim, 'marked', await photo('#ddd'));
+    expect(marked.statusCode).toBe(201);
+    expect(marked.json()).toMatchObject({
+      kind: 'marked',
+      format: 'jpeg',
+      width: 1200,
+      height: 900,
+      replaced: false,
+    });
+    expect((await status(claim)).json()).toMatchObject({ next: 'submit', missingEvidence: [] });
+
+    const submitted = await submit(claim);
+    expect(submitted.statusCode).toBe(200);
+    expect(submitted.json()).toMatchObject({ id: claim.id, status: 'submitted' });
+    await worker.drain();
+
+    const after = (await status(claim)).json();
+    expect(after.status).toBe('needs_review');
+    expect(after.timeline.map((e: { type: string }) => e.type)).toEqual([
+      'created',
+      'evidence_added',
+      'evidence_added',
+      'submitted',
+      'status_changed',
+      'status_changed',
+    ]);
+    const [mail] = await outboxFor(claim.id);
+    expect(mail).toMatchObject({ template: 'claim_received', language: 'es', state: 'held' });
+    expect(mail?.subject).toBe(`Hemos recibido su reclamación ${claim.code}`);
+    const link = /http:\/\/recalls\.test\/c\/(clm_[\w-]+)#t=([\w-]+)/.exec(mail?.text_body ?? '');
+    expect(link?.[1]).toBe(claim.id);
+    expect((await status({ id: claim.id, accessToken: link?.[2] as string })).statusCode).toBe(200);
+
+    const photoResponse = await harness.app.inject({
+      method: 'GET',
+      url: `/api/v1/claims/${claim.id}/evidence/${marked.json().id}`,
+      headers: { authorization: `Bearer ${claim.accessToken}` },
+    });
+    expect(photoResponse.headers['content-type']).toBe('image/jpeg');
+    expect((await sharp(photoResponse.rawPayload).metadata()).width).toBe(1200);
+  });
+
+  it('answers 401 without the claim’s own token, and does not say whether the claim exists', async () => {
+    const one = (await create(claimBody())).json();
+    const two = (await create(claimBody())).json();
+    for (const headers of [
+      {},
+      { authorization: 'Bearer wrong-token-wrong-token-123' },
+      { authorization: `Bearer ${two.accessToken}` },
+    ]) {
+      const response = await harness.app.inject({ method: 'GET', url: `/api/v1/claims/${one.id}`, headers });
+      expect(response.statusCode).toBe(401);
+      expect(response.json().error.code).toBe('unauthorized');
+    }
+    const unknown = await harness.app.inject({
+      method: 'GET',
+      url: '/api/v1/claims/clm_doesnotexist',
+      headers: { authorization: `Bearer ${one.accessToken}` },
+    });
+    expect(unknown.statusCode).toBe(401);
+  });
+
+  it('returns the first answer to a retried create or submit with the same Idempotency-Key', async () => {
+    const body = claimBody();
+    const first = await create(body, { 'idempotency-key': 'create-1' });
+    const again = await create(body, { 'idempotency-key': 'create-1' });
+    expect(again.statusCode).toBe(201);
+    expect(again.json()).toEqual(first.json());
+    expect(
+      (
+        await create(
+          { ...body, claimant: { ...body.claimant, name: 'Someone Else' } },
+          { 'idempotency-key': 'create-1' },
+        )
+      ).json().error.code,
+    ).toBe('idempotency_key_reused');
+    expect((await create(body, { 'idempotency-key': 'not a valid key!' })).json().error.code).toBe(
+      'idempotency_key_invalid',
+    );
+
+    const claim = first.json();
+    await upload(claim, 'label', await photo('#aaa'));
+    await upload(claim, 'marked', await photo('#bbb'));
+    const s1 = await submit(claim, { 'idempotency-key': 'submit-1' });
+    const s2 = await submit(claim, { 'idempotency-key': 'submit-1' });
+    expect([s1.statusCode, s2.statusCode]).toEqual([200, 200]);
+    expect(s2.json()).toEqual(s1.json());
+    expect((await outboxFor(claim.id)).filter((m) => m.template === 'claim_received')).toHaveLength(1);
+  });
+
+  it('refuses a second claim for a unit with 409 and mails the first claimant a link instead', async () => {
+    const body = claimBody();
+    const first = (await create(body)).json();
+    // A second draft for the same serial while the first is still a draft: allowed.
+    const rival = (
+      await create({ ...body, claimant: { ...body.claimant, email: 'rival@example.com' } })
+    ).json();
+    for (const claim of [first, rival]) {
+      await upload(claim, 'label', await photo('#123'));
+      await upload(claim, 'marked', await photo('#456'));
+    }
+    expect((await submit(first)).statusCode).toBe(200);
+    const lost = await submit(rival, { 'accept-language': 'zh-CN' });
+    expect(lost.statusCode).toBe(409);
+    expect(lost.json().error).toMatchObject({ code: 'claim_duplicate_unit' });
+    expect(lost.json().error.message).toMatch(/该序列号已有申请/);
+
+    const again = await create({ ...body, claimant: { ...body.claimant, email: 'third@example.com' } });
+    expect(again.statusCode).toBe(409);
+    const links = (await outboxFor(first.id)).filter((m) => m.template === 'claim_link');
+    expect(links).toHaveLength(1); // at most one an hour, however often someone tries
+    expect(links[0]?.to_address).toBe(body.claimant.email);
+    // The new link works; the earlier ones do not.
+    expect((await status(first)).statusCode).toBe(401);
+    const token = /#t=([\w-]+)/.exec(links[0]?.text_body ?? '')?.[1] as string;
+    expect((await status({ id: first.id, accessToken: token })).statusCode).toBe(200);
+  });
+
+  it('checks the unit, the remedy, the address and the evidence', async () => {
+    const cases: [Record<string, unknown>, number, string][] = [
+      [{ serial: 'AAAABBBBCCCCDDDD' }, 422, 'unit_not_affected'],
+      [{ model: 'A1257' }, 422, 'unit_not_affected'],
+      [{ campaign: 'no-such-recall' }, 404, 'campaign_not_found'],
+      [{ remedy: 'refund' }, 422, 'remedy_not_offered'],
+      [{ remedy: 'replacement' }, 422, 'address_required'],
+      [{ claimant: { name: 'X', email: 'not-an-email', country: 'US' } }, 400, 'invalid_request'],
+      [{ serial: 'A'.repeat(101) }, 400, 'invalid_request'],
+    ];
+    for (const [override, statusCode, code] of cases) {
+      const response = await create(claimBody(override));
+      expect(response.statusCode, code).toBe(statusCode);
+      expect(response.json().error.code, JSON.stringify(override)).toBe(code);
+    }
+    const draft = (await create(claimBody())).json();
+    const early = await submit(draft, { 'accept-language': 'es' });
+    expect(early.statusCode).toBe(422);
+    expect(early.json().error).toMatchObject({ code: 'evidence_missing' });
+    expect(early.json().error.message).toMatch(/^Aún faltan fotos: label, marked/);
+  });
+
+  it('takes a claim without the unit on proof of purchase, and always sends it to a person', async () => {
+    const claim = (
+      await create(
+        claimBody({ hasUnit: false, orderNumber: '113-5550123', incidentDescription: 'It caught fire.' }),
+      )
+    ).json();
+    expect((await status(claim)).json()).toMatchObject({ hasUnit: false, requiredEvidence: [] });
+    expect((await submit(claim)).statusCode).toBe(200);
+    await worker.drain();
+    const after = await db.kysely
+      .selectFrom('claim_event')
+      .select('detail')
+      .where('claim_id', '=', claim.id)
+      .where('to_status', '=', 'needs_review')
+      .executeTakeFirstOrThrow();
+    expect(after.detail).toEqual({ reason: 'no_unit_always_reviewed' });
+
+    const receiptOnly = (await create(claimBody({ hasUnit: false }))).json();
+    expect((await submit(receiptOnly)).json().error.code).toBe('proof_of_purchase_required');
+    await upload(receiptOnly, 'receipt', await photo('#fff', 800, 1600));
+    expect((await submit(receiptOnly)).statusCode).toBe(200);
+  });
+
+  it('limits claims per e-mail address', async () => {
+    const email = 'many.units@example.com';
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const response = await create(
+        claimBody({
+          claimant: {
+            name: 'Sam',
+            email: i % 2 ? email.toUpperCase() : email,
+            country: 'US',
+            language: 'en',
+          },
+        }),
+      );
+      statuses.push(response.statusCode);
+      if (response.statusCode === 429) expect(response.json().error.code).toBe('claim_limit_email');
+    }
+    expect(statuses).toEqual([201, 201, 201, 429]);
+  });
+
+  it('refuses every bad photo with a clear error and leaves no row or file behind', async () => {
+    const claim = (await create(claimBody())).json();
+    const jpeg = await photo('#321');
+    const before = files(harness.blobDir).length;
+    const cases: [string, Buffer, string, number, string][] = [
+      ['label', Buffer.from('%PDF-1.4 a document'), 'doc.jpg', 415, 'photo_unsupported_type'],
+      ['label', jpeg.subarray(0, 400), 'cut.jpg', 422, 'photo_corrupt'],
+      ['label', Buffer.alloc(0), 'empty.jpg', 400, 'photo_empty'],
+      ['label', Buffer.concat([jpeg, Buffer.alloc(2_100_000)]), 'big.jpg', 413, 'photo_too_large'],
+      ['label', jpeg, '../../etc/passwd', 400, 'photo_bad_filename'],
+      ['selfie', jpeg, 'photo.jpg', 400, 'evidence_kind_invalid'],
+    ];
+    for (const [kind, data, name, statusCode, code] of cases) {
+      const response = await upload(claim, kind, data, name);
+      expect(response.statusCode, code).toBe(statusCode);
+      expect(response.json().error.code).toBe(code);
+      expect(response.json().error.message.length).toBeGreaterThan(10);
+    }
+    expect(
+      await db.kysely.selectFrom('evidence').select('id').where('claim_id', '=', claim.id).execute(),
+    ).toEqual([]);
+    expect(files(harness.blobDir).length).toBe(before);
+    expect((await upload(claim, 'label', jpeg)).statusCode).toBe(201); // and it still works
+  });
+
+  it('replaces a photo without losing the others, and keeps the replaced one on record', async () => {
+    const claim = (await create(claimBody())).json();
+    await upload(claim, 'label', await photo('#010101'));
+    await upload(claim, 'marked', await photo('#020202'));
+    const retake = await upload(claim, 'label', await photo('#030303'));
+    expect(retake.json().replaced).toBe(true);
+    const evidence = (await status(claim)).json().evidence;
+    expect(evidence.map((e: { kind: string }) => e.kind).sort()).toEqual(['label', 'marked']);
+    const all = await db.kysely
+      .selectFrom('evidence')
+      .select(['kind', 'replaced_at'])
+      .where('claim_id', '=', claim.id)
+      .execute();
+    expect(all).toHaveLength(3);
+  });
+
+  it('deletes a draft nobody submitted in time, with its photos', async () => {
+    const claim = (await create(claimBody())).json();
+    await upload(claim, 'label', await photo('#0a0b0c'));
+    const keys = await db.kysely
+      .selectFrom('evidence')
+      .select(['original_key', 'display_key'])
+      .where('claim_id', '=', claim.id)
+      .executeTakeFirstOrThrow();
+    expect(await harness.blobs.exists(keys.original_key)).toBe(true);
+    // Let time pass: the draft's expiry and its job come due.
+    await db.kysely
+      .updateTable('claim')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', claim.id)
+      .execute();
+    await db.kysely
+      .updateTable('job')
+      .set({ run_at: new Date(Date.now() - 1000) })
+      .where('singleton_key', '=', claim.id)
+      .execute();
+    await worker.drain();
+    expect(
+      await db.kysely.selectFrom('claim').select('id').where('id', '=', claim.id).executeTakeFirst(),
+    ).toBeUndefined();
+    expect(await harness.blobs.exists(keys.original_key)).toBe(false);
+    expect(await harness.blobs.exists(keys.display_key)).toBe(false);
+    expect((await status(claim)).statusCode).toBe(401);
+  });
+
+  it('shows the outbox on the development page', async () => {
+    const page = await harness.app.inject({ method: 'GET', url: '/dev/outbox' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Hemos recibido su reclamación');
+  });
+});

@@ -1,0 +1,185 @@
+import '@fastify/multipart';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  ClaimStatusResponseSchema,
+  CreateClaimBodySchema,
+  CreateClaimResponseSchema,
+  EvidenceSchema,
+  SubmitClaimBodySchema,
+} from '../../../shared/contracts/claims.ts';
+import { AppError, ErrorSchema, errorBody, requestLanguage } from '../../http/errors.ts';
+import { addEvidence, checkFileName, parseEvidenceKind } from './add-evidence.ts';
+import { claimPhoto, claimStatus } from './claim-status.ts';
+import type { ClaimsDeps } from './claims-deps.ts';
+import { createClaim } from './create-claim.ts';
+import type { StoredResponse } from './idempotency.ts';
+import { recoverClaimLinks } from './recover-claim-links.ts';
+import { submitClaim } from './submit-claim.ts';
+
+const ClaimParams = z.object({ id: z.string().max(60) });
+const bearer = { security: [{ claimToken: [] }] };
+const errors = { 400: ErrorSchema, 401: ErrorSchema, 409: ErrorSchema, 422: ErrorSchema, 429: ErrorSchema };
+
+export const claimsRoutes: FastifyPluginAsyncZod<{ deps: ClaimsDeps; recoverRateLimit: number }> = async (
+  app,
+  { deps, recoverRateLimit },
+) => {
+  /** Stored answers (idempotent replays included) keep only the error code; the message follows the caller's language. */
+  const send = (request: Parameters<typeof requestLanguage>[0], stored: StoredResponse) => {
+    const body = stored.body as { error?: { code?: string } };
+    if (stored.statusCode >= 400 && body.error?.code) {
+      return errorBody(requestLanguage(request), new AppError(body.error.code as never));
+    }
+    return stored.body;
+  };
+  const idempotencyKey = (headers: Record<string, unknown>) => {
+    const key = headers['idempotency-key'];
+    return typeof key === 'string' ? key : undefined;
+  };
+
+  app.post(
+    '/api/v1/claims',
+    {
+      schema: {
+        tags: ['claims'],
+        summary: 'Open a draft claim for an affected unit',
+        description:
+          'Returns the claim code the owner writes on the unit and the access token every later call sends as `Authorization: Bearer`. Send `Idempotency-Key` to make retries safe.',
+        body: CreateClaimBodySchema,
+        response: { 201: CreateClaimResponseSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const stored = await createClaim(deps, request.body, {
+        clientAddress: request.ip ?? null,
+        idempotencyKey: idempotencyKey(request.headers),
+      });
+      return reply.status(stored.statusCode).send(send(request, stored) as never);
+    },
+  );
+
+  app.post(
+    '/api/v1/claims/:id/evidence',
+    {
+      schema: {
+        tags: ['claims'],
+        summary: 'Upload one photo (multipart/form-data: kind = label | marked | receipt | disposal, file)',
+        description: 'A newer photo of the same kind replaces the earlier one. JPEG, PNG, WebP or HEIC/HEIF.',
+        params: ClaimParams,
+        ...bearer,
+        response: {
+          201: EvidenceSchema.extend({ replaced: z.boolean() }),
+          ...errors,
+          413: ErrorSchema,
+          415: ErrorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!request.isMultipart()) throw new AppError('unsupported_media_type');
+      let kind: string | undefined;
+      let file: { data: Buffer; fileName: string | null } | undefined;
+      for await (const part of request.parts()) {
+        if (part.type === 'file') {
+          const fileName = checkFileName(part.filename);
+          try {
+            file = { data: await part.toBuffer(), fileName };
+          } catch (error) {
+            if ((error as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw error;
+            throw new AppError('photo_too_large', { max: Math.round(deps.config.photoMaxBytes / 1048576) });
+          }
+        } else if (part.fieldname === 'kind') {
+          kind = String(part.value);
+        }
+      }
+      if (!file) throw new AppError('photo_empty');
+      const evidence = await addEvidence(deps, request.params.id, request.headers.authorization, {
+        kind: parseEvidenceKind(kind),
+        ...file,
+      });
+      return reply.status(201).send(evidence);
+    },
+  );
+
+  app.post(
+    '/api/v1/claims/:id/submit',
+    {
+      schema: {
+        tags: ['claims'],
+        summary: 'Submit the claim once its photos are in',
+        params: ClaimParams,
+        body: SubmitClaimBodySchema,
+        ...bearer,
+        response: { 200: z.object({ id: z.string(), code: z.string(), status: z.string() }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const stored = await submitClaim(
+        deps,
+        request.params.id,
+        request.headers.authorization,
+        request.body,
+        idempotencyKey(request.headers),
+      );
+      return reply.status(stored.statusCode).send(send(request, stored) as never);
+    },
+  );
+
+  app.get(
+    '/api/v1/claims/:id',
+    {
+      schema: {
+        tags: ['claims'],
+        summary: "The claim's status, what is needed next, and its timeline",
+        params: ClaimParams,
+        querystring: z.object({ lang: z.string().optional() }),
+        ...bearer,
+        response: { 200: ClaimStatusResponseSchema, 401: ErrorSchema },
+      },
+    },
+    async (request) =>
+      claimStatus(deps, request.params.id, request.headers.authorization, requestLanguage(request)),
+  );
+
+  app.get(
+    '/api/v1/claims/:id/evidence/:evidenceId',
+    {
+      schema: {
+        tags: ['claims'],
+        summary: 'One of the claim’s photos (display copy, metadata removed)',
+        params: ClaimParams.extend({ evidenceId: z.string().max(60) }),
+        ...bearer,
+      },
+    },
+    async (request, reply) => {
+      const data = await claimPhoto(
+        deps,
+        request.params.id,
+        request.params.evidenceId,
+        request.headers.authorization,
+      );
+      return reply
+        .header('content-type', 'image/jpeg')
+        .header('cache-control', 'private, max-age=3600')
+        .send(data);
+    },
+  );
+
+  app.post(
+    '/api/v1/claims/recover',
+    {
+      config: { rateLimit: recoverRateLimit > 0 ? { max: recoverRateLimit, timeWindow: '1 hour' } : false },
+      schema: {
+        tags: ['claims'],
+        summary: 'E-mail fresh links to the claims on an address',
+        body: z.object({ email: z.email().max(254) }),
+        response: { 202: z.object({ status: z.literal('sent_if_any') }), 400: ErrorSchema, 429: ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      await recoverClaimLinks(deps, request.body.email);
+      return reply.status(202).send({ status: 'sent_if_any' as const });
+    },
+  );
+};

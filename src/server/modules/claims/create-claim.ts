@@ -1,0 +1,124 @@
+import type { CreateClaimBody } from '../../../shared/contracts/claims.ts';
+import { AppError } from '../../http/errors.ts';
+import { newId } from '../../ids.ts';
+import { enqueue } from '../../jobs/queue.ts';
+import { jurisdictionFor } from '../catalog/campaign-definition.ts';
+import { claimsOpen } from '../catalog/lookup.ts';
+import { normaliseSerial } from '../catalog/serial.ts';
+import { issueAccessToken, newClaimCode } from './claim-access.ts';
+import { recordClaimEvent } from './claim-events.ts';
+import { type ClaimsDeps, statusUrl } from './claims-deps.ts';
+import { type StoredResponse, withIdempotency } from './idempotency.ts';
+import { sendClaimLink } from './send-claim-link.ts';
+import { addressKey, checkClaimVelocity, emailKey } from './velocity.ts';
+
+export const EXPIRE_DRAFT_QUEUE = 'claim.expire_draft';
+/** Statuses in which a claim holds its unit: a second claim for the serial is refused. */
+export const HOLDING_STATUSES = [
+  'submitted',
+  'verifying',
+  'needs_review',
+  'needs_info',
+  'approved',
+  'fulfilling',
+  'fulfilled',
+] as const;
+
+/**
+ * Opens a draft claim for an affected unit. The owner then uploads photos and submits. Refuses
+ * (with a reason the owner can act on) a unit that is not recalled, a remedy not offered where
+ * they live, a missing address for a shipped remedy, a unit already claimed, and too many
+ * claims from one e-mail, address or network.
+ */
+export async function createClaim(
+  deps: ClaimsDeps,
+  body: CreateClaimBody,
+  request: { clientAddress: string | null; idempotencyKey: string | undefined },
+): Promise<StoredResponse> {
+  const snapshot = deps.catalog.current();
+  const campaign = snapshot.campaign(body.campaign);
+  if (!campaign) throw new AppError('campaign_not_found');
+  if (!claimsOpen(campaign, new Date())) throw new AppError('claims_closed');
+
+  const normalised = normaliseSerial(body.serial);
+  if (!normalised.ok) throw new AppError(normalised.problem);
+  const model = body.model.trim().toUpperCase();
+  const hit = snapshot.find(normalised.serial, model).find((h) => h.campaign.id === campaign.id);
+  if (!hit || (hit.matchedBy === 'serial' && hit.modelCode !== model))
+    throw new AppError('unit_not_affected');
+  const serial = hit.serial; // canonical, or null for a whole-model recall
+
+  const jurisdiction = jurisdictionFor(campaign.definition, body.claimant.country);
+  if (!jurisdiction?.remedies.some((remedy) => remedy.kind === body.remedy))
+    throw new AppError('remedy_not_offered');
+  if ((body.remedy === 'replacement' || jurisdiction.returnRequired) && !body.address)
+    throw new AppError('address_required');
+
+  const keys = {
+    email: emailKey(body.claimant.email),
+    address: body.address ? addressKey(body.address) : null,
+    client: request.clientAddress,
+  };
+  const created = await deps.db.transaction((tx) =>
+    withIdempotency(tx, 'claim.create', request.idempotencyKey, body, async () => {
+      if (serial !== null) {
+        const holder = await tx.kysely
+          .selectFrom('claim')
+          .selectAll()
+          .where('campaign_id', '=', campaign.id)
+          .where('serial', '=', serial)
+          .where('status', 'in', [...HOLDING_STATUSES])
+          .executeTakeFirst();
+        if (holder) {
+          // The owner of that claim gets its link; the caller learns only that it exists.
+          await sendClaimLink(tx.kysely, holder, snapshot, deps.config.publicUrl, 'duplicate_attempt');
+          return { statusCode: 409, body: { error: { code: 'claim_duplicate_unit' } } };
+        }
+      }
+      await checkClaimVelocity(tx.kysely, deps.config.claimLimits, keys);
+
+      const id = newId('clm');
+      const expiresAt = new Date(Date.now() + deps.config.draftTtlHours * 3_600_000);
+      let code = newClaimCode();
+      while (await tx.kysely.selectFrom('claim').select('id').where('code', '=', code).executeTakeFirst())
+        code = newClaimCode();
+      await tx.kysely
+        .insertInto('claim')
+        .values({
+          id,
+          code,
+          campaign_id: campaign.id,
+          serial,
+          model_code: model,
+          has_unit: body.hasUnit,
+          remedy: body.remedy,
+          status: 'draft',
+          claimant: JSON.stringify(body.claimant),
+          email_key: keys.email,
+          address: body.address ? JSON.stringify(body.address) : null,
+          address_key: keys.address,
+          client_address: keys.client,
+          order_number: body.orderNumber ?? null,
+          incident_description: body.incidentDescription ?? null,
+          expires_at: expiresAt,
+        })
+        .execute();
+      const token = await issueAccessToken(tx.kysely, id);
+      await recordClaimEvent(tx.kysely, { claimId: id, actor: 'owner', type: 'created', to: 'draft' });
+      await enqueue(tx.kysely, EXPIRE_DRAFT_QUEUE, { claimId: id }, { runAt: expiresAt, singletonKey: id });
+      return {
+        statusCode: 201,
+        body: {
+          id,
+          code,
+          status: 'draft',
+          accessToken: token,
+          statusUrl: statusUrl(deps.config.publicUrl, id, token),
+          expiresAt: expiresAt.toISOString(),
+        },
+      };
+    }),
+  );
+  deps.jobsQueued?.();
+  return created;
+}

@@ -1,0 +1,23 @@
+import type { ClaimsDeps } from './claims-deps.ts';
+import { sendClaimLink } from './send-claim-link.ts';
+import { emailKey } from './velocity.ts';
+
+/**
+ * "I lost my link": every submitted claim on that e-mail address gets a fresh link by e-mail.
+ * The answer is the same whether or not there are claims, so nobody learns who has claimed.
+ */
+export async function recoverClaimLinks(deps: ClaimsDeps, email: string): Promise<void> {
+  const snapshot = deps.catalog.current();
+  await deps.db.transaction(async (tx) => {
+    const claims = await tx.kysely
+      .selectFrom('claim')
+      .selectAll()
+      .where('email_key', '=', emailKey(email))
+      .where('status', '<>', 'draft')
+      .limit(20)
+      .execute();
+    for (const claim of claims)
+      await sendClaimLink(tx.kysely, claim, snapshot, deps.config.publicUrl, 'owner_request');
+  });
+  deps.jobsQueued?.();
+}

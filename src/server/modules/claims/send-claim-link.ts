@@ -1,0 +1,47 @@
+import type { Kysely } from 'kysely';
+import { localize, pickLanguage } from '../../../shared/languages.ts';
+import type { Database } from '../../db/schema.ts';
+import type { CatalogSnapshot } from '../catalog/catalog-snapshot.ts';
+import { queueMail } from '../notify/outbox.ts';
+import { type ClaimRow, issueAccessToken } from './claim-access.ts';
+import { recordClaimEvent } from './claim-events.ts';
+import { statusUrl } from './claims-deps.ts';
+
+const ONE_HOUR = 3_600_000;
+
+/**
+ * E-mails the owner of `claim` a fresh status link (the old one stops working). Sent at most
+ * once an hour per claim, so asking again and again cannot flood an owner's mailbox.
+ */
+export async function sendClaimLink(
+  db: Kysely<Database>,
+  claim: ClaimRow,
+  snapshot: CatalogSnapshot,
+  publicUrl: string,
+  reason: string,
+): Promise<void> {
+  const recent = await db
+    .selectFrom('outbox_message')
+    .select('id')
+    .where('claim_id', '=', claim.id)
+    .where('template', '=', 'claim_link')
+    .where('created_at', '>=', new Date(Date.now() - ONE_HOUR))
+    .executeTakeFirst();
+  if (recent) return;
+  const token = await issueAccessToken(db, claim.id, true);
+  const language = pickLanguage(claim.claimant.language);
+  const campaign = snapshot.campaigns.find((c) => c.id === claim.campaign_id);
+  await queueMail(db, {
+    claimId: claim.id,
+    to: claim.claimant.email,
+    language,
+    template: 'claim_link',
+    params: {
+      name: claim.claimant.name,
+      code: claim.code,
+      statusUrl: statusUrl(publicUrl, claim.id, token),
+      recall: campaign ? localize(campaign.definition.title, language) : '',
+    },
+  });
+  await recordClaimEvent(db, { claimId: claim.id, actor: 'system', type: 'link_sent', detail: { reason } });
+}

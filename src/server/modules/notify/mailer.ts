@@ -1,0 +1,46 @@
+import nodemailer from 'nodemailer';
+import type { JobHandler } from '../../jobs/worker.ts';
+
+export interface MailerConfig {
+  smtpUrl: string | undefined;
+  from: string;
+}
+
+/**
+ * The `mail.send` job. With SMTP_URL it sends through nodemailer and marks the message sent;
+ * without, it marks it held: it stays readable in the outbox (development). A message already
+ * sent is not sent again when a job runs twice; the SMTP Message-ID is the message's own id, so
+ * a relay that deduplicates sees a retry as the same message.
+ */
+export function mailSender(config: MailerConfig): JobHandler {
+  const transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : undefined;
+  return async (job, { db, logger }) => {
+    const id = String(job.payload.messageId);
+    const message = await db.kysely
+      .selectFrom('outbox_message')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!message || message.state === 'sent') return;
+    if (!transport) {
+      if (message.state !== 'held') {
+        await db.kysely.updateTable('outbox_message').set({ state: 'held' }).where('id', '=', id).execute();
+      }
+      return;
+    }
+    const info = await transport.sendMail({
+      from: config.from,
+      to: message.to_address,
+      subject: message.subject,
+      text: message.text_body,
+      messageId: `<${message.id}@recallkit>`,
+      headers: { 'Content-Language': message.language },
+    });
+    await db.kysely
+      .updateTable('outbox_message')
+      .set({ state: 'sent', sent_at: new Date(), transport_id: info.messageId ?? null })
+      .where('id', '=', id)
+      .execute();
+    logger.info({ message: id, template: message.template }, 'mail sent');
+  };
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+/** Public claim API contracts (server validation, OpenAPI, web types). */
+export const RemedyKindSchema = z.enum(['replacement', 'gift_card', 'refund', 'voucher', 'repair']);
+export const EvidenceKindSchema = z.enum(['label', 'marked', 'receipt', 'disposal']);
+export const ClaimStatusSchema = z.enum([
+  'draft',
+  'submitted',
+  'verifying',
+  'needs_review',
+  'needs_info',
+  'approved',
+  'rejected',
+  'fulfilling',
+  'fulfilled',
+  'withdrawn',
+]);
+
+const Text = (max: number) => z.string().trim().min(1).max(max);
+
+export const CreateClaimBodySchema = z.object({
+  campaign: z.string().max(80),
+  serial: z.string().max(100).describe('Serial number as printed'),
+  model: z.string().max(32),
+  remedy: RemedyKindSchema,
+  hasUnit: z
+    .boolean()
+    .default(true)
+    .describe('false: the unit was thrown away or destroyed; claim with proof of purchase'),
+  claimant: z.object({
+    name: Text(200),
+    email: z.email().max(254),
+    phone: z.string().trim().max(40).optional(),
+    country: z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code such as US'),
+    language: z.enum(['en', 'zh-CN', 'es']).default('en'),
+  }),
+  address: z
+    .object({
+      line1: Text(200),
+      line2: z.string().trim().max(200).optional(),
+      city: Text(100),
+      region: z.string().trim().max(100).optional(),
+      postalCode: Text(20),
+      country: z.string().regex(/^[A-Z]{2}$/),
+    })
+    .optional(),
+  orderNumber: z.string().trim().max(100).optional(),
+  incidentDescription: z.string().trim().max(4000).optional(),
+});
+export type CreateClaimBody = z.infer<typeof CreateClaimBodySchema>;
+
+export const CreateClaimResponseSchema = z.object({
+  id: z.string(),
+  code: z.string().describe('Written on the unit next to RECALLED'),
+  status: z.literal('draft'),
+  accessToken: z
+    .string()
+    .describe('Send as Authorization: Bearer <accessToken>; also the secret of the status link'),
+  statusUrl: z.string(),
+  expiresAt: z.string(),
+});
+
+export const EvidenceSchema = z.object({
+  id: z.string(),
+  kind: EvidenceKindSchema,
+  format: z.string(),
+  bytes: z.number().int(),
+  width: z.number().int(),
+  height: z.number().int(),
+  createdAt: z.string(),
+});
+
+export const SubmitClaimBodySchema = z
+  .object({
+    disposalAttested: z
+      .boolean()
+      .optional()
+      .describe('The owner will take, or took, the unit to a drop-off point'),
+  })
+  .optional();
+
+export const ClaimStatusResponseSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  status: ClaimStatusSchema,
+  campaign: z.object({ slug: z.string(), title: z.string() }),
+  model: z.string(),
+  serial: z.string().nullable(),
+  remedy: RemedyKindSchema,
+  hasUnit: z.boolean(),
+  createdAt: z.string(),
+  submittedAt: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+  evidence: z.array(EvidenceSchema),
+  requiredEvidence: z.array(EvidenceKindSchema),
+  missingEvidence: z.array(EvidenceKindSchema),
+  next: z.enum(['add_evidence', 'submit', 'wait', 'provide_info', 'none']),
+  timeline: z.array(
+    z.object({
+      at: z.string(),
+      type: z.string(),
+      status: z.string().nullable(),
+      note: z.string().nullable(),
+    }),
+  ),
+});
+export type ClaimStatusResponse = z.infer<typeof ClaimStatusResponseSchema>;
