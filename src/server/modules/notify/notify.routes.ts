@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Db } from '../../db/database.ts';
 import { listOutbox } from './outbox.ts';
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
@@ -17,9 +17,9 @@ export const devOutboxRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db 
     const messages = await listOutbox(db.kysely, 100);
     const items = messages
       .map(
-        (m) => `<article><h2>${escape(m.subject)}</h2>
-<p class="meta">${escape(m.created_at.toISOString())} · to ${escape(m.to_address)} · ${escape(m.language)} · ${escape(m.template)} · ${m.state}</p>
-<pre>${escape(m.text_body).replace(/(https?:\/\/[^\s<]+)/g, '<a href="$1">$1</a>')}</pre></article>`,
+        (m) => `<article><h2>${escapeHtml(m.subject)}</h2>
+<p class="meta">${escapeHtml(m.created_at.toISOString())} · to ${escapeHtml(m.to_address)} · ${escapeHtml(m.language)} · ${escapeHtml(m.template)} · ${m.state}</p>
+<pre>${escapeHtml(m.text_body).replace(/(https?:\/\/[^\s<]+)/g, '<a href="$1">$1</a>')}</pre></article>`,
       )
       .join('\n');
     return reply

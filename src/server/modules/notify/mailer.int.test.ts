@@ -1,0 +1,133 @@
+import PostalMime from 'postal-mime';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../../test/support/app.ts';
+import { testDatabases } from '../../../../test/support/databases.ts';
+import type { Db } from '../../db/database.ts';
+import { listJobs } from '../../jobs/queue.ts';
+import { JobWorker } from '../../jobs/worker.ts';
+import { mailSender } from './mailer.ts';
+import { MAIL_QUEUE, queueMail } from './outbox.ts';
+
+interface Received {
+  from: string;
+  to: string[];
+  raw: string;
+}
+
+describe.each(await testDatabases())('mail delivery over SMTP on $name', ({ open }) => {
+  let db: Db;
+  let smtp: SMTPServer;
+  let port = 0;
+  const received: Received[] = [];
+  let refuseNext = 0;
+
+  beforeAll(async () => {
+    db = await open();
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      onData(stream, session, callback) {
+        let raw = '';
+        stream.setEncoding('utf8');
+        stream.on('data', (chunk) => (raw += chunk));
+        stream.on('end', () => {
+          if (refuseNext > 0) {
+            refuseNext--;
+            return callback(new Error('451 try again later'));
+          }
+          received.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw,
+          });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    port = (smtp.server.address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await db?.close();
+  });
+
+  const worker = () =>
+    new JobWorker(
+      db,
+      {
+        [MAIL_QUEUE]: mailSender({
+          smtpUrl: `smtp://127.0.0.1:${port}`,
+          from: 'Anker Recalls <recalls@anker.test>',
+        }),
+      },
+      silentLogger,
+      {
+        backoff: () => 0,
+      },
+    );
+
+  it('sends a queued message once, in the owner’s language, and marks it sent', async () => {
+    const id = await db.transaction((tx) =>
+      queueMail(tx.kysely, {
+        claimId: null,
+        to: 'li.wei@example.cn',
+        language: 'zh-CN',
+        template: 'claim_received',
+        params: {
+          name: '李伟',
+          code: 'RK-7K3F-9Q2M',
+          statusUrl: 'https://recalls.test/c/clm_x#t=secret',
+          recall: 'Anker 移动电源召回',
+        },
+      }),
+    );
+    await worker().drain();
+    const mine = received.filter((mail) => mail.to.includes('li.wei@example.cn'));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]?.from).toBe('recalls@anker.test');
+    const parsed = await PostalMime.parse(mine[0]?.raw ?? '');
+    expect(parsed.subject).toBe('我们已收到您的申请 RK-7K3F-9Q2M');
+    expect(parsed.text).toContain('https://recalls.test/c/clm_x#t=secret');
+    expect(parsed.messageId).toBe(`<${id}@recallkit>`);
+    const row = await db.kysely
+      .selectFrom('outbox_message')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row.state).toBe('sent');
+    expect(row.sent_at).toBeInstanceOf(Date);
+
+    // The job running again (a retry after a lost lease) sends nothing more.
+    await db.kysely
+      .updateTable('job')
+      .set({ state: 'queued', run_at: new Date() })
+      .where('queue', '=', MAIL_QUEUE)
+      .execute();
+    await worker().drain();
+    expect(received.filter((mail) => mail.to.includes('li.wei@example.cn'))).toHaveLength(1);
+  });
+
+  it('retries when the relay refuses for a while', async () => {
+    refuseNext = 2;
+    await db.transaction((tx) =>
+      queueMail(tx.kysely, {
+        claimId: null,
+        to: 'later@example.com',
+        language: 'en',
+        template: 'claim_received',
+        params: {
+          name: 'Pat',
+          code: 'RK-AAAA-BBBB',
+          statusUrl: 'https://recalls.test/c/clm_y#t=s',
+          recall: 'Recall',
+        },
+      }),
+    );
+    await worker().drain();
+    expect(received.filter((mail) => mail.to.includes('later@example.com'))).toHaveLength(1);
+    const [job] = (await listJobs(db.kysely, { queue: MAIL_QUEUE })).filter((j) => j.attempts === 3);
+    expect(job?.state).toBe('done');
+  });
+});
