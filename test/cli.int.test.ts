@@ -91,6 +91,18 @@ describe('recallkit CLI on the embedded database', () => {
     expect(invalid.stderr).toMatch(/units: Too small/i);
   });
 
+  it('shows the job queue, runs workers once, and refuses to retry a job that is not dead', async () => {
+    const list = await recallkit(['jobs', 'list'], env);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^queued: \d+ {2}active: \d+ {2}done: \d+ {2}dead: \d+/);
+    const once = await recallkit(['work', '--once'], env);
+    expect(once.code).toBe(0);
+    expect(once.stdout).toMatch(/^\d+ jobs run/);
+    const retry = await recallkit(['jobs', 'retry', '999999'], env);
+    expect(retry.code).toBe(1);
+    expect(retry.stderr).toMatch(/job 999999 is not dead/);
+  });
+
   it('refuses to touch the embedded database while a running process holds it', async () => {
     const held = await openDatabase({ dataDir }); // what a running server does
     try {

@@ -4,6 +4,7 @@ import { DataDirBusyError } from '../server/db/data-dir-lock.ts';
 import { InvalidCampaignError } from '../server/modules/catalog/campaign-definition.ts';
 import { ImportRefusedError } from '../server/modules/catalog/import-serials.ts';
 import { registerCampaignCommands } from './campaign.ts';
+import { registerJobCommands } from './jobs.ts';
 import { registerSerialCommands } from './serials.ts';
 import { registerServerCommands } from './server.ts';
 
@@ -16,6 +17,7 @@ const program = new Command()
 registerServerCommands(program);
 registerCampaignCommands(program);
 registerSerialCommands(program);
+registerJobCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -44,8 +44,7 @@ export function claimJobHandlers(blobs: BlobStore): JobHandlers {
           .where('id', '=', claimId)
           .forUpdate()
           .executeTakeFirst();
-        if (!claim || claim.status !== 'draft' || !claim.expires_at || claim.expires_at > new Date())
-          return [];
+        if (claim?.status !== 'draft' || !claim.expires_at || claim.expires_at > new Date()) return [];
         const photos = await tx.kysely
           .selectFrom('evidence')
           .select(['original_key', 'display_key'])
