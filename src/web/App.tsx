@@ -1,9 +1,11 @@
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Routes } from 'react-router';
 import { LanguageSwitcher } from './components/LanguageSwitcher.tsx';
+import { ClaimPage } from './pages/ClaimPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { RecallPage } from './pages/RecallPage.tsx';
+import { StatusPage } from './pages/StatusPage.tsx';
 
 export function App() {
   const { t } = useTranslation();
@@ -22,6 +24,8 @@ export function App() {
         <Routes>
           <Route path="/" element={<HomePage />} />
           <Route path="/recalls/:slug" element={<RecallPage />} />
+          <Route path="/claim" element={<ClaimPage />} />
+          <Route path="/c/:id" element={<StatusPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </main>

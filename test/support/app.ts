@@ -23,6 +23,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     lookupRateLimit: 0,
     catalogRefreshMs: 60_000,
     campaignsDir,
+    storageUrl: `file://${fs.mkdtempSync(path.join(os.tmpdir(), 'recallkit-test-blobs-'))}`,
     ...overrides,
   };
 }

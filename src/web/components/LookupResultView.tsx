@@ -18,7 +18,11 @@ export function LookupResultView({
         <h2 id="result-title">{t('web.affected_title')}</h2>
         <p className="result-message">{result.message}</p>
         {result.matches.map((match) => (
-          <MatchCard key={`${match.campaign.slug}-${match.model.code}`} match={match} />
+          <MatchCard
+            key={`${match.campaign.slug}-${match.model.code}`}
+            match={match}
+            serial={result.normalizedSerial ?? ''}
+          />
         ))}
       </section>
     );
@@ -54,7 +58,7 @@ export function LookupResultView({
   );
 }
 
-function MatchCard({ match }: { match: LookupMatch }) {
+function MatchCard({ match, serial }: { match: LookupMatch; serial: string }) {
   const { t, i18n } = useTranslation();
   const country = countryName(match.country, i18n.language, t('web.everywhere_else'));
   return (
@@ -75,8 +79,16 @@ function MatchCard({ match }: { match: LookupMatch }) {
       <h4>{t('web.remedies_in', { country })}</h4>
       <RemedyList remedies={match.remedies} returnRequired={match.returnRequired} disposal={match.disposal} />
       {!match.claimsOpen && <p className="notice">{t('web.claims_closed')}</p>}
-      <p>
-        <Link className="button" to={match.campaign.url}>
+      <p className="actions">
+        {match.claimsOpen && (
+          <Link
+            className="button"
+            to={`/claim?${new URLSearchParams({ campaign: match.campaign.slug, serial, model: match.model.code })}`}
+          >
+            {t('web.start_claim')}
+          </Link>
+        )}
+        <Link className="button-secondary button" to={match.campaign.url}>
           {t('web.read_recall')}
         </Link>
       </p>

@@ -1,0 +1,123 @@
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../src/server/server.ts';
+import { startServer } from '../../src/server/server.ts';
+import { silentLogger, testConfig } from '../support/app.ts';
+import { ensureWebBuilt, launchChromium, seriousAxeViolations, webRoot } from '../support/browser.ts';
+import { chromiumAvailable } from '../support/environment.ts';
+
+const photo = async (colour: string) => ({
+  name: 'IMG_0001.jpg',
+  mimeType: 'image/jpeg',
+  buffer: await sharp({ create: { width: 1600, height: 1200, channels: 3, background: colour } })
+    .jpeg()
+    .toBuffer(),
+});
+
+describe.runIf(chromiumAvailable())('claiming in Chromium', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await ensureWebBuilt();
+    server = await startServer(testConfig(), silentLogger, { webRoot });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function phone(locale: string): Promise<Page> {
+    const context = await browser.newContext({
+      locale,
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    return context.newPage();
+  }
+
+  it('claims from the home page through submission, then follows the claim on its status page', async () => {
+    const page = await phone('en-US');
+    await page.goto(server.url);
+    await page.locator('#serial').fill('AH7M-4Z2K-9C1Q-R8T3');
+    await page.getByRole('button', { name: 'Check' }).click();
+    await page.getByRole('link', { name: 'Start a claim' }).click();
+    await page.waitForURL('**/claim?**');
+    await expect
+      .poll(() => page.locator('h1').textContent())
+      .toBe('Claim: Anker PowerCore 10000 power bank (A1263)');
+
+    await page.getByLabel('Full name').fill('Jordan Lee');
+    await page.getByLabel('E-mail').fill('jordan.lee@example.com');
+    await page.getByLabel('A $30 Anker.com gift card').check();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    const code = page.getByTestId('claim-code');
+    await code.waitFor();
+    const claimCode = (await code.textContent()) ?? '';
+    expect(claimCode).toMatch(/^RK-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    expect(await page.locator('svg.label-picture').first().textContent()).toContain(claimCode); // the example photo
+    const submit = page.getByRole('button', { name: 'Send my claim' });
+    expect(await submit.isDisabled()).toBe(true);
+
+    await page.locator('[data-kind="label"] input[type="file"]').setInputFiles(await photo('#e8e8e8'));
+    await page.locator('[data-kind="marked"] input[type="file"]').setInputFiles(await photo('#303030'));
+    await expect.poll(() => page.getByText('Photo received').count()).toBe(2);
+    await page.getByLabel(/hazardous-waste or battery drop-off point/).check();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await submit.click();
+
+    await page.waitForURL(/\/c\/clm_[\w-]+#t=/);
+    await expect.poll(() => page.locator('h1').textContent()).toBe(`Your claim ${claimCode}`);
+    // The in-process worker moves the claim on; the page follows.
+    await expect
+      .poll(() => page.locator('.status-label').getAttribute('data-status'), { timeout: 15_000 })
+      .toBe('needs_review');
+    expect(await page.locator('.timeline li').allTextContents()).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('Claim started'),
+        expect.stringContaining('Claim sent'),
+      ]),
+    );
+    await expect.poll(() => page.locator('img.thumbnail').count()).toBe(2);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    // The same page, opened from the link in the e-mail.
+    const mail = await server.db.kysely
+      .selectFrom('outbox_message')
+      .selectAll()
+      .where('template', '=', 'claim_received')
+      .executeTakeFirstOrThrow();
+    const link = /https?:\/\/\S+\/c\/\S+/.exec(mail.text_body)?.[0] as string;
+    const fromMail = await phone('en-US');
+    await fromMail.goto(`${server.url}${new URL(link).pathname}${new URL(link).hash}`);
+    await expect.poll(() => fromMail.locator('h1').textContent()).toBe(`Your claim ${claimCode}`);
+    await page.context().close();
+    await fromMail.context().close();
+  });
+
+  it('walks the first steps in Chinese', async () => {
+    const page = await phone('zh-CN');
+    await page.goto(
+      `${server.url}/claim?campaign=anker-2025-global-5-models&serial=AG3P7X5N2W8K4R6T&model=A1257`,
+    );
+    await expect
+      .poll(() => page.locator('h1').textContent())
+      .toBe('申请：Anker 移动电源 A1257、A1647、A1652、A1681 和 A1689');
+    await page.getByLabel('姓名').fill('李伟');
+    await page.getByLabel('电子邮箱').fill('li.wei@example.cn');
+    await page.getByLabel('全额退款').check();
+    await page.getByRole('button', { name: '继续' }).click();
+    await page.getByTestId('claim-code').waitFor();
+    expect(await page.locator('.claim-code .hint').textContent()).toBe(
+      '请在移动电源上写下此编号，以及您的姓名、今天的日期和 RECALLED 字样。',
+    );
+    expect(await page.locator('.photo-label').first().textContent()).toBe('标签照片');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+});
