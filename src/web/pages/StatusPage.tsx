@@ -81,8 +81,8 @@ export function StatusPage() {
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">{t('web.timeline')}</h2>
         <ol className="timeline">
-          {data.timeline.map((event, index) => (
-            <li key={`${event.at}-${index}`}>
+          {data.timeline.map((event) => (
+            <li key={`${event.at}-${event.type}-${event.status ?? ''}`}>
               <time dateTime={event.at}>{date(event.at)}</time> · {t(`web.event_${event.type}`)}
               {event.status ? `: ${t(`web.status_${event.status}`)}` : ''}
             </li>
