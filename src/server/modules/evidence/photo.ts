@@ -96,7 +96,7 @@ export async function processPhoto(data: Buffer, limits: PhotoLimits): Promise<P
     display = await image
       .rotate() // apply the EXIF orientation, then drop it with the rest of the metadata
       .resize({ width: DISPLAY_MAX_SIDE, height: DISPLAY_MAX_SIDE, fit: 'inside', withoutEnlargement: true })
-      .jpeg({ quality: 85, mozjpeg: true })
+      .jpeg({ quality: 85 })
       .toBuffer({ resolveWithObject: true });
   } catch (error) {
     throw classify(error);
@@ -121,9 +121,9 @@ async function decodable(data: Buffer, format: PhotoFormat, limits: PhotoLimits)
   const options = { limitInputPixels: limits.maxPixels, failOn: 'truncated' as const };
   try {
     const image = sharp(data, options);
+    // The header is read here; the pixels when the display copy is made, where damage (with
+    // failOn: 'truncated') surfaces as photo_corrupt.
     await image.metadata();
-    // libvips decodes lazily; read the pixels once so damage shows here, not halfway through.
-    await image.clone().stats();
     return image;
   } catch (error) {
     if (format !== 'heif') throw classify(error);
