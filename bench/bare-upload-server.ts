@@ -1,0 +1,25 @@
+// The peer of bench:intake: plain node:http streaming each upload to a file, nothing else.
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bare-upload-'));
+let n = 0;
+http
+  .createServer(async (request, response) => {
+    if (request.method !== 'POST') {
+      response.writeHead(200).end('{"status":"ok"}');
+      return;
+    }
+    const file = path.join(dir, `upload-${n++}`);
+    await pipeline(request, fs.createWriteStream(file));
+    response.writeHead(201, { 'content-type': 'application/json' }).end('{"stored":true}');
+    fs.rm(file, () => {});
+  })
+  .listen(Number(process.env.PORT), '127.0.0.1');
+process.on('SIGTERM', () => {
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+});
