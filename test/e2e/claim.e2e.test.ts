@@ -1,10 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/server/server.ts';
-import { startServer } from '../../src/server/server.ts';
-import { silentLogger, testConfig } from '../support/app.ts';
-import { ensureWebBuilt, launchChromium, seriousAxeViolations, webRoot } from '../support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { browserHarness, seriousAxeViolations } from '../support/browser.ts';
 import { chromiumAvailable } from '../support/environment.ts';
 
 const photo = async (colour: string) => ({
@@ -16,32 +12,12 @@ const photo = async (colour: string) => ({
 });
 
 describe.runIf(chromiumAvailable())('claiming in Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await ensureWebBuilt();
-    server = await startServer(testConfig(), silentLogger, { webRoot });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function phone(locale: string): Promise<Page> {
-    const context = await browser.newContext({
-      locale,
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-    });
-    return context.newPage();
-  }
+  const harness = browserHarness();
+  const phone = (locale: string) => harness.phone(locale);
 
   it('claims from the home page through submission, then follows the claim on its status page', async () => {
     const page = await phone('en-US');
-    await page.goto(server.url);
+    await page.goto(harness.server.url);
     await page.locator('#serial').fill('AH7M-4Z2K-9C1Q-R8T3');
     await page.getByRole('button', { name: 'Check' }).click();
     await page.getByRole('link', { name: 'Start a claim' }).click();
@@ -87,14 +63,14 @@ describe.runIf(chromiumAvailable())('claiming in Chromium', () => {
     expect(await seriousAxeViolations(page)).toEqual([]);
 
     // The same page, opened from the link in the e-mail.
-    const mail = await server.db.kysely
+    const mail = await harness.server.db.kysely
       .selectFrom('outbox_message')
       .selectAll()
       .where('template', '=', 'claim_received')
       .executeTakeFirstOrThrow();
     const link = /https?:\/\/\S+\/c\/\S+/.exec(mail.text_body)?.[0] as string;
     const fromMail = await phone('en-US');
-    await fromMail.goto(`${server.url}${new URL(link).pathname}${new URL(link).hash}`);
+    await fromMail.goto(`${harness.server.url}${new URL(link).pathname}${new URL(link).hash}`);
     await expect.poll(() => fromMail.locator('h1').textContent()).toBe(`Your claim ${claimCode}`);
     await page.context().close();
     await fromMail.context().close();
@@ -103,7 +79,7 @@ describe.runIf(chromiumAvailable())('claiming in Chromium', () => {
   it('walks the first steps in Chinese', async () => {
     const page = await phone('zh-CN');
     await page.goto(
-      `${server.url}/claim?campaign=anker-2025-global-5-models&serial=AG3P7X5N2W8K4R6T&model=A1257`,
+      `${harness.server.url}/claim?campaign=anker-2025-global-5-models&serial=AG3P7X5N2W8K4R6T&model=A1257`,
     );
     await expect
       .poll(() => page.locator('h1').textContent())

@@ -1,40 +1,16 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/server/server.ts';
-import { startServer } from '../../src/server/server.ts';
-import { silentLogger, testConfig } from '../support/app.ts';
-import { ensureWebBuilt, launchChromium, seriousAxeViolations, webRoot } from '../support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { browserHarness, seriousAxeViolations } from '../support/browser.ts';
 import { chromiumAvailable } from '../support/environment.ts';
 
 const US_SERIAL = 'AH7M4Z2K9C1QR8T3';
 
 describe.runIf(chromiumAvailable())('public lookup pages in Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    await ensureWebBuilt();
-    server = await startServer(testConfig({ lookupRateLimit: 0 }), silentLogger, { webRoot });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function phonePage(locale: string) {
-    const context = await browser.newContext({
-      locale,
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-    });
-    return context.newPage();
-  }
+  const harness = browserHarness();
+  const phone = (locale: string) => harness.phone(locale);
 
   it('answers a typed serial with the recall and its remedies, in English, accessibly', async () => {
-    const page = await phonePage('en-US');
-    await page.goto(server.url);
+    const page = await phone('en-US');
+    await page.goto(harness.server.url);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Is your product recalled?');
     await expect
       .poll(() => page.locator('svg.label-picture').getAttribute('aria-label'))
@@ -63,8 +39,8 @@ describe.runIf(chromiumAvailable())('public lookup pages in Chromium', () => {
   });
 
   it('speaks Chinese to a Chinese browser, and checks on submit', async () => {
-    const page = await phonePage('zh-CN');
-    await page.goto(server.url);
+    const page = await phone('zh-CN');
+    await page.goto(harness.server.url);
     await expect.poll(() => page.locator('h1').textContent()).toBe('您的产品是否被召回？');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
     await page.getByRole('textbox', { name: '序列号' }).fill(US_SERIAL);
@@ -78,7 +54,7 @@ describe.runIf(chromiumAvailable())('public lookup pages in Chromium', () => {
     ]);
     expect(await seriousAxeViolations(page)).toEqual([]);
 
-    await page.goto(`${server.url}/recalls/anker-2025-cn`);
+    await page.goto(`${harness.server.url}/recalls/anker-2025-cn`);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Anker 移动电源召回（中国，7 个型号）');
     expect(await page.locator('.jurisdiction [data-remedy]').allTextContents()).toEqual([
       '全额退款',
@@ -90,8 +66,8 @@ describe.runIf(chromiumAvailable())('public lookup pages in Chromium', () => {
   });
 
   it('offers the look-alike serial the owner probably meant, and explains bad input in Spanish', async () => {
-    const page = await phonePage('es-ES');
-    await page.goto(server.url);
+    const page = await phone('es-ES');
+    await page.goto(harness.server.url);
     await page.locator('#serial').fill('AGSK2M8R4T6W9X3N'); // S for 5
     await page.getByRole('button', { name: 'Comprobar' }).click();
     const suggestion = page.locator('.result-suggestion');

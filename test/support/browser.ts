@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
-import { repoRoot } from './app.ts';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { type RunningServer, startServer } from '../../src/server/server.ts';
+import { repoRoot, silentLogger, testConfig } from './app.ts';
 import { chromiumPath } from './environment.ts';
 
 export const webRoot = path.join(repoRoot, 'dist', 'web');
@@ -53,4 +55,31 @@ export async function seriousAxeViolations(page: import('playwright-core').Page)
     }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/**
+ * For a browser test file: the real server (in-memory database, examples, built web app) and
+ * Chromium, started before the tests and stopped after; `phone(locale)` opens a phone-sized page.
+ */
+export function browserHarness() {
+  const harness = {} as { server: RunningServer; browser: Browser; phone(locale: string): Promise<Page> };
+  beforeAll(async () => {
+    await ensureWebBuilt();
+    harness.server = await startServer(testConfig(), silentLogger, { webRoot });
+    harness.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await harness.browser?.close();
+    await harness.server?.close();
+  });
+  harness.phone = async (locale: string) => {
+    const context = await harness.browser.newContext({
+      locale,
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    return context.newPage();
+  };
+  return harness;
 }

@@ -277,11 +277,7 @@ function ClaimForm({ recall, serial, model }: { recall: CampaignDetail; serial: 
               </div>
             )}
           </fieldset>
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
+          <ErrorAlert message={error} />
           <button type="submit" disabled={busy}>
             {busy ? t('web.saving') : t('web.continue')}
           </button>
@@ -330,11 +326,7 @@ function ClaimForm({ recall, serial, model }: { recall: CampaignDetail; serial: 
               </p>
             )}
           </fieldset>
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
+          <ErrorAlert message={error} />
           <button type="submit" disabled={busy || missing.length > 0 || !attested}>
             {busy ? t('web.submitting') : t('web.submit_claim')}
           </button>
@@ -357,5 +349,14 @@ function Field({
       <span>{label}</span>
       <input {...input} onChange={onChange} />
     </label>
+  );
+}
+
+function ErrorAlert({ message }: { message: string | undefined }) {
+  if (!message) return null;
+  return (
+    <p className="error" role="alert">
+      {message}
+    </p>
   );
 }
