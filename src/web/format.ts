@@ -1,5 +1,3 @@
-import type { Remedy } from '../shared/contracts/catalog.ts';
-
 export function countryName(code: string, language: string, everywhereElse: string): string {
   if (code === '*') return everywhereElse;
   try {
@@ -18,10 +16,4 @@ export function formatDate(isoDate: string, language: string): string {
 
 export function formatNumber(value: number, language: string): string {
   return new Intl.NumberFormat(language).format(value);
-}
-
-export function formatMoney(value: NonNullable<Remedy['value']>, language: string): string {
-  const format = new Intl.NumberFormat(language, { style: 'currency', currency: value.currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(value.amountMinor / 10 ** digits);
 }

@@ -49,12 +49,6 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
   throw new Error(`Could not take the lock file ${file}`);
 }
 
-/** The pid holding the data directory, if a live process does. */
-export function dataDirHolder(dataDir: string): number | undefined {
-  const holder = readHolder(path.join(dataDir, 'recallkit.lock'));
-  return holder !== undefined && isAlive(holder) ? holder : undefined;
-}
-
 function readHolder(file: string): number | undefined {
   try {
     const pid = Number(JSON.parse(fs.readFileSync(file, 'utf8')).pid);

@@ -42,8 +42,6 @@ export interface OpenDatabaseOptions {
   migrate?: boolean;
 }
 
-export class DatabaseUnavailableError extends Error {}
-
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Db> {
   const db = options.databaseUrl
     ? openPostgres(options.databaseUrl, options.poolMax ?? 10)

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** Table types for Kysely, kept by hand in step with `migrations/*.sql`. */
 /** A timestamptz the database fills in by default. */
@@ -189,5 +189,3 @@ export interface Database {
   idempotency_key: IdempotencyKeyTable;
   outbox_message: OutboxMessageTable;
 }
-
-export type SerialImportRow = Selectable<SerialImportTable>;

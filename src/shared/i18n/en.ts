@@ -55,8 +55,6 @@ export const en = {
     not_affected: 'This serial number is not part of any recall we run.',
     did_you_mean:
       'We did not find {{serial}}, but a serial number that differs only by a look-alike character is recalled. Check the label: did you mean {{suggestion}}?',
-    claims_closed: 'Claims for this recall are closed.',
-    start_claim: 'Start a claim',
   },
   web: {
     skip_to_content: 'Skip to content',

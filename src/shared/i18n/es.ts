@@ -57,8 +57,6 @@ export const es: Messages = {
     not_affected: 'Este número de serie no forma parte de ninguna retirada que gestionemos.',
     did_you_mean:
       'No encontramos {{serial}}, pero sí un número de serie retirado que solo se diferencia en un carácter parecido. Revise la etiqueta: ¿quería decir {{suggestion}}?',
-    claims_closed: 'Las reclamaciones de esta retirada están cerradas.',
-    start_claim: 'Iniciar una reclamación',
   },
   web: {
     skip_to_content: 'Saltar al contenido',

@@ -6,11 +6,6 @@ import { zhCN } from './zh-CN.ts';
 export type { Messages };
 export const catalogs: Record<Language, Messages> = { en, 'zh-CN': zhCN, es };
 
-type Leaves<T, Prefix extends string = ''> = {
-  [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : Leaves<T[K], `${Prefix}${K}.`>;
-}[keyof T & string];
-export type MessageKey = Leaves<Messages>;
-
 /** The message `key` in `language` (English if missing), with {{name}} placeholders filled. */
 export function translate(
   language: Language,

@@ -49,8 +49,6 @@ export const zhCN: Messages = {
     not_affected: '该序列号不在我们处理的任何召回范围内。',
     did_you_mean:
       '未找到 {{serial}}，但有一个仅相差一个易混淆字符的序列号属于召回范围。请核对标签：您是否要输入 {{suggestion}}？',
-    claims_closed: '该召回的申请已关闭。',
-    start_claim: '提交申请',
   },
   web: {
     skip_to_content: '跳到主要内容',

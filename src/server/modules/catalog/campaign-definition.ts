@@ -177,7 +177,6 @@ export const CampaignDefinitionSchema = z
 
 export type CampaignDefinition = z.infer<typeof CampaignDefinitionSchema>;
 export type Jurisdiction = CampaignDefinition['jurisdictions'][number];
-export type RemedyOption = Jurisdiction['remedies'][number];
 
 export class InvalidCampaignError extends Error {
   readonly problems: string[];
