@@ -110,7 +110,13 @@ export const CampaignDetailSchema = CampaignSummarySchema.extend({
   ),
   evidence: z.object({
     proofOfPurchaseAlternative: z.boolean(),
-    photos: z.array(z.object({ kind: z.string(), required: z.boolean(), instructions: z.string() })),
+    photos: z.array(
+      z.object({
+        kind: z.enum(['label', 'marked', 'receipt', 'disposal']),
+        required: z.boolean(),
+        instructions: z.string(),
+      }),
+    ),
   }),
 });
 

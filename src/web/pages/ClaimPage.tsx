@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
+import { pickJurisdiction, requiredEvidenceKinds } from '../../shared/claim-rules.ts';
 import type { CampaignDetail } from '../../shared/contracts/catalog.ts';
 import type { CreateClaimBody } from '../../shared/contracts/claims.ts';
 import { type Language, pickLanguage } from '../../shared/languages.ts';
@@ -28,13 +29,6 @@ const COMMON_COUNTRIES = [
   'IN',
   'BR',
 ];
-
-function jurisdictionFor(recall: CampaignDetail, country: string) {
-  return (
-    recall.jurisdictions.find((j) => j.country === country) ??
-    recall.jurisdictions.find((j) => j.country === '*')
-  );
-}
 
 export function ClaimPage() {
   const [params] = useSearchParams();
@@ -79,7 +73,7 @@ function ClaimForm({ recall, serial, model }: { recall: CampaignDetail; serial: 
   const createKey = useMemo(() => crypto.randomUUID(), []);
   const submitKey = useMemo(() => crypto.randomUUID(), []);
 
-  const jurisdiction = jurisdictionFor(recall, form.country);
+  const jurisdiction = pickJurisdiction(recall.jurisdictions, form.country);
   const remedies = jurisdiction?.remedies ?? [];
   const needsAddress = form.remedy === 'replacement' || jurisdiction?.returnRequired === true;
   const countries = [
@@ -90,12 +84,11 @@ function ClaimForm({ recall, serial, model }: { recall: CampaignDetail; serial: 
   const photos = form.hasUnit
     ? recall.evidence.photos
     : recall.evidence.photos.filter((p) => p.kind === 'receipt');
-  const required = photos.filter((p) => p.required || !form.hasUnit).map((p) => p.kind);
-  const missing = form.hasUnit
-    ? required.filter((kind) => !uploaded.has(kind))
-    : form.orderNumber || uploaded.has('receipt')
-      ? []
-      : ['receipt'];
+  // The same rule the API applies at submission, so the button is enabled exactly when it would pass.
+  const missing = requiredEvidenceKinds(recall.evidence.photos, {
+    hasUnit: form.hasUnit,
+    hasOrderNumber: form.orderNumber.trim() !== '',
+  }).filter((kind) => !uploaded.has(kind));
 
   const create = async (event: FormEvent) => {
     event.preventDefault();

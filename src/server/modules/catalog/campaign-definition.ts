@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pickJurisdiction } from '../../../shared/claim-rules.ts';
 import { LANGUAGES, type LocalizedText } from '../../../shared/languages.ts';
 
 /**
@@ -197,6 +198,5 @@ export function parseCampaignDefinition(input: unknown, source = 'The campaign')
 
 /** The jurisdiction whose rules apply in `country`, falling back to the `*` entry. */
 export function jurisdictionFor(campaign: CampaignDefinition, country: string | null | undefined) {
-  const exact = country ? campaign.jurisdictions.find((j) => j.country === country) : undefined;
-  return exact ?? campaign.jurisdictions.find((j) => j.country === '*');
+  return pickJurisdiction(campaign.jurisdictions, country);
 }

@@ -47,16 +47,22 @@ export class CatalogSnapshot {
   readonly campaigns: readonly CatalogCampaign[];
   readonly builtAt = new Date();
   private readonly bySlug: Map<string, CatalogCampaign>;
+  private readonly byId: Map<string, CatalogCampaign>;
   private readonly probe = new Uint32Array(2);
 
   constructor(revision: string, campaigns: CatalogCampaign[]) {
     this.revision = revision;
     this.campaigns = campaigns;
     this.bySlug = new Map(campaigns.map((campaign) => [campaign.slug, campaign]));
+    this.byId = new Map(campaigns.map((campaign) => [campaign.id, campaign]));
   }
 
   campaign(slug: string): CatalogCampaign | undefined {
     return this.bySlug.get(slug);
+  }
+
+  campaignById(id: string): CatalogCampaign | undefined {
+    return this.byId.get(id);
   }
 
   get serialCount(): number {

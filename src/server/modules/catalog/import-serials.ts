@@ -7,7 +7,7 @@ import type { Db, Tx } from '../../db/database.ts';
 import { newId } from '../../ids.ts';
 import type { CampaignDefinition } from './campaign-definition.ts';
 import { bumpCatalogRevision, findCampaign, type StoredCampaign } from './catalog.queries.ts';
-import { applySerialRules, normaliseSerial, type SerialProblem } from './serial.ts';
+import { applySerialRules, normaliseModelCode, normaliseSerial, type SerialProblem } from './serial.ts';
 
 export interface ImportSerialsOptions {
   campaignSlug: string;
@@ -88,9 +88,13 @@ export async function importSerials(db: Db, options: ImportSerialsOptions): Prom
     const sorted = rejects.sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10));
     fs.writeFileSync(result.rejectsFile, `line,serial,model,code,reason\n${sorted.join('')}`);
   } else {
-    fs.rmSync(options.rejectsFile ?? `${options.file}.rejected.csv`, { force: true });
+    fs.rmSync(rejectsFileOf(options), { force: true });
   }
   return result;
+}
+
+function rejectsFileOf(options: ImportSerialsOptions): string {
+  return options.rejectsFile ?? `${options.file}.rejected.csv`;
 }
 
 /**
@@ -122,7 +126,7 @@ export async function importSerialsInTx(
     rowsAdded: loaded.rowsAdded,
     rowsUnchanged: loaded.parsed.accepted - loaded.rowsAdded - loaded.conflicts,
     rowsRejected,
-    rejectsFile: rowsRejected > 0 ? (options.rejectsFile ?? `${options.file}.rejected.csv`) : null,
+    rejectsFile: rowsRejected > 0 ? rejectsFileOf(options) : null,
   };
   await tx.kysely
     .insertInto('serial_import')
@@ -331,8 +335,8 @@ async function parseRows(
         reject(line, record, 'serial_format');
         continue;
       }
-      const model = (record[columns.model] ?? '').trim().toUpperCase();
-      if (!models.has(model)) {
+      const model = normaliseModelCode(record[columns.model] ?? '');
+      if (!model || !models.has(model)) {
         reject(line, record, 'model_unknown');
         continue;
       }

@@ -11,7 +11,7 @@ import { type Language, localize } from '../../../shared/languages.ts';
 import { AppError } from '../../http/errors.ts';
 import { type Jurisdiction, jurisdictionFor } from './campaign-definition.ts';
 import type { CatalogCampaign, CatalogSnapshot, SerialHit } from './catalog-snapshot.ts';
-import { applySerialRules, lookAlikeVariants, normaliseSerial } from './serial.ts';
+import { applySerialRules, lookAlikeVariants, normaliseModelCode, normaliseSerial } from './serial.ts';
 
 export interface LookupQuery {
   serial?: string | undefined;
@@ -38,8 +38,8 @@ export function parseLookupQuery(query: LookupQuery): {
   }
   let model: string | null = null;
   if (rawModel !== '') {
-    model = rawModel.normalize('NFKC').toUpperCase().replace(/\s+/g, '');
-    if (!/^[A-Z0-9][A-Z0-9-]{0,31}$/.test(model)) throw new AppError('model_invalid');
+    model = normaliseModelCode(rawModel) ?? null;
+    if (model === null) throw new AppError('model_invalid');
   }
   let country: string | null = null;
   if (query.country && query.country.trim() !== '') {

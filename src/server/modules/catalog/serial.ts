@@ -72,6 +72,15 @@ export function normaliseSerial(raw: string): NormalisedSerial {
   return { ok: true, serial };
 }
 
+/**
+ * A model code as owners and lists write it (` a1263 `, full-width Ａ１２６３) in the form
+ * campaigns define it (A1263), or undefined when it cannot be a model code.
+ */
+export function normaliseModelCode(raw: string): string | undefined {
+  const code = raw.normalize('NFKC').toUpperCase().replace(/\s+/g, '');
+  return /^[A-Z0-9][A-Z0-9-]{0,31}$/.test(code) ? code : undefined;
+}
+
 export interface SerialRules {
   /** Characters this campaign's serials never contain, mapped to the one the owner meant. */
   lookAlikes: Readonly<Record<string, string>>;

@@ -1,3 +1,5 @@
+import type { EvidenceKind } from '../../../shared/claim-rules.ts';
+import { EvidenceKindSchema } from '../../../shared/contracts/claims.ts';
 import { AppError } from '../../http/errors.ts';
 import { newId } from '../../ids.ts';
 import { PhotoError, processPhoto } from '../evidence/photo.ts';
@@ -6,12 +8,10 @@ import { deleteUnreferencedBlobs } from './claim-blobs.ts';
 import { recordClaimEvent } from './claim-events.ts';
 import type { ClaimsDeps } from './claims-deps.ts';
 
-const KINDS = ['label', 'marked', 'receipt', 'disposal'] as const;
-export type EvidenceKind = (typeof KINDS)[number];
-
 export function parseEvidenceKind(value: unknown): EvidenceKind {
-  if (typeof value === 'string' && (KINDS as readonly string[]).includes(value)) return value as EvidenceKind;
-  throw new AppError('evidence_kind_invalid');
+  const kind = EvidenceKindSchema.safeParse(value);
+  if (!kind.success) throw new AppError('evidence_kind_invalid');
+  return kind.data;
 }
 
 /** A file name is only recorded, never used as a path; one that tries to be a path is refused. */

@@ -13,7 +13,7 @@ export async function claimStatus(
   language: Language,
 ): Promise<ClaimStatusResponse> {
   const claim = await authorizeClaim(deps.db.kysely, claimId, authorization);
-  const campaign = deps.catalog.current().campaigns.find((c) => c.id === claim.campaign_id);
+  const campaign = deps.catalog.current().campaignById(claim.campaign_id);
   if (!campaign) throw new AppError('claim_not_found');
   const [evidence, events] = await Promise.all([
     deps.db.kysely

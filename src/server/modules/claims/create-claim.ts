@@ -4,7 +4,7 @@ import { newId } from '../../ids.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { jurisdictionFor } from '../catalog/campaign-definition.ts';
 import { claimsOpen } from '../catalog/lookup.ts';
-import { normaliseSerial } from '../catalog/serial.ts';
+import { normaliseModelCode, normaliseSerial } from '../catalog/serial.ts';
 import { issueAccessToken, newClaimCode } from './claim-access.ts';
 import { recordClaimEvent } from './claim-events.ts';
 import { type ClaimsDeps, statusUrl } from './claims-deps.ts';
@@ -42,7 +42,8 @@ export async function createClaim(
 
   const normalised = normaliseSerial(body.serial);
   if (!normalised.ok) throw new AppError(normalised.problem);
-  const model = body.model.trim().toUpperCase();
+  const model = normaliseModelCode(body.model);
+  if (!model) throw new AppError('unit_not_affected');
   const hit = snapshot.find(normalised.serial, model).find((h) => h.campaign.id === campaign.id);
   if (!hit || (hit.matchedBy === 'serial' && hit.modelCode !== model))
     throw new AppError('unit_not_affected');

@@ -30,7 +30,7 @@ export async function sendClaimLink(
   if (recent) return;
   const token = await issueAccessToken(db, claim.id, true);
   const language = pickLanguage(claim.claimant.language);
-  const campaign = snapshot.campaigns.find((c) => c.id === claim.campaign_id);
+  const campaign = snapshot.campaignById(claim.campaign_id);
   await queueMail(db, {
     claimId: claim.id,
     to: claim.claimant.email,

@@ -30,7 +30,7 @@ export async function submitClaim(
     const claim = await authorizeClaim(tx.kysely, claimId, authorization, true);
     return withIdempotency(tx, `claim.submit:${claimId}`, idempotencyKey, body ?? {}, async () => {
       if (claim.status !== 'draft' && claim.status !== 'needs_info') throw new AppError('claim_not_editable');
-      const campaign = snapshot.campaigns.find((c) => c.id === claim.campaign_id);
+      const campaign = snapshot.campaignById(claim.campaign_id);
       if (!campaign) throw new AppError('claims_closed');
       const present = new Set(
         (

@@ -1,0 +1,27 @@
+/**
+ * Claim rules the server enforces and the claim form shows before the owner hits them. One
+ * copy, so the form never disagrees with the API.
+ */
+
+/** The jurisdiction whose rules apply in `country`: its own entry, else the `*` entry. */
+export function pickJurisdiction<T extends { country: string }>(
+  jurisdictions: readonly T[],
+  country: string | null | undefined,
+): T | undefined {
+  const exact = country ? jurisdictions.find((j) => j.country === country) : undefined;
+  return exact ?? jurisdictions.find((j) => j.country === '*');
+}
+
+export type EvidenceKind = 'label' | 'marked' | 'receipt' | 'disposal';
+
+/**
+ * The photos a claim needs before it can be submitted: the campaign's required photos when the
+ * owner has the unit; a receipt (unless an order number was given) when they do not.
+ */
+export function requiredEvidenceKinds(
+  photos: readonly { kind: EvidenceKind; required: boolean }[],
+  owner: { hasUnit: boolean; hasOrderNumber: boolean },
+): EvidenceKind[] {
+  if (owner.hasUnit) return photos.filter((photo) => photo.required).map((photo) => photo.kind);
+  return owner.hasOrderNumber ? [] : ['receipt'];
+}
