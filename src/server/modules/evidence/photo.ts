@@ -90,7 +90,7 @@ export async function processPhoto(data: Buffer, limits: PhotoLimits): Promise<P
   const format = sniffFormat(data);
   if (!format) throw new PhotoError('photo_unsupported_type', 'not JPEG, PNG, WebP or HEIC/HEIF');
 
-  const image = await decodable(data, format, limits);
+  const { image, width, height } = await decodable(data, format, limits);
   let display: { data: Buffer; info: OutputInfo };
   try {
     display = await image
@@ -101,7 +101,6 @@ export async function processPhoto(data: Buffer, limits: PhotoLimits): Promise<P
   } catch (error) {
     throw classify(error);
   }
-  const full = await orientedSize(data, format);
   return {
     format,
     original: { data, sha256: sha256(data), mime: MIME[format] },
@@ -111,20 +110,33 @@ export async function processPhoto(data: Buffer, limits: PhotoLimits): Promise<P
       width: display.info.width,
       height: display.info.height,
     },
-    width: full.width,
-    height: full.height,
+    width,
+    height,
     exif: await readExif(data),
   };
 }
 
-async function decodable(data: Buffer, format: PhotoFormat, limits: PhotoLimits): Promise<Sharp> {
+interface Decodable {
+  image: Sharp;
+  /** As the owner sees it, after orientation. */
+  width: number;
+  height: number;
+}
+
+/** Opens the photo and reads its header once; HEVC HEIC goes through libheif in WASM. */
+async function decodable(data: Buffer, format: PhotoFormat, limits: PhotoLimits): Promise<Decodable> {
   const options = { limitInputPixels: limits.maxPixels, failOn: 'truncated' as const };
   try {
     const image = sharp(data, options);
     // The header is read here; the pixels when the display copy is made, where damage (with
     // failOn: 'truncated') surfaces as photo_corrupt.
-    await image.metadata();
-    return image;
+    const meta = await image.metadata();
+    const turned = (meta.orientation ?? 1) >= 5;
+    return {
+      image,
+      width: (turned ? meta.height : meta.width) ?? 0,
+      height: (turned ? meta.width : meta.height) ?? 0,
+    };
   } catch (error) {
     if (format !== 'heif') throw classify(error);
   }
@@ -139,24 +151,13 @@ async function decodable(data: Buffer, format: PhotoFormat, limits: PhotoLimits)
     }
     const { width, height, data: rgba } = await primary.decode();
     images.dispose();
-    return sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), {
+    const image = sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), {
       raw: { width, height, channels: 4 },
     });
+    return { image, width, height };
   } catch (error) {
     if (error instanceof PhotoError) throw error;
     throw new PhotoError('photo_corrupt', (error as Error).message);
-  }
-}
-
-async function orientedSize(data: Buffer, format: PhotoFormat): Promise<{ width: number; height: number }> {
-  try {
-    const meta = await sharp(data).metadata();
-    const swap = (meta.orientation ?? 1) >= 5;
-    return { width: (swap ? meta.height : meta.width) ?? 0, height: (swap ? meta.width : meta.height) ?? 0 };
-  } catch {
-    if (format !== 'heif') throw new PhotoError('photo_corrupt', 'unreadable size');
-    const [primary] = await heicDecode.all({ buffer: data });
-    return { width: primary?.width ?? 0, height: primary?.height ?? 0 };
   }
 }
 
