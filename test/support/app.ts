@@ -31,10 +31,10 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 /** The HTTP app over a database with the example campaigns loaded, for `app.inject`. */
 export async function appWithExamples(
   db: Db,
-  options: { lookupRateLimit?: number; config?: Partial<Config> } = {},
+  options: { lookupRateLimit?: number; catalogRefreshMs?: number; config?: Partial<Config> } = {},
 ) {
   await seedExampleCampaigns(db, campaignsDir, silentLogger);
-  const catalog = new CatalogService(db, silentLogger, 60_000);
+  const catalog = new CatalogService(db, silentLogger, options.catalogRefreshMs ?? 60_000);
   await catalog.start();
   const blobDir = fs.mkdtempSync(path.join(os.tmpdir(), 'recallkit-blobs-'));
   const blobs = new FsBlobStore(blobDir);

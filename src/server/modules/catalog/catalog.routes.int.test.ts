@@ -253,7 +253,7 @@ describe('lookup index across processes (PostgreSQL)', async () => {
       const created = await createPostgresDatabase();
       const serverDb = await openDatabase({ databaseUrl: created.url, dataDir: '' });
       const otherProcessDb = await openDatabase({ databaseUrl: created.url, dataDir: '' });
-      const harness = await appWithExamples(serverDb);
+      const harness = await appWithExamples(serverDb, { catalogRefreshMs: 200 });
       try {
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rk-')), 'other.csv');
         fs.writeFileSync(file, 'serial,model\nAG0THER000000001,A1689\n');
@@ -262,11 +262,13 @@ describe('lookup index across processes (PostgreSQL)', async () => {
           file,
           actor: 'other',
         });
-        await harness.catalog.refresh(); // what the poll timer does every CATALOG_REFRESH_MS
-        const body = (
-          await harness.app.inject({ method: 'GET', url: '/api/v1/lookup?serial=AG0THER000000001' })
-        ).json();
-        expect(body).toMatchObject({ affected: true, matches: [{ model: { code: 'A1689' } }] });
+        // No call into the server: its poll timer (CATALOG_REFRESH_MS) has to notice the new revision.
+        const lookup = async () =>
+          (await harness.app.inject({ method: 'GET', url: '/api/v1/lookup?serial=AG0THER000000001' })).json();
+        await expect
+          .poll(async () => (await lookup()).affected, { timeout: 10_000, interval: 100 })
+          .toBe(true);
+        expect(await lookup()).toMatchObject({ affected: true, matches: [{ model: { code: 'A1689' } }] });
       } finally {
         await harness.close();
         await otherProcessDb.close();

@@ -382,6 +382,85 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
     expect((await status(claim)).statusCode).toBe(401);
   });
 
+  it('keeps a photo that another claim also uses when a draft expires', async () => {
+    const same = await photo('#0d0e0f');
+    const keeper = (await create(claimBody())).json();
+    const abandoned = (await create(claimBody())).json();
+    await upload(keeper, 'label', same);
+    await upload(abandoned, 'label', same);
+    const keys = await db.kysely
+      .selectFrom('evidence')
+      .select(['original_key', 'display_key'])
+      .where('claim_id', '=', abandoned.id)
+      .executeTakeFirstOrThrow();
+    await db.kysely
+      .updateTable('claim')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', abandoned.id)
+      .execute();
+    await db.kysely
+      .updateTable('job')
+      .set({ run_at: new Date(Date.now() - 1000) })
+      .where('singleton_key', '=', abandoned.id)
+      .execute();
+    await worker.drain();
+    expect((await status(abandoned)).statusCode).toBe(401);
+    expect(await harness.blobs.exists(keys.original_key)).toBe(true);
+    expect(await harness.blobs.exists(keys.display_key)).toBe(true);
+    expect((await status(keeper)).json().evidence).toHaveLength(1);
+  });
+
+  it('creates one claim when the same request races itself with one Idempotency-Key', async () => {
+    const body = claimBody();
+    const [a, b] = await Promise.all([
+      create(body, { 'idempotency-key': 'race-1' }),
+      create(body, { 'idempotency-key': 'race-1' }),
+    ]);
+    expect([a.statusCode, b.statusCode]).toEqual([201, 201]);
+    expect(b.json().id).toBe(a.json().id);
+    const rows = await db.kysely
+      .selectFrom('claim')
+      .select('id')
+      .where('email_key', '=', body.claimant.email.toLowerCase())
+      .execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it('mails fresh links to the claims on an address, and answers the same when there are none', async () => {
+    const body = claimBody();
+    const claim = (await create(body)).json();
+    await upload(claim, 'label', await photo('#111111'));
+    await upload(claim, 'marked', await photo('#222222'));
+    await submit(claim);
+    const recover = (email: string) =>
+      harness.app.inject({ method: 'POST', url: '/api/v1/claims/recover', payload: { email } });
+    const known = await recover(body.claimant.email.toUpperCase());
+    const unknown = await recover('nobody@example.com');
+    expect([known.statusCode, unknown.statusCode]).toEqual([202, 202]);
+    expect(unknown.json()).toEqual(known.json());
+    const links = (await outboxFor(claim.id)).filter((m) => m.template === 'claim_link');
+    expect(links).toHaveLength(1);
+    const token = /#t=([\w-]+)/.exec(links[0]?.text_body ?? '')?.[1] as string;
+    expect((await status({ id: claim.id, accessToken: token })).statusCode).toBe(200);
+    expect((await status(claim)).statusCode).toBe(401); // the old link no longer works
+  });
+
+  it('limits claims per postal address, however the address is written', async () => {
+    const spellings = [
+      { line1: '12 Rue de la Paix', city: 'Paris', postalCode: '75002', country: 'US' },
+      { line1: '12, rue de la PAIX', city: 'Paris', postalCode: '75 002', country: 'US' },
+      { line1: '12 Rue  de la Páix', city: 'PARIS', postalCode: '75002', country: 'US' },
+      { line1: '12 rue de la paix.', city: 'Paris', postalCode: '75002', country: 'US' },
+    ];
+    const statuses: number[] = [];
+    for (const address of spellings) {
+      const response = await create(claimBody({ remedy: 'replacement', address }));
+      statuses.push(response.statusCode);
+      if (response.statusCode === 429) expect(response.json().error.code).toBe('claim_limit_address');
+    }
+    expect(statuses).toEqual([201, 201, 201, 429]);
+  });
+
   it('shows the outbox on the development page', async () => {
     const page = await harness.app.inject({ method: 'GET', url: '/dev/outbox' });
     expect(page.statusCode).toBe(200);
