@@ -6,11 +6,10 @@
 // into a plain table without indexes. Each is run twice, best time kept. Target: ratio <= 2.
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { type Db, openDatabase } from '../src/server/db/database.ts';
 import { applyCampaign, readCampaignFile } from '../src/server/modules/catalog/apply-campaign.ts';
 import { importSerials } from '../src/server/modules/catalog/import-serials.ts';
-import { benchDir, fmt, makeSerials, repoRoot } from './support.ts';
+import { benchDir, fmt, makeSerials, repoRoot, scratchPostgres } from './support.ts';
 
 const SERIALS = Number(process.env.BENCH_SERIALS ?? 1_100_000);
 const RUNS = 2;
@@ -83,23 +82,15 @@ try {
   await pglite.close();
 }
 
-const server = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const admin = new pg.Client({ connectionString: server, connectionTimeoutMillis: 2000 });
-try {
-  await admin.connect();
-} catch {
-  console.log(`PostgreSQL at ${server} is not reachable: skipped.`);
+const scratch = await scratchPostgres('import');
+if (!scratch) {
+  console.log('PostgreSQL (DATABASE_URL, or the local server) is not reachable: skipped.');
   process.exit(0);
 }
-const database = `recallkit_bench_${process.pid}`;
-await admin.query(`CREATE DATABASE ${database}`);
-const url = new URL(server);
-url.pathname = `/${database}`;
-const postgres = await openDatabase({ databaseUrl: url.toString(), dataDir: '' });
+const postgres = await openDatabase({ databaseUrl: scratch.url, dataDir: '' });
 try {
   await measure('PostgreSQL', postgres);
 } finally {
   await postgres.close();
-  await admin.query(`DROP DATABASE ${database} WITH (FORCE)`);
-  await admin.end();
+  await scratch.drop();
 }

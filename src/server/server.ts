@@ -8,6 +8,7 @@ import { type JobHandlers, JobWorker } from './jobs/worker.ts';
 import { CatalogService } from './modules/catalog/catalog-service.ts';
 import { seedExampleCampaigns } from './modules/catalog/seed-examples.ts';
 import { claimJobHandlers } from './modules/claims/claim-jobs.ts';
+import { evidenceJobHandlers } from './modules/evidence/evidence-jobs.ts';
 import { mailSender } from './modules/notify/mailer.ts';
 import { MAIL_QUEUE } from './modules/notify/outbox.ts';
 
@@ -82,5 +83,6 @@ export function jobHandlers(config: Config, blobs: BlobStore): JobHandlers {
   return {
     [MAIL_QUEUE]: mailSender({ smtpUrl: config.smtpUrl, from: config.mailFrom }),
     ...claimJobHandlers(blobs),
+    ...evidenceJobHandlers(config, blobs),
   };
 }

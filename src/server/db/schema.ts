@@ -123,13 +123,17 @@ export interface ClaimEventTable {
   detail: ColumnType<Record<string, unknown>, string | undefined, string>;
 }
 
+export type EvidenceState = 'processing' | 'ready' | 'unreadable';
+
 export interface EvidenceTable {
   id: string;
   claim_id: string;
   kind: 'label' | 'marked' | 'receipt' | 'disposal';
   original_key: string;
   original_sha256: string;
-  display_key: string;
+  display_key: string | null;
+  state: ColumnType<EvidenceState, EvidenceState | undefined, EvidenceState>;
+  problem: string | null;
   format: string;
   bytes: number;
   width: number;

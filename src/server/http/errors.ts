@@ -35,6 +35,7 @@ export const APP_ERRORS = {
   remedy_not_offered: 422,
   address_required: 422,
   evidence_missing: 422,
+  evidence_unreadable: 422,
   proof_of_purchase_required: 422,
   photo_corrupt: 422,
   idempotency_key_reused: 422,

@@ -63,6 +63,10 @@ export const CreateClaimResponseSchema = z.object({
 export const EvidenceSchema = z.object({
   id: z.string(),
   kind: EvidenceKindSchema,
+  state: z
+    .enum(['processing', 'ready', 'unreadable'])
+    .describe('processing: checked at upload, being decoded and read; unreadable: upload it again'),
+  problem: z.string().nullable().describe('Why the photo is unreadable (an error code)'),
   format: z.string(),
   bytes: z.number().int(),
   width: z.number().int(),

@@ -32,6 +32,7 @@ export const en = {
     remedy_not_offered: 'That remedy is not offered where you live. Choose one of the options shown.',
     address_required: 'We need your postal address to send you the replacement.',
     evidence_missing: 'Some photos are still missing: {{missing}}.',
+    evidence_unreadable: 'We could not open some photos ({{kinds}}). Take them again and upload them.',
     proof_of_purchase_required:
       'Without the unit, we need a proof of purchase: an order number or a photo of the receipt.',
     idempotency_key_reused: 'This Idempotency-Key was already used for a different request.',

@@ -34,6 +34,7 @@ export const es: Messages = {
     remedy_not_offered: 'Esa compensación no se ofrece donde vive. Elija una de las opciones mostradas.',
     address_required: 'Necesitamos su dirección postal para enviarle la batería de repuesto.',
     evidence_missing: 'Aún faltan fotos: {{missing}}.',
+    evidence_unreadable: 'No pudimos abrir algunas fotos ({{kinds}}). Hágalas de nuevo y súbalas.',
     proof_of_purchase_required:
       'Sin la unidad, necesitamos un comprobante de compra: un número de pedido o una foto del recibo.',
     idempotency_key_reused: 'Esta Idempotency-Key ya se usó para otra solicitud.',

@@ -30,6 +30,7 @@ export const zhCN: Messages = {
     remedy_not_offered: '您所在地区不提供该补救方式。请从显示的选项中选择。',
     address_required: '我们需要您的邮寄地址以寄送更换产品。',
     evidence_missing: '仍缺少照片：{{missing}}。',
+    evidence_unreadable: '有些照片无法打开（{{kinds}}）。请重新拍摄并上传。',
     proof_of_purchase_required: '没有产品时，需要提供购买凭证：订单号或收据照片。',
     idempotency_key_reused: '该 Idempotency-Key 已用于另一个请求。',
     claim_limit_email: '今天使用该电子邮箱的申请过多。如有更多产品，请联系客服。',

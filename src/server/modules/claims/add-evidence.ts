@@ -2,7 +2,9 @@ import type { EvidenceKind } from '../../../shared/claim-rules.ts';
 import { EvidenceKindSchema } from '../../../shared/contracts/claims.ts';
 import { AppError } from '../../http/errors.ts';
 import { newId } from '../../ids.ts';
-import { PhotoError, processPhoto } from '../evidence/photo.ts';
+import { enqueue } from '../../jobs/queue.ts';
+import { PROCESS_EVIDENCE_QUEUE } from '../evidence/evidence-jobs.ts';
+import { type InspectedPhoto, inspectPhoto, PhotoError } from '../evidence/photo.ts';
 import { authorizeClaim } from './claim-access.ts';
 import { deleteUnreferencedBlobs } from './claim-blobs.ts';
 import { recordClaimEvent } from './claim-events.ts';
@@ -25,8 +27,10 @@ export function checkFileName(name: string | undefined): string | null {
 
 /**
  * Stores one photo of a draft claim (or of a claim waiting for information): a newer photo of
- * the same kind replaces the older one, which stays on record. The photo is checked and its
- * blobs are written before the row; if the row cannot be written, the blobs are removed again.
+ * the same kind replaces the older one, which stays on record. The request checks what it can
+ * without decoding (format, header, pixel cap, structure), stores the original, and queues the
+ * evidence job in the same transaction as the row; the job decodes the photo, makes the display
+ * copy and reads it. If the row cannot be written, the blob is removed again.
  */
 export async function addEvidence(
   deps: ClaimsDeps,
@@ -37,9 +41,9 @@ export async function addEvidence(
   const claim = await authorizeClaim(deps.db.kysely, claimId, authorization);
   if (claim.status !== 'draft' && claim.status !== 'needs_info') throw new AppError('claim_not_editable');
 
-  let photo: Awaited<ReturnType<typeof processPhoto>>;
+  let photo: InspectedPhoto;
   try {
-    photo = await processPhoto(upload.data, {
+    photo = await inspectPhoto(upload.data, {
       maxBytes: deps.config.photoMaxBytes,
       maxPixels: deps.config.photoMaxPixels,
     });
@@ -47,10 +51,8 @@ export async function addEvidence(
     if (!(error instanceof PhotoError)) throw error;
     throw new AppError(error.code, { max: Math.round(deps.config.photoMaxBytes / 1024 / 1024) });
   }
-  const originalKey = `originals/${photo.original.sha256}`;
-  const displayKey = `display/${photo.display.sha256}`;
-  await deps.blobs.put(originalKey, photo.original.data, photo.original.mime);
-  await deps.blobs.put(displayKey, photo.display.data, 'image/jpeg');
+  const originalKey = `originals/${photo.sha256}`;
+  await deps.blobs.put(originalKey, upload.data, photo.mime);
 
   const id = newId('evd');
   try {
@@ -73,10 +75,11 @@ export async function addEvidence(
           claim_id: claimId,
           kind: upload.kind,
           original_key: originalKey,
-          original_sha256: photo.original.sha256,
-          display_key: displayKey,
+          original_sha256: photo.sha256,
+          display_key: null,
+          state: 'processing',
           format: photo.format,
-          bytes: photo.original.data.length,
+          bytes: upload.data.length,
           width: photo.width,
           height: photo.height,
           exif: photo.exif ? JSON.stringify(photo.exif) : null,
@@ -89,20 +92,24 @@ export async function addEvidence(
         type: previous ? 'evidence_replaced' : 'evidence_added',
         detail: { kind: upload.kind, evidence: id },
       });
+      await enqueue(tx.kysely, PROCESS_EVIDENCE_QUEUE, { evidenceId: id });
       return previous !== undefined;
     });
+    deps.jobsQueued?.();
     return {
       id,
       kind: upload.kind,
+      state: 'processing' as const,
+      problem: null,
       format: photo.format,
-      bytes: photo.original.data.length,
+      bytes: upload.data.length,
       width: photo.width,
       height: photo.height,
       replaced,
       createdAt: new Date().toISOString(),
     };
   } catch (error) {
-    await deleteUnreferencedBlobs(deps.db.kysely, deps.blobs, [originalKey, displayKey]);
+    await deleteUnreferencedBlobs(deps.db.kysely, deps.blobs, [originalKey]);
     throw error;
   }
 }

@@ -27,6 +27,15 @@ export function claimJobHandlers(blobs: BlobStore): JobHandlers {
           .forUpdate()
           .executeTakeFirst();
         if (!claim) return;
+        const decoding = await tx.kysely
+          .selectFrom('evidence')
+          .select('id')
+          .where('claim_id', '=', claimId)
+          .where('replaced_at', 'is', null)
+          .where('state', '=', 'processing')
+          .executeTakeFirst();
+        // A photo is still being decoded: its job queues this one again when it is done.
+        if (decoding) return;
         if (claim.status === 'submitted')
           await transitionClaim(tx.kysely, claimId, 'submitted', 'verifying', 'system');
         if (claim.status === 'submitted' || claim.status === 'verifying') {
@@ -51,11 +60,11 @@ export function claimJobHandlers(blobs: BlobStore): JobHandlers {
           .where('claim_id', '=', claimId)
           .execute();
         await tx.kysely.deleteFrom('claim').where('id', '=', claimId).execute();
-        return photos.flatMap((photo) => [photo.original_key, photo.display_key]);
+        return photos.flatMap((photo) => [photo.original_key, photo.display_key ?? []].flat());
       });
       if (keys.length > 0) {
         await deleteUnreferencedBlobs(db.kysely, blobs, keys);
-        logger.info({ claim: claimId, photos: keys.length / 2 }, 'expired draft deleted');
+        logger.info({ claim: claimId, blobs: keys.length }, 'expired draft deleted');
       }
     },
   };

@@ -18,7 +18,7 @@ export async function claimStatus(
   const [evidence, events] = await Promise.all([
     deps.db.kysely
       .selectFrom('evidence')
-      .select(['id', 'kind', 'format', 'bytes', 'width', 'height', 'created_at'])
+      .select(['id', 'kind', 'state', 'problem', 'format', 'bytes', 'width', 'height', 'created_at'])
       .where('claim_id', '=', claimId)
       .where('replaced_at', 'is', null)
       .orderBy('created_at')
@@ -58,6 +58,8 @@ export async function claimStatus(
     evidence: evidence.map((e) => ({
       id: e.id,
       kind: e.kind,
+      state: e.state,
+      problem: e.problem,
       format: e.format,
       bytes: e.bytes,
       width: e.width,
@@ -90,7 +92,7 @@ export async function claimPhoto(
     .where('id', '=', evidenceId)
     .where('claim_id', '=', claimId)
     .executeTakeFirst();
-  const data = row && (await deps.blobs.get(row.display_key));
+  const data = row?.display_key && (await deps.blobs.get(row.display_key));
   if (!data) throw new AppError('not_found');
   return data;
 }

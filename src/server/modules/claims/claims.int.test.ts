@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appWithExamples, silentLogger } from '../../../../test/support/app.ts';
 import { testDatabases } from '../../../../test/support/databases.ts';
+import { pixelDamagedPng } from '../../../../test/support/photos.ts';
 import type { Db } from '../../db/database.ts';
 import { JobWorker } from '../../jobs/worker.ts';
 import { jobHandlers } from '../../server.ts';
@@ -337,6 +338,31 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
     expect((await upload(claim, 'label', jpeg)).statusCode).toBe(201); // and it still works
   });
 
+  it('decodes photos after the upload; one whose pixels are damaged must be taken again before submitting', async () => {
+    const claim = (await create(claimBody())).json();
+    const label = await upload(claim, 'label', await photo('#111111'));
+    expect(label.statusCode).toBe(201);
+    expect(label.json().state).toBe('processing');
+    const damaged = await pixelDamagedPng();
+    expect((await upload(claim, 'marked', damaged, 'marked.png')).statusCode).toBe(201);
+    await worker.drain();
+    const states = Object.fromEntries(
+      (await status(claim))
+        .json()
+        .evidence.map((e: { kind: string; state: string; problem: string | null }) => [
+          e.kind,
+          [e.state, e.problem],
+        ]),
+    );
+    expect(states).toEqual({ label: ['ready', null], marked: ['unreadable', 'photo_corrupt'] });
+    const refused = await submit(claim);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error.code).toBe('evidence_unreadable');
+    await upload(claim, 'marked', await photo('#121212'));
+    await worker.drain();
+    expect((await submit(claim)).statusCode).toBe(200);
+  });
+
   it('replaces a photo without losing the others, and keeps the replaced one on record', async () => {
     const claim = (await create(claimBody())).json();
     await upload(claim, 'label', await photo('#010101'));
@@ -356,6 +382,7 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
   it('deletes a draft nobody submitted in time, with its photos', async () => {
     const claim = (await create(claimBody())).json();
     await upload(claim, 'label', await photo('#0a0b0c'));
+    await worker.drain(); // the display copy is made
     const keys = await db.kysely
       .selectFrom('evidence')
       .select(['original_key', 'display_key'])
@@ -377,8 +404,9 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
     expect(
       await db.kysely.selectFrom('claim').select('id').where('id', '=', claim.id).executeTakeFirst(),
     ).toBeUndefined();
+    expect(keys.display_key).not.toBeNull();
     expect(await harness.blobs.exists(keys.original_key)).toBe(false);
-    expect(await harness.blobs.exists(keys.display_key)).toBe(false);
+    expect(await harness.blobs.exists(String(keys.display_key))).toBe(false);
     expect((await status(claim)).statusCode).toBe(401);
   });
 
@@ -388,6 +416,7 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
     const abandoned = (await create(claimBody())).json();
     await upload(keeper, 'label', same);
     await upload(abandoned, 'label', same);
+    await worker.drain();
     const keys = await db.kysely
       .selectFrom('evidence')
       .select(['original_key', 'display_key'])
@@ -406,7 +435,7 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
     await worker.drain();
     expect((await status(abandoned)).statusCode).toBe(401);
     expect(await harness.blobs.exists(keys.original_key)).toBe(true);
-    expect(await harness.blobs.exists(keys.display_key)).toBe(true);
+    expect(await harness.blobs.exists(String(keys.display_key))).toBe(true);
     expect((await status(keeper)).json().evidence).toHaveLength(1);
   });
 

@@ -32,21 +32,20 @@ export async function submitClaim(
       if (claim.status !== 'draft' && claim.status !== 'needs_info') throw new AppError('claim_not_editable');
       const campaign = snapshot.campaignById(claim.campaign_id);
       if (!campaign) throw new AppError('claims_closed');
-      const present = new Set(
-        (
-          await tx.kysely
-            .selectFrom('evidence')
-            .select('kind')
-            .where('claim_id', '=', claimId)
-            .where('replaced_at', 'is', null)
-            .execute()
-        ).map((row) => row.kind),
-      );
+      const photos = await tx.kysely
+        .selectFrom('evidence')
+        .select(['kind', 'state'])
+        .where('claim_id', '=', claimId)
+        .where('replaced_at', 'is', null)
+        .execute();
+      const present = new Set(photos.map((row) => row.kind));
       const missing = requiredEvidence(campaign.definition, claim).filter((kind) => !present.has(kind));
       if (missing.length > 0) {
         if (!claim.has_unit) throw new AppError('proof_of_purchase_required');
         throw new AppError('evidence_missing', { missing: missing.join(', ') });
       }
+      const unreadable = photos.filter((row) => row.state === 'unreadable').map((row) => row.kind);
+      if (unreadable.length > 0) throw new AppError('evidence_unreadable', { kinds: unreadable.join(', ') });
 
       const next = claim.status === 'draft' ? 'submitted' : 'verifying';
       await tx.query('SAVEPOINT submit');

@@ -1,19 +1,24 @@
 import exifr from 'exifr';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { PhotoError, processPhoto, sniffFormat } from './photo.ts';
+import { pixelDamagedPng } from '../../../../test/support/photos.ts';
+import { derivePhoto, inspectPhoto, PhotoError, type PhotoLimits, sniffFormat } from './photo.ts';
 
 const limits = { maxBytes: 5 * 1024 * 1024, maxPixels: 40_000_000 };
 const canvas = (width: number, height: number) =>
   sharp({ create: { width, height, channels: 3, background: { r: 200, g: 60, b: 40 } } });
 
-async function problem(data: Buffer, custom = limits) {
-  const error = await processPhoto(data, custom).catch((e) => e);
+async function problem(
+  data: Buffer,
+  custom = limits,
+  step: (data: Buffer, limits: PhotoLimits) => Promise<unknown> = inspectPhoto,
+) {
+  const error = await step(data, custom).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(PhotoError);
   return (error as PhotoError).code;
 }
 
-describe('processPhoto', () => {
+describe('inspectPhoto and derivePhoto', () => {
   it('orients a phone photo, keeps the original and strips every tag from the display copy', async () => {
     const original = await canvas(1200, 800)
       .jpeg()
@@ -29,12 +34,12 @@ describe('processPhoto', () => {
       })
       .withMetadata({ orientation: 6 })
       .toBuffer();
-    const photo = await processPhoto(original, limits);
+    const photo = await inspectPhoto(original, limits);
+    const display = await derivePhoto(original, limits);
     expect(photo.format).toBe('jpeg');
-    expect(photo.original.data.equals(original)).toBe(true);
-    expect(photo.original.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(photo.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect([photo.width, photo.height]).toEqual([800, 1200]); // turned upright
-    expect([photo.display.width, photo.display.height]).toEqual([800, 1200]);
+    expect([display.width, display.height]).toEqual([800, 1200]);
     expect(photo.exif).toEqual({
       make: 'Apple',
       model: 'iPhone 15',
@@ -43,8 +48,8 @@ describe('processPhoto', () => {
       takenAtOffset: '-05:00',
       hasGps: true,
     });
-    expect(await exifr.parse(photo.display.data, { gps: true })).toBeUndefined();
-    expect((await sharp(photo.display.data).metadata()).orientation).toBeUndefined();
+    expect(await exifr.parse(display.data, { gps: true })).toBeUndefined();
+    expect((await sharp(display.data).metadata()).orientation).toBeUndefined();
   });
 
   it('accepts PNG, WebP and HEIF, and makes large photos a display size', async () => {
@@ -53,14 +58,16 @@ describe('processPhoto', () => {
       ['webp', await canvas(300, 200).webp().toBuffer()],
       ['heif', await canvas(300, 200).heif({ compression: 'av1' }).toBuffer()],
     ] as const) {
-      const photo = await processPhoto(data, limits);
+      const photo = await inspectPhoto(data, limits);
       expect(photo.format, format).toBe(format);
       expect(photo.width).toBe(300);
       expect(photo.exif?.hasGps ?? false).toBe(false);
+      expect((await derivePhoto(data, limits)).width).toBe(300);
     }
-    const big = await processPhoto(await canvas(4000, 3000).jpeg({ quality: 60 }).toBuffer(), limits);
-    expect([big.width, big.height]).toEqual([4000, 3000]);
-    expect([big.display.width, big.display.height]).toEqual([2048, 1536]);
+    const bigPhoto = await canvas(4000, 3000).jpeg({ quality: 60 }).toBuffer();
+    expect((await inspectPhoto(bigPhoto, limits)).width).toBe(4000);
+    const big = await derivePhoto(bigPhoto, limits);
+    expect([big.width, big.height]).toEqual([2048, 1536]);
   });
 
   it('refuses what is not a usable photo, whatever its name says', async () => {
@@ -72,7 +79,20 @@ describe('processPhoto', () => {
     expect(await problem(await canvas(64, 64).gif().toBuffer())).toBe('photo_unsupported_type');
     const jpeg = await canvas(800, 600).jpeg().toBuffer();
     expect(await problem(jpeg.subarray(0, Math.floor(jpeg.length / 2)))).toBe('photo_corrupt');
+    expect(await problem(jpeg.subarray(0, 400))).toBe('photo_corrupt');
+    for (const cut of [
+      await canvas(300, 200).png().toBuffer(),
+      await canvas(300, 200).webp().toBuffer(),
+      await canvas(300, 200).heif({ compression: 'av1' }).toBuffer(),
+    ])
+      expect(await problem(cut.subarray(0, cut.length - 40))).toBe('photo_corrupt');
     expect(await problem(jpeg, { ...limits, maxBytes: 1000 })).toBe('photo_too_large');
+  });
+
+  it('passes a photo whose structure is whole but whose pixels are damaged to the decoder, which refuses it', async () => {
+    const damaged = await pixelDamagedPng();
+    expect((await inspectPhoto(damaged, limits)).width).toBe(640);
+    expect(await problem(damaged, limits, derivePhoto)).toBe('photo_corrupt');
   });
 
   it('refuses a decompression bomb before decoding it', async () => {

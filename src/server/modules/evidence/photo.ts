@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import exifr from 'exifr';
 import heicDecode from 'heic-decode';
-import sharp, { type OutputInfo, type Sharp } from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 
 export type PhotoFormat = 'jpeg' | 'png' | 'webp' | 'heif';
 
@@ -35,15 +35,24 @@ export interface ExifSummary {
   hasGps: boolean;
 }
 
-export interface ProcessedPhoto {
+/** What the upload request learns from a photo without decoding its pixels. */
+export interface InspectedPhoto {
   format: PhotoFormat;
-  original: { data: Buffer; sha256: string; mime: string };
-  /** Oriented, at most 2048 px, JPEG, every piece of metadata (GPS included) stripped. */
-  display: { data: Buffer; sha256: string; width: number; height: number };
-  /** Size as the owner sees it (after orientation). */
+  sha256: string;
+  mime: string;
+  /** Size as the owner sees it (after orientation), from the header. */
   width: number;
   height: number;
   exif: ExifSummary | null;
+}
+
+/** Made by the evidence job: the copy that reviewers and the owner see. */
+export interface DisplayCopy {
+  /** Oriented, at most 2048 px, JPEG, every piece of metadata (GPS included) stripped. */
+  data: Buffer;
+  sha256: string;
+  width: number;
+  height: number;
 }
 
 const DISPLAY_MAX_SIDE = 2048;
@@ -81,66 +90,146 @@ export function sniffFormat(data: Buffer): PhotoFormat | undefined {
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 /**
- * Checks and prepares an uploaded photo. Throws PhotoError for anything an owner should be
- * told about (empty, too big, too many pixels, not a photo, damaged).
+ * The upload request's check, cheap enough to run on every upload at full network speed: the
+ * size, the format from the content, the header (pixel cap before anything is decoded), the
+ * file's structure (a cut-off upload is refused here) and the EXIF summary. Decoding the pixels
+ * is the evidence job's work (`derivePhoto`). Throws PhotoError for anything an owner should be
+ * told about.
  */
-export async function processPhoto(data: Buffer, limits: PhotoLimits): Promise<ProcessedPhoto> {
+export async function inspectPhoto(data: Buffer, limits: PhotoLimits): Promise<InspectedPhoto> {
   if (data.length === 0) throw new PhotoError('photo_empty', 'the file is empty');
   if (data.length > limits.maxBytes) throw new PhotoError('photo_too_large', `${data.length} bytes`);
   const format = sniffFormat(data);
   if (!format) throw new PhotoError('photo_unsupported_type', 'not JPEG, PNG, WebP or HEIC/HEIF');
+  const incomplete = structureProblem(data, format);
+  if (incomplete) throw new PhotoError('photo_corrupt', incomplete);
+  const { width, height } = await readHeader(data, format, limits);
+  return { format, sha256: sha256(data), mime: MIME[format], width, height, exif: await readExif(data) };
+}
 
-  const { image, width, height } = await decodable(data, format, limits);
-  let display: { data: Buffer; info: OutputInfo };
+/**
+ * Decodes the whole photo and makes the display copy. A photo whose header was fine but whose
+ * pixels are damaged fails here with photo_corrupt.
+ */
+export async function derivePhoto(data: Buffer, limits: PhotoLimits): Promise<DisplayCopy> {
+  const format = sniffFormat(data);
+  if (!format) throw new PhotoError('photo_unsupported_type', 'not JPEG, PNG, WebP or HEIC/HEIF');
+  const image = await decodable(data, format, limits);
   try {
-    display = await image
+    const display = await image
       .rotate() // apply the EXIF orientation, then drop it with the rest of the metadata
       .resize({ width: DISPLAY_MAX_SIDE, height: DISPLAY_MAX_SIDE, fit: 'inside', withoutEnlargement: true })
       .jpeg({ quality: 85 })
       .toBuffer({ resolveWithObject: true });
-  } catch (error) {
-    throw classify(error);
-  }
-  return {
-    format,
-    original: { data, sha256: sha256(data), mime: MIME[format] },
-    display: {
+    return {
       data: display.data,
       sha256: sha256(display.data),
       width: display.info.width,
       height: display.info.height,
-    },
-    width,
-    height,
-    exif: await readExif(data),
-  };
+    };
+  } catch (error) {
+    throw classify(error);
+  }
 }
 
-interface Decodable {
-  image: Sharp;
-  /** As the owner sees it, after orientation. */
-  width: number;
-  height: number;
+/**
+ * Why the file cannot be a whole photo, judged from its structure alone (no decoding): an
+ * upload cut off by a dropped connection ends before its last marker, chunk or box.
+ */
+export function structureProblem(data: Buffer, format: PhotoFormat): string | undefined {
+  switch (format) {
+    case 'jpeg': {
+      // Walk the marker segments to the first scan, then require an end-of-image marker after
+      // it (cameras may append trailers after it, so it need not be the last two bytes).
+      let at = 2;
+      while (at + 4 <= data.length) {
+        if (data[at] !== 0xff) return 'bad JPEG marker';
+        const marker = data[at + 1] as number;
+        if (marker === 0xff) {
+          at += 1;
+          continue;
+        }
+        const length = data.readUInt16BE(at + 2);
+        if (marker === 0xda) {
+          const scan = at + 2 + length;
+          return data.lastIndexOf(JPEG_END) > scan ? undefined : 'the JPEG ends before its last scan';
+        }
+        at += 2 + length;
+      }
+      return 'the JPEG ends before its first scan';
+    }
+    case 'png': {
+      let at = 8;
+      while (at + 12 <= data.length) {
+        const length = data.readUInt32BE(at);
+        if (data.toString('latin1', at + 4, at + 8) === 'IEND') return undefined;
+        at += 12 + length;
+      }
+      return 'the PNG ends before its IEND chunk';
+    }
+    case 'webp':
+      return data.readUInt32LE(4) + 8 <= data.length ? undefined : 'the WebP is shorter than it says';
+    case 'heif': {
+      let at = 0;
+      let media = false;
+      while (at + 8 <= data.length) {
+        let size = data.readUInt32BE(at);
+        if (size === 1 && at + 16 <= data.length) size = Number(data.readBigUInt64BE(at + 8));
+        else if (size === 0) size = data.length - at; // to the end of the file
+        if (size < 8) return 'bad HEIF box';
+        if (data.toString('latin1', at + 4, at + 8) === 'mdat') media = true;
+        at += size;
+      }
+      if (at !== data.length) return 'the HEIF ends inside a box';
+      return media ? undefined : 'the HEIF holds no image data';
+    }
+  }
 }
+const JPEG_END = Buffer.from([0xff, 0xd9]);
 
-/** Opens the photo and reads its header once; HEVC HEIC goes through libheif in WASM. */
-async function decodable(data: Buffer, format: PhotoFormat, limits: PhotoLimits): Promise<Decodable> {
-  const options = { limitInputPixels: limits.maxPixels, failOn: 'truncated' as const };
+/** Width and height as the owner sees them (after orientation), from the header only. */
+async function readHeader(
+  data: Buffer,
+  format: PhotoFormat,
+  limits: PhotoLimits,
+): Promise<{ width: number; height: number }> {
+  let size: { width: number; height: number };
   try {
-    const image = sharp(data, options);
-    // The header is read here; the pixels when the display copy is made, where damage (with
-    // failOn: 'truncated') surfaces as photo_corrupt.
-    const meta = await image.metadata();
+    const meta = await sharp(data).metadata();
     const turned = (meta.orientation ?? 1) >= 5;
-    return {
-      image,
+    size = {
       width: (turned ? meta.height : meta.width) ?? 0,
       height: (turned ? meta.width : meta.height) ?? 0,
     };
   } catch (error) {
     if (format !== 'heif') throw classify(error);
+    // iPhone HEIC is HEVC-compressed, which the prebuilt libvips cannot open: libheif in WASM can.
+    try {
+      const images = await heicDecode.all({ buffer: data });
+      const primary = images[0];
+      images.dispose();
+      if (!primary) throw new Error('no image in the file');
+      size = { width: primary.width, height: primary.height };
+    } catch (heifError) {
+      throw new PhotoError('photo_corrupt', (heifError as Error).message);
+    }
   }
-  // iPhone HEIC is HEVC-compressed, which the prebuilt libvips cannot decode: libheif in WASM can.
+  if (size.width * size.height > limits.maxPixels)
+    throw new PhotoError('photo_too_many_pixels', `${size.width}x${size.height}`);
+  if (size.width === 0 || size.height === 0) throw new PhotoError('photo_corrupt', 'no image size');
+  return size;
+}
+
+/** Opens the photo for decoding; HEVC HEIC goes through libheif in WASM. */
+async function decodable(data: Buffer, format: PhotoFormat, limits: PhotoLimits): Promise<Sharp> {
+  const options = { limitInputPixels: limits.maxPixels, failOn: 'truncated' as const };
+  try {
+    const image = sharp(data, options);
+    await image.metadata();
+    return image;
+  } catch (error) {
+    if (format !== 'heif') throw classify(error);
+  }
   try {
     const images = await heicDecode.all({ buffer: data });
     const primary = images[0];
@@ -151,10 +240,9 @@ async function decodable(data: Buffer, format: PhotoFormat, limits: PhotoLimits)
     }
     const { width, height, data: rgba } = await primary.decode();
     images.dispose();
-    const image = sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), {
+    return sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), {
       raw: { width, height, channels: 4 },
     });
-    return { image, width, height };
   } catch (error) {
     if (error instanceof PhotoError) throw error;
     throw new PhotoError('photo_corrupt', (error as Error).message);

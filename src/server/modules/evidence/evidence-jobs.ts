@@ -1,0 +1,85 @@
+import type { BlobStore } from '../../blobs/blob-store.ts';
+import type { Config } from '../../config.ts';
+import { enqueue } from '../../jobs/queue.ts';
+import type { JobHandlers } from '../../jobs/worker.ts';
+import { deleteUnreferencedBlobs } from '../claims/claim-blobs.ts';
+import { VERIFY_CLAIM_QUEUE } from '../claims/submit-claim.ts';
+import { derivePhoto, PhotoError } from './photo.ts';
+
+export const PROCESS_EVIDENCE_QUEUE = 'evidence.process';
+
+/**
+ * `evidence.process` decodes an uploaded photo and makes its display copy (oriented, resized,
+ * metadata stripped). A photo whose pixels turn out damaged becomes `unreadable` with the
+ * reason, which the owner sees on the form and replaces. Safe to run again: the display copy is
+ * content-addressed and the row update is guarded by the row's state.
+ */
+export function evidenceJobHandlers(
+  config: Pick<Config, 'photoMaxBytes' | 'photoMaxPixels'>,
+  blobs: BlobStore,
+): JobHandlers {
+  const limits = { maxBytes: config.photoMaxBytes, maxPixels: config.photoMaxPixels };
+  return {
+    [PROCESS_EVIDENCE_QUEUE]: async (job, { db, logger }) => {
+      const evidenceId = String(job.payload.evidenceId);
+      const row = await db.kysely
+        .selectFrom('evidence')
+        .select(['original_key', 'state'])
+        .where('id', '=', evidenceId)
+        .executeTakeFirst();
+      if (!row || row.state !== 'processing') return; // the draft expired, or already done
+      const original = await blobs.get(row.original_key);
+      if (!original) throw new Error(`blob ${row.original_key} is missing`);
+
+      let outcome: { state: 'ready'; displayKey: string } | { state: 'unreadable'; problem: string };
+      try {
+        const display = await derivePhoto(original, limits);
+        const displayKey = `display/${display.sha256}`;
+        await blobs.put(displayKey, display.data, 'image/jpeg');
+        outcome = { state: 'ready', displayKey };
+      } catch (error) {
+        if (!(error instanceof PhotoError)) throw error;
+        logger.info({ evidence: evidenceId, problem: error.code, detail: error.message }, 'photo unreadable');
+        outcome = { state: 'unreadable', problem: error.code };
+      }
+      const updated = await db.transaction(async (tx) => {
+        // The claim's lock orders this with its submission and its verification: whichever
+        // commits last sees the other, so a submitted claim is verified once its photos are done.
+        const claim = await tx.kysely
+          .selectFrom('evidence')
+          .innerJoin('claim', 'claim.id', 'evidence.claim_id')
+          .select(['claim.id', 'claim.status'])
+          .where('evidence.id', '=', evidenceId)
+          .forUpdate('claim')
+          .executeTakeFirst();
+        if (!claim) return false;
+        const changed = await tx.kysely
+          .updateTable('evidence')
+          .set(
+            outcome.state === 'ready'
+              ? { state: 'ready', display_key: outcome.displayKey }
+              : { state: 'unreadable', problem: outcome.problem },
+          )
+          .where('id', '=', evidenceId)
+          .where('state', '=', 'processing')
+          .executeTakeFirst();
+        if (changed.numUpdatedRows === 0n) return false;
+        if (claim.status === 'submitted' || claim.status === 'verifying') {
+          const waiting = await tx.kysely
+            .selectFrom('evidence')
+            .select('id')
+            .where('claim_id', '=', claim.id)
+            .where('replaced_at', 'is', null)
+            .where('state', '=', 'processing')
+            .executeTakeFirst();
+          if (!waiting)
+            await enqueue(tx.kysely, VERIFY_CLAIM_QUEUE, { claimId: claim.id }, { singletonKey: claim.id });
+        }
+        return true;
+      });
+      // The claim (and its row) went while the photo was decoded: its display copy goes too.
+      if (!updated && outcome.state === 'ready')
+        await deleteUnreferencedBlobs(db.kysely, blobs, [outcome.displayKey]);
+    },
+  };
+}
