@@ -25,3 +25,13 @@ export function requiredEvidenceKinds(
   if (owner.hasUnit) return photos.filter((photo) => photo.required).map((photo) => photo.kind);
   return owner.hasOrderNumber ? [] : ['receipt'];
 }
+
+/** Claims whose owner can still confirm the drop-off (or send its receipt): sent, and not closed. */
+export const DISPOSAL_CONFIRMABLE: ReadonlySet<string> = new Set([
+  'submitted',
+  'verifying',
+  'needs_review',
+  'needs_info',
+  'approved',
+  'fulfilling',
+]);

@@ -87,6 +87,13 @@ export const api = {
       undefined,
       json({ disposalAttested }, { ...bearer(token), 'idempotency-key': idempotencyKey }),
     ),
+  confirmDisposal: (claimId: string, token: string) =>
+    getJson<{ confirmedAt: string }>(
+      `/api/v1/claims/${encodeURIComponent(claimId)}/disposal`,
+      {},
+      undefined,
+      json({}, bearer(token)),
+    ),
   claim: (claimId: string, token: string, signal?: AbortSignal) =>
     getJson<ClaimStatusResponse>(`/api/v1/claims/${encodeURIComponent(claimId)}`, {}, signal, {
       headers: bearer(token),

@@ -99,6 +99,7 @@ export interface ClaimTable {
   order_number: string | null;
   incident_description: string | null;
   disposal_attested_at: Date | null;
+  disposal_confirmed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
   submitted_at: Date | null;

@@ -98,7 +98,17 @@ export const ClaimStatusResponseSchema = z.object({
   evidence: z.array(EvidenceSchema),
   requiredEvidence: z.array(EvidenceKindSchema),
   missingEvidence: z.array(EvidenceKindSchema),
-  next: z.enum(['add_evidence', 'submit', 'wait', 'provide_info', 'none']),
+  disposal: z.object({
+    method: z.enum(['hazardous_waste_drop_off', 'return_to_manufacturer']),
+    dropOffFinderUrl: z.string().nullable(),
+    confirmBeforeRemedy: z.boolean().describe('The remedy waits until the owner confirms the drop-off'),
+    attestedAt: z
+      .string()
+      .nullable()
+      .describe('When the owner promised, at submission, to dispose of the unit'),
+    confirmedAt: z.string().nullable().describe('When the owner confirmed the drop-off'),
+  }),
+  next: z.enum(['add_evidence', 'submit', 'wait', 'provide_info', 'confirm_disposal', 'none']),
   timeline: z.array(
     z.object({
       at: z.string(),

@@ -162,6 +162,15 @@ export const en = {
     next_wait: 'Nothing to do now: we will e-mail you.',
     next_provide_info: 'We need something more from you: see below.',
     next_none: 'This claim is closed.',
+    next_confirm_disposal:
+      'Confirm that you took the power bank to a drop-off point: we send your remedy after that.',
+    disposal_confirm_title: 'Safe disposal',
+    disposal_confirm_help:
+      'Take the power bank to a hazardous-waste or battery drop-off point. A photo of the drop-off receipt helps but is not required.',
+    disposal_find: 'Find a drop-off point',
+    disposal_confirm_check: 'I took the power bank to a drop-off point.',
+    disposal_confirm_button: 'Confirm disposal',
+    disposal_confirmed: 'Disposal confirmed on {{date}}.',
     status_draft: 'Draft (not sent yet)',
     status_submitted: 'Received',
     status_verifying: 'Being checked',
@@ -179,6 +188,7 @@ export const en = {
     event_resubmitted: 'Claim sent again',
     event_status_changed: 'Status changed',
     event_link_sent: 'Link e-mailed',
+    event_disposal_confirmed: 'Disposal confirmed',
     no_link: 'This link is not complete. Open the link from your e-mail.',
     your_photos: 'Your photos',
   },

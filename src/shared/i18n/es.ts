@@ -161,6 +161,15 @@ export const es: Messages = {
     next_add_evidence: 'Añada las fotos que faltan.',
     next_submit: 'Su reclamación está lista para enviar.',
     next_wait: 'No tiene que hacer nada ahora: le escribiremos.',
+    next_confirm_disposal:
+      'Confirme que llevó la batería a un punto de recogida: después le enviaremos su solución.',
+    disposal_confirm_title: 'Eliminación segura',
+    disposal_confirm_help:
+      'Lleve la batería a un punto limpio o de recogida de pilas. Una foto del justificante ayuda, pero no es obligatoria.',
+    disposal_find: 'Buscar un punto de recogida',
+    disposal_confirm_check: 'Llevé la batería a un punto de recogida.',
+    disposal_confirm_button: 'Confirmar la eliminación',
+    disposal_confirmed: 'Eliminación confirmada el {{date}}.',
     next_provide_info: 'Necesitamos algo más de usted: vea abajo.',
     next_none: 'Esta reclamación está cerrada.',
     status_draft: 'Borrador (aún no enviada)',
@@ -175,6 +184,7 @@ export const es: Messages = {
     status_withdrawn: 'Retirada',
     event_created: 'Reclamación iniciada',
     event_evidence_added: 'Foto añadida',
+    event_disposal_confirmed: 'Eliminación confirmada',
     event_evidence_replaced: 'Foto sustituida',
     event_submitted: 'Reclamación enviada',
     event_resubmitted: 'Reclamación reenviada',

@@ -1,7 +1,9 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useParams } from 'react-router';
+import { DISPOSAL_CONFIRMABLE } from '../../shared/claim-rules.ts';
+import type { ClaimStatusResponse } from '../../shared/contracts/claims.ts';
 import { ApiError, api } from '../api.ts';
 import { PhotoUpload } from '../components/PhotoUpload.tsx';
 
@@ -61,6 +63,10 @@ export function StatusPage() {
         </section>
       )}
 
+      {data.disposal.confirmBeforeRemedy && data.status !== 'draft' && (
+        <DisposalConfirmation claim={data} token={token} onConfirmed={() => void claim.refetch()} />
+      )}
+
       {data.evidence.length > 0 && (
         <section aria-labelledby="photos-title">
           <h2 id="photos-title">{t('web.your_photos')}</h2>
@@ -90,6 +96,75 @@ export function StatusPage() {
         </ol>
       </section>
     </div>
+  );
+}
+
+/** Where the campaign holds the remedy until the unit is dropped off, the owner confirms it here. */
+function DisposalConfirmation({
+  claim,
+  token,
+  onConfirmed,
+}: {
+  claim: ClaimStatusResponse;
+  token: string;
+  onConfirmed: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const [checked, setChecked] = useState(false);
+  const confirm = useMutation({
+    mutationFn: () => api.confirmDisposal(claim.id, token),
+    onSuccess: onConfirmed,
+  });
+  const { confirmedAt, dropOffFinderUrl } = claim.disposal;
+  if (confirmedAt)
+    return (
+      <p className="hint">
+        {t('web.disposal_confirmed', {
+          date: new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' }).format(new Date(confirmedAt)),
+        })}
+      </p>
+    );
+  if (!DISPOSAL_CONFIRMABLE.has(claim.status)) return null;
+  return (
+    <section
+      aria-labelledby="disposal-title"
+      className={claim.next === 'confirm_disposal' ? 'result result-suggestion' : undefined}
+    >
+      <h2 id="disposal-title">{t('web.disposal_confirm_title')}</h2>
+      <p>{t('web.disposal_confirm_help')}</p>
+      {dropOffFinderUrl && (
+        <p>
+          <a href={dropOffFinderUrl} rel="noopener noreferrer" target="_blank">
+            {t('web.disposal_find')}
+          </a>
+        </p>
+      )}
+      <PhotoUpload
+        claimId={claim.id}
+        token={token}
+        kind="disposal"
+        label={t('web.photo_disposal')}
+        instructions=""
+        onUploaded={() => {}}
+      />
+      <label className="choice-line">
+        <input type="checkbox" checked={checked} onChange={(event) => setChecked(event.target.checked)} />{' '}
+        {t('web.disposal_confirm_check')}
+      </label>
+      {confirm.error && (
+        <p role="alert">
+          {confirm.error instanceof ApiError ? confirm.error.message : t('web.network_error')}
+        </p>
+      )}
+      <button
+        type="button"
+        className="button"
+        disabled={!checked || confirm.isPending}
+        onClick={() => confirm.mutate()}
+      >
+        {t('web.disposal_confirm_button')}
+      </button>
+    </section>
   );
 }
 

@@ -1,4 +1,4 @@
-import type { EvidenceKind } from '../../../shared/claim-rules.ts';
+import { DISPOSAL_CONFIRMABLE, type EvidenceKind } from '../../../shared/claim-rules.ts';
 import { EvidenceKindSchema } from '../../../shared/contracts/claims.ts';
 import { AppError } from '../../http/errors.ts';
 import { newId } from '../../ids.ts';
@@ -25,6 +25,12 @@ export function checkFileName(name: string | undefined): string | null {
   return name;
 }
 
+/** Photos change while the claim is a draft or waits for information; a drop-off receipt until it closes. */
+function mayAddEvidence(status: string, kind: EvidenceKind): boolean {
+  if (status === 'draft' || status === 'needs_info') return true;
+  return kind === 'disposal' && DISPOSAL_CONFIRMABLE.has(status);
+}
+
 /**
  * Stores one photo of a draft claim (or of a claim waiting for information): a newer photo of
  * the same kind replaces the older one, which stays on record. The request checks what it can
@@ -39,7 +45,7 @@ export async function addEvidence(
   upload: { kind: EvidenceKind; data: Buffer; fileName: string | null },
 ) {
   const claim = await authorizeClaim(deps.db.kysely, claimId, authorization);
-  if (claim.status !== 'draft' && claim.status !== 'needs_info') throw new AppError('claim_not_editable');
+  if (!mayAddEvidence(claim.status, upload.kind)) throw new AppError('claim_not_editable');
 
   let photo: InspectedPhoto;
   try {
@@ -58,8 +64,7 @@ export async function addEvidence(
   try {
     const replaced = await deps.db.transaction(async (tx) => {
       const current = await authorizeClaim(tx.kysely, claimId, authorization, true);
-      if (current.status !== 'draft' && current.status !== 'needs_info')
-        throw new AppError('claim_not_editable');
+      if (!mayAddEvidence(current.status, upload.kind)) throw new AppError('claim_not_editable');
       const previous = await tx.kysely
         .updateTable('evidence')
         .set({ replaced_at: new Date() })

@@ -1,3 +1,4 @@
+import { pickJurisdiction } from '../../../shared/claim-rules.ts';
 import type { ClaimStatusResponse } from '../../../shared/contracts/claims.ts';
 import { type Language, localize } from '../../../shared/languages.ts';
 import { AppError } from '../../http/errors.ts';
@@ -33,16 +34,20 @@ export async function claimStatus(
   const required = requiredEvidence(campaign.definition, claim);
   const present = new Set(evidence.map((e) => e.kind));
   const missing = required.filter((kind) => !present.has(kind));
+  const disposal = pickJurisdiction(campaign.definition.jurisdictions, claim.claimant.country)?.disposal;
+  const confirmBeforeRemedy = disposal?.confirmBeforeRemedy ?? false;
   const next =
-    claim.status === 'draft'
-      ? missing.length > 0
-        ? 'add_evidence'
-        : 'submit'
-      : claim.status === 'needs_info'
-        ? 'provide_info'
-        : ['rejected', 'fulfilled', 'withdrawn'].includes(claim.status)
-          ? 'none'
-          : 'wait';
+    confirmBeforeRemedy && !claim.disposal_confirmed_at && claim.status === 'approved'
+      ? 'confirm_disposal'
+      : claim.status === 'draft'
+        ? missing.length > 0
+          ? 'add_evidence'
+          : 'submit'
+        : claim.status === 'needs_info'
+          ? 'provide_info'
+          : ['rejected', 'fulfilled', 'withdrawn'].includes(claim.status)
+            ? 'none'
+            : 'wait';
   return {
     id: claim.id,
     code: claim.code,
@@ -67,6 +72,13 @@ export async function claimStatus(
       createdAt: e.created_at.toISOString(),
     })),
     requiredEvidence: required,
+    disposal: {
+      method: disposal?.method ?? 'hazardous_waste_drop_off',
+      dropOffFinderUrl: disposal?.dropOffFinderUrl ?? null,
+      confirmBeforeRemedy,
+      attestedAt: claim.disposal_attested_at?.toISOString() ?? null,
+      confirmedAt: claim.disposal_confirmed_at?.toISOString() ?? null,
+    },
     missingEvidence: missing,
     next,
     timeline: events.map((event) => ({

@@ -363,6 +363,54 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
     expect((await submit(claim)).statusCode).toBe(200);
   });
 
+  it('asks for the drop-off to be confirmed when the campaign holds the remedy until then', async () => {
+    const claim = (
+      await create(
+        claimBody({
+          campaign: 'anker-2025-global-5-models',
+          model: 'A1257',
+          serial: 'AG4K8BEFSFUT21QZ',
+          remedy: 'refund',
+          claimant: { name: 'Jonas Weber', email: 'jonas@example.de', country: 'DE', language: 'en' },
+        }),
+      )
+    ).json();
+    const early = await harness.app.inject({
+      method: 'POST',
+      url: `/api/v1/claims/${claim.id}/disposal`,
+      headers: { authorization: `Bearer ${claim.accessToken}` },
+    });
+    expect(early.statusCode).toBe(409); // a draft is not sent yet
+    await upload(claim, 'label', await photo('#212121'));
+    await upload(claim, 'marked', await photo('#222222'));
+    await worker.drain();
+    expect((await submit(claim)).statusCode).toBe(200);
+    await worker.drain();
+    const waiting = (await status(claim)).json();
+    expect(waiting.disposal).toMatchObject({ confirmBeforeRemedy: true, confirmedAt: null });
+    expect(waiting.disposal.attestedAt).not.toBeNull();
+    expect(waiting.next).toBe('wait');
+
+    // A reviewer approves (the console decides this; here the row is set directly).
+    await db.kysely.updateTable('claim').set({ status: 'approved' }).where('id', '=', claim.id).execute();
+    expect((await status(claim)).json().next).toBe('confirm_disposal');
+    expect((await upload(claim, 'label', await photo('#232323'))).statusCode).toBe(409);
+    expect((await upload(claim, 'disposal', await photo('#242424'))).statusCode).toBe(201);
+    const confirm = () =>
+      harness.app.inject({
+        method: 'POST',
+        url: `/api/v1/claims/${claim.id}/disposal`,
+        headers: { authorization: `Bearer ${claim.accessToken}` },
+      });
+    const first = await confirm();
+    expect(first.statusCode).toBe(200);
+    expect((await confirm()).json().confirmedAt).toBe(first.json().confirmedAt);
+    const after = (await status(claim)).json();
+    expect(after.next).toBe('wait');
+    expect(after.disposal.confirmedAt).toBe(first.json().confirmedAt);
+    expect(after.timeline.filter((e: { type: string }) => e.type === 'disposal_confirmed')).toHaveLength(1);
+  });
+
   it('replaces a photo without losing the others, and keeps the replaced one on record', async () => {
     const claim = (await create(claimBody())).json();
     await upload(claim, 'label', await photo('#010101'));

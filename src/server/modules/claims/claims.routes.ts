@@ -12,6 +12,7 @@ import { AppError, ErrorSchema, errorBody, requestLanguage } from '../../http/er
 import { addEvidence, checkFileName, parseEvidenceKind } from './add-evidence.ts';
 import { claimPhoto, claimStatus } from './claim-status.ts';
 import type { ClaimsDeps } from './claims-deps.ts';
+import { confirmDisposal } from './confirm-disposal.ts';
 import { createClaim } from './create-claim.ts';
 import type { StoredResponse } from './idempotency.ts';
 import { recoverClaimLinks } from './recover-claim-links.ts';
@@ -124,6 +125,22 @@ export const claimsRoutes: FastifyPluginAsyncZod<{ deps: ClaimsDeps; recoverRate
       );
       return reply.status(stored.statusCode).send(send(request, stored) as never);
     },
+  );
+
+  app.post(
+    '/api/v1/claims/:id/disposal',
+    {
+      schema: {
+        tags: ['claims'],
+        summary: 'Confirm the unit was taken to a drop-off point',
+        description:
+          'Upload a photo of the drop-off receipt first (evidence kind `disposal`) if there is one. Where the campaign holds the remedy until disposal is confirmed, this releases it. Repeating the call keeps the first confirmation.',
+        params: ClaimParams,
+        ...bearer,
+        response: { 200: z.object({ confirmedAt: z.string() }), ...errors },
+      },
+    },
+    async (request) => confirmDisposal(deps, request.params.id, request.headers.authorization),
   );
 
   app.get(
