@@ -1,0 +1,95 @@
+/**
+ * Dates as owners write them next to "RECALLED": 2026-11-21, 11/21/2026, 21/11/2026, 21.11.26,
+ * Nov 21 2026, 21 Nov 2026, 21 de noviembre de 2026, 2026年11月21日. A numeric date that reads
+ * both ways (11/12/2026) yields both days. OCR's usual misreadings of digits (O for 0, l for 1,
+ * S for 5…) are undone inside numbers first.
+ */
+
+export interface FoundDate {
+  /** As read. */
+  text: string;
+  /** Every day it can mean, as YYYY-MM-DD. */
+  days: string[];
+}
+
+const MONTHS: Record<string, number> = {};
+for (const [names, month] of [
+  [['jan', 'january', 'ene', 'enero'], 1],
+  [['feb', 'february', 'febrero'], 2],
+  [['mar', 'march', 'marzo'], 3],
+  [['apr', 'april', 'abr', 'abril'], 4],
+  [['may', 'mayo'], 5],
+  [['jun', 'june', 'junio'], 6],
+  [['jul', 'july', 'julio'], 7],
+  [['aug', 'august', 'ago', 'agosto'], 8],
+  [['sep', 'sept', 'september', 'septiembre', 'setiembre'], 9],
+  [['oct', 'october', 'octubre'], 10],
+  [['nov', 'november', 'noviembre'], 11],
+  [['dec', 'december', 'dic', 'diciembre'], 12],
+] as const)
+  for (const name of names) MONTHS[name] = month;
+const MONTH = Object.keys(MONTHS)
+  .sort((a, b) => b.length - a.length)
+  .join('|');
+
+const DIGIT_LOOKALIKES: Record<string, string> = { O: '0', o: '0', D: '0', Q: '0', I: '1', l: '1', '|': '1', i: '1', S: '5', s: '5', B: '8', Z: '2', z: '2', g: '9' };
+
+/** Inside a run that is mostly digits and separators, letters that OCR puts for digits become digits. */
+function undoDigitMisreads(line: string): string {
+  return line.replace(/[0-9OoDQIli|SsBZzg]+(?:\s*[./\-年月]\s*[0-9OoDQIli|SsBZzg]+)+[日]?/g, (run) => {
+    const digits = run.replace(/[^0-9]/g, '').length;
+    const letters = run.replace(/[0-9./\-\s年月日]/g, '').length;
+    if (digits < 3 || letters > digits / 2) return run;
+    return run.replace(/\s+/g, '').replace(/[OoDQIli|SsBZzg]/g, (c) => DIGIT_LOOKALIKES[c] ?? c);
+  });
+}
+
+function day(year: number, month: number, date: number): string | undefined {
+  if (year < 100) year += 2000;
+  if (month < 1 || month > 12 || date < 1 || date > 31 || year < 2000 || year > 2100) return undefined;
+  const value = new Date(Date.UTC(year, month - 1, date));
+  if (value.getUTCMonth() !== month - 1) return undefined; // 31 November
+  return value.toISOString().slice(0, 10);
+}
+
+export function findDates(lines: readonly string[]): FoundDate[] {
+  const found: FoundDate[] = [];
+  const add = (text: string, days: (string | undefined)[]) => {
+    const valid = [...new Set(days.filter((d): d is string => Boolean(d)))];
+    if (valid.length > 0) found.push({ text, days: valid });
+  };
+  for (const raw of lines) {
+    const line = undoDigitMisreads(raw);
+    for (const m of line.matchAll(/(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?/g))
+      add(m[0], [day(Number(m[1]), Number(m[2]), Number(m[3]))]);
+    for (const m of line.matchAll(/(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)/g))
+      add(m[0], [day(Number(m[1]), Number(m[2]), Number(m[3]))]);
+    for (const m of line.matchAll(/(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?!\d)/g)) {
+      const [a, b, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      add(m[0], [day(y, a, b), day(y, b, a)]); // month first (US) and day first
+    }
+    const lower = line.toLowerCase();
+    for (const m of lower.matchAll(
+      new RegExp(`\\b(${MONTH})\\.?\\s*(\\d{1,2})(?:st|nd|rd|th)?,?\\s*(\\d{4}|\\d{2})(?!\\d)`, 'g'),
+    ))
+      add(m[0], [day(Number(m[3]), MONTHS[m[1] as string] as number, Number(m[2]))]);
+    for (const m of lower.matchAll(
+      new RegExp(`(?<!\\d)(\\d{1,2})(?:st|nd|rd|th)?\\.?\\s*(?:de\\s+)?(${MONTH})\\.?,?\\s*(?:de\\s+)?(\\d{4}|\\d{2})(?!\\d)`, 'g'),
+    ))
+      add(m[0], [day(Number(m[3]), MONTHS[m[2] as string] as number, Number(m[1]))]);
+  }
+  return found;
+}
+
+export interface DateWindow {
+  daysBefore: number;
+  daysAfter: number;
+}
+
+/** Whether `day` (YYYY-MM-DD) falls in the window around `at`, compared as calendar days. */
+export function inWindow(day: string, at: Date, window: DateWindow): boolean {
+  const written = Date.parse(`${day}T00:00:00Z`);
+  const reference = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
+  const dayMs = 86_400_000;
+  return written >= reference - window.daysBefore * dayMs && written <= reference + window.daysAfter * dayMs;
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { findDates, inWindow } from './dates.ts';
+import { approximateSearch, matchClaimCode, matchModel, matchName, matchRecalled, matchSerial } from './matching.ts';
+
+describe('matchSerial', () => {
+  const serial = 'AH7M4Z2K9C1QR8T3';
+  it('passes the serial as OCR reads it: look-alikes, separators, split over two lines', () => {
+    expect(matchSerial(['S/N: AH7M4Z2K9C1QR8T3'], serial).outcome).toBe('pass');
+    expect(matchSerial(['S/N AH7M-4ZZK-9CIQ-R8T3'], serial).outcome).toBe('pass'); // Z for 2, I for 1
+    expect(matchSerial(['S/N: AH7M4Z2K', '9C1QR8T3 Input 5V'], serial).outcome).toBe('pass');
+  });
+  it('is unsure of one misread character and fails on another serial', () => {
+    const one = matchSerial(['S/N: AH7M4Z2K9C1QR8T5'], serial);
+    expect(one.outcome).toBe('unsure'); // T5 vs T3: could be a misread, could be another unit
+    expect(one.distance).toBe(1);
+    expect(matchSerial(['S/N: AG3P7X5N2W8K4R6T'], serial).outcome).toBe('fail');
+    expect(matchSerial([], serial).outcome).toBe('fail');
+  });
+});
+
+describe('matchModel, matchClaimCode, matchRecalled', () => {
+  it('reads the model exactly: one digit apart is another model', () => {
+    expect(matchModel(['Model: A1263'], 'A1263').outcome).toBe('pass');
+    expect(matchModel(['Mode) Al263'], 'A1263').outcome).toBe('pass'); // l for 1
+    expect(matchModel(['Model: A1257'], 'A1263').outcome).toBe('fail');
+  });
+  it('finds the claim code with or without its dashes', () => {
+    expect(matchClaimCode(['RK-7K3F-9Q2M'], 'RK-7K3F-9Q2M').outcome).toBe('pass');
+    expect(matchClaimCode(['RK 7K3F 9O2M'], 'RK-7K3F-9Q2M').outcome).toBe('unsure'); // O read for Q
+    expect(matchClaimCode(['Ana Garcia'], 'RK-7K3F-9Q2M').outcome).toBe('fail');
+  });
+  it('finds RECALLED or RECALL in marker', () => {
+    expect(matchRecalled(['RECALLED']).outcome).toBe('pass');
+    expect(matchRecalled(['RECAILED']).outcome).toBe('pass');
+    expect(matchRecalled(['recall']).outcome).toBe('pass');
+    expect(matchRecalled(['Ana Garcia 11/21/2026']).outcome).toBe('fail');
+  });
+  it('searches approximately', () => {
+    expect(approximateSearch('ABC', 'XXABDXX')).toMatchObject({ distance: 1, start: 2 });
+    expect(approximateSearch('ABC', 'XXABCXX')).toMatchObject({ distance: 0, start: 2, end: 5 });
+  });
+});
+
+describe('matchName', () => {
+  it('ignores case and accents and is content with one of several names', () => {
+    expect(matchName(['ana garcia'], 'Ana García').outcome).toBe('pass');
+    expect(matchName(['GARCIA'], 'Ana María García López').outcome).toBe('pass');
+    expect(matchName(['Ana Gar cia'], 'Ana García').outcome).toBe('pass');
+    expect(matchName(['Garcla'], 'García').outcome).toBe('pass'); // one misread letter in a long name
+  });
+  it('fails on another name', () => {
+    expect(matchName(['John Smith'], 'Ana García').outcome).toBe('fail');
+    expect(matchName([], 'Ana García').outcome).toBe('fail');
+  });
+});
+
+describe('findDates', () => {
+  const days = (line: string) => findDates([line]).flatMap((d) => d.days);
+  it('reads every common way of writing a date', () => {
+    for (const line of [
+      '2026-11-21',
+      '11/21/2026',
+      '21/11/2026',
+      '21.11.26',
+      'Nov 21 2026',
+      'November 21, 2026',
+      '21 Nov 2026',
+      '21 de noviembre de 2026',
+      '2026年11月21日',
+      '11/2l/2O26', // OCR: l for 1, O for 0
+      '11 / 21 / 2026',
+    ])
+      expect(days(line), line).toContain('2026-11-21');
+  });
+  it('keeps both readings of an ambiguous date and refuses impossible ones', () => {
+    expect(days('11/12/2026').sort()).toEqual(['2026-11-12', '2026-12-11']);
+    expect(days('31/11/2026')).toEqual([]);
+    expect(days('RK-7K3F-9Q2M')).toEqual([]);
+  });
+  it('compares calendar days with the window', () => {
+    const at = new Date('2026-11-21T15:00:00Z');
+    const window = { daysBefore: 14, daysAfter: 1 };
+    expect(inWindow('2026-11-21', at, window)).toBe(true);
+    expect(inWindow('2026-11-07', at, window)).toBe(true);
+    expect(inWindow('2026-11-06', at, window)).toBe(false);
+    expect(inWindow('2026-11-22', at, window)).toBe(true);
+    expect(inWindow('2026-11-23', at, window)).toBe(false);
+  });
+});

@@ -1,0 +1,166 @@
+import { collapseLookAlikes } from '../catalog/serial.ts';
+
+/**
+ * Finding what a claim says in what OCR read. OCR text is noisy: characters that look alike
+ * are confused (0/O, 1/I/L, 2/Z, 5/S, 8/B), separators come and go, words break in two. Every
+ * matcher here compares on letters and digits only, after collapsing look-alikes, and searches
+ * for the expected text anywhere in a line with an edit distance (Sellers' algorithm), so a
+ * misread character costs one edit instead of a miss.
+ */
+
+export type Outcome = 'pass' | 'fail' | 'unsure';
+
+export interface Match {
+  outcome: Outcome;
+  /** 0-1: how sure the match is (1 - edits / length). */
+  score: number;
+  /** What was found (as read) and how far it was from what was expected. */
+  found: string | null;
+  distance: number | null;
+}
+
+/** Upper case, letters and digits only, look-alikes collapsed. */
+export function canonical(text: string): string {
+  return collapseLookAlikes(
+    text
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, ''),
+  );
+}
+
+/**
+ * The smallest edit distance between `pattern` and any substring of `text`, and where that
+ * substring ends (Sellers 1980: Levenshtein with a free start anywhere in the text).
+ */
+export function approximateSearch(pattern: string, text: string): { distance: number; end: number; start: number } {
+  const m = pattern.length;
+  if (m === 0) return { distance: 0, end: 0, start: 0 };
+  // column[i]: distance of pattern[0..i) against the best substring ending at the current text position
+  let previous = Array.from({ length: m + 1 }, (_, i) => i);
+  let previousStart = new Array<number>(m + 1).fill(0);
+  let best = { distance: m, end: 0, start: 0 };
+  for (let j = 1; j <= text.length; j++) {
+    const current = [0];
+    const currentStart = [j];
+    for (let i = 1; i <= m; i++) {
+      const substitute = (previous[i - 1] as number) + (pattern[i - 1] === text[j - 1] ? 0 : 1);
+      const insert = (previous[i] as number) + 1;
+      const remove = (current[i - 1] as number) + 1;
+      const value = Math.min(substitute, insert, remove);
+      current.push(value);
+      currentStart.push(
+        value === substitute
+          ? (previousStart[i - 1] as number)
+          : value === insert
+            ? (previousStart[i] as number)
+            : (currentStart[i - 1] as number),
+      );
+    }
+    if ((current[m] as number) < best.distance)
+      best = { distance: current[m] as number, end: j, start: currentStart[m] as number };
+    previous = current;
+    previousStart = currentStart;
+  }
+  return best;
+}
+
+/** Levenshtein distance of two whole strings. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++)
+      current.push(
+        Math.min(
+          (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+          (previous[j] as number) + 1,
+          (current[j - 1] as number) + 1,
+        ),
+      );
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
+
+/**
+ * Searches each line, and each pair of neighbouring lines joined (OCR splits a code across
+ * lines), for `expected`. `unsureAt` edits and more are not a pass; `failAt` and more a fail.
+ */
+function searchLines(lines: readonly string[], expected: string, unsureAt: number, failAt: number): Match {
+  const pattern = canonical(expected);
+  const texts = lines.map(canonical);
+  let best: { distance: number; found: string } | null = null;
+  for (const [i, text] of texts.entries()) {
+    for (const candidate of [text, i + 1 < texts.length ? text + texts[i + 1] : '']) {
+      if (!candidate) continue;
+      const hit = approximateSearch(pattern, candidate);
+      if (!best || hit.distance < best.distance)
+        best = { distance: hit.distance, found: candidate.slice(hit.start, hit.end) };
+    }
+  }
+  if (!best) return { outcome: 'fail', score: 0, found: null, distance: null };
+  const score = Math.max(0, 1 - best.distance / pattern.length);
+  const outcome: Outcome = best.distance < unsureAt ? 'pass' : best.distance < failAt ? 'unsure' : 'fail';
+  return { outcome, score, found: outcome === 'fail' ? null : best.found, distance: best.distance };
+}
+
+/** The claimed serial on the label: exact (look-alikes allowed) passes, one misread character is unsure. */
+export function matchSerial(lines: readonly string[], serial: string): Match {
+  return searchLines(lines, serial, 1, 2);
+}
+
+/** The model code (e.g. A1263): codes of one family differ in one digit, so only exact passes. */
+export function matchModel(lines: readonly string[], model: string): Match {
+  return searchLines(lines, model, 1, 2);
+}
+
+/** The claim code written by hand (RK-7K3F-9Q2M): exact passes, one misread character is unsure. */
+export function matchClaimCode(lines: readonly string[], code: string): Match {
+  return searchLines(lines, code, 1, 3);
+}
+
+/** "RECALLED" or "RECALL" in marker: one misread letter still passes, two are unsure. */
+export function matchRecalled(lines: readonly string[]): Match {
+  const full = searchLines(lines, 'RECALLED', 2, 3);
+  if (full.outcome === 'pass') return full;
+  const short = searchLines(lines, 'RECALL', 1, 2);
+  return short.score > full.score ? short : full;
+}
+
+const fold = (text: string) =>
+  text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z\p{L}]/gu, ' ');
+
+/**
+ * The claimant's name, fuzzily: case and accents do not matter, and one of their names is
+ * enough (people write "Ana", "Garcia" or "A. Garcia"). Names of three letters or more count;
+ * one misread letter is allowed in names of five letters or more.
+ */
+export function matchName(lines: readonly string[], name: string): Match {
+  const parts = fold(name)
+    .split(/\s+/)
+    .filter((part) => part.length >= 3);
+  if (parts.length === 0) return { outcome: 'unsure', score: 0, found: null, distance: null };
+  const words = lines.flatMap((line) => fold(line).split(/\s+/)).filter(Boolean);
+  // OCR splits a name ("Gar cia"): try neighbouring words joined too.
+  const candidates = [...words, ...words.slice(1).map((word, i) => `${words[i]}${word}`)];
+  let best: { part: string; word: string; distance: number } | null = null;
+  for (const part of parts) {
+    for (const word of candidates) {
+      const distance = editDistance(part, word);
+      if (!best || distance / part.length < best.distance / best.part.length) best = { part, word, distance };
+    }
+  }
+  if (!best) return { outcome: 'fail', score: 0, found: null, distance: null };
+  const allowed = best.part.length >= 5 ? 1 : 0;
+  const score = Math.max(0, 1 - best.distance / best.part.length);
+  if (best.distance <= allowed) return { outcome: 'pass', score, found: best.word, distance: best.distance };
+  if (best.distance <= allowed + 1 && best.part.length >= 4)
+    return { outcome: 'unsure', score, found: best.word, distance: best.distance };
+  return { outcome: 'fail', score, found: null, distance: best.distance };
+}
