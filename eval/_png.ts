@@ -1,2 +1,3 @@
 import sharp from 'sharp';
+
 for (const n of ['label', 'marked']) await sharp(`/tmp/${n}.jpg`).resize(800).png().toFile(`/tmp/${n}.png`);

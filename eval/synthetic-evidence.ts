@@ -61,7 +61,11 @@ function background(rand: () => number): string {
 }
 
 /** The unit's label as printed by the factory. */
-export async function labelPhoto(text: LabelText, seed: number, conditions: Conditions = CLEAN): Promise<Buffer> {
+export async function labelPhoto(
+  text: LabelText,
+  seed: number,
+  conditions: Conditions = CLEAN,
+): Promise<Buffer> {
   const rand = random(seed);
   const x = 150 + rand() * 150;
   const y = 180 + rand() * 150;
@@ -97,7 +101,14 @@ const HANDS = [
  * One line of marker writing: each letter a little turned and off the line, as a hand writes,
  * in one of several letter shapes.
  */
-function handwriting(text: string, x: number, y: number, size: number, rand: () => number, hand: number): string {
+function handwriting(
+  text: string,
+  x: number,
+  y: number,
+  size: number,
+  rand: () => number,
+  hand: number,
+): string {
   const font = HANDS[hand % HANDS.length] as (typeof HANDS)[number];
   let cursor = x;
   const width = (char: string) =>
@@ -111,7 +122,7 @@ function handwriting(text: string, x: number, y: number, size: number, rand: () 
             : 0.8
         : /[0-9]/.test(char)
           ? 0.7
-          : /[il.,:/\-]/.test(char)
+          : /[il.,:/-]/.test(char)
             ? 0.42
             : /[mw]/.test(char)
               ? 0.95
@@ -128,7 +139,11 @@ function handwriting(text: string, x: number, y: number, size: number, rand: () 
 }
 
 /** The unit with the owner's writing: RECALLED, their name, the date and the claim code. */
-export async function markedPhoto(text: MarkedText, seed: number, conditions: Conditions = CLEAN): Promise<Buffer> {
+export async function markedPhoto(
+  text: MarkedText,
+  seed: number,
+  conditions: Conditions = CLEAN,
+): Promise<Buffer> {
   const rand = random(seed);
   const hand = Math.floor(rand() * HANDS.length);
   const x = 140 + rand() * 120;
@@ -153,7 +168,9 @@ async function finish(svg: Buffer, rand: () => number, c: Conditions): Promise<B
     if (c.noise) value += (rand() + rand() + rand() - 1.5) * c.noise * 1.4;
     pixels[i] = Math.max(0, Math.min(255, value));
   }
-  let out = sharp(pixels, { raw: { width: raw.info.width, height: raw.info.height, channels: raw.info.channels } });
+  let out = sharp(pixels, {
+    raw: { width: raw.info.width, height: raw.info.height, channels: raw.info.channels },
+  });
   if (c.blur >= 0.3) out = out.blur(c.blur);
   raw = undefined as never;
   return out

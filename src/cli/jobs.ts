@@ -4,6 +4,7 @@ import { loadConfig } from '../server/config.ts';
 import { jobCounts, listJobs, retryDeadJob } from '../server/jobs/queue.ts';
 import { JobWorker } from '../server/jobs/worker.ts';
 import { createLogger } from '../server/logger.ts';
+import { configureOcr, shutdownOcr } from '../server/modules/evidence/ocr.ts';
 import { listOutbox } from '../server/modules/notify/outbox.ts';
 import { jobHandlers } from '../server/server.ts';
 import { withDatabase } from './context.ts';
@@ -19,6 +20,7 @@ export function registerJobCommands(program: Command) {
     .action(async (options: { concurrency?: number; once?: boolean }) => {
       const config = loadConfig();
       const logger = createLogger(config.logLevel);
+      configureOcr(config.ocrWorkers);
       await withDatabase(async (db) => {
         const worker = new JobWorker(
           db,
@@ -30,6 +32,7 @@ export function registerJobCommands(program: Command) {
         );
         if (options.once) {
           console.log(`${await worker.drain()} jobs run`);
+          await shutdownOcr();
           return;
         }
         worker.start();
@@ -40,6 +43,7 @@ export function registerJobCommands(program: Command) {
         });
         logger.info('stopping: finishing jobs in hand');
         await worker.stop();
+        await shutdownOcr();
       });
     });
 

@@ -38,6 +38,7 @@ const ConfigSchema = z.object({
   CLAIM_LIMIT_PER_CLIENT: z.coerce.number().int().min(0).default(20),
   WORKER: booleanFlag.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(2),
+  OCR_WORKERS: z.coerce.number().int().positive().default(1),
 });
 
 export type Config = {
@@ -65,6 +66,8 @@ export type Config = {
   /** Run the job worker in the web process (npm start); `recallkit work` runs it alone. */
   worker: boolean;
   workerConcurrency: number;
+  /** Tesseract worker threads per process (each about 100 MB, one photo at a time). */
+  ocrWorkers: number;
 };
 
 export class ConfigError extends Error {}
@@ -106,5 +109,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     worker: c.WORKER,
     workerConcurrency: c.WORKER_CONCURRENCY,
+    ocrWorkers: c.OCR_WORKERS,
   };
 }

@@ -9,6 +9,7 @@ import { CatalogService } from './modules/catalog/catalog-service.ts';
 import { seedExampleCampaigns } from './modules/catalog/seed-examples.ts';
 import { claimJobHandlers } from './modules/claims/claim-jobs.ts';
 import { evidenceJobHandlers } from './modules/evidence/evidence-jobs.ts';
+import { configureOcr, shutdownOcr } from './modules/evidence/ocr.ts';
 import { mailSender } from './modules/notify/mailer.ts';
 import { MAIL_QUEUE } from './modules/notify/outbox.ts';
 
@@ -36,6 +37,7 @@ export async function startServer(
     const catalog = new CatalogService(db, logger, config.catalogRefreshMs);
     await catalog.start();
     const blobs = options.blobs ?? openBlobStore(config.storageUrl, config.dataDir);
+    configureOcr(config.ocrWorkers);
     const worker = config.worker
       ? new JobWorker(db, jobHandlers(config, blobs), logger, { concurrency: config.workerConcurrency })
       : undefined;
@@ -67,6 +69,7 @@ export async function startServer(
           catalog.stop();
           await app.close();
           await worker?.stop();
+          await shutdownOcr();
           if (!options.db) await db.close();
         })();
         return closed;
@@ -82,7 +85,7 @@ export async function startServer(
 export function jobHandlers(config: Config, blobs: BlobStore): JobHandlers {
   return {
     [MAIL_QUEUE]: mailSender({ smtpUrl: config.smtpUrl, from: config.mailFrom }),
-    ...claimJobHandlers(blobs),
+    ...claimJobHandlers(blobs, config.publicUrl),
     ...evidenceJobHandlers(config, blobs),
   };
 }

@@ -135,6 +135,12 @@ export interface EvidenceTable {
   display_key: string | null;
   state: ColumnType<EvidenceState, EvidenceState | undefined, EvidenceState>;
   problem: string | null;
+  analysis: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  phash: ColumnType<string | null, string | null | undefined, string | null>;
+  phash_b0: number | null;
+  phash_b1: number | null;
+  phash_b2: number | null;
+  phash_b3: number | null;
   format: string;
   bytes: number;
   width: number;
@@ -143,6 +149,28 @@ export interface EvidenceTable {
   file_name: string | null;
   created_at: Timestamp;
   replaced_at: Date | null;
+}
+
+export interface CheckResultTable {
+  claim_id: string;
+  check_id: string;
+  outcome: 'pass' | 'fail' | 'unsure';
+  score: number;
+  detail: ColumnType<Record<string, unknown>, string, string>;
+  evidence_id: string | null;
+  checked_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface DecisionTable {
+  id: Generated<string>;
+  claim_id: string;
+  at: ColumnType<Date, Date | undefined, never>;
+  actor: string;
+  action: string;
+  reasons: ColumnType<unknown[], string, never>;
+  message: string | null;
+  quality_sample: ColumnType<boolean, boolean | undefined, boolean>;
+  checks: ColumnType<unknown[] | null, string | null, never>;
 }
 
 export interface IdempotencyKeyTable {
@@ -191,6 +219,8 @@ export interface Database {
   claim_event: ClaimEventTable;
   claim_token: ClaimTokenTable;
   evidence: EvidenceTable;
+  check_result: CheckResultTable;
+  decision: DecisionTable;
   idempotency_key: IdempotencyKeyTable;
   outbox_message: OutboxMessageTable;
 }

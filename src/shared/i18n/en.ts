@@ -50,6 +50,26 @@ export const en = {
     unavailable: 'The service is starting or busy. Please try again in a moment.',
     internal: 'Something went wrong on our side. Please try again; if it keeps happening, contact support.',
   },
+  feedback: {
+    serial_matches:
+      'We could not read the serial number on the label. Take the photo straight on, close enough that the label fills most of the picture, in daylight.',
+    model_matches:
+      'We could not read the model number on the label. Take the photo straight on, in daylight, without glare.',
+    word_recalled:
+      'We could not read the word RECALLED. Write it in large capital letters with a permanent marker.',
+    date_current: 'We could not read today’s date. Write it larger and take the photo in daylight.',
+    date_old: 'The date we read is not today’s. Write today’s date on the unit and take the photo again.',
+    name_present: 'We could not read your name. Write it larger with a permanent marker.',
+    claim_code_present: 'We could not read the claim code {{code}}. Write it clearly, exactly as shown.',
+    blurred: 'The photo is blurred. Hold the phone still and tap the screen to focus.',
+    too_dark: 'The photo is too dark. Take it in daylight or with more light.',
+    too_bright: 'The photo is too bright. Avoid direct sun and the flash.',
+    too_small: 'The photo is too small. Take it with the phone’s camera at full size.',
+    ok_label: 'We could read the serial and model.',
+    ok_marked: 'We could read everything we need.',
+    photo_label: 'Photo 1 (label)',
+    photo_marked: 'Photo 2 (marked unit)',
+  },
   lookup: {
     affected: 'Your product is part of a recall. Stop using it now.',
     affected_model: 'Model {{model}} is recalled. Stop using it now.',

@@ -52,6 +52,27 @@ export const es: Messages = {
     internal:
       'Algo ha fallado por nuestra parte. Inténtelo de nuevo; si sigue ocurriendo, contacte con soporte.',
   },
+  feedback: {
+    serial_matches:
+      'No pudimos leer el número de serie de la etiqueta. Haga la foto de frente, de cerca para que la etiqueta ocupe casi toda la imagen, con luz de día.',
+    model_matches:
+      'No pudimos leer el número de modelo de la etiqueta. Haga la foto de frente, con luz de día y sin reflejos.',
+    word_recalled:
+      'No pudimos leer la palabra RECALLED. Escríbala en mayúsculas grandes con un rotulador permanente.',
+    date_current: 'No pudimos leer la fecha de hoy. Escríbala más grande y haga la foto con luz de día.',
+    date_old: 'La fecha que leímos no es la de hoy. Escriba la fecha de hoy en la unidad y repita la foto.',
+    name_present: 'No pudimos leer su nombre. Escríbalo más grande con un rotulador permanente.',
+    claim_code_present:
+      'No pudimos leer el código de reclamación {{code}}. Escríbalo con claridad, tal como aparece.',
+    blurred: 'La foto está borrosa. Sujete el teléfono quieto y toque la pantalla para enfocar.',
+    too_dark: 'La foto está demasiado oscura. Hágala con luz de día o con más luz.',
+    too_bright: 'La foto tiene demasiada luz. Evite el sol directo y el flash.',
+    too_small: 'La foto es demasiado pequeña. Hágala con la cámara del teléfono a tamaño completo.',
+    ok_label: 'Pudimos leer el número de serie y el modelo.',
+    ok_marked: 'Pudimos leer todo lo necesario.',
+    photo_label: 'Foto 1 (etiqueta)',
+    photo_marked: 'Foto 2 (unidad marcada)',
+  },
   lookup: {
     affected: 'Su producto forma parte de una retirada. Deje de usarlo ya.',
     affected_model: 'El modelo {{model}} está retirado. Deje de usarlo ya.',

@@ -121,6 +121,25 @@ const EvidenceSchema = z
   })
   .strict();
 
+/** How the machine's checks turn into the next step for a claim. */
+export const TriagePolicySchema = z
+  .object({
+    /** Approve without a person when every required check passes. Never reject without one. */
+    autoApprove: z.boolean().default(false),
+    /** Share (0-1) of automatic approvals still picked for a person's quality check. */
+    qualitySampleRate: z.number().min(0).max(1).default(0.05),
+    /** The date on the marked photo must fall in this window around submission. */
+    dateWindow: z
+      .object({
+        daysBefore: z.number().int().min(0).default(14),
+        daysAfter: z.number().int().min(0).default(1),
+      })
+      .strict()
+      .default({ daysBefore: 14, daysAfter: 1 }),
+  })
+  .strict();
+export type TriagePolicy = z.infer<typeof TriagePolicySchema>;
+
 export const CampaignDefinitionSchema = z
   .object({
     slug: z
@@ -150,6 +169,11 @@ export const CampaignDefinitionSchema = z
     /** What every owner should do now, in order. */
     instructions: z.array(LocalizedTextSchema).min(1),
     evidence: EvidenceSchema,
+    triage: TriagePolicySchema.default({
+      autoApprove: false,
+      qualitySampleRate: 0.05,
+      dateWindow: { daysBefore: 14, daysAfter: 1 },
+    }),
     /** A CSV (serial,model[,market,lot]) next to the file, imported as the demo eligibility list. */
     demoSerials: z.string().optional(),
   })

@@ -32,7 +32,22 @@ const MONTH = Object.keys(MONTHS)
   .sort((a, b) => b.length - a.length)
   .join('|');
 
-const DIGIT_LOOKALIKES: Record<string, string> = { O: '0', o: '0', D: '0', Q: '0', I: '1', l: '1', '|': '1', i: '1', S: '5', s: '5', B: '8', Z: '2', z: '2', g: '9' };
+const DIGIT_LOOKALIKES: Record<string, string> = {
+  O: '0',
+  o: '0',
+  D: '0',
+  Q: '0',
+  I: '1',
+  l: '1',
+  '|': '1',
+  i: '1',
+  S: '5',
+  s: '5',
+  B: '8',
+  Z: '2',
+  z: '2',
+  g: '9',
+};
 
 /** Inside a run that is mostly digits and separators, letters that OCR puts for digits become digits. */
 function undoDigitMisreads(line: string): string {
@@ -74,7 +89,10 @@ export function findDates(lines: readonly string[]): FoundDate[] {
     ))
       add(m[0], [day(Number(m[3]), MONTHS[m[1] as string] as number, Number(m[2]))]);
     for (const m of lower.matchAll(
-      new RegExp(`(?<!\\d)(\\d{1,2})(?:st|nd|rd|th)?\\.?\\s*(?:de\\s+)?(${MONTH})\\.?,?\\s*(?:de\\s+)?(\\d{4}|\\d{2})(?!\\d)`, 'g'),
+      new RegExp(
+        `(?<!\\d)(\\d{1,2})(?:st|nd|rd|th)?\\.?\\s*(?:de\\s+)?(${MONTH})\\.?,?\\s*(?:de\\s+)?(\\d{4}|\\d{2})(?!\\d)`,
+        'g',
+      ),
     ))
       add(m[0], [day(Number(m[3]), MONTHS[m[2] as string] as number, Number(m[1]))]);
   }

@@ -4,13 +4,42 @@ import { enqueue } from '../../jobs/queue.ts';
 import type { JobHandlers } from '../../jobs/worker.ts';
 import { deleteUnreferencedBlobs } from '../claims/claim-blobs.ts';
 import { VERIFY_CLAIM_QUEUE } from '../claims/submit-claim.ts';
+import { type OcrResult, sharedOcr } from './ocr.ts';
 import { derivePhoto, PhotoError } from './photo.ts';
+import { hashBands, type ImageQuality, measureQuality, perceptualHash } from './quality.ts';
 
 export const PROCESS_EVIDENCE_QUEUE = 'evidence.process';
 
+export interface PhotoAnalysis {
+  /** Label and marked photos only: the other kinds are for people. */
+  ocr: OcrResult | null;
+  quality: ImageQuality;
+  phash: bigint;
+}
+
+/** What the checks need from one photo: its text (OCR), its quality and its perceptual hash. */
+export async function analysePhoto(
+  kind: string,
+  photo: Buffer,
+  size: { width: number; height: number },
+): Promise<PhotoAnalysis> {
+  const [ocr, quality, phash] = await Promise.all([
+    kind === 'label' || kind === 'marked' ? sharedOcr().then((engine) => engine.recognize(photo)) : null,
+    measureQuality(photo, size.width, size.height),
+    perceptualHash(photo),
+  ]);
+  return { ocr, quality, phash };
+}
+
+function bandColumns(hash: bigint) {
+  const [phash_b0, phash_b1, phash_b2, phash_b3] = hashBands(hash);
+  return { phash_b0, phash_b1, phash_b2, phash_b3 };
+}
+
 /**
- * `evidence.process` decodes an uploaded photo and makes its display copy (oriented, resized,
- * metadata stripped). A photo whose pixels turn out damaged becomes `unreadable` with the
+ * `evidence.process` decodes an uploaded photo, makes its display copy (oriented, resized,
+ * metadata stripped) and reads it: OCR, image quality, perceptual hash. The owner's form shows
+ * what could be read within seconds; the claim's verification uses it after submission. A photo whose pixels turn out damaged becomes `unreadable` with the
  * reason, which the owner sees on the form and replaces. Safe to run again: the display copy is
  * content-addressed and the row update is guarded by the row's state.
  */
@@ -24,19 +53,21 @@ export function evidenceJobHandlers(
       const evidenceId = String(job.payload.evidenceId);
       const row = await db.kysely
         .selectFrom('evidence')
-        .select(['original_key', 'state'])
+        .select(['original_key', 'state', 'kind', 'width', 'height'])
         .where('id', '=', evidenceId)
         .executeTakeFirst();
       if (!row || row.state !== 'processing') return; // the draft expired, or already done
       const original = await blobs.get(row.original_key);
       if (!original) throw new Error(`blob ${row.original_key} is missing`);
 
-      let outcome: { state: 'ready'; displayKey: string } | { state: 'unreadable'; problem: string };
+      let outcome:
+        | { state: 'ready'; displayKey: string; analysis: PhotoAnalysis }
+        | { state: 'unreadable'; problem: string };
       try {
         const display = await derivePhoto(original, limits);
         const displayKey = `display/${display.sha256}`;
         await blobs.put(displayKey, display.data, 'image/jpeg');
-        outcome = { state: 'ready', displayKey };
+        outcome = { state: 'ready', displayKey, analysis: await analysePhoto(row.kind, display.data, row) };
       } catch (error) {
         if (!(error instanceof PhotoError)) throw error;
         logger.info({ evidence: evidenceId, problem: error.code, detail: error.message }, 'photo unreadable');
@@ -57,7 +88,13 @@ export function evidenceJobHandlers(
           .updateTable('evidence')
           .set(
             outcome.state === 'ready'
-              ? { state: 'ready', display_key: outcome.displayKey }
+              ? {
+                  state: 'ready',
+                  display_key: outcome.displayKey,
+                  analysis: JSON.stringify({ ocr: outcome.analysis.ocr, quality: outcome.analysis.quality }),
+                  phash: outcome.analysis.phash.toString(),
+                  ...bandColumns(outcome.analysis.phash),
+                }
               : { state: 'unreadable', problem: outcome.problem },
           )
           .where('id', '=', evidenceId)

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { findDates, inWindow } from './dates.ts';
-import { approximateSearch, matchClaimCode, matchModel, matchName, matchRecalled, matchSerial } from './matching.ts';
+import {
+  approximateSearch,
+  matchClaimCode,
+  matchModel,
+  matchName,
+  matchRecalled,
+  matchSerial,
+} from './matching.ts';
 
 describe('matchSerial', () => {
   const serial = 'AH7M4Z2K9C1QR8T3';

@@ -34,7 +34,10 @@ export function canonical(text: string): string {
  * The smallest edit distance between `pattern` and any substring of `text`, and where that
  * substring ends (Sellers 1980: Levenshtein with a free start anywhere in the text).
  */
-export function approximateSearch(pattern: string, text: string): { distance: number; end: number; start: number } {
+export function approximateSearch(
+  pattern: string,
+  text: string,
+): { distance: number; end: number; start: number } {
   const m = pattern.length;
   if (m === 0) return { distance: 0, end: 0, start: 0 };
   // column[i]: distance of pattern[0..i) against the best substring ending at the current text position

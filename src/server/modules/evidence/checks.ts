@@ -1,0 +1,222 @@
+import type { TriagePolicy } from '../catalog/campaign-definition.ts';
+import { type DateWindow, findDates, inWindow } from './dates.ts';
+import {
+  type Match,
+  matchClaimCode,
+  matchModel,
+  matchName,
+  matchRecalled,
+  matchSerial,
+  type Outcome,
+} from './matching.ts';
+import type { OcrResult } from './ocr.ts';
+import type { ExifSummary } from './photo.ts';
+import type { ImageQuality } from './quality.ts';
+
+/**
+ * The evidence checks, as pure functions of what was read in the photos and what the claim
+ * says; the verification job (and `recallkit verify`) feeds them and stores the results.
+ */
+
+export type CheckId =
+  | 'serial_matches'
+  | 'model_matches'
+  | 'word_recalled'
+  | 'date_current'
+  | 'name_present'
+  | 'claim_code_present'
+  | 'photo_unique'
+  | 'image_quality'
+  | 'exif_plausible';
+
+export interface CheckResult {
+  id: CheckId;
+  outcome: Outcome;
+  score: number;
+  detail: Record<string, unknown>;
+}
+
+export interface ClaimFacts {
+  serial: string | null;
+  model: string;
+  name: string;
+  code: string;
+  /** Submission (or, for instant feedback, now). */
+  at: Date;
+}
+
+const result = (id: CheckId, match: Match, extra: Record<string, unknown> = {}): CheckResult => ({
+  id,
+  outcome: match.outcome,
+  score: round(match.score),
+  detail: { found: match.found, distance: match.distance, ...extra },
+});
+const round = (value: number) => Math.round(value * 1000) / 1000;
+
+/** Photo 1: the label shows the claimed serial and model. */
+export function labelChecks(ocr: Pick<OcrResult, 'lines'>, facts: ClaimFacts): CheckResult[] {
+  const checks: CheckResult[] = [
+    result('model_matches', matchModel(ocr.lines, facts.model), { expected: facts.model }),
+  ];
+  if (facts.serial)
+    checks.unshift(
+      result('serial_matches', matchSerial(ocr.lines, facts.serial), { expected: facts.serial }),
+    );
+  return checks;
+}
+
+/** Photo 2: RECALLED, a current date, the claimant's name and the claim code, in marker. */
+export function markedChecks(
+  ocr: Pick<OcrResult, 'lines'>,
+  facts: ClaimFacts,
+  window: DateWindow,
+): CheckResult[] {
+  return [
+    result('word_recalled', matchRecalled(ocr.lines)),
+    dateCheck(ocr.lines, facts.at, window),
+    result('name_present', matchName(ocr.lines, facts.name)),
+    result('claim_code_present', matchClaimCode(ocr.lines, facts.code), { expected: facts.code }),
+  ];
+}
+
+function dateCheck(lines: readonly string[], at: Date, window: DateWindow): CheckResult {
+  const dates = findDates(lines);
+  const current = dates.find((found) => found.days.some((day) => inWindow(day, at, window)));
+  if (current)
+    return { id: 'date_current', outcome: 'pass', score: 1, detail: { found: current.text, window } };
+  if (dates.length > 0)
+    return {
+      id: 'date_current',
+      outcome: 'fail',
+      score: 0,
+      detail: { found: dates.map((d) => d.text), days: dates.flatMap((d) => d.days), window },
+    };
+  return { id: 'date_current', outcome: 'unsure', score: 0, detail: { found: null, window } };
+}
+
+/** Big enough, sharp enough and lit well enough to read. */
+export function qualityCheck(quality: ImageQuality): CheckResult {
+  const problems: string[] = [];
+  if (Math.min(quality.width, quality.height) < 600) problems.push('too_small');
+  if (quality.sharpness < 40) problems.push('blurred');
+  if (quality.brightness < 45) problems.push('too_dark');
+  if (quality.brightness > 225 || quality.clipped > 0.5) problems.push('too_bright');
+  return {
+    id: 'image_quality',
+    outcome: problems.length === 0 ? 'pass' : 'fail',
+    score: problems.length === 0 ? 1 : 0,
+    detail: { ...quality, problems },
+  };
+}
+
+const EDITORS =
+  /photoshop|lightroom|gimp|snapseed|picsart|pixelmator|affinity|canva|facetune|fotor|paint\.net|photopea/i;
+
+/**
+ * EXIF, when present: taken neither long before the recall nor after submission, and not saved
+ * by editing software. Absent EXIF (the claim form resizes photos, which drops it) is unsure, never a fail.
+ */
+export function exifCheck(exif: ExifSummary | null, recallAnnounced: Date, at: Date): CheckResult {
+  if (!exif || (!exif.takenAt && !exif.software))
+    return { id: 'exif_plausible', outcome: 'unsure', score: 0.5, detail: { reason: 'no_exif' } };
+  if (exif.software && EDITORS.test(exif.software))
+    return {
+      id: 'exif_plausible',
+      outcome: 'fail',
+      score: 0,
+      detail: { reason: 'edited', software: exif.software },
+    };
+  if (exif.takenAt) {
+    const [date, time] = exif.takenAt.split(' ');
+    const taken = Date.parse(
+      `${(date ?? '').replace(/:/g, '-')}T${time ?? '00:00:00'}${exif.takenAtOffset ?? 'Z'}`,
+    );
+    const dayMs = 86_400_000;
+    if (Number.isFinite(taken)) {
+      if (taken < recallAnnounced.getTime() - 30 * dayMs)
+        return {
+          id: 'exif_plausible',
+          outcome: 'fail',
+          score: 0,
+          detail: { reason: 'taken_before_recall', takenAt: exif.takenAt },
+        };
+      if (taken > at.getTime() + dayMs)
+        return {
+          id: 'exif_plausible',
+          outcome: 'fail',
+          score: 0,
+          detail: { reason: 'taken_after_submission', takenAt: exif.takenAt },
+        };
+    }
+  }
+  return { id: 'exif_plausible', outcome: 'pass', score: 1, detail: { takenAt: exif.takenAt ?? null } };
+}
+
+export type Verdict = 'approve' | 'request_info' | 'review';
+
+export interface TriageOutcome {
+  verdict: Verdict;
+  /** Why: check ids that kept the claim from automatic approval, and other signals. */
+  reasons: string[];
+  /** For request_info: what the owner must redo, as message keys for their language. */
+  retake: { kind: 'label' | 'marked'; check: CheckId; problem: string }[];
+}
+
+/** Checks whose unreadable result means "take the photo again", not "suspicious". */
+const READ_CHECKS: Record<string, 'label' | 'marked'> = {
+  serial_matches: 'label',
+  model_matches: 'label',
+  word_recalled: 'marked',
+  date_current: 'marked',
+  name_present: 'marked',
+  claim_code_present: 'marked',
+};
+
+/**
+ * The next step. Approve only when every required check passes (EXIF may be unsure) and
+ * nothing else calls for a person; ask for a new photo when something could not be read; send
+ * anything that looks wrong (a different serial, an old date, a reused photo, fraud signals) to
+ * a person with the reasons. The machine never rejects.
+ */
+export function triage(
+  checks: readonly CheckResult[],
+  policy: Pick<TriagePolicy, 'autoApprove'>,
+  context: { hasUnit: boolean; signals: readonly string[]; qualityProblems?: Record<string, string[]> } = {
+    hasUnit: true,
+    signals: [],
+  },
+): TriageOutcome {
+  if (!context.hasUnit) return { verdict: 'review', reasons: ['no_unit_always_reviewed'], retake: [] };
+  const suspicious: string[] = [];
+  const retake: TriageOutcome['retake'] = [];
+  for (const check of checks) {
+    if (check.outcome === 'pass') continue;
+    if (check.id === 'exif_plausible') {
+      if (check.outcome === 'fail') suspicious.push(check.id);
+      continue;
+    }
+    if (check.id === 'photo_unique') {
+      suspicious.push(check.id);
+      continue;
+    }
+    if (check.id === 'image_quality') {
+      const kind = (check.detail.kind as 'label' | 'marked' | undefined) ?? 'marked';
+      const problems = (check.detail.problems as string[] | undefined) ?? [];
+      retake.push({ kind, check: check.id, problem: problems[0] ?? 'unreadable' });
+      continue;
+    }
+    const kind = READ_CHECKS[check.id];
+    if (!kind) continue;
+    // Something read but different or doubtful (another serial, one unsure character, an old
+    // date) is for a person; nothing read at all is for a better photo.
+    const read = check.detail.found !== null && check.detail.found !== undefined;
+    if (read) suspicious.push(check.id);
+    else retake.push({ kind, check: check.id, problem: 'not_found' });
+  }
+  const reasons = [...suspicious, ...context.signals];
+  if (reasons.length > 0)
+    return { verdict: 'review', reasons: [...reasons, ...retake.map((r) => r.check)], retake: [] };
+  if (retake.length > 0) return { verdict: 'request_info', reasons: retake.map((r) => r.check), retake };
+  if (!policy.autoApprove) return { verdict: 'review', reasons: ['auto_approve_off'], retake: [] };
+  return { verdict: 'approve', reasons: [], retake: [] };
+}

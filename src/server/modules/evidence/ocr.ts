@@ -1,0 +1,188 @@
+import { createRequire } from 'node:module';
+import sharp from 'sharp';
+import { createScheduler, createWorker, PSM, type Scheduler } from 'tesseract.js';
+
+/**
+ * OCR of claim photos: tesseract.js (Tesseract 5 in WebAssembly) with the English model from
+ * the `@tesseract.js-data/eng` package, so nothing is downloaded at run time. Each engine
+ * worker is a Node worker thread: recognising a photo never blocks the event loop.
+ * ARCHITECTURE.md records why this engine (measured against PaddleOCR).
+ *
+ * Before OCR a photo is oriented (EXIF), turned grey, scaled so text is a size Tesseract
+ * reads well, contrast-stretched, and straightened: owners hold phones at an angle, and
+ * Tesseract reads text more than a few degrees off level poorly.
+ */
+
+export interface OcrWord {
+  text: string;
+  /** 0-100 as Tesseract reports it. */
+  confidence: number;
+  /** Left, top, right, bottom as fractions of the straightened photo's width and height. */
+  box: [number, number, number, number];
+}
+
+export interface OcrResult {
+  lines: string[];
+  words: OcrWord[];
+  /** Degrees the photo was turned to level its text. */
+  angle: number;
+  ms: number;
+}
+
+const require = createRequire(import.meta.url);
+const ENG_DATA: { langPath: string } = require('@tesseract.js-data/eng');
+
+const OCR_LONG_SIDE = 1600;
+
+/** The photo ready for Tesseract: grey, scaled, contrast-stretched and straightened (PNG). */
+export async function prepareForOcr(photo: Buffer): Promise<{ png: Buffer; angle: number }> {
+  const grey = await sharp(photo)
+    .rotate()
+    .greyscale()
+    .resize({ width: OCR_LONG_SIDE, height: OCR_LONG_SIDE, fit: 'inside' })
+    .normalise()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const angle = await skewAngle(grey.data, grey.info.width, grey.info.height);
+  let image = sharp(grey.data, { raw: { width: grey.info.width, height: grey.info.height, channels: 1 } });
+  if (Math.abs(angle) >= 0.5) image = image.rotate(-angle, { background: '#ffffff' });
+  return { png: await image.toColourspace('b-w').png({ compressionLevel: 1 }).toBuffer(), angle };
+}
+
+/**
+ * The angle of the text lines, by projection profiles: text edges, projected onto the vertical
+ * axis of a photo turned by the right angle, pile up in sharp peaks (one per line of text).
+ * Searched from -20 to 20 degrees in 1-degree steps, then to a quarter degree.
+ */
+export async function skewAngle(grey: Buffer, width: number, height: number): Promise<number> {
+  const scale = Math.min(1, 480 / Math.max(width, height));
+  const small = await sharp(grey, { raw: { width, height, channels: 1 } })
+    .resize({ width: Math.round(width * scale), height: Math.round(height * scale), fit: 'fill' })
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const w = small.info.width;
+  const h = small.info.height;
+  const px = small.data;
+  // Edge points: strong horizontal changes of brightness (letter strokes).
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let y = 0; y < h; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      const i = y * w + x;
+      if (Math.abs((px[i + 1] as number) - (px[i - 1] as number)) > 60) {
+        xs.push(x - w / 2);
+        ys.push(y - h / 2);
+      }
+    }
+  }
+  if (xs.length < 50) return 0;
+  const diagonal = Math.ceil(Math.hypot(w, h));
+  const bins = new Float64Array(diagonal * 2 + 2);
+  const score = (degrees: number) => {
+    const t = (degrees * Math.PI) / 180;
+    const sin = Math.sin(t);
+    const cos = Math.cos(t);
+    bins.fill(0);
+    for (let k = 0; k < xs.length; k++) {
+      const row = Math.round(-(xs[k] as number) * sin + (ys[k] as number) * cos) + diagonal;
+      bins[row] = (bins[row] as number) + 1;
+    }
+    let sum = 0;
+    for (let b = 0; b < bins.length; b++) sum += (bins[b] as number) * (bins[b] as number);
+    return sum;
+  };
+  let best = 0;
+  let bestScore = score(0);
+  for (let a = -20; a <= 20; a += 1) {
+    const s = score(a);
+    if (s > bestScore) [best, bestScore] = [a, s];
+  }
+  const coarse = best;
+  for (let a = coarse - 0.75; a <= coarse + 0.75; a += 0.25) {
+    const s = score(a);
+    if (s > bestScore) [best, bestScore] = [a, s];
+  }
+  return best;
+}
+
+/** A pool of Tesseract workers (worker threads); `recognize` queues when all are busy. */
+export class OcrEngine {
+  private readonly scheduler: Scheduler;
+  private constructor(scheduler: Scheduler) {
+    this.scheduler = scheduler;
+  }
+
+  static async start(workers = 1): Promise<OcrEngine> {
+    const scheduler = createScheduler();
+    await Promise.all(
+      Array.from({ length: workers }, async () => {
+        const worker = await createWorker('eng', 1, {
+          langPath: ENG_DATA.langPath,
+          gzip: true,
+          cacheMethod: 'none',
+        });
+        // Photos hold scattered bits of text, not a page: find as much text as possible.
+        await worker.setParameters({ tessedit_pageseg_mode: PSM.SPARSE_TEXT, user_defined_dpi: '300' });
+        scheduler.addWorker(worker);
+      }),
+    );
+    return new OcrEngine(scheduler);
+  }
+
+  async recognize(photo: Buffer): Promise<OcrResult> {
+    const started = performance.now();
+    const { png, angle } = await prepareForOcr(photo);
+    const meta = await sharp(png).metadata();
+    const width = meta.width ?? 1;
+    const height = meta.height ?? 1;
+    const result = await this.scheduler.addJob('recognize', png, {}, { text: true, blocks: true });
+    const lines: string[] = [];
+    const words: OcrWord[] = [];
+    for (const block of result.data.blocks ?? [])
+      for (const paragraph of block.paragraphs)
+        for (const line of paragraph.lines) {
+          const text = line.text.trim();
+          if (text) lines.push(text);
+          for (const word of line.words)
+            words.push({
+              text: word.text,
+              confidence: Math.round(word.confidence),
+              box: [
+                round(word.bbox.x0 / width),
+                round(word.bbox.y0 / height),
+                round(word.bbox.x1 / width),
+                round(word.bbox.y1 / height),
+              ],
+            });
+        }
+    return { lines, words, angle, ms: Math.round(performance.now() - started) };
+  }
+
+  async close(): Promise<void> {
+    await this.scheduler.terminate();
+  }
+}
+
+const round = (value: number) => Math.round(value * 10_000) / 10_000;
+
+let shared: Promise<OcrEngine> | undefined;
+let sharedWorkers = 1;
+
+/** Sets the size of the process's OCR pool (OCR_WORKERS) before it first starts. */
+export function configureOcr(workers: number): void {
+  sharedWorkers = workers;
+}
+
+/** The process's OCR pool, started on first use (loading the model takes about a second). */
+export function sharedOcr(): Promise<OcrEngine> {
+  shared ??= OcrEngine.start(sharedWorkers);
+  return shared;
+}
+
+/** Stops the process's OCR worker threads, if started; they would keep the process alive. */
+export async function shutdownOcr(): Promise<void> {
+  const engine = shared;
+  shared = undefined;
+  if (engine) await (await engine).close();
+}

@@ -1,0 +1,297 @@
+import { randomInt } from 'node:crypto';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import { translate } from '../../../shared/i18n/index.ts';
+import { localize, pickLanguage } from '../../../shared/languages.ts';
+import type { Tx } from '../../db/database.ts';
+import type { ClaimTable, Database } from '../../db/schema.ts';
+import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
+import { issueAccessToken } from '../claims/claim-access.ts';
+import { recordClaimEvent, transitionClaim } from '../claims/claim-events.ts';
+import { statusUrl } from '../claims/claims-deps.ts';
+import { queueMail } from '../notify/outbox.ts';
+import { type CheckResult, exifCheck, type TriageOutcome, triage } from './checks.ts';
+import type { ExifSummary } from './photo.ts';
+import { feedbackFor, photoChecks, type StoredAnalysis } from './photo-feedback.ts';
+import { bandNeighbours, hammingDistance, NEAR_DUPLICATE_BITS } from './quality.ts';
+
+export interface VerifyContext {
+  campaign: { slug: string; definition: CampaignDefinition };
+  publicUrl: string;
+}
+
+type Claim = Selectable<ClaimTable>;
+
+/**
+ * Runs every check on a submitted claim, stores the results, records the machine's decision with
+ * its reasons, and moves the claim on: approved, needs_info (with what to redo, in the owner's
+ * language, by e-mail and on the status page) or needs_review. All in the caller's transaction,
+ * so a verification killed half-way leaves nothing and its retry records the decision once.
+ */
+export async function verifyClaim(
+  tx: Tx,
+  claimId: string,
+  context: VerifyContext,
+): Promise<TriageOutcome | undefined> {
+  const db = tx.kysely;
+  const claim = await db
+    .selectFrom('claim')
+    .selectAll()
+    .where('id', '=', claimId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!claim || (claim.status !== 'submitted' && claim.status !== 'verifying')) return undefined;
+  const photos = await db
+    .selectFrom('evidence')
+    .select(['id', 'kind', 'state', 'analysis', 'exif', 'phash', 'original_sha256'])
+    .where('claim_id', '=', claimId)
+    .where('replaced_at', 'is', null)
+    .execute();
+  if (photos.some((photo) => photo.state === 'processing')) return undefined; // its job queues this again
+  if (claim.status === 'submitted') await transitionClaim(db, claimId, 'submitted', 'verifying', 'system');
+
+  const policy = context.campaign.definition.triage;
+  const at = claim.submitted_at ?? new Date();
+  const facts = {
+    serial: claim.serial,
+    model: claim.model_code,
+    name: claim.claimant.name,
+    code: claim.code,
+    at,
+  };
+  const checks: (CheckResult & { evidenceId?: string })[] = [];
+  const checked = photos.filter((photo) => photo.kind === 'label' || photo.kind === 'marked');
+  if (claim.has_unit) {
+    for (const photo of checked) {
+      if (!photo.analysis) continue;
+      for (const check of photoChecks(photo.kind, photo.analysis as unknown as StoredAnalysis, facts, policy))
+        checks.push({ ...check, evidenceId: photo.id });
+    }
+    // One quality and one EXIF result per claim: the worse of the photos'.
+    mergeWorst(checks, 'image_quality');
+    const announced = new Date(`${context.campaign.definition.announcedOn}T00:00:00Z`);
+    for (const photo of checked)
+      checks.push({ ...exifCheck(photo.exif as ExifSummary | null, announced, at), evidenceId: photo.id });
+    mergeWorst(checks, 'exif_plausible');
+    checks.push(await uniquenessCheck(db, claimId, checked));
+  }
+  const signals = await fraudSignals(db, claim);
+  const outcome = triage(checks, policy, {
+    hasUnit: claim.has_unit,
+    signals: signals.filter((s) => s.forcesReview).map((s) => s.kind),
+  });
+
+  await db.deleteFrom('check_result').where('claim_id', '=', claimId).execute();
+  if (checks.length > 0)
+    await db
+      .insertInto('check_result')
+      .values(
+        checks.map((check) => ({
+          claim_id: claimId,
+          check_id: check.id,
+          outcome: check.outcome,
+          score: check.score,
+          detail: JSON.stringify(check.detail),
+          evidence_id: check.evidenceId ?? null,
+        })),
+      )
+      .execute();
+
+  const language = pickLanguage(claim.claimant.language);
+  const mail = async (template: 'approved' | 'info_needed', message?: string) => {
+    const token = await issueAccessToken(db, claimId);
+    await queueMail(db, {
+      claimId,
+      to: claim.claimant.email,
+      language,
+      template,
+      params: {
+        name: claim.claimant.name,
+        code: claim.code,
+        statusUrl: statusUrl(context.publicUrl, claimId, token),
+        recall: localize(context.campaign.definition.title, language),
+        ...(message ? { message } : {}),
+      },
+    });
+  };
+  const summary = checks.map(({ id, outcome, score }) => ({ id, outcome, score }));
+  const detail = { reasons: outcome.reasons, signals };
+  if (outcome.verdict === 'approve') {
+    const sampled = randomInt(1_000_000) < policy.qualitySampleRate * 1_000_000;
+    await decide(db, claimId, 'approve', outcome.reasons, null, summary, sampled);
+    await transitionClaim(db, claimId, 'verifying', 'approved', 'system', {
+      ...detail,
+      qualitySample: sampled,
+    });
+    await mail('approved');
+  } else if (outcome.verdict === 'request_info') {
+    const items = feedbackFor(checks.filter((check) => outcome.reasons.includes(check.id)));
+    const message = [
+      ...new Set(items.map((item) => translate(language, `feedback.${item.message}`, { code: claim.code }))),
+    ].join('\n');
+    await decide(db, claimId, 'request_info', outcome.reasons, message, summary, false);
+    await transitionClaim(db, claimId, 'verifying', 'needs_info', 'system', { ...detail, message });
+    await mail('info_needed', message);
+  } else {
+    await decide(db, claimId, 'review', outcome.reasons, null, summary, false);
+    await transitionClaim(db, claimId, 'verifying', 'needs_review', 'system', detail);
+  }
+  return outcome;
+}
+
+function mergeWorst(checks: (CheckResult & { evidenceId?: string })[], id: CheckResult['id']) {
+  const rank = { fail: 0, unsure: 1, pass: 2 } as const;
+  const matching = checks.filter((check) => check.id === id);
+  if (matching.length <= 1) return;
+  const worst = matching.reduce((a, b) => (rank[b.outcome] < rank[a.outcome] ? b : a));
+  for (const check of matching) if (check !== worst) checks.splice(checks.indexOf(check), 1);
+}
+
+async function decide(
+  db: Kysely<Database>,
+  claimId: string,
+  action: string,
+  reasons: string[],
+  message: string | null,
+  checks: unknown[],
+  qualitySample: boolean,
+) {
+  await db
+    .insertInto('decision')
+    .values({
+      claim_id: claimId,
+      actor: 'system',
+      action,
+      reasons: JSON.stringify(reasons),
+      message,
+      quality_sample: qualitySample,
+      checks: JSON.stringify(checks),
+    })
+    .execute();
+}
+
+/**
+ * photo_unique: an exact copy (same bytes) of a photo in another claim fails; so does a
+ * near-duplicate (perceptual hash within NEAR_DUPLICATE_BITS). Candidates come from the four
+ * 16-bit hash bands (each within one bit), then the exact distance decides.
+ */
+export async function uniquenessCheck(
+  db: Kysely<Database>,
+  claimId: string,
+  photos: readonly { id: string; kind: string; phash: string | null; original_sha256: string }[],
+): Promise<CheckResult & { evidenceId?: string }> {
+  const matches: {
+    evidence: string;
+    kind: string;
+    otherClaim: string;
+    otherEvidence: string;
+    distance: number;
+    exact: boolean;
+  }[] = [];
+  for (const photo of photos) {
+    const exact = await db
+      .selectFrom('evidence')
+      .select(['id', 'claim_id'])
+      .where('original_sha256', '=', photo.original_sha256)
+      .where('claim_id', '!=', claimId)
+      .limit(5)
+      .execute();
+    for (const row of exact)
+      matches.push({
+        evidence: photo.id,
+        kind: photo.kind,
+        otherClaim: row.claim_id,
+        otherEvidence: row.id,
+        distance: 0,
+        exact: true,
+      });
+    if (photo.phash === null) continue;
+    for (const near of await nearDuplicates(db, BigInt(photo.phash), claimId))
+      if (!matches.some((m) => m.otherEvidence === near.id))
+        matches.push({
+          evidence: photo.id,
+          kind: photo.kind,
+          otherClaim: near.claimId,
+          otherEvidence: near.id,
+          distance: near.distance,
+          exact: false,
+        });
+  }
+  if (matches.length === 0) return { id: 'photo_unique', outcome: 'pass', score: 1, detail: { matches: [] } };
+  const closest = Math.min(...matches.map((m) => m.distance));
+  return {
+    id: 'photo_unique',
+    outcome: 'fail',
+    score: Math.round((closest / 64) * 1000) / 1000,
+    detail: { matches: matches.slice(0, 10) },
+    evidenceId: matches[0]?.evidence,
+  };
+}
+
+/** Photos in other claims whose perceptual hash is within NEAR_DUPLICATE_BITS of `hash`. */
+export async function nearDuplicates(
+  db: Kysely<Database>,
+  hash: bigint,
+  excludeClaimId: string | null,
+  limit = 10,
+): Promise<{ id: string; claimId: string; distance: number }[]> {
+  const unsigned = BigInt.asUintN(64, hash);
+  const bands = [0, 1, 2, 3].map((band) => Number((unsigned >> BigInt(band * 16)) & 0xffffn));
+  const [b0, b1, b2, b3] = bands.map(bandNeighbours) as [number[], number[], number[], number[]];
+  const rows = await sql<{ id: string; claim_id: string; phash: string }>`
+    SELECT id, claim_id, phash::text AS phash FROM evidence
+    WHERE (phash_b0 = ANY(${b0}::int[]) OR phash_b1 = ANY(${b1}::int[])
+        OR phash_b2 = ANY(${b2}::int[]) OR phash_b3 = ANY(${b3}::int[]))
+      AND bit_count((phash # ${hash.toString()}::bigint)::bit(64)) <= ${NEAR_DUPLICATE_BITS}
+      ${excludeClaimId ? sql`AND claim_id <> ${excludeClaimId}` : sql``}
+    LIMIT ${limit}`.execute(db);
+  return rows.rows.map((row) => ({
+    id: row.id,
+    claimId: row.claim_id,
+    distance: hammingDistance(BigInt(row.phash), hash),
+  }));
+}
+
+interface Signal {
+  kind: string;
+  claims: string[];
+  /** Sends the claim to a person whatever the checks say. */
+  forcesReview: boolean;
+}
+
+/** Other claims sharing this one's e-mail, postal address, phone or client address, and earlier claims for the serial. */
+async function fraudSignals(db: Kysely<Database>, claim: Claim): Promise<Signal[]> {
+  const others = db
+    .selectFrom('claim')
+    .select(['id', 'email_key', 'address_key', 'client_address', 'claimant', 'serial', 'status'])
+    .where('id', '!=', claim.id)
+    .where('status', '!=', 'draft');
+  const signals: Signal[] = [];
+  const add = (kind: string, rows: { id: string }[], forcesReview: boolean) => {
+    if (rows.length > 0) signals.push({ kind, claims: rows.slice(0, 20).map((r) => r.id), forcesReview });
+  };
+  const sameEmail = await others.where('email_key', '=', claim.email_key).limit(21).execute();
+  add('same_email', sameEmail, false);
+  if (claim.address_key)
+    add('same_address', await others.where('address_key', '=', claim.address_key).limit(21).execute(), false);
+  if (claim.claimant.phone)
+    add(
+      'same_phone',
+      await others.where(sql`claimant->>'phone'`, '=', claim.claimant.phone).limit(21).execute(),
+      false,
+    );
+  if (claim.client_address) {
+    const sameClient = await others.where('client_address', '=', claim.client_address).limit(21).execute();
+    // Many claims from one address under other e-mails looks like one person filing for many.
+    const otherPeople = sameClient.filter((row) => row.email_key !== claim.email_key);
+    add('same_client_address', sameClient, otherPeople.length >= 3);
+  }
+  if (claim.serial) {
+    const before = await others
+      .where('campaign_id', '=', claim.campaign_id)
+      .where('serial', '=', claim.serial)
+      .limit(21)
+      .execute();
+    add('serial_claimed_before', before, true);
+  }
+  return signals;
+}
