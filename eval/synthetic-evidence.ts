@@ -19,6 +19,8 @@ export function random(seed: number): () => number {
 export interface Conditions {
   /** Degrees, clockwise. */
   rotate: number;
+  /** Horizontal shear (a phone not held square to the unit), e.g. 0.08. */
+  shear?: number;
   /** Gaussian sigma in pixels (0: sharp). */
   blur: number;
   /** Standard deviation of added noise, 0-255. */
@@ -45,7 +47,7 @@ export interface MarkedText {
   code?: string;
 }
 
-const escape = (text: string) =>
+const xmlEscape = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const WIDTH = 1600;
@@ -71,8 +73,8 @@ export async function labelPhoto(
   const y = 180 + rand() * 150;
   const lines = [
     ['Anker PowerCore 10000', 44, 700],
-    [`Model: ${text.model}`, 52, 700],
-    [`S/N: ${text.serial}`, 52, 700],
+    [`Model: ${text.model}`, 50, 400],
+    [`S/N: ${text.serial}`, 50, 400],
     ['Input: 5V 2A  Output: 5V 2.4A', 34, 400],
     ['10000mAh 3.6V 36Wh  Made in China', 34, 400],
   ] as const;
@@ -83,7 +85,7 @@ export async function labelPhoto(
     ${lines
       .map(
         ([line, size, weight], i) =>
-          `<text x="${x + 50}" y="${y + 95 + i * 95}" font-family="DejaVu Sans" font-size="${size}" font-weight="${weight}" fill="#111">${escape(line)}</text>`,
+          `<text x="${x + 50}" y="${y + 95 + i * 95}" font-family="DejaVu Sans" font-size="${size}" font-weight="${weight}" fill="#111">${xmlEscape(line)}</text>`,
       )
       .join('')}
   </svg>`;
@@ -131,7 +133,7 @@ function handwriting(
     .map((char) => {
       const angle = (rand() - 0.5) * 12;
       const dy = (rand() - 0.5) * size * 0.12;
-      const glyph = `<text x="${cursor.toFixed(1)}" y="${(y + dy).toFixed(1)}" transform="rotate(${angle.toFixed(1)} ${cursor.toFixed(1)} ${y.toFixed(1)})" font-family="${font.family}" font-style="${font.style}" font-weight="${font.weight}" font-size="${size}" fill="#0b0b10" stroke="#0b0b10" stroke-width="${(size / 28).toFixed(1)}" stroke-linejoin="round">${escape(char)}</text>`;
+      const glyph = `<text x="${cursor.toFixed(1)}" y="${(y + dy).toFixed(1)}" transform="rotate(${angle.toFixed(1)} ${cursor.toFixed(1)} ${y.toFixed(1)})" font-family="${font.family}" font-style="${font.style}" font-weight="${font.weight}" font-size="${size}" fill="#0b0b10" stroke="#0b0b10" stroke-width="${(size / 28).toFixed(1)}" stroke-linejoin="round">${xmlEscape(char)}</text>`;
       cursor += size * width(char) * (font.family.includes('Mono') ? 1.05 : 1) * (1 + rand() * 0.1);
       return glyph;
     })
@@ -160,7 +162,9 @@ export async function markedPhoto(
 
 async function finish(svg: Buffer, rand: () => number, c: Conditions): Promise<Buffer> {
   let image = sharp(svg, { density: 72 }).flatten({ background: '#777' });
-  if (c.rotate) image = image.rotate(c.rotate, { background: '#6a6a66' });
+  if (c.shear)
+    image = sharp(await image.png().toBuffer()).affine([1, c.shear, 0, 1], { background: '#6a6a66' });
+  if (c.rotate) image = sharp(await image.png().toBuffer()).rotate(c.rotate, { background: '#6a6a66' });
   let raw = await image.raw().toBuffer({ resolveWithObject: true });
   const pixels = raw.data;
   for (let i = 0; i < pixels.length; i++) {

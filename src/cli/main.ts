@@ -7,10 +7,13 @@ import { registerCampaignCommands } from './campaign.ts';
 import { registerJobCommands } from './jobs.ts';
 import { registerSerialCommands } from './serials.ts';
 import { registerServerCommands } from './server.ts';
+import { registerVerifyCommand, VerifyUsageError } from './verify.ts';
 
 const program = new Command()
   .name('recallkit')
-  .description('Run a consumer product recall: campaigns, eligibility lists, lookups.')
+  .description(
+    'Run a consumer product recall: campaigns, eligibility lists, lookups, claims and their checks.',
+  )
   .showHelpAfterError()
   .exitOverride();
 
@@ -18,6 +21,7 @@ registerServerCommands(program);
 registerCampaignCommands(program);
 registerSerialCommands(program);
 registerJobCommands(program);
+registerVerifyCommand(program);
 
 try {
   await program.parseAsync(process.argv);
@@ -27,7 +31,8 @@ try {
     error instanceof DataDirBusyError ||
     error instanceof ConfigError ||
     error instanceof InvalidCampaignError ||
-    error instanceof ImportRefusedError
+    error instanceof ImportRefusedError ||
+    error instanceof VerifyUsageError
   ) {
     console.error(`recallkit: ${error.message}`);
     process.exit(error instanceof ConfigError ? 2 : 1);

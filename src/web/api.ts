@@ -1,5 +1,5 @@
 import type { CampaignDetail, CampaignSummary, LookupResult } from '../shared/contracts/catalog.ts';
-import type { ClaimStatusResponse, CreateClaimBody } from '../shared/contracts/claims.ts';
+import type { ClaimStatusResponse, CreateClaimBody, EvidenceFeedback } from '../shared/contracts/claims.ts';
 import { currentLanguage } from './i18n.ts';
 
 /** An error the API answered with: `message` is already in the owner's language. */
@@ -54,7 +54,7 @@ export function uploadEvidence(
   kind: string,
   file: Blob,
   onProgress: (fraction: number) => void,
-): Promise<void> {
+): Promise<{ id: string }> {
   return new Promise((resolve, reject) => {
     const form = new FormData();
     form.append('kind', kind);
@@ -65,7 +65,7 @@ export function uploadEvidence(
     request.setRequestHeader('accept-language', currentLanguage());
     request.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
     request.onload = () => {
-      if (request.status < 300) return resolve();
+      if (request.status < 300) return resolve(JSON.parse(request.responseText) as { id: string });
       let error: { code?: string; message?: string } = {};
       try {
         error = JSON.parse(request.responseText).error ?? {};
@@ -93,6 +93,13 @@ export const api = {
       {},
       undefined,
       json({}, bearer(token)),
+    ),
+  evidenceChecks: (claimId: string, evidenceId: string, token: string) =>
+    getJson<EvidenceFeedback>(
+      `/api/v1/claims/${encodeURIComponent(claimId)}/evidence/${encodeURIComponent(evidenceId)}/checks`,
+      {},
+      undefined,
+      { headers: bearer(token) },
     ),
   claim: (claimId: string, token: string, signal?: AbortSignal) =>
     getJson<ClaimStatusResponse>(`/api/v1/claims/${encodeURIComponent(claimId)}`, {}, signal, {

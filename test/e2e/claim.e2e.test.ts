@@ -1,15 +1,9 @@
-import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { CLEAN, labelPhoto, markedPhoto } from '../../eval/synthetic-evidence.ts';
 import { browserHarness, seriousAxeViolations } from '../support/browser.ts';
 import { chromiumAvailable } from '../support/environment.ts';
 
-const photo = async (colour: string) => ({
-  name: 'IMG_0001.jpg',
-  mimeType: 'image/jpeg',
-  buffer: await sharp({ create: { width: 1600, height: 1200, channels: 3, background: colour } })
-    .jpeg()
-    .toBuffer(),
-});
+const asFile = (buffer: Buffer) => ({ name: 'IMG_0001.jpg', mimeType: 'image/jpeg', buffer });
 
 describe.runIf(chromiumAvailable())('claiming in Chromium', () => {
   const harness = browserHarness();
@@ -40,19 +34,45 @@ describe.runIf(chromiumAvailable())('claiming in Chromium', () => {
     const submit = page.getByRole('button', { name: 'Send my claim' });
     expect(await submit.isDisabled()).toBe(true);
 
-    await page.locator('[data-kind="label"] input[type="file"]').setInputFiles(await photo('#e8e8e8'));
-    await page.locator('[data-kind="marked"] input[type="file"]').setInputFiles(await photo('#303030'));
-    await expect.poll(() => page.getByText('Photo received').count()).toBe(2);
+    const today = new Date().toISOString().slice(0, 10);
+    const label = await labelPhoto({ model: 'A1263', serial: 'AH7M4Z2K9C1QR8T3' }, 1, {
+      ...CLEAN,
+      rotate: 5,
+    });
+    await page.locator('[data-kind="label"] input[type="file"]').setInputFiles(asFile(label));
+    // Photo 2 without the claim code and the word: the form says so within seconds…
+    const forgot = await markedPhoto({ name: 'Jordan Lee', date: today }, 2, CLEAN);
+    await page.locator('[data-kind="marked"] input[type="file"]').setInputFiles(asFile(forgot));
+    const marked = page.locator('[data-kind="marked"]');
+    await expect
+      .poll(() => marked.locator('[data-feedback="retake"]').textContent(), { timeout: 30_000 })
+      .toContain('We could not read the word RECALLED');
+    expect(await marked.locator('[data-feedback="retake"]').textContent()).toContain(
+      `We could not read the claim code ${claimCode}`,
+    );
+    await expect
+      .poll(() => page.locator('[data-kind="label"] [data-feedback="ok"]').textContent(), { timeout: 30_000 })
+      .toContain('We could read the serial and model.');
+    // …and the retaken photo passes.
+    const retaken = await markedPhoto(
+      { word: 'RECALLED', name: 'Jordan Lee', date: today, code: claimCode },
+      3,
+      CLEAN,
+    );
+    await page.locator('[data-kind="marked"] input[type="file"]').setInputFiles(asFile(retaken));
+    await expect
+      .poll(() => marked.locator('[data-feedback="ok"]').textContent(), { timeout: 30_000 })
+      .toContain('We could read everything we need.');
     await page.getByLabel(/hazardous-waste or battery drop-off point/).check();
     expect(await seriousAxeViolations(page)).toEqual([]);
     await submit.click();
 
     await page.waitForURL(/\/c\/clm_[\w-]+#t=/);
     await expect.poll(() => page.locator('h1').textContent()).toBe(`Your claim ${claimCode}`);
-    // The in-process worker moves the claim on; the page follows.
+    // The in-process worker checks the claim and approves it; the page follows.
     await expect
-      .poll(() => page.locator('.status-label').getAttribute('data-status'), { timeout: 15_000 })
-      .toBe('needs_review');
+      .poll(() => page.locator('.status-label').getAttribute('data-status'), { timeout: 30_000 })
+      .toBe('approved');
     expect(await page.locator('.timeline li').allTextContents()).toEqual(
       expect.arrayContaining([
         expect.stringContaining('Claim started'),

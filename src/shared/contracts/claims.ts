@@ -74,6 +74,18 @@ export const EvidenceSchema = z.object({
   createdAt: z.string(),
 });
 
+export const EvidenceFeedbackSchema = z.object({
+  id: z.string(),
+  kind: EvidenceKindSchema,
+  state: z.enum(['processing', 'ready', 'unreadable']),
+  problem: z.string().nullable(),
+  checks: z.array(z.object({ id: z.string(), outcome: z.enum(['pass', 'fail', 'unsure']) })),
+  messages: z
+    .array(z.string())
+    .describe('What could not be read and what to do about it, in the caller’s language'),
+});
+export type EvidenceFeedback = z.infer<typeof EvidenceFeedbackSchema>;
+
 export const SubmitClaimBodySchema = z
   .object({
     disposalAttested: z

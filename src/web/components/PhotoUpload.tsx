@@ -1,13 +1,32 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, uploadEvidence } from '../api.ts';
+import type { EvidenceFeedback } from '../../shared/contracts/claims.ts';
+import { ApiError, api, uploadEvidence } from '../api.ts';
 import { resizePhoto } from '../resize-photo.ts';
 
 type State =
   | { step: 'empty' }
   | { step: 'uploading'; percent: number }
-  | { step: 'done' }
+  | { step: 'reading' }
+  | { step: 'done'; feedback?: EvidenceFeedback }
   | { step: 'failed'; message: string; file: File };
+
+const POLL_MS = 1000;
+const POLL_LIMIT = 60;
+
+/** Asks what could be read in the photo until the evidence job has read it (or a minute passed). */
+async function readBack(
+  claimId: string,
+  evidenceId: string,
+  token: string,
+): Promise<EvidenceFeedback | undefined> {
+  for (let attempt = 0; attempt < POLL_LIMIT; attempt++) {
+    const feedback = await api.evidenceChecks(claimId, evidenceId, token).catch(() => undefined);
+    if (feedback && feedback.state !== 'processing') return feedback;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  return undefined;
+}
 
 /** One photo: the camera opens directly on phones; progress shows; a failure retries just this photo. */
 export function PhotoUpload({
@@ -33,11 +52,16 @@ export function PhotoUpload({
     setState({ step: 'uploading', percent: 0 });
     try {
       const photo = await resizePhoto(file);
-      await uploadEvidence(claimId, token, kind, photo, (fraction) =>
+      const uploaded = await uploadEvidence(claimId, token, kind, photo, (fraction) =>
         setState({ step: 'uploading', percent: Math.round(fraction * 100) }),
       );
-      setState({ step: 'done' });
       onUploaded();
+      if (kind !== 'label' && kind !== 'marked') {
+        setState({ step: 'done' });
+        return;
+      }
+      setState({ step: 'reading' });
+      setState({ step: 'done', feedback: await readBack(claimId, uploaded.id, token) });
     } catch (error) {
       setState({
         step: 'failed',
@@ -74,7 +98,8 @@ export function PhotoUpload({
           {t('web.uploading', { percent: state.percent })}
         </p>
       )}
-      {state.step === 'done' && <p className="ok">✓ {t('web.uploaded')}</p>}
+      {state.step === 'reading' && <p role="status">{t('web.reading_photo')}</p>}
+      {state.step === 'done' && <Feedback feedback={state.feedback} />}
       {state.step === 'failed' && (
         <div role="alert" className="error">
           <p>{state.message}</p>
@@ -83,6 +108,30 @@ export function PhotoUpload({
           </button>
         </div>
       )}
+    </div>
+  );
+}
+
+/** What the machine could read: a tick when everything, otherwise what to do about each problem. */
+function Feedback({ feedback }: { feedback: EvidenceFeedback | undefined }) {
+  const { t } = useTranslation();
+  if (!feedback) return <p className="ok">✓ {t('web.uploaded')}</p>;
+  const readable = feedback.state === 'ready' && feedback.checks.every((check) => check.outcome === 'pass');
+  if (readable)
+    return (
+      <p className="ok" role="status" data-feedback="ok">
+        ✓ {t('web.uploaded')} {feedback.messages.join(' ')}
+      </p>
+    );
+  return (
+    <div className="notice" role="status" data-feedback="retake">
+      <p>{t('web.uploaded_but')}</p>
+      <ul>
+        {feedback.messages.map((message) => (
+          <li key={message}>{message}</li>
+        ))}
+      </ul>
+      <p>{t('web.retake_hint')}</p>
     </div>
   );
 }

@@ -13,6 +13,10 @@ CREATE INDEX evidence_phash_b1 ON evidence (phash_b1);
 CREATE INDEX evidence_phash_b2 ON evidence (phash_b2);
 CREATE INDEX evidence_phash_b3 ON evidence (phash_b3);
 
+-- A marked photo showing another claim's code: codes are looked up as OCR reads them, with
+-- look-alikes collapsed (the same mapping as canonical() in evidence/matching.ts).
+CREATE INDEX claim_code_canonical ON claim (translate(replace(code, '-', ''), 'OQDILZSBG', '000112586'));
+
 CREATE TABLE check_result (
   claim_id    text NOT NULL REFERENCES claim (id) ON DELETE CASCADE,
   check_id    text NOT NULL,              -- serial_matches, model_matches, word_recalled, …

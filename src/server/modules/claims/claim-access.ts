@@ -4,7 +4,8 @@ import type { ClaimTable, Database } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
 
 /** Letters and digits an owner cannot confuse when writing the code on the unit in marker. */
-const CODE_ALPHABET = 'ACDEFGHJKMNPQRTUVWXY3479';
+/** Letters and digits nobody (and no OCR) confuses with another of the set. */
+export const CODE_ALPHABET = 'ACDEFGHJKMNPQRTUVWXY3479';
 
 export function newClaimCode(): string {
   const pick = () => Array.from({ length: 4 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');

@@ -5,6 +5,7 @@ import {
   ClaimStatusResponseSchema,
   CreateClaimBodySchema,
   CreateClaimResponseSchema,
+  EvidenceFeedbackSchema,
   EvidenceSchema,
   SubmitClaimBodySchema,
 } from '../../../shared/contracts/claims.ts';
@@ -14,6 +15,7 @@ import { claimPhoto, claimStatus } from './claim-status.ts';
 import type { ClaimsDeps } from './claims-deps.ts';
 import { confirmDisposal } from './confirm-disposal.ts';
 import { createClaim } from './create-claim.ts';
+import { evidenceFeedback } from './evidence-feedback.ts';
 import type { StoredResponse } from './idempotency.ts';
 import { recoverClaimLinks } from './recover-claim-links.ts';
 import { submitClaim } from './submit-claim.ts';
@@ -181,6 +183,28 @@ export const claimsRoutes: FastifyPluginAsyncZod<{ deps: ClaimsDeps; recoverRate
         .header('cache-control', 'private, max-age=3600')
         .send(data);
     },
+  );
+
+  app.get(
+    '/api/v1/claims/:id/evidence/:evidenceId/checks',
+    {
+      schema: {
+        tags: ['claims'],
+        summary: 'What could be read in one photo (poll after uploading; `processing` until it is read)',
+        params: ClaimParams.extend({ evidenceId: z.string().max(60) }),
+        querystring: z.object({ lang: z.string().optional() }),
+        ...bearer,
+        response: { 200: EvidenceFeedbackSchema, 401: ErrorSchema, 404: ErrorSchema },
+      },
+    },
+    async (request) =>
+      evidenceFeedback(
+        deps,
+        request.params.id,
+        request.params.evidenceId,
+        request.headers.authorization,
+        requestLanguage(request),
+      ),
   );
 
   app.post(

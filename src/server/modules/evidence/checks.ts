@@ -116,7 +116,7 @@ const EDITORS =
  * EXIF, when present: taken neither long before the recall nor after submission, and not saved
  * by editing software. Absent EXIF (the claim form resizes photos, which drops it) is unsure, never a fail.
  */
-export function exifCheck(exif: ExifSummary | null, recallAnnounced: Date, at: Date): CheckResult {
+export function exifCheck(exif: ExifSummary | null, recallAnnounced: Date | null, at: Date): CheckResult {
   if (!exif || (!exif.takenAt && !exif.software))
     return { id: 'exif_plausible', outcome: 'unsure', score: 0.5, detail: { reason: 'no_exif' } };
   if (exif.software && EDITORS.test(exif.software))
@@ -133,7 +133,7 @@ export function exifCheck(exif: ExifSummary | null, recallAnnounced: Date, at: D
     );
     const dayMs = 86_400_000;
     if (Number.isFinite(taken)) {
-      if (taken < recallAnnounced.getTime() - 30 * dayMs)
+      if (recallAnnounced && taken < recallAnnounced.getTime() - 30 * dayMs)
         return {
           id: 'exif_plausible',
           outcome: 'fail',

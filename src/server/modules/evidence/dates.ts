@@ -85,7 +85,7 @@ export function findDates(lines: readonly string[]): FoundDate[] {
     }
     const lower = line.toLowerCase();
     for (const m of lower.matchAll(
-      new RegExp(`\\b(${MONTH})\\.?\\s*(\\d{1,2})(?:st|nd|rd|th)?,?\\s*(\\d{4}|\\d{2})(?!\\d)`, 'g'),
+      new RegExp(`\\b(${MONTH})\\.?\\s*(\\d{1,2})(?:st|nd|rd|th)?(?:,\\s*|\\s+)(\\d{4}|\\d{2})(?!\\d)`, 'g'),
     ))
       add(m[0], [day(Number(m[3]), MONTHS[m[1] as string] as number, Number(m[2]))]);
     for (const m of lower.matchAll(

@@ -56,7 +56,7 @@ export function evidenceJobHandlers(
         .select(['original_key', 'state', 'kind', 'width', 'height'])
         .where('id', '=', evidenceId)
         .executeTakeFirst();
-      if (!row || row.state !== 'processing') return; // the draft expired, or already done
+      if (row?.state !== 'processing') return; // the draft expired, or already done
       const original = await blobs.get(row.original_key);
       if (!original) throw new Error(`blob ${row.original_key} is missing`);
 

@@ -5,7 +5,8 @@ import { collapseLookAlikes } from '../catalog/serial.ts';
  * are confused (0/O, 1/I/L, 2/Z, 5/S, 8/B), separators come and go, words break in two. Every
  * matcher here compares on letters and digits only, after collapsing look-alikes, and searches
  * for the expected text anywhere in a line with an edit distance (Sellers' algorithm), so a
- * misread character costs one edit instead of a miss.
+ * misread character costs one edit instead of a miss. OCR's own confusions (G/6, Q/D/0) are
+ * collapsed too.
  */
 
 export type Outcome = 'pass' | 'fail' | 'unsure';
@@ -19,7 +20,10 @@ export interface Match {
   distance: number | null;
 }
 
-/** Upper case, letters and digits only, look-alikes collapsed. */
+/** What OCR confuses beyond the look-alikes owners confuse: G/6, and Q and D with 0. */
+const OCR_CONFUSIONS: Record<string, string> = { G: '6', Q: '0', D: '0' };
+
+/** Upper case, letters and digits only, look-alikes (an owner's and OCR's) collapsed. */
 export function canonical(text: string): string {
   return collapseLookAlikes(
     text
@@ -27,7 +31,7 @@ export function canonical(text: string): string {
       .replace(/[\u0300-\u036f]/g, '')
       .toUpperCase()
       .replace(/[^A-Z0-9]/g, ''),
-  );
+  ).replace(/[GQD]/g, (char) => OCR_CONFUSIONS[char] ?? char);
 }
 
 /**
@@ -119,9 +123,21 @@ export function matchModel(lines: readonly string[], model: string): Match {
   return searchLines(lines, model, 1, 2);
 }
 
-/** The claim code written by hand (RK-7K3F-9Q2M): exact passes, one misread character is unsure. */
+/**
+ * The claim code written by hand (RK-7K3F-9Q2M): exact or one misread character passes (eight
+ * random characters one edit from another claim's code are as good as unique), two are unsure.
+ */
 export function matchClaimCode(lines: readonly string[], code: string): Match {
-  return searchLines(lines, code, 1, 3);
+  const direct = searchLines(lines, code, 2, 3);
+  if (direct.outcome === 'pass') return direct;
+  // A handwritten J is often read as ")".
+  const withJ = searchLines(
+    lines.map((line) => line.replace(/\)/g, 'J')),
+    code,
+    2,
+    3,
+  );
+  return withJ.score > direct.score ? withJ : direct;
 }
 
 /** "RECALLED" or "RECALL" in marker: one misread letter still passes, two are unsure. */
@@ -145,9 +161,10 @@ const fold = (text: string) =>
  * one misread letter is allowed in names of five letters or more.
  */
 export function matchName(lines: readonly string[], name: string): Match {
-  const parts = fold(name)
-    .split(/\s+/)
-    .filter((part) => part.length >= 3);
+  const all = fold(name).split(/\s+/).filter(Boolean);
+  // Names of three letters or more; a two-letter name (Li, Wu) only when there is no longer one.
+  const long = all.filter((part) => part.length >= 3);
+  const parts = long.length > 0 ? long : all.filter((part) => part.length >= 2);
   if (parts.length === 0) return { outcome: 'unsure', score: 0, found: null, distance: null };
   const words = lines.flatMap((line) => fold(line).split(/\s+/)).filter(Boolean);
   // OCR splits a name ("Gar cia"): try neighbouring words joined too.

@@ -1,10 +1,11 @@
 import { createRequire } from 'node:module';
 import sharp from 'sharp';
-import { createScheduler, createWorker, PSM, type Scheduler } from 'tesseract.js';
+import type Tesseract from 'tesseract.js';
+import { createWorker, PSM, type Worker as TesseractWorker } from 'tesseract.js';
 
 /**
  * OCR of claim photos: tesseract.js (Tesseract 5 in WebAssembly) with the English model from
- * the `@tesseract.js-data/eng` package, so nothing is downloaded at run time. Each engine
+ * the `@tesseract.js-data/eng` package, so nothing is downloaded at run time. Each Tesseract
  * worker is a Node worker thread: recognising a photo never blocks the event loop.
  * ARCHITECTURE.md records why this engine (measured against PaddleOCR).
  *
@@ -106,62 +107,121 @@ export async function skewAngle(grey: Buffer, width: number, height: number): Pr
   return best;
 }
 
-/** A pool of Tesseract workers (worker threads); `recognize` queues when all are busy. */
+/** A pool of Tesseract workers (worker threads); `recognize` waits when all are busy. */
 export class OcrEngine {
-  private readonly scheduler: Scheduler;
-  private constructor(scheduler: Scheduler) {
-    this.scheduler = scheduler;
+  private readonly idle: TesseractWorker[];
+  private readonly all: TesseractWorker[];
+  private readonly waiting: ((worker: TesseractWorker) => void)[] = [];
+  private constructor(workers: TesseractWorker[]) {
+    this.idle = [...workers];
+    this.all = workers;
   }
 
   static async start(workers = 1): Promise<OcrEngine> {
-    const scheduler = createScheduler();
-    await Promise.all(
-      Array.from({ length: workers }, async () => {
-        const worker = await createWorker('eng', 1, {
-          langPath: ENG_DATA.langPath,
-          gzip: true,
-          cacheMethod: 'none',
-        });
-        // Photos hold scattered bits of text, not a page: find as much text as possible.
-        await worker.setParameters({ tessedit_pageseg_mode: PSM.SPARSE_TEXT, user_defined_dpi: '300' });
-        scheduler.addWorker(worker);
-      }),
+    return new OcrEngine(
+      await Promise.all(
+        Array.from({ length: workers }, () =>
+          createWorker('eng', 1, { langPath: ENG_DATA.langPath, gzip: true, cacheMethod: 'none' }),
+        ),
+      ),
     );
-    return new OcrEngine(scheduler);
   }
 
+  private async withWorker<T>(work: (worker: TesseractWorker) => Promise<T>): Promise<T> {
+    const worker =
+      this.idle.pop() ?? (await new Promise<TesseractWorker>((resolve) => this.waiting.push(resolve)));
+    try {
+      return await work(worker);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(worker);
+      else this.idle.push(worker);
+    }
+  }
+
+  /**
+   * Reads a photo: once as scattered text, then each line that looks like a code (serial,
+   * model, claim code) again on its own, enlarged, as one line of capitals and digits, which
+   * Tesseract reads more exactly. The re-reads are added to `lines`.
+   */
   async recognize(photo: Buffer): Promise<OcrResult> {
     const started = performance.now();
     const { png, angle } = await prepareForOcr(photo);
     const meta = await sharp(png).metadata();
     const width = meta.width ?? 1;
     const height = meta.height ?? 1;
-    const result = await this.scheduler.addJob('recognize', png, {}, { text: true, blocks: true });
-    const lines: string[] = [];
-    const words: OcrWord[] = [];
-    for (const block of result.data.blocks ?? [])
-      for (const paragraph of block.paragraphs)
-        for (const line of paragraph.lines) {
-          const text = line.text.trim();
-          if (text) lines.push(text);
-          for (const word of line.words)
-            words.push({
-              text: word.text,
-              confidence: Math.round(word.confidence),
-              box: [
-                round(word.bbox.x0 / width),
-                round(word.bbox.y0 / height),
-                round(word.bbox.x1 / width),
-                round(word.bbox.y1 / height),
-              ],
-            });
+    return this.withWorker(async (worker) => {
+      // Photos hold scattered bits of text, not a page: find as much text as possible.
+      await worker.setParameters({
+        tessedit_pageseg_mode: PSM.SPARSE_TEXT,
+        tessedit_char_whitelist: '',
+        user_defined_dpi: '300',
+        debug_file: '/dev/null', // Tesseract's statistics dumps would go to the process's stdout
+      });
+      const result = await worker.recognize(png, {}, { text: true, blocks: true });
+      const lines: string[] = [];
+      const words: OcrWord[] = [];
+      const codeLines: Tesseract.Bbox[] = [];
+      for (const block of result.data.blocks ?? [])
+        for (const paragraph of block.paragraphs)
+          for (const line of paragraph.lines) {
+            const text = line.text.trim();
+            if (text) lines.push(text);
+            if (looksLikeCode(text)) codeLines.push(line.bbox);
+            for (const word of line.words)
+              words.push({
+                text: word.text,
+                confidence: Math.round(word.confidence),
+                box: [
+                  round(word.bbox.x0 / width),
+                  round(word.bbox.y0 / height),
+                  round(word.bbox.x1 / width),
+                  round(word.bbox.y1 / height),
+                ],
+              });
+          }
+      if (codeLines.length > 0) {
+        await worker.setParameters({
+          tessedit_pageseg_mode: PSM.SINGLE_LINE,
+          tessedit_char_whitelist: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-/:',
+        });
+        for (const box of codeLines.slice(0, 4)) {
+          const pad = Math.round((box.y1 - box.y0) * 0.3);
+          const left = Math.max(0, box.x0 - pad);
+          const top = Math.max(0, box.y0 - pad);
+          const crop = await sharp(png)
+            .extract({
+              left,
+              top,
+              width: Math.min(width - left, box.x1 - box.x0 + 2 * pad),
+              height: Math.min(height - top, box.y1 - box.y0 + 2 * pad),
+            })
+            .resize({ height: Math.min(160, (box.y1 - box.y0 + 2 * pad) * 2) })
+            .png({ compressionLevel: 1 })
+            .toBuffer();
+          // Twice: as is, and in pure black and white (clean edges for blurred or dim text).
+          for (const variant of [
+            crop,
+            await sharp(crop).threshold().png({ compressionLevel: 1 }).toBuffer(),
+          ]) {
+            const reread = (await worker.recognize(variant)).data.text.trim();
+            if (reread && !lines.includes(reread)) lines.push(reread);
+          }
         }
-    return { lines, words, angle, ms: Math.round(performance.now() - started) };
+      }
+      return { lines, words, angle, ms: Math.round(performance.now() - started) };
+    });
   }
 
   async close(): Promise<void> {
-    await this.scheduler.terminate();
+    await Promise.all(this.all.map((worker) => worker.terminate()));
   }
+}
+
+/** Eight or more letters and digits with at least two digits: a serial, model or claim code. */
+function looksLikeCode(text: string): boolean {
+  const compact = text.replace(/[^A-Za-z0-9]/g, '');
+  return compact.length >= 8 && (compact.match(/[0-9]/g)?.length ?? 0) >= 2;
 }
 
 const round = (value: number) => Math.round(value * 10_000) / 10_000;

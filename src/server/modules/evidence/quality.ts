@@ -76,9 +76,18 @@ export function hashBands(hash: bigint): [number, number, number, number] {
   ];
 }
 
-/** A band and every value one bit away from it. */
+/**
+ * A band and every value up to two bits away from it (137 values). Two hashes within 11 bits
+ * share at least one band within two bits (pigeonhole over four bands), so four indexed
+ * lookups find every candidate up to 11 bits, and most up to 12 and beyond.
+ */
 export function bandNeighbours(band: number): number[] {
-  return [band, ...Array.from({ length: 16 }, (_, bit) => band ^ (1 << bit))];
+  const values = [band];
+  for (let i = 0; i < 16; i++) {
+    values.push(band ^ (1 << i));
+    for (let j = i + 1; j < 16; j++) values.push(band ^ (1 << i) ^ (1 << j));
+  }
+  return values;
 }
 
 export function hammingDistance(a: bigint, b: bigint): number {
@@ -90,6 +99,3 @@ export function hammingDistance(a: bigint, b: bigint): number {
   }
   return count;
 }
-
-/** Bits apart at most for two photos to count as one (re-encoded, resized, slightly cropped or recoloured). */
-export const NEAR_DUPLICATE_BITS = 12;

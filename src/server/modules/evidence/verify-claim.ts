@@ -6,13 +6,21 @@ import type { Tx } from '../../db/database.ts';
 import type { ClaimTable, Database } from '../../db/schema.ts';
 import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
 import { issueAccessToken } from '../claims/claim-access.ts';
-import { recordClaimEvent, transitionClaim } from '../claims/claim-events.ts';
+import { transitionClaim } from '../claims/claim-events.ts';
 import { statusUrl } from '../claims/claims-deps.ts';
 import { queueMail } from '../notify/outbox.ts';
 import { type CheckResult, exifCheck, type TriageOutcome, triage } from './checks.ts';
+import {
+  CANONICAL_CODE_SQL,
+  claimCodesIn,
+  NEAR_DUPLICATE_BITS,
+  type PhotoIdentity,
+  sameScene,
+} from './duplicates.ts';
 import type { ExifSummary } from './photo.ts';
 import { feedbackFor, photoChecks, type StoredAnalysis } from './photo-feedback.ts';
-import { bandNeighbours, hammingDistance, NEAR_DUPLICATE_BITS } from './quality.ts';
+import { bandNeighbours, hammingDistance, hashBands } from './quality.ts';
+import { worstOf } from './verify-photos.ts';
 
 export interface VerifyContext {
   campaign: { slug: string; definition: CampaignDefinition };
@@ -58,7 +66,7 @@ export async function verifyClaim(
     code: claim.code,
     at,
   };
-  const checks: (CheckResult & { evidenceId?: string })[] = [];
+  let checks: (CheckResult & { evidenceId?: string })[] = [];
   const checked = photos.filter((photo) => photo.kind === 'label' || photo.kind === 'marked');
   if (claim.has_unit) {
     for (const photo of checked) {
@@ -66,14 +74,13 @@ export async function verifyClaim(
       for (const check of photoChecks(photo.kind, photo.analysis as unknown as StoredAnalysis, facts, policy))
         checks.push({ ...check, evidenceId: photo.id });
     }
-    // One quality and one EXIF result per claim: the worse of the photos'.
-    mergeWorst(checks, 'image_quality');
     const announced = new Date(`${context.campaign.definition.announcedOn}T00:00:00Z`);
     for (const photo of checked)
       checks.push({ ...exifCheck(photo.exif as ExifSummary | null, announced, at), evidenceId: photo.id });
-    mergeWorst(checks, 'exif_plausible');
-    checks.push(await uniquenessCheck(db, claimId, checked));
+    checks.push(await uniquenessCheck(db, claimId, { serial: claim.serial, code: claim.code }, checked));
   }
+  // One quality and one EXIF result per claim: the worse of the photos'.
+  checks = worstOf(checks);
   const signals = await fraudSignals(db, claim);
   const outcome = triage(checks, policy, {
     hasUnit: claim.has_unit,
@@ -138,14 +145,6 @@ export async function verifyClaim(
   return outcome;
 }
 
-function mergeWorst(checks: (CheckResult & { evidenceId?: string })[], id: CheckResult['id']) {
-  const rank = { fail: 0, unsure: 1, pass: 2 } as const;
-  const matching = checks.filter((check) => check.id === id);
-  if (matching.length <= 1) return;
-  const worst = matching.reduce((a, b) => (rank[b.outcome] < rank[a.outcome] ? b : a));
-  for (const check of matching) if (check !== worst) checks.splice(checks.indexOf(check), 1);
-}
-
 async function decide(
   db: Kysely<Database>,
   claimId: string,
@@ -169,24 +168,39 @@ async function decide(
     .execute();
 }
 
+type StoredPhoto = {
+  id: string;
+  kind: string;
+  phash: string | null;
+  original_sha256: string;
+  analysis: Record<string, unknown> | null;
+};
+
+const linesOf = (analysis: unknown): string[] =>
+  ((analysis as StoredAnalysis | null)?.ocr?.lines as string[] | undefined) ?? [];
+
 /**
- * photo_unique: an exact copy (same bytes) of a photo in another claim fails; so does a
- * near-duplicate (perceptual hash within NEAR_DUPLICATE_BITS). Candidates come from the four
- * 16-bit hash bands (each within one bit), then the exact distance decides.
+ * photo_unique fails when a photo of this claim was already used in another: the same bytes;
+ * a near-duplicate (perceptual hash within NEAR_DUPLICATE_BITS, confirmed by the text read in
+ * both, see sameScene); or a marked photo showing another claim's code.
  */
 export async function uniquenessCheck(
   db: Kysely<Database>,
   claimId: string,
-  photos: readonly { id: string; kind: string; phash: string | null; original_sha256: string }[],
+  identity: PhotoIdentity,
+  photos: readonly StoredPhoto[],
 ): Promise<CheckResult & { evidenceId?: string }> {
   const matches: {
     evidence: string;
-    kind: string;
     otherClaim: string;
-    otherEvidence: string;
-    distance: number;
-    exact: boolean;
+    otherEvidence: string | null;
+    distance: number | null;
+    reason: string;
   }[] = [];
+  const add = (match: (typeof matches)[number]) => {
+    if (!matches.some((m) => m.evidence === match.evidence && m.otherClaim === match.otherClaim))
+      matches.push(match);
+  };
   for (const photo of photos) {
     const exact = await db
       .selectFrom('evidence')
@@ -196,32 +210,57 @@ export async function uniquenessCheck(
       .limit(5)
       .execute();
     for (const row of exact)
-      matches.push({
+      add({
         evidence: photo.id,
-        kind: photo.kind,
         otherClaim: row.claim_id,
         otherEvidence: row.id,
         distance: 0,
-        exact: true,
+        reason: 'same_file',
       });
-    if (photo.phash === null) continue;
-    for (const near of await nearDuplicates(db, BigInt(photo.phash), claimId))
-      if (!matches.some((m) => m.otherEvidence === near.id))
-        matches.push({
-          evidence: photo.id,
-          kind: photo.kind,
-          otherClaim: near.claimId,
-          otherEvidence: near.id,
-          distance: near.distance,
-          exact: false,
-        });
+    const lines = linesOf(photo.analysis);
+    if (photo.phash !== null)
+      for (const near of await nearDuplicates(db, BigInt(photo.phash), claimId))
+        if (
+          sameScene(
+            near.distance,
+            { kind: photo.kind, lines, identity },
+            {
+              kind: near.kind,
+              lines: linesOf(near.analysis),
+              identity: { serial: near.serial, code: near.code },
+            },
+          )
+        )
+          add({
+            evidence: photo.id,
+            otherClaim: near.claimId,
+            otherEvidence: near.id,
+            distance: near.distance,
+            reason: 'near_duplicate',
+          });
+    if (photo.kind === 'marked') {
+      const codes = claimCodesIn(lines);
+      if (codes.length > 0)
+        for (const other of await db
+          .selectFrom('claim')
+          .select('id')
+          .where(sql.raw(CANONICAL_CODE_SQL), 'in', codes)
+          .where('id', '!=', claimId)
+          .execute())
+          add({
+            evidence: photo.id,
+            otherClaim: other.id,
+            otherEvidence: null,
+            distance: null,
+            reason: 'other_claim_code',
+          });
+    }
   }
   if (matches.length === 0) return { id: 'photo_unique', outcome: 'pass', score: 1, detail: { matches: [] } };
-  const closest = Math.min(...matches.map((m) => m.distance));
   return {
     id: 'photo_unique',
     outcome: 'fail',
-    score: Math.round((closest / 64) * 1000) / 1000,
+    score: 0,
     detail: { matches: matches.slice(0, 10) },
     evidenceId: matches[0]?.evidence,
   };
@@ -232,22 +271,43 @@ export async function nearDuplicates(
   db: Kysely<Database>,
   hash: bigint,
   excludeClaimId: string | null,
-  limit = 10,
-): Promise<{ id: string; claimId: string; distance: number }[]> {
-  const unsigned = BigInt.asUintN(64, hash);
-  const bands = [0, 1, 2, 3].map((band) => Number((unsigned >> BigInt(band * 16)) & 0xffffn));
-  const [b0, b1, b2, b3] = bands.map(bandNeighbours) as [number[], number[], number[], number[]];
-  const rows = await sql<{ id: string; claim_id: string; phash: string }>`
-    SELECT id, claim_id, phash::text AS phash FROM evidence
-    WHERE (phash_b0 = ANY(${b0}::int[]) OR phash_b1 = ANY(${b1}::int[])
-        OR phash_b2 = ANY(${b2}::int[]) OR phash_b3 = ANY(${b3}::int[]))
-      AND bit_count((phash # ${hash.toString()}::bigint)::bit(64)) <= ${NEAR_DUPLICATE_BITS}
-      ${excludeClaimId ? sql`AND claim_id <> ${excludeClaimId}` : sql``}
+  limit = 20,
+): Promise<
+  {
+    id: string;
+    claimId: string;
+    kind: string;
+    distance: number;
+    analysis: unknown;
+    serial: string | null;
+    code: string;
+  }[]
+> {
+  const [b0, b1, b2, b3] = hashBands(hash).map(bandNeighbours) as [number[], number[], number[], number[]];
+  const rows = await sql<{
+    id: string;
+    claim_id: string;
+    kind: string;
+    phash: string;
+    analysis: unknown;
+    serial: string | null;
+    code: string;
+  }>`
+    SELECT e.id, e.claim_id, e.kind, e.phash::text AS phash, e.analysis, c.serial, c.code
+    FROM evidence e JOIN claim c ON c.id = e.claim_id
+    WHERE (e.phash_b0 = ANY(${b0}::int[]) OR e.phash_b1 = ANY(${b1}::int[])
+        OR e.phash_b2 = ANY(${b2}::int[]) OR e.phash_b3 = ANY(${b3}::int[]))
+      AND bit_count((e.phash # ${hash.toString()}::bigint)::bit(64)) <= ${NEAR_DUPLICATE_BITS}
+      ${excludeClaimId ? sql`AND e.claim_id <> ${excludeClaimId}` : sql``}
     LIMIT ${limit}`.execute(db);
   return rows.rows.map((row) => ({
     id: row.id,
     claimId: row.claim_id,
     distance: hammingDistance(BigInt(row.phash), hash),
+    kind: row.kind,
+    analysis: row.analysis,
+    serial: row.serial,
+    code: row.code,
   }));
 }
 
@@ -279,12 +339,14 @@ async function fraudSignals(db: Kysely<Database>, claim: Claim): Promise<Signal[
       await others.where(sql`claimant->>'phone'`, '=', claim.claimant.phone).limit(21).execute(),
       false,
     );
-  if (claim.client_address) {
-    const sameClient = await others.where('client_address', '=', claim.client_address).limit(21).execute();
-    // Many claims from one address under other e-mails looks like one person filing for many.
-    const otherPeople = sameClient.filter((row) => row.email_key !== claim.email_key);
-    add('same_client_address', sameClient, otherPeople.length >= 3);
-  }
+  // Shared client addresses are common (mobile carriers' NAT, a call centre, a partner's app):
+  // shown to reviewers, not a reason on their own to hold a claim.
+  if (claim.client_address)
+    add(
+      'same_client_address',
+      await others.where('client_address', '=', claim.client_address).limit(21).execute(),
+      false,
+    );
   if (claim.serial) {
     const before = await others
       .where('campaign_id', '=', claim.campaign_id)

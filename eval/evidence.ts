@@ -1,0 +1,292 @@
+// npm run eval:evidence — a labelled set of claim photo pairs (positives and every kind of
+// negative, photographed in good and bad conditions), run through the same checks as a claim,
+// printing per-check precision and recall, the verdict confusion matrix, and the aims.
+//   EVAL_PAIRS (default 210), EVAL_SEED, OCR_WORKERS (default 2).
+import os from 'node:os';
+import sharp from 'sharp';
+import { CODE_ALPHABET } from '../src/server/modules/claims/claim-access.ts';
+import { type CheckResult, triage } from '../src/server/modules/evidence/checks.ts';
+import { claimCodesIn, type PhotoIdentity, sameScene } from '../src/server/modules/evidence/duplicates.ts';
+import { canonical } from '../src/server/modules/evidence/matching.ts';
+import { configureOcr, shutdownOcr } from '../src/server/modules/evidence/ocr.ts';
+import { hammingDistance } from '../src/server/modules/evidence/quality.ts';
+import { verifyPhotos } from '../src/server/modules/evidence/verify-photos.ts';
+import { type Conditions, labelPhoto, markedPhoto, random } from './synthetic-evidence.ts';
+
+const PAIRS = Number(process.env.EVAL_PAIRS ?? 210);
+const rand = random(Number(process.env.EVAL_SEED ?? 7));
+const PARALLEL = Math.max(1, Math.min(2, os.availableParallelism()));
+configureOcr(Number(process.env.OCR_WORKERS ?? PARALLEL));
+
+const SUBMITTED = new Date('2026-11-21T15:00:00Z');
+const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
+const MODELS = ['A1263', 'A1257', 'A1647', 'A1652', 'A1681', 'A1689'];
+const NAMES = [
+  'Ana García',
+  'Jonas Weber',
+  'Li Wei',
+  'Mary Johnson',
+  'José Martínez',
+  'Chloé Dubois',
+  'Tom Baker',
+  'Priya Nair',
+];
+const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
+const serial = () => Array.from({ length: 16 }, () => pick([...ALPHABET])).join('');
+const code = () =>
+  `RK-${Array.from({ length: 4 }, () => pick([...CODE_ALPHABET])).join('')}-${Array.from({ length: 4 }, () => pick([...CODE_ALPHABET])).join('')}`;
+const DATE_FORMS = [
+  '2026-11-21',
+  '11/21/2026',
+  '21/11/2026',
+  '21.11.26',
+  'Nov 21 2026',
+  '21 Nov 2026',
+  'NOV 21 2026',
+];
+const OLD_DATE_FORMS = ['2026-09-02', '09/02/2026', '2.9.26', 'Sep 2 2026', '2025-11-21'];
+
+type Kind =
+  | 'good'
+  | 'wrong_serial'
+  | 'wrong_model'
+  | 'no_recalled'
+  | 'old_date'
+  | 'other_name'
+  | 'no_code'
+  | 'reused_photo';
+const NEGATIVES: Kind[] = [
+  'wrong_serial',
+  'wrong_model',
+  'no_recalled',
+  'old_date',
+  'other_name',
+  'no_code',
+  'reused_photo',
+];
+/** The check a negative must fail (its ground truth). */
+const BREAKS: Record<Kind, string | null> = {
+  good: null,
+  wrong_serial: 'serial_matches',
+  wrong_model: 'model_matches',
+  no_recalled: 'word_recalled',
+  old_date: 'date_current',
+  other_name: 'name_present',
+  no_code: 'claim_code_present',
+  reused_photo: 'photo_unique',
+};
+
+/** Moderate conditions: what a reasonable phone photo looks like. Harsh ones are recorded as such. */
+function conditions(): { c: Conditions; readable: boolean } {
+  const harsh = rand() < 0.2;
+  const c: Conditions = {
+    rotate: (rand() - 0.5) * 40,
+    shear: (rand() - 0.5) * 0.16,
+    blur: harsh ? 2 + rand() * 2 : rand() * 1.2,
+    noise: harsh ? 20 + rand() * 15 : rand() * 12,
+    light: harsh ? pick([0.3 + rand() * 0.15, 1.5 + rand() * 0.3]) : 0.6 + rand() * 0.6,
+    jpegQuality: 50 + Math.floor(rand() * 46),
+    size: harsh ? 800 + Math.floor(rand() * 300) : 1000 + Math.floor(rand() * 3000),
+  };
+  return { c, readable: !harsh };
+}
+
+interface Pair {
+  kind: Kind;
+  readable: boolean;
+  label: Buffer;
+  marked: Buffer;
+  facts: { serial: string; model: string; name: string; code: string };
+}
+
+const seen: { sha: string; hash: bigint; kind: string; lines: string[]; identity: PhotoIdentity }[] = [];
+const earlierCodes = new Set<string>();
+const earlierMarked: Buffer[] = [];
+
+/** A reused photo as a fraudster makes one: re-encoded, resized, a little cropped or recoloured. */
+async function reuse(photo: Buffer): Promise<Buffer> {
+  const meta = await sharp(photo).metadata();
+  const w = meta.width ?? 1000;
+  const h = meta.height ?? 750;
+  const crop = 0.02 + rand() * 0.04;
+  let image = sharp(photo).extract({
+    left: Math.round(w * crop),
+    top: Math.round(h * crop),
+    width: Math.round(w * (1 - 2 * crop)),
+    height: Math.round(h * (1 - 2 * crop)),
+  });
+  if (rand() < 0.5)
+    image = image.modulate({ saturation: 0.6 + rand() * 0.8, brightness: 0.9 + rand() * 0.2 });
+  return image
+    .resize({ width: Math.round(w * (0.6 + rand() * 0.5)) })
+    .jpeg({ quality: 60 + Math.floor(rand() * 30) })
+    .toBuffer();
+}
+
+async function makePair(i: number): Promise<Pair> {
+  const kind: Kind =
+    i % 2 === 0 || earlierMarked.length === 0
+      ? 'good'
+      : (NEGATIVES[Math.floor(i / 2) % NEGATIVES.length] as Kind);
+  const facts = { serial: serial(), model: pick(MODELS), name: pick(NAMES), code: code() };
+  const onLabel = {
+    serial: kind === 'wrong_serial' ? serial() : facts.serial,
+    model: kind === 'wrong_model' ? pick(MODELS.filter((m) => m !== facts.model)) : facts.model,
+  };
+  const written = {
+    ...(kind === 'no_recalled' ? {} : { word: pick(['RECALLED', 'RECALLED', 'Recalled', 'RECALL']) }),
+    name:
+      kind === 'other_name'
+        ? pick(NAMES.filter((n) => n !== facts.name))
+        : pick([facts.name, facts.name.split(' ')[0] as string]),
+    date: kind === 'old_date' ? pick(OLD_DATE_FORMS) : pick(DATE_FORMS),
+    ...(kind === 'no_code' ? {} : { code: facts.code }),
+  };
+  const a = conditions();
+  const b = conditions();
+  const label = await labelPhoto(onLabel, i * 2 + 1, a.c);
+  const marked =
+    kind === 'reused_photo' ? await reuse(pick(earlierMarked)) : await markedPhoto(written, i * 2 + 2, b.c);
+  return { kind, readable: a.readable && b.readable, label, marked, facts };
+}
+
+/** photo_unique as the database decides it (verify-claim.ts), against every earlier claim's photos. */
+function uniqueness(
+  photo: { kind: string; sha256: string; phash: bigint; lines: string[] },
+  identity: PhotoIdentity,
+): CheckResult {
+  const exact = seen.some((s) => s.sha === photo.sha256);
+  const near = seen.some((s) =>
+    sameScene(hammingDistance(s.hash, photo.phash), { kind: photo.kind, lines: photo.lines, identity }, s),
+  );
+  const otherCode =
+    photo.kind === 'marked' && claimCodesIn(photo.lines).some((code) => earlierCodes.has(code));
+  const duplicate = exact || near || otherCode;
+  return { id: 'photo_unique', outcome: duplicate ? 'fail' : 'pass', score: duplicate ? 0 : 1, detail: {} };
+}
+
+interface Row {
+  kind: Kind;
+  readable: boolean;
+  checks: CheckResult[];
+  verdict: string;
+}
+const started = performance.now();
+// Pairs are generated in order (a reused photo copies an earlier claim's).
+const pairs: Pair[] = [];
+for (let i = 0; i < PAIRS; i++) {
+  const pair = await makePair(i);
+  pairs.push(pair);
+  if (pair.kind === 'good') earlierMarked.push(pair.marked);
+}
+console.log(`generated ${PAIRS} pairs in ${((performance.now() - started) / 1000).toFixed(0)} s; checking…`);
+const checkedAt = performance.now();
+const results: Awaited<ReturnType<typeof verifyPhotos>>[] = [];
+let next = 0;
+await Promise.all(
+  Array.from({ length: PARALLEL }, async () => {
+    while (next < pairs.length) {
+      const index = next++;
+      const pair = pairs[index] as Pair;
+      results[index] = await verifyPhotos({
+        label: pair.label,
+        marked: pair.marked,
+        facts: { ...pair.facts, at: SUBMITTED },
+        window: { daysBefore: 14, daysAfter: 1 },
+      });
+    }
+  }),
+);
+const seconds = (performance.now() - checkedAt) / 1000;
+await shutdownOcr();
+
+// photo_unique in submission order, as the database sees claims arrive; then the verdict.
+const rows: Row[] = [];
+for (const [index, pair] of pairs.entries()) {
+  const result = results[index] as Awaited<ReturnType<typeof verifyPhotos>>;
+  const checks = [...result.checks];
+  const identity = { serial: pair.facts.serial, code: pair.facts.code };
+  const unique = result.photos.map((photo) => uniqueness(photo, identity));
+  for (const photo of result.photos)
+    seen.push({ sha: photo.sha256, hash: photo.phash, kind: photo.kind, lines: photo.lines, identity });
+  earlierCodes.add(canonical(pair.facts.code));
+  checks.push(unique.find((c) => c.outcome === 'fail') ?? (unique[0] as CheckResult));
+  rows.push({
+    kind: pair.kind,
+    readable: pair.readable,
+    checks,
+    verdict: triage(checks, { autoApprove: true }).verdict,
+  });
+}
+
+if (process.env.EVAL_VERBOSE)
+  for (const [index, row] of rows.entries())
+    if (row.kind === 'good' && row.readable && row.verdict !== 'approve')
+      console.log(
+        `pair ${index}: ${row.verdict}`,
+        JSON.stringify(
+          row.checks.filter((c) => c.outcome !== 'pass').map((c) => [c.id, c.outcome, c.detail]),
+        ),
+        JSON.stringify(results[index]?.photos.map((p) => p.lines)),
+      );
+const pct = (n: number, d: number) => (d === 0 ? '   -  ' : `${((100 * n) / d).toFixed(1).padStart(5)}%`);
+console.log(
+  `\n${PAIRS} pairs (${rows.filter((r) => r.kind === 'good').length} good), checked in ${seconds.toFixed(0)} s: ${((PAIRS * 2) / seconds).toFixed(2)} photos/s with ${PARALLEL} OCR workers\n`,
+);
+console.log('check                precision  recall   (of "pass": a check that passes when it should)');
+for (const id of [
+  'serial_matches',
+  'model_matches',
+  'word_recalled',
+  'date_current',
+  'name_present',
+  'claim_code_present',
+  'photo_unique',
+]) {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (const row of rows) {
+    if (BREAKS[row.kind] !== id && !row.readable) continue; // unreadable photos are not this check's fault
+    const shouldPass = BREAKS[row.kind] !== id;
+    const passed = row.checks.find((c) => c.id === id)?.outcome === 'pass';
+    if (passed && shouldPass) tp++;
+    else if (passed) fp++;
+    else if (shouldPass) fn++;
+  }
+  console.log(`${id.padEnd(20)} ${pct(tp, tp + fp)}    ${pct(tp, tp + fn)}`);
+}
+const groups: [string, (r: Row) => boolean][] = [
+  ['good, readable', (r) => r.kind === 'good' && r.readable],
+  ['good, harsh light/blur/small', (r) => r.kind === 'good' && !r.readable],
+  ...NEGATIVES.map((kind): [string, (r: Row) => boolean] => [kind, (r) => r.kind === kind]),
+];
+console.log('\nverdicts                         approve  request_info  review    n');
+for (const [name, test] of groups) {
+  const group = rows.filter(test);
+  const count = (v: string) => group.filter((r) => r.verdict === v).length;
+  console.log(
+    `${name.padEnd(32)} ${pct(count('approve'), group.length)}  ${pct(count('request_info'), group.length)}       ${pct(count('review'), group.length)}  ${String(group.length).padStart(3)}`,
+  );
+}
+const bad = rows.filter((r) => r.kind !== 'good');
+const goodReadable = rows.filter((r) => r.kind === 'good' && r.readable);
+const reused = rows.filter((r) => r.kind === 'reused_photo');
+const falseDuplicates = rows.filter(
+  (r) => r.kind !== 'reused_photo' && r.checks.find((c) => c.id === 'photo_unique')?.outcome === 'fail',
+);
+const aim = (label: string, value: number, ok: boolean) =>
+  console.log(`${label.padEnd(44)} ${(100 * value).toFixed(1).padStart(5)}%  ${ok ? 'met' : 'NOT met'}`);
+console.log('');
+const badApproved = bad.filter((r) => r.verdict === 'approve').length / Math.max(bad.length, 1);
+const goodApproved =
+  goodReadable.filter((r) => r.verdict === 'approve').length / Math.max(goodReadable.length, 1);
+const caught =
+  reused.filter((r) => r.checks.find((c) => c.id === 'photo_unique')?.outcome === 'fail').length /
+  Math.max(reused.length, 1);
+aim('approve on bad evidence (aim <= 1%)', badApproved, badApproved <= 0.01);
+aim('approve on good readable evidence (aim >= 90%)', goodApproved, goodApproved >= 0.9);
+aim('near-duplicates caught (aim >= 99%)', caught, caught >= 0.99);
+console.log(
+  `distinct photos taken for duplicates: ${falseDuplicates.length} of ${rows.length - reused.length} pairs`,
+);

@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { shutdownOcr } from '../server/modules/evidence/ocr.ts';
+import { PhotoError } from '../server/modules/evidence/photo.ts';
+import { verifyPhotos } from '../server/modules/evidence/verify-photos.ts';
+
+interface VerifyOptions {
+  serial: string;
+  model: string;
+  name: string;
+  date: string;
+  code?: string;
+  label: string;
+  marked: string;
+  json?: boolean;
+  daysBefore: number;
+  daysAfter: number;
+}
+
+export function registerVerifyCommand(program: Command) {
+  program
+    .command('verify')
+    .description('Run the evidence checks on a label photo and a marked-unit photo (no database needed)')
+    .requiredOption('--serial <serial>', 'the claimed serial number')
+    .requiredOption('--model <model>', 'the claimed model code')
+    .requiredOption('--name <name>', "the claimant's name")
+    .requiredOption('--date <YYYY-MM-DD>', 'the day of submission (the date on the unit is compared with it)')
+    .option('--code <code>', 'the claim code written on the unit')
+    .requiredOption('--label <photo>', 'photo 1: the label')
+    .requiredOption('--marked <photo>', 'photo 2: the unit with RECALLED, the date, the name and the code')
+    .option('--days-before <n>', 'the date may be this many days before', (v) => Number.parseInt(v, 10), 14)
+    .option('--days-after <n>', 'and this many days after', (v) => Number.parseInt(v, 10), 1)
+    .option('--json', 'print one JSON object')
+    .action(async (options: VerifyOptions) => {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(options.date) || Number.isNaN(Date.parse(options.date)))
+        throw new VerifyUsageError(`--date must be YYYY-MM-DD, not ${options.date}`);
+      const read = (file: string) => {
+        try {
+          return fs.readFileSync(file);
+        } catch (error) {
+          throw new VerifyUsageError(`cannot read ${file}: ${(error as Error).message}`);
+        }
+      };
+      const [label, marked] = [read(options.label), read(options.marked)];
+      try {
+        const result = await verifyPhotos({
+          label,
+          marked,
+          facts: {
+            serial: options.serial,
+            model: options.model,
+            name: options.name,
+            code: options.code ?? null,
+            at: new Date(`${options.date}T12:00:00Z`),
+          },
+          window: { daysBefore: options.daysBefore, daysAfter: options.daysAfter },
+        });
+        const output = {
+          checks: result.checks.map(({ id, outcome, score, detail }) => ({ id, outcome, score, detail })),
+          verdict: result.verdict,
+          reasons: result.reasons,
+        };
+        if (options.json) console.log(JSON.stringify(output));
+        else {
+          for (const check of output.checks)
+            console.log(`${check.outcome.padEnd(6)} ${check.id.padEnd(19)} ${check.score.toFixed(2)}`);
+          console.log(
+            `verdict: ${output.verdict}${output.reasons.length ? ` (${output.reasons.join(', ')})` : ''}`,
+          );
+        }
+      } catch (error) {
+        if (error instanceof PhotoError) throw new VerifyUsageError(`not a usable photo: ${error.message}`);
+        throw error;
+      } finally {
+        await shutdownOcr();
+      }
+    });
+}
+
+export class VerifyUsageError extends Error {}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { claimCodesIn, sameScene } from './duplicates.ts';
+import { canonical } from './matching.ts';
+
+const ana = { serial: 'AH7M4Z2K9C1QR8T3', code: 'RK-7K3F-9Q2M' };
+const tom = { serial: 'AG3P7X5N2W8K4R6T', code: 'RK-HWHD-KVCP' };
+const label = (serial: string) => [
+  'Anker PowerCore 10000',
+  'Model: A1263',
+  `S/N: ${serial}`,
+  'Made in China',
+];
+const marked = (name: string, code: string) => ['RECALLED', name, '11/21/2026', code];
+
+describe('sameScene', () => {
+  it('takes a close photo showing another claim’s serial or code for that claim’s photo', () => {
+    expect(
+      sameScene(
+        9,
+        { kind: 'label', lines: label(ana.serial), identity: tom },
+        { kind: 'label', lines: label(ana.serial), identity: ana },
+      ),
+    ).toBe(true);
+    expect(
+      sameScene(
+        11,
+        { kind: 'marked', lines: marked('Ana', 'RK-7K3F-9Q2M'), identity: tom },
+        { kind: 'marked', lines: [], identity: ana },
+      ),
+    ).toBe(true);
+  });
+  it('keeps apart two units photographed alike, each showing its own serial', () => {
+    expect(
+      sameScene(
+        3,
+        { kind: 'label', lines: label(tom.serial), identity: tom },
+        { kind: 'label', lines: label(ana.serial), identity: ana },
+      ),
+    ).toBe(false);
+  });
+  it('without legible codes, needs the same handwriting read or a much closer hash', () => {
+    const unreadable = { kind: 'label', lines: ['Anker'], identity: tom };
+    expect(sameScene(4, unreadable, { kind: 'label', lines: [], identity: ana })).toBe(true);
+    expect(sameScene(8, unreadable, { kind: 'label', lines: [], identity: ana })).toBe(false);
+    const a = { kind: 'marked', lines: ['RECALLED', 'Tom Baker', 'Nov 21 2026', 'RK-?'], identity: tom };
+    const b = { kind: 'marked', lines: ['RECALLED', 'Tom Baker', 'Nov 21 2026'], identity: ana };
+    expect(sameScene(10, a, b)).toBe(true);
+    expect(sameScene(13, a, b)).toBe(false); // too far apart to be one photo
+  });
+});
+
+describe('claimCodesIn', () => {
+  it('finds claim codes however OCR spaced them', () => {
+    expect(claimCodesIn(['RK-HWHD -KVCP', 'Tom'])).toEqual([canonical('RK-HWHD-KVCP')]);
+  });
+});

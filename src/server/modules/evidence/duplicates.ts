@@ -1,0 +1,85 @@
+import { canonical, matchClaimCode, matchSerial } from './matching.ts';
+
+/**
+ * Telling a reused photo from a new one. A perceptual hash finds candidates: re-encoded,
+ * resized, slightly cropped or recoloured copies stay within NEAR_DUPLICATE_BITS of 64. But
+ * two honest photos of the same label, framed alike, can be as close, so the text read in the
+ * photos decides (see sameScene).
+ */
+
+export const NEAR_DUPLICATE_BITS = 12;
+const CLOSE_WITHOUT_TEXT_BITS = 4;
+
+/** The serial and claim code a photo was taken for. */
+export interface PhotoIdentity {
+  serial: string | null;
+  code: string;
+}
+
+/** Whether the text shows this serial or claim code exactly (look-alikes allowed). */
+function shows(lines: readonly string[], identity: PhotoIdentity): boolean {
+  if (lines.length === 0) return false;
+  if (identity.serial && matchSerial(lines, identity.serial).distance === 0) return true;
+  return matchClaimCode(lines, identity.code).distance === 0;
+}
+
+/**
+ * Whether a hash candidate is the same photo. Within NEAR_DUPLICATE_BITS it is when either
+ * photo shows the other claim's serial or code (a photo made for that claim); it is not when
+ * each shows its own (two units, photographed alike); when the text says neither, only a much
+ * closer hash counts.
+ */
+export function sameScene(
+  distance: number,
+  mine: { kind: string; lines: readonly string[]; identity: PhotoIdentity },
+  other: { kind: string; lines: readonly string[]; identity: PhotoIdentity },
+): boolean {
+  if (distance > NEAR_DUPLICATE_BITS) return false;
+  if (shows(mine.lines, other.identity) || shows(other.lines, mine.identity)) return true;
+  if (shows(mine.lines, mine.identity) || shows(other.lines, other.identity)) return false;
+  // Two marked units whose codes are not legible: handwriting (name, date, RECALLED) read
+  // alike is the same photo.
+  if (
+    mine.kind === 'marked' &&
+    other.kind === 'marked' &&
+    handwritingSimilarity(mine.lines, other.lines) >= 0.6
+  )
+    return true;
+  return distance <= CLOSE_WITHOUT_TEXT_BITS;
+}
+
+/**
+ * Jaccard similarity of the words (three characters or more, canonical) read in two photos;
+ * 0 when either has fewer than three words. Meaningful for handwriting only: every label
+ * shares its printed words.
+ */
+export function handwritingSimilarity(a: readonly string[], b: readonly string[]): number {
+  const words = (lines: readonly string[]) =>
+    new Set(
+      lines
+        .flatMap((line) => line.split(/\s+/))
+        .map(canonical)
+        .filter((word) => word.length >= 3),
+    );
+  const wa = words(a);
+  const wb = words(b);
+  if (wa.size < 3 || wb.size < 3) return 0;
+  let shared = 0;
+  for (const word of wa) if (wb.has(word)) shared++;
+  return shared / (wa.size + wb.size - shared);
+}
+
+/**
+ * Claim codes legible in the text, in canonical form ("RK" and eight characters, look-alikes
+ * collapsed as `canonical` does; compare with `canonical(code)`): a photo showing another
+ * claim's code was made for that claim.
+ */
+export function claimCodesIn(lines: readonly string[]): string[] {
+  const codes = new Set<string>();
+  for (const line of lines)
+    for (const match of canonical(line).matchAll(/RK[A-Z0-9]{8}/g)) codes.add(match[0]);
+  return [...codes];
+}
+
+/** `canonical(code)` in SQL, for the expression index claim_code_canonical. */
+export const CANONICAL_CODE_SQL = "translate(replace(code, '-', ''), 'OQDILZSBG', '000112586')";

@@ -1,0 +1,254 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLEAN, labelPhoto, markedPhoto } from '../../../../eval/synthetic-evidence.ts';
+import { appWithExamples, repoRoot, silentLogger } from '../../../../test/support/app.ts';
+import { testDatabases } from '../../../../test/support/databases.ts';
+import type { Db } from '../../db/database.ts';
+import { claimJobs, enqueue } from '../../jobs/queue.ts';
+import { JobWorker } from '../../jobs/worker.ts';
+import { jobHandlers } from '../../server.ts';
+import { VERIFY_CLAIM_QUEUE } from '../claims/submit-claim.ts';
+import { shutdownOcr } from './ocr.ts';
+
+const serials = fs
+  .readFileSync(path.join(repoRoot, 'campaigns/anker-2025-us-a1263.demo.csv'), 'utf8')
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((line) => line.split(',')[0] as string);
+let nextSerial = 200;
+const today = () => new Date().toISOString().slice(0, 10);
+
+describe.each(await testDatabases())('evidence checks on $name', ({ open }) => {
+  let db: Db;
+  let harness: Awaited<ReturnType<typeof appWithExamples>>;
+  let worker: JobWorker;
+
+  beforeAll(async () => {
+    db = await open();
+    harness = await appWithExamples(db);
+    worker = new JobWorker(db, jobHandlers(harness.config, harness.blobs), silentLogger, {
+      backoff: () => 0,
+    });
+  });
+  afterAll(async () => {
+    await shutdownOcr();
+    await harness?.close();
+    await db?.close();
+  });
+
+  const auth = (claim: { accessToken: string }) => ({ authorization: `Bearer ${claim.accessToken}` });
+  async function newClaim(name = 'Ana García') {
+    const serial = serials[nextSerial++] as string;
+    const response = await harness.app.inject({
+      method: 'POST',
+      url: '/api/v1/claims',
+      payload: {
+        campaign: 'anker-2025-us-a1263',
+        serial,
+        model: 'A1263',
+        remedy: 'gift_card',
+        claimant: { name, email: `${serial.toLowerCase()}@example.com`, country: 'US', language: 'es' },
+      },
+    });
+    expect(response.statusCode).toBe(201);
+    return { ...(response.json() as { id: string; code: string; accessToken: string }), serial };
+  }
+  async function upload(claim: { id: string; accessToken: string }, kind: string, data: Buffer) {
+    const form = new FormData();
+    form.append('kind', kind);
+    form.append('file', new Blob([new Uint8Array(data)], { type: 'image/jpeg' }), `${kind}.jpg`);
+    const response = await harness.app.inject({
+      method: 'POST',
+      url: `/api/v1/claims/${claim.id}/evidence`,
+      payload: form,
+      headers: auth(claim),
+    });
+    expect(response.statusCode).toBe(201);
+    return response.json() as { id: string };
+  }
+  const feedback = (claim: { id: string; accessToken: string }, evidenceId: string) =>
+    harness.app
+      .inject({
+        method: 'GET',
+        url: `/api/v1/claims/${claim.id}/evidence/${evidenceId}/checks`,
+        headers: { ...auth(claim), 'accept-language': 'es' },
+      })
+      .then((r) => r.json());
+  const submit = (claim: { id: string; accessToken: string }) =>
+    harness.app.inject({
+      method: 'POST',
+      url: `/api/v1/claims/${claim.id}/submit`,
+      payload: { disposalAttested: true },
+      headers: auth(claim),
+    });
+  const status = (claim: { id: string; accessToken: string }) =>
+    harness.app
+      .inject({ method: 'GET', url: `/api/v1/claims/${claim.id}`, headers: auth(claim) })
+      .then((r) => r.json());
+  const goodPhotos = async (claim: { code: string; serial: string }, seed: number, name = 'Ana García') => ({
+    label: await labelPhoto({ model: 'A1263', serial: claim.serial }, seed, { ...CLEAN, rotate: 6 }),
+    marked: await markedPhoto({ word: 'RECALLED', name, date: today(), code: claim.code }, seed + 1, CLEAN),
+  });
+
+  it('reads each photo within seconds of the upload and says what it could not read, in the owner’s language', async () => {
+    const claim = await newClaim();
+    const photos = await goodPhotos(claim, 11);
+    const label = await upload(claim, 'label', photos.label);
+    const blank = await upload(claim, 'marked', await markedPhoto({ name: 'Ana García' }, 12, CLEAN));
+    expect((await feedback(claim, label.id)).state).toBe('processing');
+    await worker.drain();
+
+    const onLabel = await feedback(claim, label.id);
+    expect(onLabel.state).toBe('ready');
+    expect(onLabel.checks).toEqual(
+      expect.arrayContaining([
+        { id: 'serial_matches', outcome: 'pass' },
+        { id: 'model_matches', outcome: 'pass' },
+      ]),
+    );
+    expect(onLabel.messages).toEqual(['Pudimos leer el número de serie y el modelo.']);
+    const onBlank = await feedback(claim, blank.id);
+    expect(onBlank.checks).toEqual(
+      expect.arrayContaining([
+        { id: 'word_recalled', outcome: 'fail' },
+        { id: 'name_present', outcome: 'pass' },
+      ]),
+    );
+    expect(onBlank.messages).toEqual(
+      expect.arrayContaining([
+        'No pudimos leer la palabra RECALLED. Escríbala en mayúsculas grandes con un rotulador permanente.',
+        `No pudimos leer el código de reclamación ${claim.code}. Escríbalo con claridad, tal como aparece.`,
+      ]),
+    );
+
+    // The owner retakes photo 2 before sending: the claim is approved without a person.
+    await upload(claim, 'marked', photos.marked);
+    await worker.drain();
+    expect((await submit(claim)).statusCode).toBe(200);
+    await worker.drain();
+    const decided = await db.kysely
+      .selectFrom('check_result')
+      .selectAll()
+      .where('claim_id', '=', claim.id)
+      .execute();
+    expect((await status(claim)).status, JSON.stringify(decided)).toBe('approved');
+    const checks = await db.kysely
+      .selectFrom('check_result')
+      .selectAll()
+      .where('claim_id', '=', claim.id)
+      .execute();
+    expect(Object.fromEntries(checks.map((c) => [c.check_id, c.outcome]))).toEqual({
+      serial_matches: 'pass',
+      model_matches: 'pass',
+      word_recalled: 'pass',
+      date_current: 'pass',
+      name_present: 'pass',
+      claim_code_present: 'pass',
+      photo_unique: 'pass',
+      image_quality: 'pass',
+      exif_plausible: 'unsure', // generated photos carry no EXIF: never a reason to refuse
+    });
+    const [decision] = await db.kysely
+      .selectFrom('decision')
+      .selectAll()
+      .where('claim_id', '=', claim.id)
+      .execute();
+    expect(decision).toMatchObject({ actor: 'system', action: 'approve', reasons: [] });
+    const mails = await db.kysely
+      .selectFrom('outbox_message')
+      .select('template')
+      .where('claim_id', '=', claim.id)
+      .execute();
+    expect(mails.map((m) => m.template)).toEqual(['claim_received', 'approved']);
+  });
+
+  it('catches a photo reused from another claim, re-encoded and resized, and sends the claim to a person', async () => {
+    const first = await newClaim('Mary Johnson');
+    const photos = await goodPhotos(first, 21, 'Mary Johnson');
+    await upload(first, 'label', photos.label);
+    await upload(first, 'marked', photos.marked);
+    await worker.drain();
+    expect((await submit(first)).statusCode).toBe(200);
+    await worker.drain();
+
+    const second = await newClaim('Mary Johnson');
+    const sharp = (await import('sharp')).default;
+    const copy = await sharp(photos.marked).resize({ width: 1100 }).jpeg({ quality: 70 }).toBuffer();
+    await upload(second, 'label', (await goodPhotos(second, 23, 'Mary Johnson')).label);
+    await upload(second, 'marked', copy);
+    await worker.drain();
+    expect((await submit(second)).statusCode).toBe(200);
+    await worker.drain();
+
+    const secondChecks = await db.kysely
+      .selectFrom('check_result')
+      .selectAll()
+      .where('claim_id', '=', second.id)
+      .execute();
+    const read = await db.kysely
+      .selectFrom('evidence')
+      .select(['kind', 'analysis', 'phash'])
+      .where('claim_id', 'in', [first.id, second.id])
+      .execute();
+    expect(
+      (await status(second)).status,
+      JSON.stringify({
+        secondChecks,
+        read: read.map((r) => [r.kind, r.phash, (r.analysis as { ocr?: { lines?: string[] } })?.ocr?.lines]),
+      }),
+    ).toBe('needs_review');
+    const unique = await db.kysely
+      .selectFrom('check_result')
+      .selectAll()
+      .where('claim_id', '=', second.id)
+      .where('check_id', '=', 'photo_unique')
+      .executeTakeFirstOrThrow();
+    expect(unique.outcome).toBe('fail');
+    expect((unique.detail.matches as { otherClaim: string }[]).map((m) => m.otherClaim)).toContain(first.id);
+    const decision = await db.kysely
+      .selectFrom('decision')
+      .selectAll()
+      .where('claim_id', '=', second.id)
+      .executeTakeFirstOrThrow();
+    expect(decision.action).toBe('review');
+    expect(decision.reasons).toContain('photo_unique');
+  });
+
+  it('records a verification once when its worker dies and the job runs again, or runs twice', async () => {
+    const claim = await newClaim();
+    const photos = await goodPhotos(claim, 31);
+    await upload(claim, 'label', photos.label);
+    await upload(claim, 'marked', photos.marked);
+    await worker.drain();
+    expect((await submit(claim)).statusCode).toBe(200);
+    // A worker claims the verification and dies: its lease lapses unrenewed.
+    const [taken] = await claimJobs(db.kysely, [VERIFY_CLAIM_QUEUE], 'dead-worker', 1, 60_000);
+    expect(taken).toBeDefined();
+    await db.kysely
+      .updateTable('job')
+      .set({ locked_until: new Date(Date.now() - 1000) })
+      .where('id', '=', taken?.id as string)
+      .execute();
+    await worker.drain();
+    // And the same job delivered twice does nothing more.
+    await enqueue(db.kysely, VERIFY_CLAIM_QUEUE, { claimId: claim.id });
+    await worker.drain();
+
+    expect((await status(claim)).status).toBe('approved');
+    const decisions = await db.kysely
+      .selectFrom('decision')
+      .select('action')
+      .where('claim_id', '=', claim.id)
+      .execute();
+    expect(decisions).toEqual([{ action: 'approve' }]);
+    const approvedMails = await db.kysely
+      .selectFrom('outbox_message')
+      .select('id')
+      .where('claim_id', '=', claim.id)
+      .where('template', '=', 'approved')
+      .execute();
+    expect(approvedMails).toHaveLength(1);
+  });
+});

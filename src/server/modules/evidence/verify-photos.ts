@@ -1,0 +1,70 @@
+import { type CheckResult, type ClaimFacts, exifCheck, type TriageOutcome, triage } from './checks.ts';
+import type { DateWindow } from './dates.ts';
+import { analysePhoto } from './evidence-jobs.ts';
+import { derivePhoto, inspectPhoto, type PhotoLimits } from './photo.ts';
+import { photoChecks } from './photo-feedback.ts';
+
+/**
+ * The checks that need nothing but the two photos and what the claim says: what
+ * `recallkit verify`, the evaluation and the benchmark run. (A stored claim adds photo_unique
+ * and the fraud signals, which need the database.)
+ */
+export async function verifyPhotos(input: {
+  label: Buffer;
+  marked: Buffer;
+  facts: Omit<ClaimFacts, 'code'> & { code: string | null };
+  window: DateWindow;
+  recallAnnounced?: Date | null;
+  limits?: PhotoLimits;
+}): Promise<{
+  checks: CheckResult[];
+  verdict: TriageOutcome['verdict'];
+  reasons: string[];
+  /** What was read in each photo, for callers that compare photos across claims. */
+  photos: { kind: 'label' | 'marked'; sha256: string; phash: bigint; lines: string[] }[];
+}> {
+  const limits = input.limits ?? { maxBytes: 30 * 1024 * 1024, maxPixels: 50_000_000 };
+  const facts = { ...input.facts, code: input.facts.code ?? '' };
+  const checks: CheckResult[] = [];
+  const photos = await Promise.all(
+    (['label', 'marked'] as const).map(async (kind) => {
+      const data = kind === 'label' ? input.label : input.marked;
+      const inspected = await inspectPhoto(data, limits);
+      const display = await derivePhoto(data, limits);
+      const analysis = await analysePhoto(kind, display.data, inspected);
+      return { kind, inspected, analysis };
+    }),
+  );
+  for (const { kind, analysis } of photos)
+    checks.push(
+      ...photoChecks(kind, analysis, facts, { dateWindow: input.window }).filter(
+        (check) => input.facts.code !== null || check.id !== 'claim_code_present',
+      ),
+    );
+  for (const { inspected } of photos)
+    checks.push(exifCheck(inspected.exif, input.recallAnnounced ?? null, facts.at));
+  const merged = worstOf(checks);
+  const outcome = triage(merged, { autoApprove: true });
+  return {
+    checks: merged,
+    verdict: outcome.verdict,
+    reasons: outcome.reasons,
+    photos: photos.map(({ kind, inspected, analysis }) => ({
+      kind,
+      sha256: inspected.sha256,
+      phash: analysis.phash,
+      lines: analysis.ocr?.lines ?? [],
+    })),
+  };
+}
+
+/** One result per check id: the worse where both photos have one (quality, EXIF). */
+export function worstOf<T extends CheckResult>(checks: readonly T[]): T[] {
+  const rank = { fail: 0, unsure: 1, pass: 2 } as const;
+  const byId = new Map<string, T>();
+  for (const check of checks) {
+    const seen = byId.get(check.id);
+    if (!seen || rank[check.outcome] < rank[seen.outcome]) byId.set(check.id, check);
+  }
+  return [...byId.values()];
+}
