@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import exifr from 'exifr';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -68,6 +70,20 @@ describe('inspectPhoto and derivePhoto', () => {
     expect((await inspectPhoto(bigPhoto, limits)).width).toBe(4000);
     const big = await derivePhoto(bigPhoto, limits);
     expect([big.width, big.height]).toEqual([2048, 1536]);
+  });
+
+  it('opens an iPhone photo (HEVC-compressed HEIC), which libvips cannot decode', async () => {
+    const heic = fs.readFileSync(
+      path.join(import.meta.dirname, '../../../../test/fixtures/hevc-640x480.heic'),
+    );
+    const photo = await inspectPhoto(heic, limits);
+    expect([photo.format, photo.width, photo.height]).toEqual(['heif', 640, 480]);
+    const display = await derivePhoto(heic, limits);
+    expect([display.width, display.height]).toEqual([640, 480]);
+    const { data } = await sharp(display.data).resize(1, 1).raw().toBuffer({ resolveWithObject: true });
+    expect(data[0]).toBeGreaterThan(150); // the red of the original, not a blank
+    expect(data[2]).toBeLessThan(110);
+    expect(await problem(heic.subarray(0, heic.length - 100))).toBe('photo_corrupt');
   });
 
   it('refuses what is not a usable photo, whatever its name says', async () => {

@@ -225,8 +225,9 @@ async function decodable(data: Buffer, format: PhotoFormat, limits: PhotoLimits)
   const options = { limitInputPixels: limits.maxPixels, failOn: 'truncated' as const };
   try {
     const image = sharp(data, options);
-    await image.metadata();
-    return image;
+    const meta = await image.metadata();
+    // libvips reads an HEVC HEIC's header but has no decoder for its pixels (only AV1).
+    if (format !== 'heif' || meta.compression === 'av1') return image;
   } catch (error) {
     if (format !== 'heif') throw classify(error);
   }

@@ -1,0 +1,93 @@
+// npm run bench:duplicates — the near-duplicate photo search with millions of stored photos
+// (PostgreSQL; BENCH_PHOTOS, default 2,000,000): the multi-index lookup on the four 16-bit
+// hash bands used by claim verification, against a scan comparing every stored hash, in the
+// same run. Stored hashes are random, plus near-duplicate copies (a few bits flipped) of some.
+import path from 'node:path';
+import { sql } from 'kysely';
+import { openDatabase } from '../src/server/db/database.ts';
+import { applyCampaign, readCampaignFile } from '../src/server/modules/catalog/apply-campaign.ts';
+import { NEAR_DUPLICATE_BITS } from '../src/server/modules/evidence/duplicates.ts';
+import { nearDuplicates } from '../src/server/modules/evidence/verify-claim.ts';
+import { fmt, repoRoot, scratchPostgres } from './support.ts';
+
+const PHOTOS = Number(process.env.BENCH_PHOTOS ?? 2_000_000);
+const QUERIES = 200;
+const scratch = await scratchPostgres('duplicates');
+if (!scratch) {
+  console.log('PostgreSQL (DATABASE_URL, or the local server) is not reachable: skipped.');
+  process.exit(0);
+}
+const db = await openDatabase({ databaseUrl: scratch.url, dataDir: '' });
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.ceil((p / 100) * values.length) - 1] ?? 0;
+try {
+  await applyCampaign(db, readCampaignFile(path.join(repoRoot, 'campaigns', 'anker-2025-us-a1263.yaml')));
+  const campaign = await db.kysely.selectFrom('campaign').select('id').executeTakeFirstOrThrow();
+  let started = performance.now();
+  await db.transaction(async (tx) => {
+    await tx.query(
+      `INSERT INTO claim (id, code, campaign_id, model_code, has_unit, remedy, status, claimant, email_key)
+       SELECT 'clm_b' || g, 'RK-B' || g, $1, 'A1263', true, 'gift_card', 'needs_review', '{}'::jsonb, 'e' || g
+       FROM generate_series(1, $2::int / 2) g`,
+      [campaign.id, PHOTOS],
+    );
+    // Two photos per claim; one hash in 100 is a near-duplicate (3 bits flipped) of another.
+    await tx.query(
+      `INSERT INTO evidence (id, claim_id, kind, original_key, original_sha256, format, bytes, width, height, state, phash)
+       SELECT 'evd_b' || g, 'clm_b' || ((g + 1) / 2), CASE WHEN g % 2 = 0 THEN 'label' ELSE 'marked' END,
+              'k' || g, md5(g::text), 'jpeg', 1, 1, 1, 'ready',
+              (floor(random() * 4294967296)::bigint << 32) | floor(random() * 4294967296)::bigint
+       FROM generate_series(1, $1::int) g`,
+      [PHOTOS],
+    );
+    await tx.query(
+      `UPDATE evidence SET phash = (SELECT phash FROM evidence o WHERE o.id = 'evd_b' || (substring(evidence.id from 6)::int + 1)) # 7
+       WHERE substring(id from 6)::int % 100 = 0`,
+    );
+    await tx.query(
+      `UPDATE evidence SET phash_b0 = (phash & 65535)::int, phash_b1 = ((phash >> 16) & 65535)::int,
+              phash_b2 = ((phash >> 32) & 65535)::int, phash_b3 = ((phash >> 48) & 65535)::int`,
+    );
+  });
+  await db.transaction((tx) => tx.query('VACUUM ANALYZE evidence').catch(() => undefined));
+  await sql`ANALYZE evidence`.execute(db.kysely);
+  console.log(
+    `${PHOTOS.toLocaleString('en')} stored photo hashes in ${fmt((performance.now() - started) / 1000, 0)} s`,
+  );
+
+  const probes = (
+    await sql<{
+      phash: string;
+    }>`SELECT phash::text AS phash FROM evidence TABLESAMPLE SYSTEM (1) LIMIT ${QUERIES}`.execute(db.kysely)
+  ).rows.map((row) => BigInt(row.phash) ^ 0b1001n); // a copy two bits away from a stored photo
+  const indexed: number[] = [];
+  let found = 0;
+  started = performance.now();
+  for (const probe of probes) {
+    const t = performance.now();
+    found += (await nearDuplicates(db.kysely, probe, null)).length > 0 ? 1 : 0;
+    indexed.push(performance.now() - t);
+  }
+  const indexedSeconds = (performance.now() - started) / 1000;
+  const scanned: number[] = [];
+  started = performance.now();
+  for (const probe of probes.slice(0, 20)) {
+    const t = performance.now();
+    await sql`SELECT id FROM evidence WHERE bit_count((phash # ${probe.toString()}::bigint)::bit(64)) <= ${NEAR_DUPLICATE_BITS} LIMIT 20`.execute(
+      db.kysely,
+    );
+    scanned.push(performance.now() - t);
+  }
+  console.log(
+    `band lookup (4 x 137 values), ${probes.length} queries: p50 ${fmt(percentile(indexed, 50), 1)} ms, p95 ${fmt(percentile(indexed, 95), 1)} ms, ${fmt(probes.length / indexedSeconds, 0)} queries/s; found the planted copy ${found}/${probes.length}`,
+  );
+  console.log(
+    `full scan, ${scanned.length} queries: p50 ${fmt(percentile(scanned, 50), 1)} ms, p95 ${fmt(percentile(scanned, 95), 1)} ms`,
+  );
+  console.log(
+    `\nratio scan/band lookup (p50): ${fmt(percentile(scanned, 50) / percentile(indexed, 50), 1)}x`,
+  );
+} finally {
+  await db.close();
+  await scratch.drop();
+}
