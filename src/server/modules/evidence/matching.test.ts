@@ -20,7 +20,9 @@ describe('matchSerial', () => {
     const one = matchSerial(['S/N: AH7M4Z2K9C1QR8T5'], serial);
     expect(one.outcome).toBe('unsure'); // T5 vs T3: could be a misread, could be another unit
     expect(one.distance).toBe(1);
-    expect(matchSerial(['S/N: AG3P7X5N2W8K4R6T'], serial).outcome).toBe('fail');
+    const other = matchSerial(['S/N: AG3P7X5N2W8K4R6T'], serial);
+    expect(other.outcome).toBe('fail');
+    expect(other.found).toBe('A63P7X5N2W8K4R6T'); // another serial, legible: for a person to see
     expect(matchSerial([], serial).outcome).toBe('fail');
   });
 });
@@ -29,7 +31,8 @@ describe('matchModel, matchClaimCode, matchRecalled', () => {
   it('reads the model exactly: one digit apart is another model', () => {
     expect(matchModel(['Model: A1263'], 'A1263').outcome).toBe('pass');
     expect(matchModel(['Mode) Al263'], 'A1263').outcome).toBe('pass'); // l for 1
-    expect(matchModel(['Model: A1257'], 'A1263').outcome).toBe('fail');
+    expect(matchModel(['Model: A1257'], 'A1263')).toMatchObject({ outcome: 'fail', found: 'A1257' });
+    expect(matchModel(['10000mAh 36Wh'], 'A1263')).toMatchObject({ outcome: 'fail', found: null });
   });
   it('finds the claim code with or without its dashes', () => {
     expect(matchClaimCode(['RK-7K3F-9Q2M'], 'RK-7K3F-9Q2M').outcome).toBe('pass');
@@ -56,6 +59,8 @@ describe('matchName', () => {
     expect(matchName(['GARCIA'], 'Ana María García López').outcome).toBe('pass');
     expect(matchName(['Ana Gar cia'], 'Ana García').outcome).toBe('pass');
     expect(matchName(['Garcla'], 'García').outcome).toBe('pass'); // one misread letter in a long name
+    expect(matchName(['RECALLED', 'Li'], 'Li Wei').outcome).toBe('pass');
+    expect(matchName(['Lu'], 'Li Wei').outcome).toBe('fail');
   });
   it('fails on another name', () => {
     expect(matchName(['John Smith'], 'Ana García').outcome).toBe('fail');

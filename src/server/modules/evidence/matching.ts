@@ -113,14 +113,42 @@ function searchLines(lines: readonly string[], expected: string, unsureAt: numbe
   return { outcome, score, found: outcome === 'fail' ? null : best.found, distance: best.distance };
 }
 
+/**
+ * When the expected text is not there, what stands in its place: a word shaped like it (as long,
+ * within two characters, letters and digits mixed where it mixes them; a short code letter for
+ * letter and digit for digit). A label legibly showing
+ * another serial is then a mismatch for a person, not a photo to retake.
+ */
+function lookalikeWord(lines: readonly string[], expected: string): string | null {
+  const pattern = canonical(expected);
+  const mixed = /[0-9]/.test(pattern) && /[A-Z]/.test(pattern);
+  for (const line of lines)
+    for (const word of line.split(/[\s:]+/)) {
+      const token = canonical(word);
+      if (Math.abs(token.length - pattern.length) > 2 || token.length < 4) continue;
+      if (mixed && !(/[0-9]/.test(token) && /[A-Z]/.test(token))) continue;
+      // A short code (a model) must have the very shape: letters and digits in the same places.
+      if (pattern.length < 8 && shape(token) !== shape(pattern)) continue;
+      return token;
+    }
+  return null;
+}
+
+const shape = (text: string) => text.replace(/[A-Z]/g, 'a').replace(/[0-9]/g, '9');
+
+function withStandIn(match: Match, lines: readonly string[], expected: string): Match {
+  if (match.outcome !== 'fail') return match;
+  return { ...match, found: lookalikeWord(lines, expected) };
+}
+
 /** The claimed serial on the label: exact (look-alikes allowed) passes, one misread character is unsure. */
 export function matchSerial(lines: readonly string[], serial: string): Match {
-  return searchLines(lines, serial, 1, 2);
+  return withStandIn(searchLines(lines, serial, 1, 2), lines, serial);
 }
 
 /** The model code (e.g. A1263): codes of one family differ in one digit, so only exact passes. */
 export function matchModel(lines: readonly string[], model: string): Match {
-  return searchLines(lines, model, 1, 2);
+  return withStandIn(searchLines(lines, model, 1, 2), lines, model);
 }
 
 /**
@@ -157,14 +185,14 @@ const fold = (text: string) =>
 
 /**
  * The claimant's name, fuzzily: case and accents do not matter, and one of their names is
- * enough (people write "Ana", "Garcia" or "A. Garcia"). Names of three letters or more count;
- * one misread letter is allowed in names of five letters or more.
+ * enough (people write "Ana", "Garcia" or "A. Garcia"). One misread letter is allowed in names
+ * of five letters or more; two-letter names must be read exactly.
  */
 export function matchName(lines: readonly string[], name: string): Match {
-  const all = fold(name).split(/\s+/).filter(Boolean);
-  // Names of three letters or more; a two-letter name (Li, Wu) only when there is no longer one.
-  const long = all.filter((part) => part.length >= 3);
-  const parts = long.length > 0 ? long : all.filter((part) => part.length >= 2);
+  // Every name of two letters or more: a two-letter one (Li, Wu) must be read exactly.
+  const parts = fold(name)
+    .split(/\s+/)
+    .filter((part) => part.length >= 2);
   if (parts.length === 0) return { outcome: 'unsure', score: 0, found: null, distance: null };
   const words = lines.flatMap((line) => fold(line).split(/\s+/)).filter(Boolean);
   // OCR splits a name ("Gar cia"): try neighbouring words joined too.
@@ -173,6 +201,7 @@ export function matchName(lines: readonly string[], name: string): Match {
   for (const part of parts) {
     for (const word of candidates) {
       const distance = editDistance(part, word);
+      if (part.length === 2 && distance > 0) continue;
       if (!best || distance / part.length < best.distance / best.part.length) best = { part, word, distance };
     }
   }
