@@ -8,10 +8,11 @@ ALTER TABLE evidence
   ADD COLUMN phash_b1 integer,             -- shares at least one band within 1 bit (pigeonhole),
   ADD COLUMN phash_b2 integer,             -- so candidates come from four index lookups instead
   ADD COLUMN phash_b3 integer;             -- of a scan (multi-index hashing)
-CREATE INDEX evidence_phash_b0 ON evidence (phash_b0);
-CREATE INDEX evidence_phash_b1 ON evidence (phash_b1);
-CREATE INDEX evidence_phash_b2 ON evidence (phash_b2);
-CREATE INDEX evidence_phash_b3 ON evidence (phash_b3);
+-- The hash rides along in each band index, so candidates are filtered on the index alone.
+CREATE INDEX evidence_phash_b0 ON evidence (phash_b0) INCLUDE (phash, id);
+CREATE INDEX evidence_phash_b1 ON evidence (phash_b1) INCLUDE (phash, id);
+CREATE INDEX evidence_phash_b2 ON evidence (phash_b2) INCLUDE (phash, id);
+CREATE INDEX evidence_phash_b3 ON evidence (phash_b3) INCLUDE (phash, id);
 
 -- A marked photo showing another claim's code: codes are looked up as OCR reads them, with
 -- look-alikes collapsed (the same mapping as canonical() in evidence/matching.ts).

@@ -284,6 +284,7 @@ export async function nearDuplicates(
   }[]
 > {
   const [b0, b1, b2, b3] = hashBands(hash).map(bandNeighbours) as [number[], number[], number[], number[]];
+  const h = hash.toString();
   const rows = await sql<{
     id: string;
     claim_id: string;
@@ -293,12 +294,15 @@ export async function nearDuplicates(
     serial: string | null;
     code: string;
   }>`
+    WITH near AS (
+      SELECT id FROM evidence WHERE phash_b0 = ANY(${b0}::int[]) AND bit_count((phash # ${h}::bigint)::bit(64)) <= ${NEAR_DUPLICATE_BITS}
+      UNION SELECT id FROM evidence WHERE phash_b1 = ANY(${b1}::int[]) AND bit_count((phash # ${h}::bigint)::bit(64)) <= ${NEAR_DUPLICATE_BITS}
+      UNION SELECT id FROM evidence WHERE phash_b2 = ANY(${b2}::int[]) AND bit_count((phash # ${h}::bigint)::bit(64)) <= ${NEAR_DUPLICATE_BITS}
+      UNION SELECT id FROM evidence WHERE phash_b3 = ANY(${b3}::int[]) AND bit_count((phash # ${h}::bigint)::bit(64)) <= ${NEAR_DUPLICATE_BITS}
+    )
     SELECT e.id, e.claim_id, e.kind, e.phash::text AS phash, e.analysis, c.serial, c.code
-    FROM evidence e JOIN claim c ON c.id = e.claim_id
-    WHERE (e.phash_b0 = ANY(${b0}::int[]) OR e.phash_b1 = ANY(${b1}::int[])
-        OR e.phash_b2 = ANY(${b2}::int[]) OR e.phash_b3 = ANY(${b3}::int[]))
-      AND bit_count((e.phash # ${hash.toString()}::bigint)::bit(64)) <= ${NEAR_DUPLICATE_BITS}
-      ${excludeClaimId ? sql`AND e.claim_id <> ${excludeClaimId}` : sql``}
+    FROM near JOIN evidence e ON e.id = near.id JOIN claim c ON c.id = e.claim_id
+    ${excludeClaimId ? sql`WHERE e.claim_id <> ${excludeClaimId}` : sql``}
     LIMIT ${limit}`.execute(db);
   return rows.rows.map((row) => ({
     id: row.id,
