@@ -58,7 +58,8 @@ export async function verifyClaim(
   if (claim.status === 'submitted') await transitionClaim(db, claimId, 'submitted', 'verifying', 'system');
 
   const policy = context.campaign.definition.triage;
-  const at = claim.submitted_at ?? new Date();
+  // Now, not the first submission: after a request for information the owner writes a new date.
+  const at = new Date();
   const facts = {
     serial: claim.serial,
     model: claim.model_code,
