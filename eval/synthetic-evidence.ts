@@ -145,9 +145,12 @@ export async function markedPhoto(
   text: MarkedText,
   seed: number,
   conditions: Conditions = CLEAN,
+  /** Which letter shapes (0-3); by default one drawn from the seed. */
+  chosenHand?: number,
 ): Promise<Buffer> {
   const rand = random(seed);
-  const hand = Math.floor(rand() * HANDS.length);
+  const drawn = Math.floor(rand() * HANDS.length);
+  const hand = chosenHand ?? drawn;
   const x = 140 + rand() * 120;
   const y = 150 + rand() * 100;
   const lines = [text.word, text.name, text.date, text.code].filter((line): line is string => Boolean(line));

@@ -29,7 +29,7 @@ export interface RunningServer {
 export async function startServer(
   config: Config,
   logger: Logger,
-  options: { db?: Db; webRoot?: string; blobs?: BlobStore } = {},
+  options: { db?: Db; webRoot?: string; blobs?: BlobStore; claimCode?: () => string } = {},
 ): Promise<RunningServer> {
   const db = options.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   try {
@@ -48,7 +48,14 @@ export async function startServer(
       lookupRateLimit: config.lookupRateLimit,
       trustProxy: config.trustProxy,
       webRoot: options.webRoot,
-      claims: { db, catalog, blobs, config, jobsQueued: () => worker?.wake() },
+      claims: {
+        db,
+        catalog,
+        blobs,
+        config,
+        jobsQueued: () => worker?.wake(),
+        ...(options.claimCode ? { claimCode: options.claimCode } : {}),
+      },
       devOutboxPage: config.devOutboxPage,
     });
     await app.listen({ port: config.port, host: config.host });

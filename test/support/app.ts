@@ -8,6 +8,7 @@ import type { Db } from '../../src/server/db/database.ts';
 import { buildApp } from '../../src/server/http/app.ts';
 import { CatalogService } from '../../src/server/modules/catalog/catalog-service.ts';
 import { seedExampleCampaigns } from '../../src/server/modules/catalog/seed-examples.ts';
+import { newClaimCode } from '../../src/server/modules/claims/claim-access.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 export const campaignsDir = path.join(repoRoot, 'campaigns');
@@ -31,7 +32,12 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 /** The HTTP app over a database with the example campaigns loaded, for `app.inject`. */
 export async function appWithExamples(
   db: Db,
-  options: { lookupRateLimit?: number; catalogRefreshMs?: number; config?: Partial<Config> } = {},
+  options: {
+    lookupRateLimit?: number;
+    catalogRefreshMs?: number;
+    config?: Partial<Config>;
+    claimCode?: () => string;
+  } = {},
 ) {
   await seedExampleCampaigns(db, campaignsDir, silentLogger);
   const catalog = new CatalogService(db, silentLogger, options.catalogRefreshMs ?? 60_000);
@@ -46,7 +52,7 @@ export async function appWithExamples(
     lookupRateLimit: options.lookupRateLimit ?? 0,
     trustProxy: false,
     webRoot: '/nonexistent',
-    claims: { db, catalog, blobs, config },
+    claims: { db, catalog, blobs, config, ...(options.claimCode ? { claimCode: options.claimCode } : {}) },
     devOutboxPage: true,
   });
   return {
@@ -60,4 +66,22 @@ export async function appWithExamples(
       await app.close();
     },
   };
+}
+
+/**
+ * Claim codes in a fixed order, for tests whose photos show the code: OCR of random handwriting
+ * misreads a character now and then, and a test must not depend on the luck of the draw. After
+ * the list, random codes.
+ */
+export function knownClaimCodes(): () => string {
+  const codes = [
+    'RK-7K3F-9Q2M',
+    'RK-HWHC-KVCP',
+    'RK-4TEX-M3NA',
+    'RK-9HYN-E3QY',
+    'RK-PACE-7R4U',
+    'RK-WXAK-3N9T',
+  ];
+  let next = 0;
+  return () => codes[next++] ?? newClaimCode();
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { type RunningServer, startServer } from '../../src/server/server.ts';
-import { repoRoot, silentLogger, testConfig } from './app.ts';
+import { knownClaimCodes, repoRoot, silentLogger, testConfig } from './app.ts';
 import { chromiumPath } from './environment.ts';
 
 export const webRoot = path.join(repoRoot, 'dist', 'web');
@@ -65,7 +65,7 @@ export function browserHarness() {
   const harness = {} as { server: RunningServer; browser: Browser; phone(locale: string): Promise<Page> };
   beforeAll(async () => {
     await ensureWebBuilt();
-    harness.server = await startServer(testConfig(), silentLogger, { webRoot });
+    harness.server = await startServer(testConfig(), silentLogger, { webRoot, claimCode: knownClaimCodes() });
     harness.browser = await launchChromium();
   });
   afterAll(async () => {

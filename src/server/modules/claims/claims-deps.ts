@@ -11,6 +11,8 @@ export interface ClaimsDeps {
   config: Pick<Config, 'publicUrl' | 'photoMaxBytes' | 'photoMaxPixels' | 'draftTtlHours' | 'claimLimits'>;
   /** Called after a commit that queued jobs, so an in-process worker picks them up at once. */
   jobsQueued?: () => void;
+  /** Makes claim codes (default: random). Tests pass known codes, so OCR of the code is repeatable. */
+  claimCode?: () => string;
 }
 
 export function statusUrl(publicUrl: string, claimId: string, token: string): string {

@@ -80,9 +80,10 @@ export async function createClaim(
 
       const id = newId('clm');
       const expiresAt = new Date(Date.now() + deps.config.draftTtlHours * 3_600_000);
-      let code = newClaimCode();
+      const makeCode = deps.claimCode ?? newClaimCode;
+      let code = makeCode();
       while (await tx.kysely.selectFrom('claim').select('id').where('code', '=', code).executeTakeFirst())
-        code = newClaimCode();
+        code = makeCode();
       await tx.kysely
         .insertInto('claim')
         .values({

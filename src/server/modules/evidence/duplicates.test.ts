@@ -38,6 +38,11 @@ describe('sameScene', () => {
       ),
     ).toBe(false);
   });
+  it('takes a copy for the original even when only the original’s code is legible', () => {
+    const original = { kind: 'marked', lines: marked('Mary', ana.code), identity: ana };
+    const copy = { kind: 'marked', lines: ['RECALLED', 'Mary', '11/21/2026', 'RK-?'], identity: tom };
+    expect(sameScene(0, copy, original)).toBe(true);
+  });
   it('without legible codes, needs the same handwriting read or a much closer hash', () => {
     const unreadable = { kind: 'label', lines: ['Anker'], identity: tom };
     expect(sameScene(4, unreadable, { kind: 'label', lines: [], identity: ana })).toBe(true);

@@ -16,18 +16,18 @@ export interface PhotoIdentity {
   code: string;
 }
 
-/** Whether the text shows this serial or claim code exactly (look-alikes allowed). */
+/** Whether the text shows this serial (exactly, look-alikes allowed) or claim code (as the code check passes it). */
 function shows(lines: readonly string[], identity: PhotoIdentity): boolean {
   if (lines.length === 0) return false;
   if (identity.serial && matchSerial(lines, identity.serial).distance === 0) return true;
-  return matchClaimCode(lines, identity.code).distance === 0;
+  return matchClaimCode(lines, identity.code).outcome === 'pass';
 }
 
 /**
  * Whether a hash candidate is the same photo. Within NEAR_DUPLICATE_BITS it is when either
  * photo shows the other claim's serial or code (a photo made for that claim); it is not when
- * each shows its own (two units, photographed alike); when the text says neither, only a much
- * closer hash counts.
+ * both show their own (two units, photographed alike). Otherwise two marked photos whose
+ * handwriting reads alike are one photo, and without such text only a much closer hash counts.
  */
 export function sameScene(
   distance: number,
@@ -36,9 +36,7 @@ export function sameScene(
 ): boolean {
   if (distance > NEAR_DUPLICATE_BITS) return false;
   if (shows(mine.lines, other.identity) || shows(other.lines, mine.identity)) return true;
-  if (shows(mine.lines, mine.identity) || shows(other.lines, other.identity)) return false;
-  // Two marked units whose codes are not legible: handwriting (name, date, RECALLED) read
-  // alike is the same photo.
+  if (shows(mine.lines, mine.identity) && shows(other.lines, other.identity)) return false;
   if (
     mine.kind === 'marked' &&
     other.kind === 'marked' &&

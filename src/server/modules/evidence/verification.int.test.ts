@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAN, labelPhoto, markedPhoto } from '../../../../eval/synthetic-evidence.ts';
-import { appWithExamples, repoRoot, silentLogger } from '../../../../test/support/app.ts';
+import { appWithExamples, knownClaimCodes, repoRoot, silentLogger } from '../../../../test/support/app.ts';
 import { testDatabases } from '../../../../test/support/databases.ts';
 import type { Db } from '../../db/database.ts';
 import { claimJobs, enqueue } from '../../jobs/queue.ts';
@@ -27,7 +27,7 @@ describe.each(await testDatabases())('evidence checks on $name', ({ open }) => {
 
   beforeAll(async () => {
     db = await open();
-    harness = await appWithExamples(db);
+    harness = await appWithExamples(db, { claimCode: knownClaimCodes() });
     worker = new JobWorker(db, jobHandlers(harness.config, harness.blobs), silentLogger, {
       backoff: () => 0,
     });
