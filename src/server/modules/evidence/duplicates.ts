@@ -26,8 +26,8 @@ function shows(lines: readonly string[], identity: PhotoIdentity): boolean {
 /**
  * Whether a hash candidate is the same photo. Within NEAR_DUPLICATE_BITS it is when either
  * photo shows the other claim's serial or code (a photo made for that claim); it is not when
- * both show their own (two units, photographed alike). Otherwise two marked photos whose
- * handwriting reads alike are one photo, and without such text only a much closer hash counts.
+ * both show their own (two units, photographed alike). When neither shows its own, two marked
+ * photos whose handwriting reads alike are one photo; otherwise only a much closer hash counts.
  */
 export function sameScene(
   distance: number,
@@ -36,13 +36,15 @@ export function sameScene(
 ): boolean {
   if (distance > NEAR_DUPLICATE_BITS) return false;
   if (shows(mine.lines, other.identity) || shows(other.lines, mine.identity)) return true;
-  if (shows(mine.lines, mine.identity) && shows(other.lines, other.identity)) return false;
-  if (
-    mine.kind === 'marked' &&
-    other.kind === 'marked' &&
-    handwritingSimilarity(mine.lines, other.lines) >= 0.6
-  )
-    return true;
+  const mineOwn = shows(mine.lines, mine.identity);
+  const otherOwn = shows(other.lines, other.identity);
+  if (mineOwn && otherOwn) return false;
+  const bothMarked = mine.kind === 'marked' && other.kind === 'marked';
+  // One legible: OCR may have read a copy of a marked photo worse than its original, so a much
+  // closer hash decides. (A copied label shows the wrong serial, which the serial check catches.)
+  if (mineOwn || otherOwn) return bothMarked && distance <= CLOSE_WITHOUT_TEXT_BITS;
+  // Neither legible: two marked photos whose handwriting reads alike are one photo.
+  if (bothMarked && handwritingSimilarity(mine.lines, other.lines) >= 0.6) return true;
   return distance <= CLOSE_WITHOUT_TEXT_BITS;
 }
 
