@@ -1,25 +1,14 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appWithExamples, silentLogger } from '../../../../test/support/app.ts';
+import { claimsHarness, demoSerials } from '../../../../test/support/claims.ts';
 import { testDatabases } from '../../../../test/support/databases.ts';
 import { pixelDamagedPng } from '../../../../test/support/photos.ts';
 import type { Db } from '../../db/database.ts';
-import { JobWorker } from '../../jobs/worker.ts';
-import { jobHandlers } from '../../server.ts';
-import { shutdownOcr } from '../evidence/ocr.ts';
+import type { JobWorker } from '../../jobs/worker.ts';
 
 const US = { campaign: 'anker-2025-us-a1263', model: 'A1263' };
-const usSerials = fs
-  .readFileSync(
-    path.resolve(import.meta.dirname, '../../../../campaigns/anker-2025-us-a1263.demo.csv'),
-    'utf8',
-  )
-  .trim()
-  .split('\n')
-  .slice(1)
-  .map((line) => line.split(',')[0] as string);
+const usSerials = demoSerials(US.campaign);
 let nextSerial = 10;
 const freshSerial = () => usSerials[nextSerial++] as string;
 
@@ -53,62 +42,38 @@ function files(blobDir: string): string[] {
 
 describe.each(await testDatabases())('claims API on $name', ({ open }) => {
   let db: Db;
-  let harness: Awaited<ReturnType<typeof appWithExamples>>;
+  let harness: Awaited<ReturnType<typeof claimsHarness>>;
   let worker: JobWorker;
 
   beforeAll(async () => {
     db = await open();
-    harness = await appWithExamples(db, {
+    harness = await claimsHarness(db, {
       config: {
         claimLimits: { windowHours: 24, perEmail: 3, perAddress: 3, perClient: 0 },
         photoMaxBytes: 2_000_000,
       },
     });
-    worker = new JobWorker(db, jobHandlers(harness.config, harness.blobs), silentLogger, {
-      backoff: () => 0,
-    });
+    worker = harness.worker;
   });
   afterAll(async () => {
-    await shutdownOcr();
     await harness?.close();
     await db?.close();
   });
 
-  const create = (body: unknown, headers: Record<string, string> = {}) =>
-    harness.app.inject({ method: 'POST', url: '/api/v1/claims', payload: body as object, headers });
-  const upload = async (
+  const create = (body: unknown, headers: Record<string, string> = {}) => harness.create(body, headers);
+  // The owner's answers are in Spanish.
+  const upload = (
     claim: { id: string; accessToken: string },
     kind: string,
     data: Buffer,
     fileName = 'photo.jpg',
-  ) => {
-    const form = new FormData();
-    form.append('kind', kind);
-    form.append('file', new Blob([new Uint8Array(data)], { type: 'image/jpeg' }), fileName);
-    return harness.app.inject({
-      method: 'POST',
-      url: `/api/v1/claims/${claim.id}/evidence`,
-      payload: form,
-      headers: { authorization: `Bearer ${claim.accessToken}`, 'accept-language': 'es' },
-    });
-  };
+  ) => harness.upload(claim, kind, data, fileName, { 'accept-language': 'es' });
   const submit = (
     claim: { id: string; accessToken: string },
     headers: Record<string, string> = {},
     body: object = { disposalAttested: true },
-  ) =>
-    harness.app.inject({
-      method: 'POST',
-      url: `/api/v1/claims/${claim.id}/submit`,
-      payload: body,
-      headers: { authorization: `Bearer ${claim.accessToken}`, ...headers },
-    });
-  const status = (claim: { id: string; accessToken: string }) =>
-    harness.app.inject({
-      method: 'GET',
-      url: `/api/v1/claims/${claim.id}`,
-      headers: { authorization: `Bearer ${claim.accessToken}` },
-    });
+  ) => harness.submit(claim, headers, body);
+  const status = (claim: { id: string; accessToken: string }) => harness.status(claim);
   const outboxFor = (claimId: string) =>
     db.kysely
       .selectFrom('outbox_message')
@@ -382,33 +347,25 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
         }),
       )
     ).json();
-    const early = await harness.app.inject({
-      method: 'POST',
-      url: `/api/v1/claims/${claim.id}/disposal`,
-      headers: { authorization: `Bearer ${claim.accessToken}` },
-    });
+    const early = await harness.confirmDisposal(claim);
     expect(early.statusCode).toBe(409); // a draft is not sent yet
     await upload(claim, 'label', await photo('#212121'));
     await upload(claim, 'marked', await photo('#222222'));
     await worker.drain();
     expect((await submit(claim)).statusCode).toBe(200);
-    await worker.drain();
+    // Sent but not decided: nothing to confirm yet.
     const waiting = (await status(claim)).json();
     expect(waiting.disposal).toMatchObject({ confirmBeforeRemedy: true, confirmedAt: null });
     expect(waiting.disposal.attestedAt).not.toBeNull();
     expect(waiting.next).toBe('wait');
+    await worker.drain();
 
     // A reviewer approves (the console decides this; here the row is set directly).
     await db.kysely.updateTable('claim').set({ status: 'approved' }).where('id', '=', claim.id).execute();
     expect((await status(claim)).json().next).toBe('confirm_disposal');
     expect((await upload(claim, 'label', await photo('#232323'))).statusCode).toBe(409);
     expect((await upload(claim, 'disposal', await photo('#242424'))).statusCode).toBe(201);
-    const confirm = () =>
-      harness.app.inject({
-        method: 'POST',
-        url: `/api/v1/claims/${claim.id}/disposal`,
-        headers: { authorization: `Bearer ${claim.accessToken}` },
-      });
+    const confirm = () => harness.confirmDisposal(claim);
     const first = await confirm();
     expect(first.statusCode).toBe(200);
     expect((await confirm()).json().confirmedAt).toBe(first.json().confirmedAt);
