@@ -8,15 +8,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { CLEAN, labelPhoto, markedPhoto, random } from '../eval/synthetic-evidence.ts';
-import { analysePhoto } from '../src/server/modules/evidence/evidence-jobs.ts';
 import { configureOcr, sharedOcr, shutdownOcr } from '../src/server/modules/evidence/ocr.ts';
-import { derivePhoto, inspectPhoto } from '../src/server/modules/evidence/photo.ts';
+import { readPhoto } from '../src/server/modules/evidence/verify-photos.ts';
 import { benchDir, fmt } from './support.ts';
 
 const PHOTOS = Number(process.env.BENCH_PHOTOS ?? 24);
 const run = promisify(execFile);
 const rand = random(11);
-const limits = { maxBytes: 30 * 1024 * 1024, maxPixels: 50_000_000 };
 
 const photos: Buffer[] = [];
 for (let i = 0; i < PHOTOS; i++) {
@@ -42,23 +40,16 @@ for (let i = 0; i < PHOTOS; i++) {
 const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.ceil((p / 100) * values.length) - 1] ?? 0;
 
-/** What the evidence job does for one uploaded photo. */
-async function readPhoto(photo: Buffer, kind: 'label' | 'marked') {
-  const inspected = await inspectPhoto(photo, limits);
-  const display = await derivePhoto(photo, limits);
-  return analysePhoto(kind, display.data, inspected);
-}
-
 configureOcr(2);
 await sharedOcr(); // load the model before timing
-await readPhoto(photos[0] as Buffer, 'label');
+await readPhoto('label', photos[0] as Buffer);
 
 // One photo at a time.
 const alone: number[] = [];
 let started = performance.now();
 for (const [i, photo] of photos.entries()) {
   const t = performance.now();
-  await readPhoto(photo, i % 2 === 0 ? 'label' : 'marked');
+  await readPhoto(i % 2 === 0 ? 'label' : 'marked', photo);
   alone.push(performance.now() - t);
 }
 const aloneSeconds = (performance.now() - started) / 1000;
@@ -68,12 +59,12 @@ const busy: number[] = [];
 let stop = false;
 const other = (async () => {
   for (let i = 0; !stop; i++)
-    await readPhoto(photos[(i + 1) % photos.length] as Buffer, i % 2 === 0 ? 'marked' : 'label');
+    await readPhoto(i % 2 === 0 ? 'marked' : 'label', photos[(i + 1) % photos.length] as Buffer);
 })();
 started = performance.now();
 for (const [i, photo] of photos.entries()) {
   const t = performance.now();
-  await readPhoto(photo, i % 2 === 0 ? 'label' : 'marked');
+  await readPhoto(i % 2 === 0 ? 'label' : 'marked', photo);
   busy.push(performance.now() - t);
 }
 stop = true;

@@ -26,12 +26,21 @@ export function requiredEvidenceKinds(
   return owner.hasOrderNumber ? [] : ['receipt'];
 }
 
-/** Claims whose owner can still confirm the drop-off (or send its receipt): sent, and not closed. */
-export const DISPOSAL_CONFIRMABLE: ReadonlySet<string> = new Set([
+/**
+ * Statuses in which a claim holds its unit: a second claim for the serial is refused (the
+ * partial unique index claim_one_per_unit says the same in SQL).
+ */
+export const HOLDING_STATUSES = [
   'submitted',
   'verifying',
   'needs_review',
   'needs_info',
   'approved',
   'fulfilling',
-]);
+  'fulfilled',
+] as const;
+
+/** Claims whose owner can still confirm the drop-off (or send its receipt): holding, and not yet fulfilled. */
+export const DISPOSAL_CONFIRMABLE: ReadonlySet<string> = new Set(
+  HOLDING_STATUSES.filter((status) => status !== 'fulfilled'),
+);

@@ -24,12 +24,12 @@ export function claimJobHandlers(blobs: BlobStore, publicUrl: string): JobHandle
         const campaign = await tx.kysely
           .selectFrom('claim')
           .innerJoin('campaign', 'campaign.id', 'claim.campaign_id')
-          .select(['campaign.slug', 'campaign.definition'])
+          .select('campaign.definition')
           .where('claim.id', '=', claimId)
           .executeTakeFirst();
         if (!campaign) return;
         await verifyClaim(tx, claimId, {
-          campaign: { slug: campaign.slug, definition: CampaignDefinitionSchema.parse(campaign.definition) },
+          campaign: CampaignDefinitionSchema.parse(campaign.definition),
           publicUrl,
         });
       });

@@ -1,3 +1,4 @@
+import { HOLDING_STATUSES } from '../../../shared/claim-rules.ts';
 import type { CreateClaimBody } from '../../../shared/contracts/claims.ts';
 import { AppError } from '../../http/errors.ts';
 import { newId } from '../../ids.ts';
@@ -13,16 +14,6 @@ import { sendClaimLink } from './send-claim-link.ts';
 import { addressKey, checkClaimVelocity, emailKey } from './velocity.ts';
 
 export const EXPIRE_DRAFT_QUEUE = 'claim.expire_draft';
-/** Statuses in which a claim holds its unit: a second claim for the serial is refused. */
-export const HOLDING_STATUSES = [
-  'submitted',
-  'verifying',
-  'needs_review',
-  'needs_info',
-  'approved',
-  'fulfilling',
-  'fulfilled',
-] as const;
 
 /**
  * Opens a draft claim for an affected unit. The owner then uploads photos and submits. Refuses

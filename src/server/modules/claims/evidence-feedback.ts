@@ -3,7 +3,7 @@ import type { EvidenceFeedback } from '../../../shared/contracts/claims.ts';
 import { translate } from '../../../shared/i18n/index.ts';
 import type { Language } from '../../../shared/languages.ts';
 import { AppError } from '../../http/errors.ts';
-import { feedbackFor, photoChecks, type StoredAnalysis } from '../evidence/photo-feedback.ts';
+import { claimFacts, feedbackFor, photoChecks, type StoredAnalysis } from '../evidence/photo-feedback.ts';
 import { authorizeClaim } from './claim-access.ts';
 import type { ClaimsDeps } from './claims-deps.ts';
 
@@ -39,13 +39,7 @@ export async function evidenceFeedback(
   const checks = photoChecks(
     row.kind as EvidenceKind,
     row.analysis as unknown as StoredAnalysis,
-    {
-      serial: claim.serial,
-      model: claim.model_code,
-      name: claim.claimant.name,
-      code: claim.code,
-      at: new Date(),
-    },
+    claimFacts(claim, new Date()),
     campaign.definition.triage,
   );
   const problems = feedbackFor(checks);

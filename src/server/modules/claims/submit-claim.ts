@@ -1,3 +1,4 @@
+import { HOLDING_STATUSES } from '../../../shared/claim-rules.ts';
 import { localize, pickLanguage } from '../../../shared/languages.ts';
 import { AppError } from '../../http/errors.ts';
 import { enqueue } from '../../jobs/queue.ts';
@@ -5,7 +6,7 @@ import { queueMail } from '../notify/outbox.ts';
 import { authorizeClaim, issueAccessToken } from './claim-access.ts';
 import { recordClaimEvent } from './claim-events.ts';
 import { type ClaimsDeps, statusUrl } from './claims-deps.ts';
-import { EXPIRE_DRAFT_QUEUE, HOLDING_STATUSES } from './create-claim.ts';
+import { EXPIRE_DRAFT_QUEUE } from './create-claim.ts';
 import { type StoredResponse, withIdempotency } from './idempotency.ts';
 import { requiredEvidence } from './required-evidence.ts';
 import { sendClaimLink } from './send-claim-link.ts';

@@ -158,19 +158,28 @@ export interface TriageOutcome {
   verdict: Verdict;
   /** Why: check ids that kept the claim from automatic approval, and other signals. */
   reasons: string[];
-  /** For request_info: what the owner must redo, as message keys for their language. */
-  retake: { kind: 'label' | 'marked'; check: CheckId; problem: string }[];
 }
 
-/** Checks whose unreadable result means "take the photo again", not "suspicious". */
-const READ_CHECKS: Record<string, 'label' | 'marked'> = {
-  serial_matches: 'label',
-  model_matches: 'label',
-  word_recalled: 'marked',
-  date_current: 'marked',
-  name_present: 'marked',
-  claim_code_present: 'marked',
-};
+/** The checks that look for something written or printed in a photo. */
+const READ_CHECKS = new Set<CheckId>([
+  'serial_matches',
+  'model_matches',
+  'word_recalled',
+  'date_current',
+  'name_present',
+  'claim_code_present',
+]);
+
+/**
+ * Whether a failed or unsure check is for a better photo rather than for a person: a photo too
+ * poor to read, or nothing legible where the item should be. Something read but different or
+ * doubtful (another serial, one unsure character, an old date) is for a person.
+ */
+export function needsRetake(check: CheckResult): boolean {
+  if (check.outcome === 'pass') return false;
+  if (check.id === 'image_quality') return true;
+  return READ_CHECKS.has(check.id) && (check.detail.found === null || check.detail.found === undefined);
+}
 
 /**
  * The next step. Approve only when every required check passes (EXIF may be unsure) and
@@ -181,42 +190,28 @@ const READ_CHECKS: Record<string, 'label' | 'marked'> = {
 export function triage(
   checks: readonly CheckResult[],
   policy: Pick<TriagePolicy, 'autoApprove'>,
-  context: { hasUnit: boolean; signals: readonly string[]; qualityProblems?: Record<string, string[]> } = {
-    hasUnit: true,
-    signals: [],
-  },
+  context: { hasUnit: boolean; signals: readonly string[] } = { hasUnit: true, signals: [] },
 ): TriageOutcome {
-  if (!context.hasUnit) return { verdict: 'review', reasons: ['no_unit_always_reviewed'], retake: [] };
-  const suspicious: string[] = [];
-  const retake: TriageOutcome['retake'] = [];
+  if (!context.hasUnit) return { verdict: 'review', reasons: ['no_unit_always_reviewed'] };
+  const failing = checks.filter(
+    (check) => check.outcome !== 'pass' && !(check.id === 'exif_plausible' && check.outcome === 'unsure'),
+  );
+  const retake = failing.filter(needsRetake).map((check) => check.id);
+  const suspicious = failing.filter((check) => !needsRetake(check)).map((check) => check.id);
+  if (suspicious.length > 0 || context.signals.length > 0)
+    return { verdict: 'review', reasons: [...suspicious, ...context.signals, ...retake] };
+  if (retake.length > 0) return { verdict: 'request_info', reasons: retake };
+  if (!policy.autoApprove) return { verdict: 'review', reasons: ['auto_approve_off'] };
+  return { verdict: 'approve', reasons: [] };
+}
+
+/** One result per check id: the worse where several photos have one (quality, EXIF). */
+export function worstOf<T extends CheckResult>(checks: readonly T[]): T[] {
+  const rank = { fail: 0, unsure: 1, pass: 2 } as const;
+  const byId = new Map<string, T>();
   for (const check of checks) {
-    if (check.outcome === 'pass') continue;
-    if (check.id === 'exif_plausible') {
-      if (check.outcome === 'fail') suspicious.push(check.id);
-      continue;
-    }
-    if (check.id === 'photo_unique') {
-      suspicious.push(check.id);
-      continue;
-    }
-    if (check.id === 'image_quality') {
-      const kind = (check.detail.kind as 'label' | 'marked' | undefined) ?? 'marked';
-      const problems = (check.detail.problems as string[] | undefined) ?? [];
-      retake.push({ kind, check: check.id, problem: problems[0] ?? 'unreadable' });
-      continue;
-    }
-    const kind = READ_CHECKS[check.id];
-    if (!kind) continue;
-    // Something read but different or doubtful (another serial, one unsure character, an old
-    // date) is for a person; nothing read at all is for a better photo.
-    const read = check.detail.found !== null && check.detail.found !== undefined;
-    if (read) suspicious.push(check.id);
-    else retake.push({ kind, check: check.id, problem: 'not_found' });
+    const seen = byId.get(check.id);
+    if (!seen || rank[check.outcome] < rank[seen.outcome]) byId.set(check.id, check);
   }
-  const reasons = [...suspicious, ...context.signals];
-  if (reasons.length > 0)
-    return { verdict: 'review', reasons: [...reasons, ...retake.map((r) => r.check)], retake: [] };
-  if (retake.length > 0) return { verdict: 'request_info', reasons: retake.map((r) => r.check), retake };
-  if (!policy.autoApprove) return { verdict: 'review', reasons: ['auto_approve_off'], retake: [] };
-  return { verdict: 'approve', reasons: [], retake: [] };
+  return [...byId.values()];
 }

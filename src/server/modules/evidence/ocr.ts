@@ -36,7 +36,9 @@ const ENG_DATA: { langPath: string } = require('@tesseract.js-data/eng');
 const OCR_LONG_SIDE = 1600;
 
 /** The photo ready for Tesseract: grey, scaled, contrast-stretched and straightened (PNG). */
-export async function prepareForOcr(photo: Buffer): Promise<{ png: Buffer; angle: number }> {
+export async function prepareForOcr(
+  photo: Buffer,
+): Promise<{ png: Buffer; angle: number; width: number; height: number }> {
   const grey = await sharp(photo)
     .rotate()
     .greyscale()
@@ -47,7 +49,11 @@ export async function prepareForOcr(photo: Buffer): Promise<{ png: Buffer; angle
   const angle = await skewAngle(grey.data, grey.info.width, grey.info.height);
   let image = sharp(grey.data, { raw: { width: grey.info.width, height: grey.info.height, channels: 1 } });
   if (Math.abs(angle) >= 0.5) image = image.rotate(-angle, { background: '#ffffff' });
-  return { png: await image.toColourspace('b-w').png({ compressionLevel: 1 }).toBuffer(), angle };
+  const { data: png, info } = await image
+    .toColourspace('b-w')
+    .png({ compressionLevel: 1 })
+    .toBuffer({ resolveWithObject: true });
+  return { png, angle, width: info.width, height: info.height };
 }
 
 /**
@@ -146,10 +152,7 @@ export class OcrEngine {
    */
   async recognize(photo: Buffer): Promise<OcrResult> {
     const started = performance.now();
-    const { png, angle } = await prepareForOcr(photo);
-    const meta = await sharp(png).metadata();
-    const width = meta.width ?? 1;
-    const height = meta.height ?? 1;
+    const { png, angle, width, height } = await prepareForOcr(photo);
     return this.withWorker(async (worker) => {
       // Photos hold scattered bits of text, not a page: find as much text as possible.
       await worker.setParameters({

@@ -1,6 +1,13 @@
 import type { EvidenceKind } from '../../../shared/claim-rules.ts';
 import type { TriagePolicy } from '../catalog/campaign-definition.ts';
-import { type CheckResult, type ClaimFacts, labelChecks, markedChecks, qualityCheck } from './checks.ts';
+import {
+  type CheckResult,
+  type ClaimFacts,
+  labelChecks,
+  markedChecks,
+  needsRetake,
+  qualityCheck,
+} from './checks.ts';
 import type { OcrResult } from './ocr.ts';
 import type { ImageQuality } from './quality.ts';
 
@@ -8,6 +15,14 @@ import type { ImageQuality } from './quality.ts';
 export interface StoredAnalysis {
   ocr: Pick<OcrResult, 'lines' | 'words' | 'angle'> | null;
   quality: ImageQuality;
+}
+
+/** What a claim says that its photos must show, checked as of `at`. */
+export function claimFacts(
+  claim: { serial: string | null; model_code: string; code: string; claimant: { name: string } },
+  at: Date,
+): ClaimFacts {
+  return { serial: claim.serial, model: claim.model_code, name: claim.claimant.name, code: claim.code, at };
 }
 
 /** The checks one photo can answer on its own: the instant feedback on the form, and half the verification. */
@@ -37,21 +52,19 @@ export interface FeedbackItem {
 }
 
 /**
- * What the owner is told about a photo: one line per problem, each saying what to do.
- * Only problems a better photo can fix are named; a mismatch (another serial) is left to a person.
+ * What the owner is told about a photo: one line per problem a better photo can fix (see
+ * needsRetake), each saying what to do, and an old date, which they can write again. Other
+ * mismatches (another serial) are left to a person.
  */
 export function feedbackFor(checks: readonly CheckResult[]): FeedbackItem[] {
   const items: FeedbackItem[] = [];
   for (const check of checks) {
-    if (check.outcome === 'pass') continue;
-    if (check.id === 'image_quality') {
-      for (const problem of (check.detail.problems as string[] | undefined) ?? [])
-        items.push({ check: check.id, outcome: check.outcome, message: problem });
-    } else if (check.id === 'date_current' && check.outcome === 'fail') {
-      items.push({ check: check.id, outcome: check.outcome, message: 'date_old' });
-    } else if (check.detail.found === null || check.detail.found === undefined) {
-      items.push({ check: check.id, outcome: check.outcome, message: check.id });
-    }
+    const item = (message: string) => items.push({ check: check.id, outcome: check.outcome, message });
+    if (check.id === 'date_current' && check.outcome === 'fail') item('date_old');
+    else if (!needsRetake(check)) continue;
+    else if (check.id === 'image_quality')
+      for (const problem of (check.detail.problems as string[] | undefined) ?? []) item(problem);
+    else item(check.id);
   }
   return items;
 }

@@ -9,7 +9,7 @@ import { issueAccessToken } from '../claims/claim-access.ts';
 import { transitionClaim } from '../claims/claim-events.ts';
 import { statusUrl } from '../claims/claims-deps.ts';
 import { queueMail } from '../notify/outbox.ts';
-import { type CheckResult, exifCheck, type TriageOutcome, triage } from './checks.ts';
+import { type CheckResult, exifCheck, type TriageOutcome, triage, worstOf } from './checks.ts';
 import {
   CANONICAL_CODE_SQL,
   claimCodesIn,
@@ -18,12 +18,11 @@ import {
   sameScene,
 } from './duplicates.ts';
 import type { ExifSummary } from './photo.ts';
-import { feedbackFor, photoChecks, type StoredAnalysis } from './photo-feedback.ts';
+import { claimFacts, feedbackFor, photoChecks, type StoredAnalysis } from './photo-feedback.ts';
 import { bandNeighbours, hammingDistance, hashBands } from './quality.ts';
-import { worstOf } from './verify-photos.ts';
 
 export interface VerifyContext {
-  campaign: { slug: string; definition: CampaignDefinition };
+  campaign: CampaignDefinition;
   publicUrl: string;
 }
 
@@ -57,16 +56,10 @@ export async function verifyClaim(
   if (photos.some((photo) => photo.state === 'processing')) return undefined; // its job queues this again
   if (claim.status === 'submitted') await transitionClaim(db, claimId, 'submitted', 'verifying', 'system');
 
-  const policy = context.campaign.definition.triage;
+  const policy = context.campaign.triage;
   // Now, not the first submission: after a request for information the owner writes a new date.
   const at = new Date();
-  const facts = {
-    serial: claim.serial,
-    model: claim.model_code,
-    name: claim.claimant.name,
-    code: claim.code,
-    at,
-  };
+  const facts = claimFacts(claim, at);
   let checks: (CheckResult & { evidenceId?: string })[] = [];
   const checked = photos.filter((photo) => photo.kind === 'label' || photo.kind === 'marked');
   if (claim.has_unit) {
@@ -75,7 +68,7 @@ export async function verifyClaim(
       for (const check of photoChecks(photo.kind, photo.analysis as unknown as StoredAnalysis, facts, policy))
         checks.push({ ...check, evidenceId: photo.id });
     }
-    const announced = new Date(`${context.campaign.definition.announcedOn}T00:00:00Z`);
+    const announced = new Date(`${context.campaign.announcedOn}T00:00:00Z`);
     for (const photo of checked)
       checks.push({ ...exifCheck(photo.exif as ExifSummary | null, announced, at), evidenceId: photo.id });
     checks.push(await uniquenessCheck(db, claimId, { serial: claim.serial, code: claim.code }, checked));
@@ -116,7 +109,7 @@ export async function verifyClaim(
         name: claim.claimant.name,
         code: claim.code,
         statusUrl: statusUrl(context.publicUrl, claimId, token),
-        recall: localize(context.campaign.definition.title, language),
+        recall: localize(context.campaign.title, language),
         ...(message ? { message } : {}),
       },
     });

@@ -1,8 +1,28 @@
-import { type CheckResult, type ClaimFacts, exifCheck, type TriageOutcome, triage } from './checks.ts';
+import {
+  type CheckResult,
+  type ClaimFacts,
+  exifCheck,
+  type TriageOutcome,
+  triage,
+  worstOf,
+} from './checks.ts';
 import type { DateWindow } from './dates.ts';
 import { analysePhoto } from './evidence-jobs.ts';
 import { derivePhoto, inspectPhoto, type PhotoLimits } from './photo.ts';
 import { photoChecks } from './photo-feedback.ts';
+
+const DEFAULT_LIMITS: PhotoLimits = { maxBytes: 30 * 1024 * 1024, maxPixels: 50_000_000 };
+
+/** What upload and the evidence job do to one photo, in one call: check it, decode it, read it. */
+export async function readPhoto(
+  kind: 'label' | 'marked',
+  data: Buffer,
+  limits: PhotoLimits = DEFAULT_LIMITS,
+) {
+  const inspected = await inspectPhoto(data, limits);
+  const display = await derivePhoto(data, limits);
+  return { kind, inspected, analysis: await analysePhoto(kind, display.data, inspected) };
+}
 
 /**
  * The checks that need nothing but the two photos and what the claim says: what
@@ -23,18 +43,12 @@ export async function verifyPhotos(input: {
   /** What was read in each photo, for callers that compare photos across claims. */
   photos: { kind: 'label' | 'marked'; sha256: string; phash: bigint; lines: string[] }[];
 }> {
-  const limits = input.limits ?? { maxBytes: 30 * 1024 * 1024, maxPixels: 50_000_000 };
   const facts = { ...input.facts, code: input.facts.code ?? '' };
   const checks: CheckResult[] = [];
-  const photos = await Promise.all(
-    (['label', 'marked'] as const).map(async (kind) => {
-      const data = kind === 'label' ? input.label : input.marked;
-      const inspected = await inspectPhoto(data, limits);
-      const display = await derivePhoto(data, limits);
-      const analysis = await analysePhoto(kind, display.data, inspected);
-      return { kind, inspected, analysis };
-    }),
-  );
+  const photos = await Promise.all([
+    readPhoto('label', input.label, input.limits),
+    readPhoto('marked', input.marked, input.limits),
+  ]);
   for (const { kind, analysis } of photos)
     checks.push(
       ...photoChecks(kind, analysis, facts, { dateWindow: input.window }).filter(
@@ -56,15 +70,4 @@ export async function verifyPhotos(input: {
       lines: analysis.ocr?.lines ?? [],
     })),
   };
-}
-
-/** One result per check id: the worse where both photos have one (quality, EXIF). */
-export function worstOf<T extends CheckResult>(checks: readonly T[]): T[] {
-  const rank = { fail: 0, unsure: 1, pass: 2 } as const;
-  const byId = new Map<string, T>();
-  for (const check of checks) {
-    const seen = byId.get(check.id);
-    if (!seen || rank[check.outcome] < rank[seen.outcome]) byId.set(check.id, check);
-  }
-  return [...byId.values()];
 }
