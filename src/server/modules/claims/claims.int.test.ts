@@ -74,6 +74,13 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
     body: object = { disposalAttested: true },
   ) => harness.submit(claim, headers, body);
   const status = (claim: { id: string; accessToken: string }) => harness.status(claim);
+  /** Lets time pass: the draft's expiry and its job come due, and the worker runs it. */
+  const expireDraftNow = async (claimId: string) => {
+    const past = new Date(Date.now() - 1000);
+    await db.kysely.updateTable('claim').set({ expires_at: past }).where('id', '=', claimId).execute();
+    await db.kysely.updateTable('job').set({ run_at: past }).where('singleton_key', '=', claimId).execute();
+    await worker.drain();
+  };
   const outboxFor = (claimId: string) =>
     db.kysely
       .selectFrom('outbox_message')
@@ -401,18 +408,7 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
       .where('claim_id', '=', claim.id)
       .executeTakeFirstOrThrow();
     expect(await harness.blobs.exists(keys.original_key)).toBe(true);
-    // Let time pass: the draft's expiry and its job come due.
-    await db.kysely
-      .updateTable('claim')
-      .set({ expires_at: new Date(Date.now() - 1000) })
-      .where('id', '=', claim.id)
-      .execute();
-    await db.kysely
-      .updateTable('job')
-      .set({ run_at: new Date(Date.now() - 1000) })
-      .where('singleton_key', '=', claim.id)
-      .execute();
-    await worker.drain();
+    await expireDraftNow(claim.id);
     expect(
       await db.kysely.selectFrom('claim').select('id').where('id', '=', claim.id).executeTakeFirst(),
     ).toBeUndefined();
@@ -434,17 +430,7 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
       .select(['original_key', 'display_key'])
       .where('claim_id', '=', abandoned.id)
       .executeTakeFirstOrThrow();
-    await db.kysely
-      .updateTable('claim')
-      .set({ expires_at: new Date(Date.now() - 1000) })
-      .where('id', '=', abandoned.id)
-      .execute();
-    await db.kysely
-      .updateTable('job')
-      .set({ run_at: new Date(Date.now() - 1000) })
-      .where('singleton_key', '=', abandoned.id)
-      .execute();
-    await worker.drain();
+    await expireDraftNow(abandoned.id);
     expect((await status(abandoned)).statusCode).toBe(401);
     expect(await harness.blobs.exists(keys.original_key)).toBe(true);
     expect(await harness.blobs.exists(String(keys.display_key))).toBe(true);
