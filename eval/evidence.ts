@@ -5,7 +5,7 @@
 import os from 'node:os';
 import sharp from 'sharp';
 import { CODE_ALPHABET } from '../src/server/modules/claims/claim-access.ts';
-import { type CheckResult, triage } from '../src/server/modules/evidence/checks.ts';
+import { type CheckResult, READ_CHECKS, triage } from '../src/server/modules/evidence/checks.ts';
 import { claimCodesIn, type PhotoIdentity, sameScene } from '../src/server/modules/evidence/duplicates.ts';
 import { canonical } from '../src/server/modules/evidence/matching.ts';
 import { configureOcr, shutdownOcr } from '../src/server/modules/evidence/ocr.ts';
@@ -234,15 +234,7 @@ console.log(
   `\n${PAIRS} pairs (${rows.filter((r) => r.kind === 'good').length} good), checked in ${seconds.toFixed(0)} s: ${((PAIRS * 2) / seconds).toFixed(2)} photos/s with ${PARALLEL} OCR workers\n`,
 );
 console.log('check                precision  recall   (of "pass": a check that passes when it should)');
-for (const id of [
-  'serial_matches',
-  'model_matches',
-  'word_recalled',
-  'date_current',
-  'name_present',
-  'claim_code_present',
-  'photo_unique',
-]) {
+for (const id of [...READ_CHECKS, 'photo_unique']) {
   let tp = 0;
   let fp = 0;
   let fn = 0;

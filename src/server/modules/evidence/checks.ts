@@ -161,7 +161,7 @@ export interface TriageOutcome {
 }
 
 /** The checks that look for something written or printed in a photo. */
-const READ_CHECKS = new Set<CheckId>([
+export const READ_CHECKS: ReadonlySet<CheckId> = new Set<CheckId>([
   'serial_matches',
   'model_matches',
   'word_recalled',
