@@ -39,6 +39,11 @@ const ConfigSchema = z.object({
   WORKER: booleanFlag.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(2),
   OCR_WORKERS: z.coerce.number().int().positive().default(1),
+  STAFF_SESSION_IDLE_MINUTES: z.coerce.number().positive().default(60),
+  STAFF_SESSION_MAX_HOURS: z.coerce.number().positive().default(12),
+  STAFF_LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
+  STAFF_LOCKOUT_MINUTES: z.coerce.number().positive().default(15),
+  STAFF_LOGIN_RATE_LIMIT: z.coerce.number().int().min(0).default(30),
 });
 
 export type Config = {
@@ -68,6 +73,9 @@ export type Config = {
   workerConcurrency: number;
   /** Tesseract worker threads per process (each about 100 MB, one photo at a time). */
   ocrWorkers: number;
+  /** Staff console sign-in: session lifetimes, lockout after wrong passwords, logins per client address per 15 minutes (0: off). */
+  staffSessions: { idleMinutes: number; maxHours: number; maxFailures: number; lockoutMinutes: number };
+  staffLoginRateLimit: number;
 };
 
 export class ConfigError extends Error {}
@@ -110,5 +118,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     worker: c.WORKER,
     workerConcurrency: c.WORKER_CONCURRENCY,
     ocrWorkers: c.OCR_WORKERS,
+    staffSessions: {
+      idleMinutes: c.STAFF_SESSION_IDLE_MINUTES,
+      maxHours: c.STAFF_SESSION_MAX_HOURS,
+      maxFailures: c.STAFF_LOGIN_MAX_FAILURES,
+      lockoutMinutes: c.STAFF_LOCKOUT_MINUTES,
+    },
+    staffLoginRateLimit: c.STAFF_LOGIN_RATE_LIMIT,
   };
 }

@@ -10,8 +10,10 @@ import { seedExampleCampaigns } from './modules/catalog/seed-examples.ts';
 import { claimJobHandlers } from './modules/claims/claim-jobs.ts';
 import { evidenceJobHandlers } from './modules/evidence/evidence-jobs.ts';
 import { configureOcr, shutdownOcr } from './modules/evidence/ocr.ts';
+import type { VerifyContext } from './modules/evidence/verify-claim.ts';
 import { mailSender } from './modules/notify/mailer.ts';
 import { MAIL_QUEUE } from './modules/notify/outbox.ts';
+import { ensureFirstAdmin } from './modules/staff/first-run.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -29,17 +31,30 @@ export interface RunningServer {
 export async function startServer(
   config: Config,
   logger: Logger,
-  options: { db?: Db; webRoot?: string; blobs?: BlobStore; claimCode?: () => string } = {},
+  options: {
+    db?: Db;
+    webRoot?: string;
+    blobs?: BlobStore;
+    claimCode?: () => string;
+    /** Tests decide which automatic approvals are sampled for a second review (default: at random). */
+    sampleQuality?: (rate: number) => boolean;
+  } = {},
 ): Promise<RunningServer> {
   const db = options.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   try {
     if (config.seedExamples) await seedExampleCampaigns(db, config.campaignsDir, logger);
+    await ensureFirstAdmin(db.kysely, logger, config.publicUrl);
     const catalog = new CatalogService(db, logger, config.catalogRefreshMs);
     await catalog.start();
     const blobs = options.blobs ?? openBlobStore(config.storageUrl, config.dataDir);
     configureOcr(config.ocrWorkers);
     const worker = config.worker
-      ? new JobWorker(db, jobHandlers(config, blobs), logger, { concurrency: config.workerConcurrency })
+      ? new JobWorker(
+          db,
+          jobHandlers(config, blobs, options.sampleQuality ? { sampleQuality: options.sampleQuality } : {}),
+          logger,
+          { concurrency: config.workerConcurrency },
+        )
       : undefined;
     const app = await buildApp({
       db,
@@ -57,6 +72,7 @@ export async function startServer(
         ...(options.claimCode ? { claimCode: options.claimCode } : {}),
       },
       devOutboxPage: config.devOutboxPage,
+      console: { policy: config.staffSessions, loginRateLimit: config.staffLoginRateLimit },
     });
     await app.listen({ port: config.port, host: config.host });
     worker?.start();
@@ -89,10 +105,14 @@ export async function startServer(
 }
 
 /** Every job the application runs, by queue. `recallkit work` runs the same set. */
-export function jobHandlers(config: Config, blobs: BlobStore): JobHandlers {
+export function jobHandlers(
+  config: Config,
+  blobs: BlobStore,
+  options: Pick<VerifyContext, 'sampleQuality'> = {},
+): JobHandlers {
   return {
     [MAIL_QUEUE]: mailSender({ smtpUrl: config.smtpUrl, from: config.mailFrom }),
-    ...claimJobHandlers(blobs, config.publicUrl),
+    ...claimJobHandlers(blobs, config.publicUrl, options),
     ...evidenceJobHandlers(config, blobs),
   };
 }

@@ -35,6 +35,8 @@ export const HOLDING_STATUSES = [
   'verifying',
   'needs_review',
   'needs_info',
+  'escalated',
+  'second_review',
   'approved',
   'fulfilling',
   'fulfilled',

@@ -54,6 +54,7 @@ export async function appWithExamples(
     webRoot: '/nonexistent',
     claims: { db, catalog, blobs, config, ...(options.claimCode ? { claimCode: options.claimCode } : {}) },
     devOutboxPage: true,
+    console: { policy: config.staffSessions, loginRateLimit: 0 },
   });
   return {
     app,

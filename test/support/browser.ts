@@ -65,7 +65,11 @@ export function browserHarness() {
   const harness = {} as { server: RunningServer; browser: Browser; phone(locale: string): Promise<Page> };
   beforeAll(async () => {
     await ensureWebBuilt();
-    harness.server = await startServer(testConfig(), silentLogger, { webRoot, claimCode: knownClaimCodes() });
+    harness.server = await startServer(testConfig(), silentLogger, {
+      webRoot,
+      claimCode: knownClaimCodes(),
+      sampleQuality: () => false, // no automatic approval waits for a second review unless a test says so
+    });
     harness.browser = await launchChromium();
   });
   afterAll(async () => {

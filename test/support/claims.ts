@@ -20,9 +20,14 @@ export function demoSerials(slug: string): string[] {
  * The claim API over a database with the example campaigns, and a job worker that the test
  * drains by hand (no backoff between attempts). `close` also stops the OCR worker threads.
  */
-export async function claimsHarness(db: Db, options: Parameters<typeof appWithExamples>[1] = {}) {
+export async function claimsHarness(
+  db: Db,
+  options: Parameters<typeof appWithExamples>[1] & { sampleQuality?: (rate: number) => boolean } = {},
+) {
   const harness = await appWithExamples(db, options);
-  const worker = new JobWorker(db, jobHandlers(harness.config, harness.blobs), silentLogger, {
+  // No automatic approval is sampled for a second review unless a test asks.
+  const sampleQuality = options.sampleQuality ?? (() => false);
+  const worker = new JobWorker(db, jobHandlers(harness.config, harness.blobs, { sampleQuality }), silentLogger, {
     backoff: () => 0,
   });
   type Claim = { id: string; accessToken: string };

@@ -34,6 +34,7 @@ export interface SerialImportTable {
   rows_unchanged: number;
   rows_rejected: number;
   rejects_file: string | null;
+  rejected_sample: ColumnType<string | null, string | null | undefined, string | null>;
   started_at: Timestamp;
   finished_at: Timestamp;
 }
@@ -74,6 +75,8 @@ export type ClaimStatus =
   | 'verifying'
   | 'needs_review'
   | 'needs_info'
+  | 'escalated'
+  | 'second_review'
   | 'approved'
   | 'rejected'
   | 'fulfilling'
@@ -104,6 +107,9 @@ export interface ClaimTable {
   updated_at: Timestamp;
   submitted_at: Date | null;
   expires_at: Date | null;
+  risk_score: ColumnType<number | null, number | null | undefined, number | null>;
+  review_by: ColumnType<string | null, string | null | undefined, string | null>;
+  review_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface ClaimTokenTable {
@@ -171,6 +177,56 @@ export interface DecisionTable {
   message: string | null;
   quality_sample: ColumnType<boolean, boolean | undefined, boolean>;
   checks: ColumnType<unknown[] | null, string | null, never>;
+  reason_code: ColumnType<string | null, string | null | undefined, never>;
+  state: ColumnType<DecisionState, DecisionState | undefined, DecisionState>;
+  confirmed_by: ColumnType<string | null, string | null | undefined, string | null>;
+  confirmed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+export type DecisionState = 'final' | 'pending' | 'confirmed' | 'overturned';
+
+export const STAFF_ROLES = ['admin', 'manager', 'supervisor', 'reviewer', 'fulfilment', 'analyst'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export interface StaffUserTable {
+  id: string;
+  email: string;
+  name: string;
+  role: StaffRole;
+  password_hash: string;
+  must_change_password: ColumnType<boolean, boolean | undefined, boolean>;
+  failed_logins: ColumnType<number, number | undefined, number>;
+  locked_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  created_at: Timestamp;
+  created_by: string | null;
+  password_changed_at: Timestamp;
+  deactivated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  deactivated_by: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface StaffSessionTable {
+  token_sha256: string;
+  staff_id: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Date;
+  revoked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface AuditEventTable {
+  id: Generated<string>;
+  at: ColumnType<Date, Date | undefined, never>;
+  actor_id: string | null;
+  actor_email: string | null;
+  actor_role: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  detail: ColumnType<Record<string, unknown>, string | undefined, never>;
+  ip: string | null;
+  user_agent: string | null;
 }
 
 export interface IdempotencyKeyTable {
@@ -223,4 +279,7 @@ export interface Database {
   decision: DecisionTable;
   idempotency_key: IdempotencyKeyTable;
   outbox_message: OutboxMessageTable;
+  staff_user: StaffUserTable;
+  staff_session: StaffSessionTable;
+  audit_event: AuditEventTable;
 }

@@ -17,11 +17,16 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
 import { pendingMigrations } from '../db/migrate.ts';
+import { campaignConsoleRoutes } from '../modules/catalog/campaigns.console.routes.ts';
 import { catalogRoutes } from '../modules/catalog/catalog.routes.ts';
 import type { CatalogService } from '../modules/catalog/catalog-service.ts';
 import { claimsRoutes } from '../modules/claims/claims.routes.ts';
 import type { ClaimsDeps } from '../modules/claims/claims-deps.ts';
 import { devOutboxRoutes } from '../modules/notify/notify.routes.ts';
+import { reviewRoutes } from '../modules/review/review.routes.ts';
+import { authenticate, type SessionPolicy } from '../modules/staff/sessions.ts';
+import { staffRoutes } from '../modules/staff/staff.routes.ts';
+import { CONSOLE_PREFIX, type ConsoleRoute, consoleApi } from './console-api.ts';
 import { AppError, ErrorSchema, errorBody, handleError, requestLanguage } from './errors.ts';
 
 export interface AppDependencies {
@@ -33,6 +38,8 @@ export interface AppDependencies {
   claims: ClaimsDeps;
   /** Serve the outbox at /dev/outbox (development without SMTP). */
   devOutboxPage: boolean;
+  /** The staff console: session policy and sign-in attempts per client per 15 minutes (0: no limit). */
+  console: { policy: SessionPolicy; loginRateLimit: number };
   /** Built web assets (index.html + assets/); the API runs without them. */
   webRoot?: string | undefined;
 }
@@ -76,6 +83,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         { name: 'recalls', description: 'Public recall information' },
         { name: 'claims', description: 'An owner’s claim: draft, photos, submission, status' },
         { name: 'operations', description: 'Health and readiness' },
+        {
+          name: 'console',
+          description:
+            'The staff console (session cookie from POST /api/v1/console/session; X-CSRF-Token on every change)',
+        },
       ],
       components: {
         securitySchemes: {
@@ -141,6 +153,27 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     recoverRateLimit: deps.lookupRateLimit > 0 ? 10 : 0,
   });
   if (deps.devOutboxPage) await app.register(devOutboxRoutes, { db: deps.db });
+
+  const consoleRoutes: ConsoleRoute[] = [];
+  app.decorate('consoleRoutes', consoleRoutes);
+  await app.register(consoleApi, {
+    prefix: CONSOLE_PREFIX,
+    routes: consoleRoutes,
+    authenticate: (token) => authenticate(deps.db.kysely, deps.console.policy, token),
+    register: async (console) => {
+      await console.register(staffRoutes, {
+        db: deps.db,
+        policy: deps.console.policy,
+        loginRateLimit: deps.console.loginRateLimit,
+      });
+      await console.register(reviewRoutes, {
+        db: deps.db,
+        blobs: deps.claims.blobs,
+        publicUrl: deps.claims.config.publicUrl,
+      });
+      await console.register(campaignConsoleRoutes, { db: deps.db });
+    },
+  });
 
   const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
   const webBuilt = fs.existsSync(path.join(webRoot, 'index.html'));

@@ -9,6 +9,8 @@ export const ClaimStatusSchema = z.enum([
   'verifying',
   'needs_review',
   'needs_info',
+  'escalated',
+  'second_review',
   'approved',
   'rejected',
   'fulfilling',

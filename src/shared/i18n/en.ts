@@ -3,6 +3,28 @@ export const en = {
   errors: {
     invalid_request: 'The request is not valid: {{details}}',
     not_found: 'There is nothing here.',
+    login_failed: 'The e-mail or password is wrong.',
+    forbidden: 'Your role does not allow this.',
+    csrf_invalid: 'The request lacks this session’s X-CSRF-Token. Reload the page and try again.',
+    password_change_required: 'Set a new password first: the one you signed in with was for one use.',
+    staff_not_found: 'There is no staff member with that id.',
+    staff_email_taken: 'A staff member with that e-mail exists already.',
+    staff_inactive: 'That account is deactivated already.',
+    password_wrong: 'The current password is wrong.',
+    password_too_weak: 'Choose another password: {{rule}}.',
+    login_locked: 'Too many wrong passwords: this account is locked for {{minutes}} minutes.',
+    claim_not_decidable: 'This claim is {{status}} and cannot be decided now.',
+    claim_in_review: '{{name}} has this claim open. Wait until they finish, or ask them.',
+    claim_changed: 'The claim changed since you opened it. Reload it and decide again.',
+    second_review_same_person: 'The second review must be done by someone other than the first reviewer.',
+    reason_required: 'Choose a reason.',
+    reason_unknown: 'That reason is not one of the campaign’s: {{reasons}}.',
+    message_required: 'Write a message for the owner.',
+    campaign_invalid: 'The campaign is not valid: {{problems}}',
+    campaign_transition_invalid:
+      'A campaign goes from draft to active to closed; it cannot go from {{from}} to {{to}}.',
+    campaign_exists: 'A campaign with that slug exists already.',
+    import_refused: 'The file was not imported: {{reason}}',
     campaign_not_found: 'There is no recall with that name.',
     query_empty: 'Enter a serial number (or a model number) to check.',
     serial_empty: 'Enter the serial number printed on your product.',
@@ -51,6 +73,8 @@ export const en = {
     internal: 'Something went wrong on our side. Please try again; if it keeps happening, contact support.',
   },
   feedback: {
+    proof_of_purchase:
+      'Send a photo of your receipt or order confirmation, showing the product and the date of purchase.',
     serial_matches:
       'We could not read the serial number on the label. Take the photo straight on, close enough that the label fills most of the picture, in daylight.',
     model_matches:
@@ -198,6 +222,8 @@ export const en = {
     status_submitted: 'Received',
     status_verifying: 'Being checked',
     status_needs_review: 'Waiting for a person to review it',
+    status_escalated: 'Waiting for a senior reviewer',
+    status_second_review: 'Reviewed; waiting for a second person to confirm',
     status_needs_info: 'We need more information',
     status_approved: 'Approved',
     status_rejected: 'Not approved',

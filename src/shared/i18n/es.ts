@@ -4,6 +4,28 @@ export const es: Messages = {
   errors: {
     invalid_request: 'La solicitud no es válida: {{details}}',
     not_found: 'Aquí no hay nada.',
+    login_failed: 'El correo o la contraseña no son correctos.',
+    forbidden: 'Su función no permite esto.',
+    csrf_invalid: 'Falta el X-CSRF-Token de esta sesión. Recargue la página e inténtelo de nuevo.',
+    password_change_required: 'Elija primero una contraseña nueva: la que usó era de un solo uso.',
+    staff_not_found: 'No hay ningún miembro del personal con ese id.',
+    staff_email_taken: 'Ya existe un miembro del personal con ese correo.',
+    staff_inactive: 'Esa cuenta ya está desactivada.',
+    password_wrong: 'La contraseña actual no es correcta.',
+    password_too_weak: 'Elija otra contraseña: {{rule}}.',
+    login_locked: 'Demasiadas contraseñas incorrectas: la cuenta está bloqueada {{minutes}} minutos.',
+    claim_not_decidable: 'Esta reclamación está en estado {{status}} y no se puede decidir ahora.',
+    claim_in_review: '{{name}} tiene abierta esta reclamación. Espere a que termine o pregúntele.',
+    claim_changed: 'La reclamación cambió desde que la abrió. Recárguela y decida de nuevo.',
+    second_review_same_person: 'La segunda revisión debe hacerla otra persona, no quien hizo la primera.',
+    reason_required: 'Elija un motivo.',
+    reason_unknown: 'Ese motivo no es de la campaña: {{reasons}}.',
+    message_required: 'Escriba un mensaje para el propietario.',
+    campaign_invalid: 'La campaña no es válida: {{problems}}',
+    campaign_transition_invalid:
+      'Una campaña pasa de borrador a activa y a cerrada; no puede pasar de {{from}} a {{to}}.',
+    campaign_exists: 'Ya existe una campaña con ese identificador.',
+    import_refused: 'El archivo no se importó: {{reason}}',
     campaign_not_found: 'No hay ninguna retirada con ese nombre.',
     query_empty: 'Introduzca un número de serie (o un modelo) para comprobarlo.',
     serial_empty: 'Introduzca el número de serie impreso en su producto.',
@@ -53,6 +75,8 @@ export const es: Messages = {
       'Algo ha fallado por nuestra parte. Inténtelo de nuevo; si sigue ocurriendo, contacte con soporte.',
   },
   feedback: {
+    proof_of_purchase:
+      'Envíe una foto del recibo o de la confirmación del pedido en la que se vean el producto y la fecha de compra.',
     serial_matches:
       'No pudimos leer el número de serie de la etiqueta. Haga la foto de frente, de cerca para que la etiqueta ocupe casi toda la imagen, con luz de día.',
     model_matches:
@@ -200,6 +224,8 @@ export const es: Messages = {
     status_submitted: 'Recibida',
     status_verifying: 'En comprobación',
     status_needs_review: 'Esperando revisión por una persona',
+    status_escalated: 'Esperando a un revisor sénior',
+    status_second_review: 'Revisada; esperando la confirmación de una segunda persona',
     status_needs_info: 'Necesitamos más información',
     status_approved: 'Aprobada',
     status_rejected: 'No aprobada',

@@ -121,6 +121,49 @@ const EvidenceSchema = z
   })
   .strict();
 
+const DEFAULT_REJECT_REASONS = [
+  {
+    code: 'not_affected',
+    label: {
+      en: 'The unit in the photos is not one of the recalled units.',
+      es: 'La unidad de las fotos no es una de las unidades retiradas.',
+      'zh-CN': '照片中的产品不在本次召回范围内。',
+    },
+  },
+  {
+    code: 'unit_not_marked',
+    label: {
+      en: 'The photos do not show the unit marked as asked: your name, the date, RECALLED and the claim code.',
+      es: 'Las fotos no muestran la unidad marcada como se pidió: su nombre, la fecha, RECALLED y el código de reclamación.',
+      'zh-CN': '照片未按要求显示产品上的标记：您的姓名、日期、RECALLED 和申请编号。',
+    },
+  },
+  {
+    code: 'evidence_not_genuine',
+    label: {
+      en: 'The photos were used in another claim or were altered.',
+      es: 'Las fotos se usaron en otra reclamación o fueron alteradas.',
+      'zh-CN': '这些照片已用于其他申请或经过修改。',
+    },
+  },
+  {
+    code: 'duplicate_claim',
+    label: {
+      en: 'This unit has been claimed already.',
+      es: 'Esta unidad ya fue reclamada.',
+      'zh-CN': '该产品已被申请过。',
+    },
+  },
+  {
+    code: 'outside_claim_window',
+    label: {
+      en: 'The claim arrived after the end of the claim period.',
+      es: 'La reclamación llegó después del final del plazo.',
+      'zh-CN': '申请提交时已超过申请期限。',
+    },
+  },
+];
+
 /** How the machine's checks turn into the next step for a claim. */
 export const TriagePolicySchema = z
   .object({
@@ -136,6 +179,19 @@ export const TriagePolicySchema = z
       })
       .strict()
       .default({ daysBefore: 14, daysAfter: 1 }),
+    /**
+     * Approvals that wait for a supervisor's confirmation (four eyes) before they take effect:
+     * besides the quality sample of automatic approvals, claims whose risk score is above
+     * `riskScoreAbove`, and refunds above `refundAboveMinor` (minor units of the country's
+     * currency; a refund whose amount is not known yet counts as above).
+     */
+    secondReview: z
+      .object({
+        riskScoreAbove: z.number().int().min(0).max(100).default(60),
+        refundAboveMinor: z.number().int().nonnegative().optional(),
+      })
+      .strict()
+      .default({ riskScoreAbove: 60 }),
   })
   .strict();
 export type TriagePolicy = z.infer<typeof TriagePolicySchema>;
@@ -173,7 +229,20 @@ export const CampaignDefinitionSchema = z
       autoApprove: false,
       qualitySampleRate: 0.05,
       dateWindow: { daysBefore: 14, daysAfter: 1 },
+      secondReview: { riskScoreAbove: 60 },
     }),
+    /** Reasons a reviewer may reject a claim for; the owner reads the label in their language. */
+    rejectReasons: z
+      .array(
+        z
+          .object({
+            code: z.string().regex(/^[a-z][a-z0-9_]{1,40}$/, 'lower_snake_case'),
+            label: LocalizedTextSchema,
+          })
+          .strict(),
+      )
+      .min(1)
+      .default(DEFAULT_REJECT_REASONS),
     /** A CSV (serial,model[,market,lot]) next to the file, imported as the demo eligibility list. */
     demoSerials: z.string().optional(),
   })

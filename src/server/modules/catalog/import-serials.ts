@@ -75,6 +75,9 @@ const COPY_BATCH_ROWS = 100_000;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: PostgreSQL text cannot hold NUL; other controls are typos
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 const UNIQUE_VIOLATION = '23505';
+const REJECTS_HEADER = 'line,serial,model,code,reason\n';
+/** Rejected rows kept with the import record for the console; the file has them all. */
+const REJECTED_SAMPLE_ROWS = 1000;
 
 /**
  * Imports an eligibility list (CSV: serial,model[,market][,lot]) into a campaign in one
@@ -85,8 +88,7 @@ const UNIQUE_VIOLATION = '23505';
 export async function importSerials(db: Db, options: ImportSerialsOptions): Promise<ImportSerialsResult> {
   const { result, rejects } = await db.transaction((tx) => importSerialsInTx(tx, options));
   if (result.rejectsFile) {
-    const sorted = rejects.sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10));
-    fs.writeFileSync(result.rejectsFile, `line,serial,model,code,reason\n${sorted.join('')}`);
+    fs.writeFileSync(result.rejectsFile, `${REJECTS_HEADER}${rejects.join('')}`);
   } else {
     fs.rmSync(rejectsFileOf(options), { force: true });
   }
@@ -118,6 +120,7 @@ export async function importSerialsInTx(
     (await loadDirectly(tx, campaign, importId, options)) ??
     (await loadThroughStaging(tx, campaign, importId, options));
   const rowsRejected = loaded.parsed.rejected + loaded.conflicts;
+  const rejects = loaded.rejects.sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10));
   const result: ImportSerialsResult = {
     id: importId,
     campaign: campaign.slug,
@@ -141,11 +144,13 @@ export async function importSerialsInTx(
       rows_unchanged: result.rowsUnchanged,
       rows_rejected: result.rowsRejected,
       rejects_file: result.rejectsFile,
+      rejected_sample:
+        rejects.length > 0 ? `${REJECTS_HEADER}${rejects.slice(0, REJECTED_SAMPLE_ROWS).join('')}` : null,
       started_at: startedAt,
     })
     .execute();
   if (result.rowsAdded > 0) await bumpCatalogRevision(tx);
-  return { result, rejects: loaded.rejects };
+  return { result, rejects };
 }
 
 interface Loaded {

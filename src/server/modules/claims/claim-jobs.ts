@@ -1,7 +1,7 @@
 import type { BlobStore } from '../../blobs/blob-store.ts';
 import type { JobHandlers } from '../../jobs/worker.ts';
 import { CampaignDefinitionSchema } from '../catalog/campaign-definition.ts';
-import { verifyClaim } from '../evidence/verify-claim.ts';
+import { type VerifyContext, verifyClaim } from '../evidence/verify-claim.ts';
 import { deleteUnreferencedBlobs } from './claim-blobs.ts';
 import { EXPIRE_DRAFT_QUEUE } from './create-claim.ts';
 import { VERIFY_CLAIM_QUEUE } from './submit-claim.ts';
@@ -16,7 +16,11 @@ import { VERIFY_CLAIM_QUEUE } from './submit-claim.ts';
  * `claim.expire_draft` deletes a draft nobody submitted in time, with its photos (a photo that
  * another claim also uses stays).
  */
-export function claimJobHandlers(blobs: BlobStore, publicUrl: string): JobHandlers {
+export function claimJobHandlers(
+  blobs: BlobStore,
+  publicUrl: string,
+  options: Pick<VerifyContext, 'sampleQuality'> = {},
+): JobHandlers {
   return {
     [VERIFY_CLAIM_QUEUE]: async (job, { db }) => {
       const claimId = String(job.payload.claimId);
@@ -31,6 +35,7 @@ export function claimJobHandlers(blobs: BlobStore, publicUrl: string): JobHandle
         await verifyClaim(tx, claimId, {
           campaign: CampaignDefinitionSchema.parse(campaign.definition),
           publicUrl,
+          ...options,
         });
       });
     },

@@ -215,3 +215,29 @@ export function worstOf<T extends CheckResult>(checks: readonly T[]): T[] {
   }
   return [...byId.values()];
 }
+
+/** What each doubt adds to a claim's risk score (0-100), shown to reviewers and used by the second-review policy. */
+const RISK_WEIGHTS = {
+  fail: 30,
+  unsure: 10,
+  photoReused: 60,
+  signal: {
+    serial_claimed_before: 50,
+    same_email: 15,
+    same_address: 15,
+    same_phone: 15,
+    same_client_address: 5,
+  } as Record<string, number>,
+};
+
+export function riskScore(checks: readonly CheckResult[], signals: readonly string[]): number {
+  let score = 0;
+  for (const check of checks) {
+    if (check.id === 'exif_plausible' && check.outcome === 'unsure') continue; // absent EXIF is normal
+    if (check.id === 'photo_unique' && check.outcome === 'fail') score += RISK_WEIGHTS.photoReused;
+    else if (check.outcome === 'fail') score += RISK_WEIGHTS.fail;
+    else if (check.outcome === 'unsure') score += RISK_WEIGHTS.unsure;
+  }
+  for (const signal of signals) score += RISK_WEIGHTS.signal[signal] ?? 10;
+  return Math.min(100, score);
+}

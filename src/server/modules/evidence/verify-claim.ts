@@ -1,15 +1,14 @@
 import { randomInt } from 'node:crypto';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { translate } from '../../../shared/i18n/index.ts';
-import { localize, pickLanguage } from '../../../shared/languages.ts';
+import { pickLanguage } from '../../../shared/languages.ts';
 import type { Tx } from '../../db/database.ts';
 import type { ClaimTable, Database } from '../../db/schema.ts';
 import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
-import { issueAccessToken } from '../claims/claim-access.ts';
 import { transitionClaim } from '../claims/claim-events.ts';
-import { statusUrl } from '../claims/claims-deps.ts';
-import { queueMail } from '../notify/outbox.ts';
-import { type CheckResult, exifCheck, type TriageOutcome, triage, worstOf } from './checks.ts';
+import { mailOwner } from '../claims/mail-owner.ts';
+import { secondReviewReasons } from '../review/second-review.ts';
+import { type CheckResult, exifCheck, riskScore, type TriageOutcome, triage, worstOf } from './checks.ts';
 import {
   CANONICAL_CODE_SQL,
   claimCodesIn,
@@ -24,7 +23,11 @@ import { bandNeighbours, hammingDistance, hashBands } from './quality.ts';
 export interface VerifyContext {
   campaign: CampaignDefinition;
   publicUrl: string;
+  /** Whether this automatic approval is picked for a person's quality check (default: at the campaign's rate, at random). */
+  sampleQuality?: (rate: number) => boolean;
 }
+
+export const sampleAtRandom = (rate: number) => randomInt(1_000_000) < rate * 1_000_000;
 
 type Claim = Selectable<ClaimTable>;
 
@@ -97,34 +100,35 @@ export async function verifyClaim(
       )
       .execute();
 
-  const language = pickLanguage(claim.claimant.language);
-  const mail = async (template: 'approved' | 'info_needed', message?: string) => {
-    const token = await issueAccessToken(db, claimId);
-    await queueMail(db, {
-      claimId,
-      to: claim.claimant.email,
-      language,
-      template,
-      params: {
-        name: claim.claimant.name,
-        code: claim.code,
-        statusUrl: statusUrl(context.publicUrl, claimId, token),
-        recall: localize(context.campaign.title, language),
-        ...(message ? { message } : {}),
-      },
-    });
-  };
+  const risk = riskScore(
+    checks,
+    signals.map((signal) => signal.kind),
+  );
+  await db.updateTable('claim').set({ risk_score: risk }).where('id', '=', claimId).execute();
+  const mail = (template: 'approved' | 'info_needed', message?: string) =>
+    mailOwner(db, claim, context.campaign.title, context.publicUrl, template, message);
   const summary = checks.map(({ id, outcome, score }) => ({ id, outcome, score }));
-  const detail = { reasons: outcome.reasons, signals };
+  const detail = { reasons: outcome.reasons, signals, riskScore: risk };
   if (outcome.verdict === 'approve') {
-    const sampled = randomInt(1_000_000) < policy.qualitySampleRate * 1_000_000;
-    await decide(db, claimId, 'approve', outcome.reasons, null, summary, sampled);
-    await transitionClaim(db, claimId, 'verifying', 'approved', 'system', {
-      ...detail,
-      qualitySample: sampled,
-    });
-    await mail('approved');
+    const sampled = (context.sampleQuality ?? sampleAtRandom)(policy.qualitySampleRate);
+    const waitFor = secondReviewReasons(
+      context.campaign,
+      { ...claim, risk_score: risk },
+      { qualitySample: sampled },
+    );
+    await decide(db, claimId, 'approve', outcome.reasons, null, summary, sampled, waitFor.length > 0);
+    if (waitFor.length > 0) {
+      // The approval takes effect when a supervisor confirms it.
+      await transitionClaim(db, claimId, 'verifying', 'second_review', 'system', {
+        ...detail,
+        secondReview: waitFor,
+      });
+    } else {
+      await transitionClaim(db, claimId, 'verifying', 'approved', 'system', detail);
+      await mail('approved');
+    }
   } else if (outcome.verdict === 'request_info') {
+    const language = pickLanguage(claim.claimant.language);
     const items = feedbackFor(checks.filter((check) => outcome.reasons.includes(check.id)));
     const message = [
       ...new Set(items.map((item) => translate(language, `feedback.${item.message}`, { code: claim.code }))),
@@ -147,6 +151,7 @@ async function decide(
   message: string | null,
   checks: unknown[],
   qualitySample: boolean,
+  pending = false,
 ) {
   await db
     .insertInto('decision')
@@ -158,6 +163,7 @@ async function decide(
       message,
       quality_sample: qualitySample,
       checks: JSON.stringify(checks),
+      state: pending ? 'pending' : 'final',
     })
     .execute();
 }
@@ -309,7 +315,7 @@ export async function nearDuplicates(
   }));
 }
 
-interface Signal {
+export interface Signal {
   kind: string;
   claims: string[];
   /** Sends the claim to a person whatever the checks say. */
@@ -317,7 +323,7 @@ interface Signal {
 }
 
 /** Other claims sharing this one's e-mail, postal address, phone or client address, and earlier claims for the serial. */
-async function fraudSignals(db: Kysely<Database>, claim: Claim): Promise<Signal[]> {
+export async function fraudSignals(db: Kysely<Database>, claim: Claim): Promise<Signal[]> {
   const others = db
     .selectFrom('claim')
     .select(['id', 'email_key', 'address_key', 'client_address', 'claimant', 'serial', 'status'])

@@ -1,0 +1,140 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { AppError } from '../../http/errors.ts';
+import { hashToken } from '../claims/claim-access.ts';
+import { decoyHash, verifyPassword } from './passwords.ts';
+import { presentStaff, type StaffRow, type StaffView } from './staff-accounts.ts';
+
+export interface SessionPolicy {
+  /** A session unused this long ends. */
+  idleMinutes: number;
+  /** A session ends this long after login, used or not. */
+  maxHours: number;
+  /** Wrong passwords in a row before the account is locked. */
+  maxFailures: number;
+  lockoutMinutes: number;
+}
+
+export interface StaffSession {
+  staff: StaffRow;
+  tokenHash: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+/** last_seen_at is written at most this often: a busy reviewer's clicks do not each cost a write. */
+const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * Checks an e-mail and password. Wrong passwords count towards a lockout of the account; an
+ * unknown e-mail costs the same time as a known one and gets the same answer.
+ */
+export async function login(
+  db: Kysely<Database>,
+  policy: SessionPolicy,
+  input: { email: string; password: string; ip: string | null; userAgent: string | null },
+): Promise<{ session: StaffSession; token: string }> {
+  const staff = await db
+    .selectFrom('staff_user')
+    .selectAll()
+    .where(sql`lower(email)`, '=', input.email.trim().toLowerCase())
+    .executeTakeFirst();
+  if (!staff || staff.deactivated_at) {
+    await verifyPassword(await decoyHash(), input.password);
+    throw new AppError('login_failed');
+  }
+  const now = new Date();
+  if (staff.locked_until && staff.locked_until > now) {
+    throw new AppError('login_locked', {
+      minutes: Math.ceil((staff.locked_until.getTime() - now.getTime()) / 60_000),
+    });
+  }
+  if (!(await verifyPassword(staff.password_hash, input.password))) {
+    // Counted in one statement, so parallel guesses cannot slip past the limit.
+    const counted = await db
+      .updateTable('staff_user')
+      .set((eb) => ({
+        failed_logins: sql<number>`CASE WHEN ${eb.ref('failed_logins')} + 1 >= ${policy.maxFailures} THEN 0 ELSE ${eb.ref('failed_logins')} + 1 END`,
+        locked_until: sql<Date | null>`CASE WHEN ${eb.ref('failed_logins')} + 1 >= ${policy.maxFailures} THEN now() + make_interval(mins => ${policy.lockoutMinutes}) ELSE ${eb.ref('locked_until')} END`,
+      }))
+      .where('id', '=', staff.id)
+      .returning(['locked_until'])
+      .executeTakeFirst();
+    if (counted?.locked_until && counted.locked_until > now)
+      throw new AppError('login_locked', { minutes: policy.lockoutMinutes });
+    throw new AppError('login_failed');
+  }
+  await db
+    .updateTable('staff_user')
+    .set({ failed_logins: 0, locked_until: null })
+    .where('id', '=', staff.id)
+    .execute();
+  const token = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(24).toString('base64url');
+  const expiresAt = new Date(now.getTime() + policy.maxHours * 3_600_000);
+  await db
+    .insertInto('staff_session')
+    .values({
+      token_sha256: hashToken(token),
+      staff_id: staff.id,
+      csrf_token: csrfToken,
+      expires_at: expiresAt,
+      ip: input.ip,
+      user_agent: input.userAgent?.slice(0, 300) ?? null,
+    })
+    .execute();
+  return { token, session: { staff, tokenHash: hashToken(token), csrfToken, expiresAt } };
+}
+
+/** The live session behind a cookie value, or null: unknown, revoked, expired, idle too long, or its account deactivated. */
+export async function authenticate(
+  db: Kysely<Database>,
+  policy: SessionPolicy,
+  token: string | undefined,
+): Promise<StaffSession | null> {
+  if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  const tokenHash = hashToken(token);
+  const row = await db
+    .selectFrom('staff_session as s')
+    .innerJoin('staff_user as u', 'u.id', 's.staff_id')
+    .selectAll('u')
+    .select(['s.csrf_token', 's.expires_at', 's.last_seen_at', 's.revoked_at'])
+    .where('s.token_sha256', '=', tokenHash)
+    .executeTakeFirst();
+  if (!row || row.revoked_at || row.deactivated_at) return null;
+  const now = Date.now();
+  if (row.expires_at.getTime() <= now || row.last_seen_at.getTime() + policy.idleMinutes * 60_000 <= now)
+    return null;
+  if (now - row.last_seen_at.getTime() > TOUCH_EVERY_MS)
+    await db
+      .updateTable('staff_session')
+      .set({ last_seen_at: new Date() })
+      .where('token_sha256', '=', tokenHash)
+      .execute();
+  const { csrf_token, expires_at, last_seen_at: _seen, revoked_at: _revoked, ...staff } = row;
+  return { staff, tokenHash, csrfToken: csrf_token, expiresAt: expires_at };
+}
+
+export async function logout(db: Kysely<Database>, tokenHash: string): Promise<void> {
+  await db
+    .updateTable('staff_session')
+    .set({ revoked_at: new Date() })
+    .where('token_sha256', '=', tokenHash)
+    .execute();
+}
+
+export function csrfMatches(session: StaffSession, sent: unknown): boolean {
+  if (typeof sent !== 'string') return false;
+  const a = Buffer.from(sent);
+  const b = Buffer.from(session.csrfToken);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export const presentSession = (
+  session: StaffSession,
+): { staff: StaffView; csrfToken: string; expiresAt: string } => ({
+  staff: presentStaff(session.staff),
+  csrfToken: session.csrfToken,
+  expiresAt: session.expiresAt.toISOString(),
+});

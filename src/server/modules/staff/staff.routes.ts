@@ -1,0 +1,303 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../../db/database.ts';
+import { STAFF_ROLES } from '../../db/schema.ts';
+import { clearSessionCookie, setSessionCookie, staffOf } from '../../http/console-api.ts';
+import { ErrorSchema } from '../../http/errors.ts';
+import { actorOf, auditCsv, listAudit, recordAudit } from './audit.ts';
+import { login, logout, presentSession, type SessionPolicy } from './sessions.ts';
+import { changePassword, createStaff, deactivateStaff, listStaff } from './staff-accounts.ts';
+
+const StaffSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(STAFF_ROLES),
+  active: z.boolean(),
+  mustChangePassword: z.boolean(),
+  createdAt: z.string(),
+  lockedUntil: z.string().nullable(),
+});
+const SessionSchema = z.object({ staff: StaffSchema, csrfToken: z.string(), expiresAt: z.string() });
+const errors = {
+  400: ErrorSchema,
+  401: ErrorSchema,
+  403: ErrorSchema,
+  409: ErrorSchema,
+  422: ErrorSchema,
+  429: ErrorSchema,
+};
+const tags = ['console'];
+
+/** Sign-in, sessions, staff accounts and the audit trail. */
+export const staffRoutes: FastifyPluginAsyncZod<{
+  db: Db;
+  policy: SessionPolicy;
+  loginRateLimit: number;
+}> = async (app, { db, policy, loginRateLimit }) => {
+  const k = db.kysely;
+
+  app.post(
+    '/session',
+    {
+      config: {
+        access: 'public',
+        rateLimit: loginRateLimit > 0 ? { max: loginRateLimit, timeWindow: '15 minutes' } : false,
+      },
+      schema: {
+        tags,
+        summary: 'Sign in',
+        description:
+          'Sets the session cookie (HttpOnly, SameSite=Strict, Secure over HTTPS). Every later request that changes something sends the returned `csrfToken` as `X-CSRF-Token`.',
+        body: z.object({ email: z.string().max(254), password: z.string().max(256) }),
+        response: { 200: SessionSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const userAgent = request.headers['user-agent'] ?? null;
+      try {
+        const { token, session } = await login(k, policy, { ...request.body, ip: request.ip, userAgent });
+        await recordAudit(k, actorOf(request, session), 'session.login', {
+          type: 'staff',
+          id: session.staff.id,
+        });
+        setSessionCookie(request, reply, token, session.expiresAt);
+        return presentSession(session);
+      } catch (error) {
+        await recordAudit(
+          k,
+          { ...actorOf(request), email: request.body.email.slice(0, 254) },
+          'session.login_failed',
+          null,
+          {
+            reason: (error as { code?: string }).code,
+          },
+        );
+        throw error;
+      }
+    },
+  );
+
+  app.get(
+    '/session',
+    {
+      config: { access: 'session' },
+      schema: {
+        tags,
+        summary: 'Who is signed in, and the CSRF token',
+        response: { 200: SessionSchema, 401: ErrorSchema },
+      },
+    },
+    async (request) => presentSession(staffOf(request)),
+  );
+
+  app.delete(
+    '/session',
+    {
+      config: { access: 'session' },
+      schema: { tags, summary: 'Sign out', response: { 204: z.null(), ...errors } },
+    },
+    async (request, reply) => {
+      const session = staffOf(request);
+      await db.transaction(async (tx) => {
+        await logout(tx.kysely, session.tokenHash);
+        await recordAudit(tx.kysely, actorOf(request), 'session.logout', {
+          type: 'staff',
+          id: session.staff.id,
+        });
+      });
+      clearSessionCookie(request, reply);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/session/password',
+    {
+      config: { access: 'session' },
+      schema: {
+        tags,
+        summary: 'Change my password (ends my other sessions)',
+        body: z.object({ currentPassword: z.string().max(256), newPassword: z.string().max(256) }),
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const session = staffOf(request);
+      await db.transaction(async (tx) => {
+        await changePassword(
+          tx.kysely,
+          session.staff,
+          request.body.currentPassword,
+          request.body.newPassword,
+          session.tokenHash,
+        );
+        await recordAudit(tx.kysely, actorOf(request), 'staff.password_changed', {
+          type: 'staff',
+          id: session.staff.id,
+        });
+      });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/staff',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags,
+        summary: 'Staff accounts',
+        response: { 200: z.object({ staff: z.array(StaffSchema) }), ...errors },
+      },
+    },
+    async () => ({ staff: await listStaff(k) }),
+  );
+
+  app.post(
+    '/staff',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags,
+        summary: 'Create a staff account',
+        description:
+          'Without `password`, a one-time password is generated, returned once, and must be changed at the first sign-in.',
+        body: z.object({
+          email: z.email().max(254),
+          name: z.string().trim().min(1).max(120).optional(),
+          role: z.enum(STAFF_ROLES),
+          password: z.string().max(256).optional(),
+        }),
+        response: {
+          201: z.object({ staff: StaffSchema, oneTimePassword: z.string().nullable() }),
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const created = await db.transaction(async (tx) => {
+        const result = await createStaff(tx.kysely, request.body, staffOf(request).staff.id);
+        await recordAudit(
+          tx.kysely,
+          actorOf(request),
+          'staff.created',
+          { type: 'staff', id: result.staff.id },
+          {
+            email: result.staff.email,
+            role: result.staff.role,
+          },
+        );
+        return result;
+      });
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.post(
+    '/staff/:id/deactivate',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags,
+        summary: 'Deactivate a staff account (its sessions end at once)',
+        params: z.object({ id: z.string().max(60) }),
+        response: { 200: StaffSchema, 404: ErrorSchema, ...errors },
+      },
+    },
+    async (request) =>
+      db.transaction(async (tx) => {
+        const staff = await deactivateStaff(tx.kysely, request.params.id, staffOf(request).staff.id);
+        await recordAudit(
+          tx.kysely,
+          actorOf(request),
+          'staff.deactivated',
+          { type: 'staff', id: staff.id },
+          { email: staff.email },
+        );
+        return staff;
+      }),
+  );
+
+  const AuditQuery = z.object({
+    actor: z.string().max(254).optional(),
+    action: z.string().max(60).optional(),
+    targetType: z.string().max(30).optional(),
+    targetId: z.string().max(80).optional(),
+    from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+    to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+    before: z
+      .string()
+      .regex(/^\d{1,19}$/)
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(100_000).default(200),
+  });
+  const AuditEventSchema = z.object({
+    id: z.string(),
+    at: z.string(),
+    actorId: z.string().nullable(),
+    actorEmail: z.string().nullable(),
+    actorRole: z.string().nullable(),
+    action: z.string(),
+    targetType: z.string().nullable(),
+    targetId: z.string().nullable(),
+    detail: z.record(z.string(), z.unknown()),
+    ip: z.string().nullable(),
+    userAgent: z.string().nullable(),
+  });
+  const auditRows = (q: z.infer<typeof AuditQuery>) =>
+    listAudit(k, {
+      actor: q.actor,
+      action: q.action,
+      targetType: q.targetType,
+      targetId: q.targetId,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
+      before: q.before,
+      limit: q.limit,
+    });
+  app.get(
+    '/audit',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags,
+        summary: 'The audit trail, newest first, filtered',
+        querystring: AuditQuery,
+        response: {
+          200: z.object({ events: z.array(AuditEventSchema) }),
+          400: ErrorSchema,
+          401: ErrorSchema,
+          403: ErrorSchema,
+        },
+      },
+    },
+    async (request) => ({ events: await auditRows(request.query) }),
+  );
+  app.get(
+    '/audit/export',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags,
+        summary: 'The audit trail as CSV, with the same filters (the export itself is audited)',
+        querystring: AuditQuery,
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const rows = await auditRows(request.query);
+      await recordAudit(k, actorOf(request), 'audit.exported', null, {
+        rows: rows.length,
+        filter: request.query,
+      });
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="recallkit-audit-${new Date().toISOString().slice(0, 10)}.csv"`,
+        )
+        .send(auditCsv(rows));
+    },
+  );
+};
