@@ -27,9 +27,14 @@ export async function claimsHarness(
   const harness = await appWithExamples(db, options);
   // No automatic approval is sampled for a second review unless a test asks.
   const sampleQuality = options.sampleQuality ?? (() => false);
-  const worker = new JobWorker(db, jobHandlers(harness.config, harness.blobs, { sampleQuality }), silentLogger, {
-    backoff: () => 0,
-  });
+  const worker = new JobWorker(
+    db,
+    jobHandlers(harness.config, harness.blobs, { sampleQuality }),
+    silentLogger,
+    {
+      backoff: () => 0,
+    },
+  );
   type Claim = { id: string; accessToken: string };
   const bearer = (claim: Claim) => ({ authorization: `Bearer ${claim.accessToken}` });
   return {

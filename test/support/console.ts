@@ -12,11 +12,7 @@ export interface ConsoleClient {
   cookie: string;
   csrfToken: string;
   get(url: string): Promise<Response>;
-  post(
-    url: string,
-    payload?: object,
-    headers?: Record<string, string>,
-  ): Promise<Response>;
+  post(url: string, payload?: object, headers?: Record<string, string>): Promise<Response>;
   put(url: string, payload?: object): Promise<Response>;
   delete(url: string): Promise<Response>;
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAN, labelPhoto, markedPhoto } from '../../../../eval/synthetic-evidence.ts';
 import { knownClaimCodes } from '../../../../test/support/app.ts';
 import { claimsHarness, demoSerials } from '../../../../test/support/claims.ts';
+import { signIn } from '../../../../test/support/console.ts';
 import { testDatabases } from '../../../../test/support/databases.ts';
 import type { Db } from '../../db/database.ts';
 import { claimJobs, enqueue } from '../../jobs/queue.ts';
@@ -10,6 +11,8 @@ import { VERIFY_CLAIM_QUEUE } from '../claims/submit-claim.ts';
 
 const serials = demoSerials('anker-2025-us-a1263');
 let nextSerial = 200;
+/** Whether the next automatic approval is picked for a quality check. */
+let sampleNext = false;
 const today = () => new Date().toISOString().slice(0, 10);
 
 describe.each(await testDatabases())('evidence checks on $name', ({ open }) => {
@@ -19,7 +22,7 @@ describe.each(await testDatabases())('evidence checks on $name', ({ open }) => {
 
   beforeAll(async () => {
     db = await open();
-    harness = await claimsHarness(db, { claimCode: knownClaimCodes() });
+    harness = await claimsHarness(db, { claimCode: knownClaimCodes(), sampleQuality: () => sampleNext });
     worker = harness.worker;
   });
   afterAll(async () => {
@@ -190,5 +193,47 @@ describe.each(await testDatabases())('evidence checks on $name', ({ open }) => {
       .where('template', '=', 'approved')
       .execute();
     expect(approvedMails).toHaveLength(1);
+  });
+
+  it('holds an automatic approval picked for the quality sample until a supervisor confirms it', async () => {
+    const claim = await newClaim();
+    const photos = await goodPhotos(claim, 41);
+    await upload(claim, 'label', photos.label);
+    await upload(claim, 'marked', photos.marked);
+    await worker.drain();
+    sampleNext = true;
+    try {
+      expect((await submit(claim)).statusCode).toBe(200);
+      await worker.drain();
+    } finally {
+      sampleNext = false;
+    }
+    expect((await status(claim)).status).toBe('second_review');
+    const pending = await db.kysely
+      .selectFrom('decision')
+      .selectAll()
+      .where('claim_id', '=', claim.id)
+      .executeTakeFirstOrThrow();
+    expect(pending).toMatchObject({
+      actor: 'system',
+      action: 'approve',
+      state: 'pending',
+      quality_sample: true,
+    });
+
+    const supervisor = await signIn(harness.app, db, 'supervisor');
+    const queue = (await supervisor.get('/api/v1/console/claims?status=second_review')).json();
+    expect(queue.claims.map((c: { id: string }) => c.id)).toContain(claim.id);
+    const confirmed = await supervisor.post(`/api/v1/console/claims/${claim.id}/decision`, {
+      action: 'approve',
+    });
+    expect(confirmed.json()).toMatchObject({ status: 'approved' });
+    const mails = await db.kysely
+      .selectFrom('outbox_message')
+      .select('template')
+      .where('claim_id', '=', claim.id)
+      .orderBy('created_at')
+      .execute();
+    expect(mails.map((m) => m.template)).toEqual(['claim_received', 'approved']);
   });
 });

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { localize } from '../../../shared/languages.ts';
-import type { Tx } from '../../db/database.ts';
+import type { Db, Tx } from '../../db/database.ts';
 import { fraudSignals } from '../evidence/verify-claim.ts';
 import { type AuditActor, recordAudit } from '../staff/audit.ts';
 import type { StaffRow } from '../staff/staff-accounts.ts';
@@ -22,20 +22,24 @@ import {
  * claim in the queue marks it as the viewer's for REVIEW_LEASE_MS unless someone else has it
  * open; the view is recorded in the audit trail.
  */
-export async function claimForReview(tx: Tx, staff: StaffRow, actor: AuditActor, claimId: string) {
-  const db = tx.kysely;
-  let claim = await lockClaim(db, claimId);
+export async function claimForReview(database: Db, staff: StaffRow, actor: AuditActor, claimId: string) {
   const now = new Date();
-  const heldByOther =
-    claim.review_by !== null && claim.review_by !== staff.id && (claim.review_until ?? now) > now;
-  if (inQueue(claim.status) && !heldByOther) {
-    claim = await db
+  const { claim, heldByOther } = await database.transaction(async (tx) => {
+    const locked = await lockClaim(tx.kysely, claimId);
+    const heldByOther =
+      locked.review_by !== null && locked.review_by !== staff.id && (locked.review_until ?? now) > now;
+    await recordAudit(tx.kysely, actor, 'claim.viewed', { type: 'claim', id: claimId });
+    if (!inQueue(locked.status) || heldByOther) return { claim: locked, heldByOther };
+    const leased = await tx.kysely
       .updateTable('claim')
       .set({ review_by: staff.id, review_until: new Date(now.getTime() + REVIEW_LEASE_MS) })
       .where('id', '=', claimId)
       .returningAll()
       .executeTakeFirstOrThrow();
-  }
+    return { claim: leased, heldByOther };
+  });
+  // Read after the commit, in parallel on the pool.
+  const db = database.kysely;
   const campaign = await campaignOf(db, claim);
   const [evidence, checks, events, decisions, otherClaims, signals, pending, reviewer, version] =
     await Promise.all([
@@ -114,7 +118,6 @@ export async function claimForReview(tx: Tx, staff: StaffRow, actor: AuditActor,
         .where('id', 'in', [...new Set(matches.map((m) => m.otherClaim))])
         .execute()
     : [];
-  await recordAudit(db, actor, 'claim.viewed', { type: 'claim', id: claimId });
   const leaseActive = claim.review_until !== null && claim.review_until > now;
   return {
     version,

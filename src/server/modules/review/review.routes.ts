@@ -106,8 +106,7 @@ export const reviewRoutes: FastifyPluginAsyncZod<{ db: Db; blobs: BlobStore; pub
         },
       },
     },
-    async (request) =>
-      db.transaction((tx) => claimForReview(tx, staffOf(request).staff, actorOf(request), request.params.id)),
+    async (request) => claimForReview(db, staffOf(request).staff, actorOf(request), request.params.id),
   );
 
   app.post(

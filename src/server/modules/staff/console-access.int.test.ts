@@ -62,7 +62,8 @@ describe.each(await testDatabases())('staff console access on $name', ({ open })
       harness.app.consoleRoutes.map((r) => [`${r.method} ${r.url}`, effective(r.access)]),
     );
     expect(Object.keys(actual).sort()).toEqual(Object.keys(EXPECTED).sort());
-    for (const [route, access] of Object.entries(actual)) expect(access, route).toEqual(effective(EXPECTED[route]));
+    for (const [route, access] of Object.entries(actual))
+      expect(access, route).toEqual(effective(EXPECTED[route]));
   });
 
   it('answers each role and an anonymous caller as the matrix says', async () => {
