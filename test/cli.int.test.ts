@@ -91,6 +91,27 @@ describe('recallkit CLI on the embedded database', () => {
     expect(invalid.stderr).toMatch(/units: Too small/i);
   });
 
+  it('creates staff accounts: a one-time password when none is given, a clear refusal for a taken e-mail', async () => {
+    const created = await recallkit(['staff', 'create', '--email', 'rev@example.com', '--role', 'reviewer'], env);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(/^Created reviewer rev@example\.com \(stf_/);
+    expect(created.stdout).toMatch(/One-time password: [A-Za-z0-9]{20}/);
+    const withPassword = await recallkit(
+      ['staff', 'create', '--email', 'sup@example.com', '--role', 'supervisor', '--password', 'a long passphrase 1'],
+      env,
+    );
+    expect(withPassword.stdout).not.toMatch(/One-time/);
+    const taken = await recallkit(['staff', 'create', '--email', 'REV@example.com', '--role', 'admin'], env);
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toContain('A staff member with that e-mail exists already.');
+    const badRole = await recallkit(['staff', 'create', '--email', 'x@example.com', '--role', 'boss'], env);
+    expect(badRole.code).not.toBe(0);
+    expect(badRole.stderr).toMatch(/Allowed choices are admin, manager, supervisor, reviewer, fulfilment, analyst/);
+    const list = await recallkit(['staff', 'list'], env);
+    expect(list.stdout).toMatch(/reviewer\tactive\trev@example\.com/);
+    expect(list.stdout).toMatch(/supervisor\tactive\tsup@example\.com/);
+  });
+
   it('shows the job queue, runs workers once, and refuses to retry a job that is not dead', async () => {
     const list = await recallkit(['jobs', 'list'], env);
     expect(list.code).toBe(0);

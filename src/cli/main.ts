@@ -1,12 +1,15 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../server/config.ts';
 import { DataDirBusyError } from '../server/db/data-dir-lock.ts';
+import { AppError } from '../server/http/errors.ts';
 import { InvalidCampaignError } from '../server/modules/catalog/campaign-definition.ts';
 import { ImportRefusedError } from '../server/modules/catalog/import-serials.ts';
+import { translate } from '../shared/i18n/index.ts';
 import { registerCampaignCommands } from './campaign.ts';
 import { registerJobCommands } from './jobs.ts';
 import { registerSerialCommands } from './serials.ts';
 import { registerServerCommands } from './server.ts';
+import { registerStaffCommands } from './staff.ts';
 import { registerVerifyCommand, VerifyUsageError } from './verify.ts';
 
 const program = new Command()
@@ -22,6 +25,7 @@ registerCampaignCommands(program);
 registerSerialCommands(program);
 registerJobCommands(program);
 registerVerifyCommand(program);
+registerStaffCommands(program);
 
 try {
   await program.parseAsync(process.argv);
@@ -36,6 +40,10 @@ try {
   ) {
     console.error(`recallkit: ${error.message}`);
     process.exit(error instanceof ConfigError ? 2 : 1);
+  }
+  if (error instanceof AppError) {
+    console.error(`recallkit: ${translate('en', `errors.${error.code}`, error.params)}`);
+    process.exit(1);
   }
   console.error(error);
   process.exit(1);
