@@ -92,12 +92,24 @@ describe('recallkit CLI on the embedded database', () => {
   });
 
   it('creates staff accounts: a one-time password when none is given, a clear refusal for a taken e-mail', async () => {
-    const created = await recallkit(['staff', 'create', '--email', 'rev@example.com', '--role', 'reviewer'], env);
+    const created = await recallkit(
+      ['staff', 'create', '--email', 'rev@example.com', '--role', 'reviewer'],
+      env,
+    );
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/^Created reviewer rev@example\.com \(stf_/);
     expect(created.stdout).toMatch(/One-time password: [A-Za-z0-9]{20}/);
     const withPassword = await recallkit(
-      ['staff', 'create', '--email', 'sup@example.com', '--role', 'supervisor', '--password', 'a long passphrase 1'],
+      [
+        'staff',
+        'create',
+        '--email',
+        'sup@example.com',
+        '--role',
+        'supervisor',
+        '--password',
+        'a long passphrase 1',
+      ],
       env,
     );
     expect(withPassword.stdout).not.toMatch(/One-time/);
@@ -106,7 +118,9 @@ describe('recallkit CLI on the embedded database', () => {
     expect(taken.stderr).toContain('A staff member with that e-mail exists already.');
     const badRole = await recallkit(['staff', 'create', '--email', 'x@example.com', '--role', 'boss'], env);
     expect(badRole.code).not.toBe(0);
-    expect(badRole.stderr).toMatch(/Allowed choices are admin, manager, supervisor, reviewer, fulfilment, analyst/);
+    expect(badRole.stderr).toMatch(
+      /Allowed choices are admin, manager, supervisor, reviewer, fulfilment, analyst/,
+    );
     const list = await recallkit(['staff', 'list'], env);
     expect(list.stdout).toMatch(/reviewer\tactive\trev@example\.com/);
     expect(list.stdout).toMatch(/supervisor\tactive\tsup@example\.com/);

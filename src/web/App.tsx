@@ -1,5 +1,6 @@
+import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Route, Routes } from 'react-router';
+import { Link, Route, Routes, useLocation } from 'react-router';
 import { LanguageSwitcher } from './components/LanguageSwitcher.tsx';
 import { ClaimPage } from './pages/ClaimPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
@@ -7,8 +8,19 @@ import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { RecallPage } from './pages/RecallPage.tsx';
 import { StatusPage } from './pages/StatusPage.tsx';
 
+/** The staff console is its own bundle: owners on phones never download it. */
+const ConsoleApp = lazy(() => import('./console/ConsoleApp.tsx'));
+
 export function App() {
   const { t } = useTranslation();
+  if (useLocation().pathname.startsWith('/console'))
+    return (
+      <Suspense fallback={<p>Loading…</p>}>
+        <Routes>
+          <Route path="/console/*" element={<ConsoleApp />} />
+        </Routes>
+      </Suspense>
+    );
   return (
     <>
       <a className="skip-link" href="#main">

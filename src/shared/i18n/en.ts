@@ -207,6 +207,7 @@ export const en = {
     next_add_evidence: 'Add the missing photos.',
     next_submit: 'Your claim is ready to send.',
     next_wait: 'Nothing to do now: we will e-mail you.',
+    send_again: 'Send my claim again',
     next_provide_info: 'We need something more from you: see below.',
     next_none: 'This claim is closed.',
     next_confirm_disposal:

@@ -218,6 +218,7 @@ export const es: Messages = {
     disposal_confirm_check: 'Llevé la batería a un punto de recogida.',
     disposal_confirm_button: 'Confirmar la eliminación',
     disposal_confirmed: 'Eliminación confirmada el {{date}}.',
+    send_again: 'Enviar de nuevo mi reclamación',
     next_provide_info: 'Necesitamos algo más de usted: vea abajo.',
     next_none: 'Esta reclamación está cerrada.',
     status_draft: 'Borrador (aún no enviada)',

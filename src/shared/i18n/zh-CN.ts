@@ -197,6 +197,7 @@ export const zhCN: Messages = {
     disposal_confirm_check: '我已将移动电源送到回收点。',
     disposal_confirm_button: '确认处置',
     disposal_confirmed: '已于 {{date}} 确认处置。',
+    send_again: '重新提交申请',
     next_provide_info: '我们需要您补充信息：见下文。',
     next_none: '该申请已结束。',
     status_draft: '草稿（尚未提交）',

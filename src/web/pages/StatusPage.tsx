@@ -28,6 +28,11 @@ export function StatusPage() {
     );
   if (!claim.data) return <p>{t('web.loading')}</p>;
   const data = claim.data;
+  // Why the claim is where it is, in the owner's language: what to redo, or why it was not approved.
+  const note =
+    data.status === 'needs_info' || data.status === 'rejected'
+      ? ([...data.timeline].reverse().find((event) => event.status === data.status)?.note ?? null)
+      : null;
   const date = (iso: string) =>
     new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 
@@ -44,12 +49,16 @@ export function StatusPage() {
           {t(`web.status_${data.status}`)}
         </p>
         <p>{t(`web.next_${data.next}`)}</p>
+        {note && <p className="status-note">{note}</p>}
       </section>
       <p className="hint">{t('web.status_link_help')}</p>
 
       {(data.next === 'provide_info' || data.next === 'add_evidence') && (
         <section>
-          {data.requiredEvidence.map((kind) => (
+          {(data.next === 'provide_info'
+            ? [...new Set([...data.requiredEvidence, 'receipt' as const])]
+            : data.requiredEvidence
+          ).map((kind) => (
             <PhotoUpload
               key={kind}
               claimId={data.id}
@@ -60,6 +69,9 @@ export function StatusPage() {
               onUploaded={() => void claim.refetch()}
             />
           ))}
+          {data.next === 'provide_info' && (
+            <SendAgain claim={data} token={token} onSent={() => void claim.refetch()} />
+          )}
         </section>
       )}
 
@@ -194,4 +206,34 @@ function Thumbnail({
     };
   }, [claimId, evidenceId, token]);
   return url ? <img src={url} alt={alt} className="thumbnail" /> : null;
+}
+
+/** After a request for information: the owner sends the claim back once the new photos are in. */
+function SendAgain({
+  claim,
+  token,
+  onSent,
+}: {
+  claim: ClaimStatusResponse;
+  token: string;
+  onSent: () => void;
+}) {
+  const { t } = useTranslation();
+  const [key] = useState(() => crypto.randomUUID());
+  const send = useMutation({
+    mutationFn: () => api.submitClaim(claim.id, token, claim.disposal.attestedAt !== null, key),
+    onSuccess: onSent,
+  });
+  return (
+    <div className="send-again">
+      {send.error && (
+        <p role="alert" className="error">
+          {send.error instanceof ApiError ? send.error.message : t('web.network_error')}
+        </p>
+      )}
+      <button type="button" onClick={() => send.mutate()} disabled={send.isPending}>
+        {t('web.send_again')}
+      </button>
+    </div>
+  );
 }

@@ -211,6 +211,7 @@ export async function claimForReview(database: Db, staff: StaffRow, actor: Audit
       return { ...match, otherCode: other?.code ?? null, otherStatus: other?.status ?? null };
     }),
     timeline: events.map((event) => ({
+      id: String(event.id),
       at: event.at.toISOString(),
       actor: event.staff_name ? `${event.staff_name} (${event.actor})` : event.actor,
       type: event.type,

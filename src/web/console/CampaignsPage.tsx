@@ -1,0 +1,335 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { parse, stringify } from 'yaml';
+import { type CampaignRow, consoleFetch, type ImportRow, uploadWithProgress } from './console-api.ts';
+
+export function CampaignsPage() {
+  const campaigns = useQuery({
+    queryKey: ['console', 'campaigns'],
+    queryFn: () => consoleFetch<{ campaigns: CampaignRow[] }>('/campaigns'),
+  });
+  return (
+    <section>
+      <h1>Campaigns</h1>
+      <table className="data">
+        <thead>
+          <tr>
+            <th scope="col">Campaign</th>
+            <th scope="col">Status</th>
+            <th scope="col">Announced</th>
+            <th scope="col">Models</th>
+            <th scope="col">Serials listed</th>
+            <th scope="col">Claims</th>
+          </tr>
+        </thead>
+        <tbody>
+          {campaigns.data?.campaigns.map((c) => (
+            <tr key={c.slug}>
+              <th scope="row">
+                <Link to={`/console/campaigns/${c.slug}`}>{c.title}</Link>
+                <br />
+                <small>{c.slug}</small>
+              </th>
+              <td>{c.status}</td>
+              <td>{c.announcedOn}</td>
+              <td>{c.models.join(', ')}</td>
+              <td>{c.serials.toLocaleString()}</td>
+              <td>
+                {Object.entries(c.claims)
+                  .map(([status, n]) => `${status} ${n}`)
+                  .join(', ') || '—'}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+type Definition = {
+  slug: string;
+  status: string;
+  title: { en: string };
+  triage: {
+    autoApprove: boolean;
+    qualitySampleRate: number;
+    secondReview: { riskScoreAbove: number; refundAboveMinor?: number };
+  };
+} & Record<string, unknown>;
+
+const NEXT: Record<string, string[]> = { draft: ['active'], active: ['closed'], closed: ['active'] };
+
+/** One campaign: status, triage policy, the whole definition as YAML, and its eligibility lists. */
+export function CampaignPage({ canEdit }: { canEdit: boolean }) {
+  const { slug = '' } = useParams();
+  const queryClient = useQueryClient();
+  const campaign = useQuery({
+    queryKey: ['console', 'campaign', slug],
+    queryFn: () => consoleFetch<{ definition: Definition; imports: ImportRow[] }>(`/campaigns/${slug}`),
+  });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['console', 'campaign', slug] });
+  const definition = campaign.data?.definition;
+  const status = useMutation({
+    mutationFn: (next: string) =>
+      consoleFetch(`/campaigns/${slug}/status`, { method: 'POST', body: { status: next } }),
+    onSuccess: refresh,
+  });
+  const save = useMutation({
+    mutationFn: (next: Definition) =>
+      consoleFetch<{ outcome: string }>(`/campaigns/${slug}`, { method: 'PUT', body: { definition: next } }),
+    onSuccess: refresh,
+  });
+  if (!definition) return <p>{campaign.error?.message ?? 'Loading…'}</p>;
+  return (
+    <section className="campaign">
+      <h1>{definition.title.en}</h1>
+      <p>
+        Status: <strong data-testid="campaign-status">{definition.status}</strong>{' '}
+        {canEdit &&
+          NEXT[definition.status]?.map((next) => (
+            <button key={next} type="button" onClick={() => status.mutate(next)} disabled={status.isPending}>
+              {next === 'active' ? (definition.status === 'closed' ? 'Reopen' : 'Activate') : 'Close'}
+            </button>
+          ))}
+      </p>
+      {status.error && <p className="console-error">{status.error.message}</p>}
+      <TriageForm definition={definition} canEdit={canEdit} onSave={(next) => save.mutate(next)} />
+      <DefinitionEditor definition={definition} canEdit={canEdit} onSave={(next) => save.mutate(next)} />
+      {save.error && (
+        <p role="alert" className="console-error">
+          {save.error.message}
+        </p>
+      )}
+      {save.isSuccess && <p role="status">Saved ({save.data.outcome}).</p>}
+      {canEdit && <EligibilityUpload slug={slug} onDone={refresh} />}
+      <Imports imports={campaign.data?.imports ?? []} />
+    </section>
+  );
+}
+
+function TriageForm({
+  definition,
+  canEdit,
+  onSave,
+}: {
+  definition: Definition;
+  canEdit: boolean;
+  onSave: (d: Definition) => void;
+}) {
+  const [triage, setTriage] = useState(definition.triage);
+  useEffect(() => setTriage(definition.triage), [definition]);
+  const refund = triage.secondReview.refundAboveMinor;
+  return (
+    <form
+      className="triage-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSave({ ...definition, triage });
+      }}
+    >
+      <h2>Triage policy</h2>
+      <label>
+        <input
+          type="checkbox"
+          checked={triage.autoApprove}
+          disabled={!canEdit}
+          onChange={(e) => setTriage({ ...triage, autoApprove: e.target.checked })}
+        />{' '}
+        Approve automatically when every check passes
+      </label>
+      <label>
+        Share of automatic approvals sampled for a supervisor (%)
+        <input
+          type="number"
+          min={0}
+          max={100}
+          step={0.1}
+          disabled={!canEdit}
+          value={Math.round(triage.qualitySampleRate * 1000) / 10}
+          onChange={(e) => setTriage({ ...triage, qualitySampleRate: Number(e.target.value) / 100 })}
+        />
+      </label>
+      <label>
+        Second review when the risk score is above (0-100)
+        <input
+          type="number"
+          min={0}
+          max={100}
+          disabled={!canEdit}
+          value={triage.secondReview.riskScoreAbove}
+          onChange={(e) =>
+            setTriage({
+              ...triage,
+              secondReview: { ...triage.secondReview, riskScoreAbove: Number(e.target.value) },
+            })
+          }
+        />
+      </label>
+      <label>
+        Second review for refunds above (minor units; empty: never)
+        <input
+          type="number"
+          min={0}
+          disabled={!canEdit}
+          value={refund ?? ''}
+          onChange={(e) => {
+            const { refundAboveMinor: _, ...rest } = triage.secondReview;
+            setTriage({
+              ...triage,
+              secondReview:
+                e.target.value === '' ? rest : { ...rest, refundAboveMinor: Number(e.target.value) },
+            });
+          }}
+        />
+      </label>
+      {canEdit && <button type="submit">Save policy</button>}
+    </form>
+  );
+}
+
+function DefinitionEditor({
+  definition,
+  canEdit,
+  onSave,
+}: {
+  definition: Definition;
+  canEdit: boolean;
+  onSave: (d: Definition) => void;
+}) {
+  const [text, setText] = useState(() => stringify(definition));
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => setText(stringify(definition)), [definition]);
+  return (
+    <details className="definition-editor">
+      <summary>The whole definition (models, remedies per country, evidence, reject reasons) as YAML</summary>
+      <textarea
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        rows={30}
+        readOnly={!canEdit}
+        spellCheck={false}
+        aria-label="Campaign definition in YAML"
+      />
+      {problem && <p className="console-error">{problem}</p>}
+      {canEdit && (
+        <button
+          type="button"
+          onClick={() => {
+            try {
+              setProblem(null);
+              onSave(parse(text) as Definition);
+            } catch (error) {
+              setProblem(`Not valid YAML: ${(error as Error).message}`);
+            }
+          }}
+        >
+          Save definition
+        </button>
+      )}
+    </details>
+  );
+}
+
+function EligibilityUpload({ slug, onDone }: { slug: string; onDone: () => void }) {
+  const [file, setFile] = useState<File | null>(null);
+  const [progress, setProgress] = useState<number | null>(null);
+  const [result, setResult] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <form
+      className="upload"
+      onSubmit={async (event) => {
+        event.preventDefault();
+        if (!file) return;
+        setError(null);
+        setResult(null);
+        setProgress(0);
+        try {
+          const row = await uploadWithProgress<ImportRow>(
+            `/campaigns/${slug}/eligibility`,
+            file,
+            setProgress,
+          );
+          setResult(
+            `${row.fileName}: ${row.rowsTotal} rows, ${row.rowsAdded} added, ${row.rowsUnchanged} already listed, ${row.rowsRejected} rejected.`,
+          );
+          onDone();
+        } catch (e) {
+          setError((e as Error).message);
+        } finally {
+          setProgress(null);
+        }
+      }}
+    >
+      <h2>Upload an eligibility list</h2>
+      <p className="hint">
+        CSV with the header serial,model and optionally market and lot. Rows already listed are left alone.
+      </p>
+      <input
+        type="file"
+        accept=".csv,text/csv"
+        aria-label="Eligibility CSV"
+        onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+      />
+      <button type="submit" disabled={!file || progress !== null}>
+        Import
+      </button>
+      {progress !== null && (
+        <p>
+          <progress value={progress} max={1} aria-label="Upload progress" />{' '}
+          {progress < 1 ? `${Math.round(progress * 100)}% sent` : 'importing…'}
+        </p>
+      )}
+      {result && <p role="status">{result}</p>}
+      {error && (
+        <p role="alert" className="console-error">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
+
+function Imports({ imports }: { imports: ImportRow[] }) {
+  return (
+    <>
+      <h2>Imports</h2>
+      <table className="data">
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">File</th>
+            <th scope="col">By</th>
+            <th scope="col">Rows</th>
+            <th scope="col">Added</th>
+            <th scope="col">Already listed</th>
+            <th scope="col">Rejected</th>
+          </tr>
+        </thead>
+        <tbody>
+          {imports.map((row) => (
+            <tr key={row.id}>
+              <td>{new Date(row.finishedAt).toLocaleString()}</td>
+              <td>{row.fileName}</td>
+              <td>{row.actor}</td>
+              <td>{row.rowsTotal.toLocaleString()}</td>
+              <td>{row.rowsAdded.toLocaleString()}</td>
+              <td>{row.rowsUnchanged.toLocaleString()}</td>
+              <td>
+                {row.rowsRejected.toLocaleString()}
+                {row.rejectedSample && (
+                  <details>
+                    <summary>rejected rows</summary>
+                    <pre>{row.rejectedSample}</pre>
+                  </details>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
