@@ -59,6 +59,17 @@ describe('the server process (npm start)', () => {
         bytesPerSerial: 12,
       });
       expect(logLines.some((l) => typeof l.reqId === 'string')).toBe(true);
+      // An empty database gets an admin whose one-time login is printed, and it works.
+      const firstRun = logLines.find((l) =>
+        String(l.msg).startsWith('First run: sign in to the staff console'),
+      );
+      expect(firstRun).toMatchObject({ email: 'admin@recallkit.local' });
+      const session = await fetch(`${base}/api/v1/console/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: firstRun.email, password: firstRun.password }),
+      });
+      expect(await session.json()).toMatchObject({ staff: { role: 'admin', mustChangePassword: true } });
 
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

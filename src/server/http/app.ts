@@ -96,6 +96,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
             scheme: 'bearer',
             description: 'The accessToken returned when the claim was created',
           },
+          consoleSession: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'rk_staff',
+            description:
+              'The staff session cookie set by POST /api/v1/console/session; changes also send its csrfToken as X-CSRF-Token',
+          },
         },
       },
     },

@@ -70,6 +70,8 @@ export const consoleApi: FastifyPluginAsync<{
   await app.register(cookie);
   app.decorateRequest('staffSession', null);
   app.addHook('onRoute', (route) => {
+    const access = route.config?.access;
+    if (access && access !== 'public') route.schema = { ...route.schema, security: [{ consoleSession: [] }] };
     for (const method of [route.method].flat())
       if (method !== 'HEAD') routes.push({ method, url: route.url, access: route.config?.access });
   });
