@@ -217,7 +217,9 @@ function PhotoViewer({
   const [zoom, setZoom] = useState(1);
   const [rotation, setRotation] = useState(0);
   const [boxes, setBoxes] = useState(true);
-  const words = photo.ocr?.words ?? [];
+  const [size, setSize] = useState<[number, number] | null>(null);
+  const words = size ? (photo.ocr?.words ?? []) : [];
+  const angle = photo.ocr?.angle ?? 0;
   const failing = checks.filter((c) => c.outcome !== 'pass').map((c) => CHECK_LABELS[c.id] ?? c.id);
   return (
     <figure className="photo-viewer" data-kind={photo.kind}>
@@ -258,22 +260,32 @@ function PhotoViewer({
           <img
             src={photoUrl(claimId, photo.id)}
             alt={photo.kind === 'label' ? 'The unit’s label' : 'The marked unit'}
+            // A cached photo may be complete before React sees its load event.
+            ref={(img) => {
+              if (img?.complete && img.naturalWidth > 0 && !size)
+                setSize([img.naturalWidth, img.naturalHeight]);
+            }}
+            onLoad={(event) => setSize([event.currentTarget.naturalWidth, event.currentTarget.naturalHeight])}
           />
           {boxes &&
-            words.map((word, i) => (
-              <span
-                // biome-ignore lint/suspicious/noArrayIndexKey: words have no id; their order is fixed
-                key={i}
-                className="ocr-box"
-                title={`${word.text} (${Math.round(word.confidence)}%)`}
-                style={{
-                  left: `${word.box[0] * 100}%`,
-                  top: `${word.box[1] * 100}%`,
-                  width: `${(word.box[2] - word.box[0]) * 100}%`,
-                  height: `${(word.box[3] - word.box[1]) * 100}%`,
-                }}
-              />
-            ))}
+            size &&
+            words.map((word, i) => {
+              const [left, top, right, bottom] = onPhoto(word.box, angle, size);
+              return (
+                <span
+                  // biome-ignore lint/suspicious/noArrayIndexKey: words have no id; their order is fixed
+                  key={i}
+                  className="ocr-box"
+                  title={`${word.text} (${Math.round(word.confidence)}%)`}
+                  style={{
+                    left: `${left * 100}%`,
+                    top: `${top * 100}%`,
+                    width: `${(right - left) * 100}%`,
+                    height: `${(bottom - top) * 100}%`,
+                  }}
+                />
+              );
+            })}
         </div>
       </div>
       {photo.ocr && photo.ocr.lines.length > 0 && (
@@ -284,4 +296,35 @@ function PhotoViewer({
       )}
     </figure>
   );
+}
+
+/**
+ * A word box read on the straightened photo (OCR turns the photo by -angle degrees on a canvas
+ * grown to fit, see prepareForOcr) as fractions of the photo as shown: the corners are turned
+ * back about the centre, and the box drawn around them.
+ */
+export function onPhoto(
+  box: [number, number, number, number],
+  angle: number,
+  [width, height]: [number, number],
+): [number, number, number, number] {
+  if (Math.abs(angle) < 0.5) return box;
+  const a = (angle * Math.PI) / 180;
+  const cos = Math.cos(a);
+  const sin = Math.sin(a);
+  const grownWidth = width * Math.abs(cos) + height * Math.abs(sin);
+  const grownHeight = width * Math.abs(sin) + height * Math.abs(cos);
+  const corners = [
+    [box[0], box[1]],
+    [box[2], box[1]],
+    [box[0], box[3]],
+    [box[2], box[3]],
+  ].map(([u, v]) => {
+    const x = (u as number) * grownWidth - grownWidth / 2;
+    const y = (v as number) * grownHeight - grownHeight / 2;
+    return [(x * cos - y * sin + width / 2) / width, (x * sin + y * cos + height / 2) / height] as const;
+  });
+  const xs = corners.map((c) => c[0]);
+  const ys = corners.map((c) => c[1]);
+  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
 }

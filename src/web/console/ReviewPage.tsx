@@ -428,6 +428,9 @@ function DecisionPanel({
           Cancel
         </button>
       </div>
+      <p className="hint">
+        <kbd>Enter</kbd> on the reason or <kbd>Ctrl</kbd>+<kbd>Enter</kbd> sends; <kbd>Esc</kbd> cancels.
+      </p>
     </form>
   );
 }

@@ -28,8 +28,8 @@ export const PASSWORD_MIN_LENGTH = 12;
 export function passwordProblem(password: string, email: string): string | null {
   if (password.length < PASSWORD_MIN_LENGTH) return `at least ${PASSWORD_MIN_LENGTH} characters`;
   if (password.length > 256) return 'at most 256 characters';
-  if (password.toLowerCase().includes(email.split('@')[0]?.toLowerCase() || '\u0000'))
-    return 'not containing the e-mail name';
+  const name = email.split('@')[0]?.toLowerCase() ?? '';
+  if (name.length >= 4 && password.toLowerCase().includes(name)) return 'not containing the e-mail name';
   if (new Set(password).size < 5) return 'more than a few different characters';
   return null;
 }
