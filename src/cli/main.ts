@@ -6,6 +6,7 @@ import { InvalidCampaignError } from '../server/modules/catalog/campaign-definit
 import { ImportRefusedError } from '../server/modules/catalog/import-serials.ts';
 import { translate } from '../shared/i18n/index.ts';
 import { registerCampaignCommands } from './campaign.ts';
+import { registerFulfilmentCommands } from './fulfilment.ts';
 import { registerJobCommands } from './jobs.ts';
 import { registerSerialCommands } from './serials.ts';
 import { registerServerCommands } from './server.ts';
@@ -26,6 +27,7 @@ registerSerialCommands(program);
 registerJobCommands(program);
 registerVerifyCommand(program);
 registerStaffCommands(program);
+registerFulfilmentCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -13,7 +13,9 @@ import { configureOcr, shutdownOcr } from './modules/evidence/ocr.ts';
 import type { VerifyContext } from './modules/evidence/verify-claim.ts';
 import { mailSender } from './modules/notify/mailer.ts';
 import { MAIL_QUEUE } from './modules/notify/outbox.ts';
+import { type IssueOptions, remedyJobHandlers } from './modules/remedies/remedies.ts';
 import { ensureFirstAdmin } from './modules/staff/first-run.ts';
+import { webhookJobHandlers } from './modules/webhooks/webhooks.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -108,11 +110,20 @@ export async function startServer(
 export function jobHandlers(
   config: Config,
   blobs: BlobStore,
-  options: Pick<VerifyContext, 'sampleQuality'> = {},
+  options: Pick<VerifyContext, 'sampleQuality'> & Pick<IssueOptions, 'afterProviderCall'> = {},
 ): JobHandlers {
   return {
     [MAIL_QUEUE]: mailSender({ smtpUrl: config.smtpUrl, from: config.mailFrom }),
-    ...claimJobHandlers(blobs, config.publicUrl, options),
+    ...claimJobHandlers(
+      blobs,
+      config.publicUrl,
+      options.sampleQuality ? { sampleQuality: options.sampleQuality } : {},
+    ),
     ...evidenceJobHandlers(config, blobs),
+    ...remedyJobHandlers({
+      publicUrl: config.publicUrl,
+      ...(options.afterProviderCall ? { afterProviderCall: options.afterProviderCall } : {}),
+    }),
+    ...webhookJobHandlers(),
   };
 }

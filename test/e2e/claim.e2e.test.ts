@@ -69,10 +69,11 @@ describe.runIf(chromiumAvailable())('claiming in Chromium', () => {
 
     await page.waitForURL(/\/c\/clm_[\w-]+#t=/);
     await expect.poll(() => page.locator('h1').textContent()).toBe(`Your claim ${claimCode}`);
-    // The in-process worker checks the claim and approves it; the page follows.
+    // The in-process worker checks the claim, approves it and sends the gift card; the page follows.
     await expect
       .poll(() => page.locator('.status-label').getAttribute('data-status'), { timeout: 30_000 })
-      .toBe('approved');
+      .toBe('fulfilled');
+    expect(await page.locator('.remedy-code').textContent()).toMatch(/^DEMO-[A-Z0-9]{4}-/);
     expect(await page.locator('.timeline li').allTextContents()).toEqual(
       expect.arrayContaining([
         expect.stringContaining('Claim started'),

@@ -110,6 +110,8 @@ export interface ClaimTable {
   risk_score: ColumnType<number | null, number | null | undefined, number | null>;
   review_by: ColumnType<string | null, string | null | undefined, string | null>;
   review_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  purchase_price_minor: ColumnType<string | null, number | null | undefined, number | null>;
+  purchase_currency: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ClaimTokenTable {
@@ -282,4 +284,102 @@ export interface Database {
   staff_user: StaffUserTable;
   staff_session: StaffSessionTable;
   audit_event: AuditEventTable;
+  remedy: RemedyTable;
+  gift_card_code: GiftCardCodeTable;
+  shipment_batch: BatchTable;
+  payout_batch: BatchTable;
+  webhook_endpoint: WebhookEndpointTable;
+  webhook_delivery: WebhookDeliveryTable;
+}
+
+type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+export type RemedyState =
+  | 'awaiting_disposal'
+  | 'awaiting_return'
+  | 'pending'
+  | 'issuing'
+  | 'ready_to_ship'
+  | 'in_batch'
+  | 'shipped'
+  | 'ready_to_pay'
+  | 'in_payout'
+  | 'issued'
+  | 'paid'
+  | 'failed';
+
+export interface RemedyTable {
+  id: string;
+  claim_id: string;
+  campaign_id: string;
+  kind: 'gift_card' | 'replacement' | 'refund' | 'voucher' | 'repair';
+  state: RemedyState;
+  idempotency_key: string;
+  provider: Nullable<string>;
+  amount_minor: ColumnType<string | null, number | null | undefined, number | null>;
+  currency: Nullable<string>;
+  sku: Nullable<string>;
+  quantity: Nullable<number>;
+  code: Nullable<string>;
+  external_ref: Nullable<string>;
+  shipment_batch_id: Nullable<string>;
+  return_bag_batch_id: Nullable<string>;
+  carrier: Nullable<string>;
+  tracking_number: Nullable<string>;
+  tracking_url: Nullable<string>;
+  payout_batch_id: Nullable<string>;
+  failure_reason: Nullable<string>;
+  return_received_at: Nullable<Date>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  issued_at: Nullable<Date>;
+}
+
+export interface GiftCardCodeTable {
+  id: Generated<string>;
+  campaign_id: string;
+  kind: 'gift_card' | 'voucher';
+  code: string;
+  amount_minor: ColumnType<string, number, number>;
+  currency: string;
+  import_id: string;
+  claim_id: Nullable<string>;
+  assigned_at: Nullable<Date>;
+}
+
+export interface BatchTable {
+  id: string;
+  created_at: Timestamp;
+  created_by: string;
+  lines: number;
+}
+
+export interface WebhookEndpointTable {
+  id: string;
+  url: string;
+  events: string[];
+  secret: string;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Timestamp;
+  created_by: string;
+}
+
+export interface WebhookDeliveryTable {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  payload: ColumnType<Record<string, unknown>, string, never>;
+  state: ColumnType<
+    'pending' | 'delivered' | 'failed',
+    'pending' | undefined,
+    'pending' | 'delivered' | 'failed'
+  >;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_status: Nullable<number>;
+  last_response: Nullable<string>;
+  last_error: Nullable<string>;
+  created_at: Timestamp;
+  last_attempt_at: Nullable<Date>;
+  delivered_at: Nullable<Date>;
 }

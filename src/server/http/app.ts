@@ -23,9 +23,11 @@ import type { CatalogService } from '../modules/catalog/catalog-service.ts';
 import { claimsRoutes } from '../modules/claims/claims.routes.ts';
 import type { ClaimsDeps } from '../modules/claims/claims-deps.ts';
 import { devOutboxRoutes } from '../modules/notify/notify.routes.ts';
+import { fulfilmentRoutes } from '../modules/remedies/fulfilment.routes.ts';
 import { reviewRoutes } from '../modules/review/review.routes.ts';
 import { authenticate, type SessionPolicy } from '../modules/staff/sessions.ts';
 import { staffRoutes } from '../modules/staff/staff.routes.ts';
+import { webhookRoutes } from '../modules/webhooks/webhooks.routes.ts';
 import { CONSOLE_PREFIX, type ConsoleRoute, consoleApi } from './console-api.ts';
 import { AppError, ErrorSchema, errorBody, handleError, requestLanguage } from './errors.ts';
 
@@ -179,6 +181,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         publicUrl: deps.claims.config.publicUrl,
       });
       await console.register(campaignConsoleRoutes, { db: deps.db });
+      await console.register(fulfilmentRoutes, { db: deps.db, publicUrl: deps.claims.config.publicUrl });
+      await console.register(webhookRoutes, { db: deps.db });
     },
   });
 

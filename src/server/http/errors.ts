@@ -45,6 +45,7 @@ export const APP_ERRORS = {
   campaign_transition_invalid: 409,
   campaign_exists: 409,
   import_refused: 422,
+  return_not_expected: 409,
   claim_not_found: 404,
   claim_duplicate_unit: 409,
   claim_not_editable: 409,

@@ -47,6 +47,13 @@ export const CreateClaimBodySchema = z.object({
     })
     .optional(),
   orderNumber: z.string().trim().max(100).optional(),
+  purchasePrice: z
+    .object({
+      amountMinor: z.number().int().positive().max(10_000_000_00),
+      currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD'),
+    })
+    .optional()
+    .describe('What the owner paid, from the proof of purchase (refunds pay it)'),
   incidentDescription: z.string().trim().max(4000).optional(),
 });
 export type CreateClaimBody = z.infer<typeof CreateClaimBodySchema>;
@@ -122,7 +129,28 @@ export const ClaimStatusResponseSchema = z.object({
       .describe('When the owner promised, at submission, to dispose of the unit'),
     confirmedAt: z.string().nullable().describe('When the owner confirmed the drop-off'),
   }),
-  next: z.enum(['add_evidence', 'submit', 'wait', 'provide_info', 'confirm_disposal', 'none']),
+  next: z.enum(['add_evidence', 'submit', 'wait', 'provide_info', 'confirm_disposal', 'return_unit', 'none']),
+  fulfilment: z
+    .object({
+      kind: RemedyKindSchema,
+      state: z
+        .string()
+        .describe(
+          'awaiting_disposal | awaiting_return | pending | issuing | ready_to_ship | in_batch | shipped | ready_to_pay | in_payout | issued | paid | failed',
+        ),
+      code: z.string().nullable().describe('The gift card or voucher code, once issued'),
+      amountMinor: z.number().nullable().describe('Value of the code, or the refund, in minor units'),
+      currency: z.string().nullable(),
+      carrier: z.string().nullable(),
+      trackingNumber: z.string().nullable(),
+      trackingUrl: z.string().nullable(),
+      issuedAt: z
+        .string()
+        .nullable()
+        .describe('When the code was sent, the parcel shipped or the money paid'),
+    })
+    .nullable()
+    .describe('The remedy once the claim is approved: what the owner needs to use it or follow it'),
   timeline: z.array(
     z.object({
       at: z.string(),

@@ -25,6 +25,7 @@ export const en = {
       'A campaign goes from draft to active to closed; it cannot go from {{from}} to {{to}}.',
     campaign_exists: 'A campaign with that slug exists already.',
     import_refused: 'The file was not imported: {{reason}}',
+    return_not_expected: 'No return is expected for this claim (its remedy is {{state}}).',
     campaign_not_found: 'There is no recall with that name.',
     query_empty: 'Enter a serial number (or a model number) to check.',
     serial_empty: 'Enter the serial number printed on your product.',
@@ -71,6 +72,15 @@ export const en = {
     method_not_allowed: 'That method is not allowed here.',
     unavailable: 'The service is starting or busy. Please try again in a moment.',
     internal: 'Something went wrong on our side. Please try again; if it keeps happening, contact support.',
+  },
+  remedy: {
+    gift_card:
+      'Your gift card code is {{code}} (worth {{amount}}). Use it at checkout in the brand’s online store.',
+    voucher: 'Your voucher code is {{code}} (worth {{amount}}).',
+    shipped: 'Your replacement is on its way with {{carrier}}, tracking number {{tracking}}: {{url}}',
+    return_bag:
+      'We have mailed you a protective bag with {{carrier}}, tracking number {{tracking}}: {{url}}. Put the unit in it and send it back; your remedy follows when it arrives.',
+    paid: 'We have paid you {{amount}}. It can take a few days to reach your account.',
   },
   feedback: {
     proof_of_purchase:
@@ -210,6 +220,24 @@ export const en = {
     send_again: 'Send my claim again',
     next_provide_info: 'We need something more from you: see below.',
     next_none: 'This claim is closed.',
+    next_return_unit:
+      'We are mailing you a protective bag. Put the unit in it and send it back: your remedy follows when it arrives.',
+    remedy_title: 'Your remedy',
+    remedy_code: 'Your code',
+    remedy_amount: 'Amount',
+    remedy_track: 'Track your parcel ({{carrier}}, {{tracking}})',
+    remedy_state_awaiting_disposal: 'Waiting for you to confirm the drop-off',
+    remedy_state_awaiting_return: 'Waiting for the unit to come back to us',
+    remedy_state_pending: 'Being prepared',
+    remedy_state_issuing: 'Being prepared',
+    remedy_state_ready_to_ship: 'Waiting to be packed',
+    remedy_state_in_batch: 'Being packed at the warehouse',
+    remedy_state_shipped: 'On its way',
+    remedy_state_ready_to_pay: 'Payment being prepared',
+    remedy_state_in_payout: 'Payment on its way',
+    remedy_state_issued: 'Sent to you',
+    remedy_state_paid: 'Paid',
+    remedy_state_failed: 'Delayed: our team is on it and will contact you',
     next_confirm_disposal:
       'Confirm that you took the power bank to a drop-off point: we send your remedy after that.',
     disposal_confirm_title: 'Safe disposal',

@@ -26,6 +26,8 @@ export const es: Messages = {
       'Una campaña pasa de borrador a activa y a cerrada; no puede pasar de {{from}} a {{to}}.',
     campaign_exists: 'Ya existe una campaña con ese identificador.',
     import_refused: 'El archivo no se importó: {{reason}}',
+    return_not_expected:
+      'No se espera ninguna devolución para esta reclamación (su compensación está en {{state}}).',
     campaign_not_found: 'No hay ninguna retirada con ese nombre.',
     query_empty: 'Introduzca un número de serie (o un modelo) para comprobarlo.',
     serial_empty: 'Introduzca el número de serie impreso en su producto.',
@@ -73,6 +75,16 @@ export const es: Messages = {
     unavailable: 'El servicio se está iniciando o está ocupado. Inténtelo de nuevo en un momento.',
     internal:
       'Algo ha fallado por nuestra parte. Inténtelo de nuevo; si sigue ocurriendo, contacte con soporte.',
+  },
+  remedy: {
+    gift_card:
+      'Su código de tarjeta regalo es {{code}} (por valor de {{amount}}). Úselo al pagar en la tienda en línea de la marca.',
+    voucher: 'Su código de vale es {{code}} (por valor de {{amount}}).',
+    shipped:
+      'Su producto de repuesto está en camino con {{carrier}}, número de seguimiento {{tracking}}: {{url}}',
+    return_bag:
+      'Le hemos enviado una bolsa protectora con {{carrier}}, número de seguimiento {{tracking}}: {{url}}. Meta la unidad en ella y devuélvala; su compensación llegará cuando la recibamos.',
+    paid: 'Le hemos pagado {{amount}}. Puede tardar unos días en llegar a su cuenta.',
   },
   feedback: {
     proof_of_purchase:
@@ -209,6 +221,24 @@ export const es: Messages = {
     next_add_evidence: 'Añada las fotos que faltan.',
     next_submit: 'Su reclamación está lista para enviar.',
     next_wait: 'No tiene que hacer nada ahora: le escribiremos.',
+    next_return_unit:
+      'Le enviamos una bolsa protectora. Meta la unidad en ella y devuélvala: su compensación llegará cuando la recibamos.',
+    remedy_title: 'Su compensación',
+    remedy_code: 'Su código',
+    remedy_amount: 'Importe',
+    remedy_track: 'Seguir su paquete ({{carrier}}, {{tracking}})',
+    remedy_state_awaiting_disposal: 'Esperando a que confirme la entrega en el punto de recogida',
+    remedy_state_awaiting_return: 'Esperando a recibir la unidad',
+    remedy_state_pending: 'En preparación',
+    remedy_state_issuing: 'En preparación',
+    remedy_state_ready_to_ship: 'Esperando a ser empaquetado',
+    remedy_state_in_batch: 'Empaquetándose en el almacén',
+    remedy_state_shipped: 'En camino',
+    remedy_state_ready_to_pay: 'Preparando el pago',
+    remedy_state_in_payout: 'Pago en camino',
+    remedy_state_issued: 'Enviado',
+    remedy_state_paid: 'Pagado',
+    remedy_state_failed: 'Con retraso: nuestro equipo se ocupa y le contactará',
     next_confirm_disposal:
       'Confirme que llevó la batería a un punto de recogida: después le enviaremos su solución.',
     disposal_confirm_title: 'Eliminación segura',

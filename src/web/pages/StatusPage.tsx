@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useLocation, useParams } from 'react-router';
 import { DISPOSAL_CONFIRMABLE } from '../../shared/claim-rules.ts';
 import type { ClaimStatusResponse } from '../../shared/contracts/claims.ts';
+import { formatMoney } from '../../shared/money.ts';
 import { ApiError, api } from '../api.ts';
 import { PhotoUpload } from '../components/PhotoUpload.tsx';
 
@@ -74,6 +75,8 @@ export function StatusPage() {
           )}
         </section>
       )}
+
+      {data.fulfilment && <Fulfilment fulfilment={data.fulfilment} />}
 
       {data.disposal.confirmBeforeRemedy && data.status !== 'draft' && (
         <DisposalConfirmation claim={data} token={token} onConfirmed={() => void claim.refetch()} />
@@ -235,5 +238,38 @@ function SendAgain({
         {t('web.send_again')}
       </button>
     </div>
+  );
+}
+
+/** The remedy: its state, and what the owner needs to use or follow it. */
+function Fulfilment({ fulfilment }: { fulfilment: NonNullable<ClaimStatusResponse['fulfilment']> }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <section className="result fulfilment" aria-labelledby="remedy-title" data-state={fulfilment.state}>
+      <h2 id="remedy-title">{t('web.remedy_title')}</h2>
+      <p>{t(`web.remedy_state_${fulfilment.state}`)}</p>
+      {fulfilment.code && (
+        <p>
+          {t('web.remedy_code')}: <strong className="remedy-code">{fulfilment.code}</strong>
+        </p>
+      )}
+      {fulfilment.amountMinor !== null && fulfilment.currency && (
+        <p>
+          {t('web.remedy_amount')}: {formatMoney(fulfilment.amountMinor, fulfilment.currency, i18n.language)}
+        </p>
+      )}
+      {fulfilment.trackingUrl && (
+        <p>
+          <a
+            className="tracking-link"
+            href={fulfilment.trackingUrl}
+            rel="noopener noreferrer"
+            target="_blank"
+          >
+            {t('web.remedy_track', { carrier: fulfilment.carrier, tracking: fulfilment.trackingNumber })}
+          </a>
+        </p>
+      )}
+    </section>
   );
 }

@@ -13,6 +13,11 @@ const LocalizedTextSchema = z
   )
   .strict() as unknown as z.ZodType<LocalizedText>;
 
+/** The 27 member states, for the GPSR's remedy rules. */
+const EU_COUNTRIES = new Set(
+  'AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE'.split(' '),
+);
+
 const CountryCode = z
   .string()
   .regex(/^([A-Z]{2}|\*)$/, 'an ISO 3166-1 alpha-2 code in capitals, or * for everywhere else');
@@ -26,14 +31,40 @@ const MoneySchema = z.object({
   currency: Currency,
 });
 
+/**
+ * Where a gift card or voucher code comes from: a pool imported from the store platform
+ * (`recallkit giftcards import`), generated here (random, with a check character), or an HTTP
+ * provider that issues it (the remedy's idempotency key travels as `Idempotency-Key`).
+ */
+const CodeProviderSchema = z.discriminatedUnion('type', [
+  z
+    .object({ type: z.literal('code_pool'), lowPoolThreshold: z.number().int().nonnegative().default(100) })
+    .strict(),
+  z
+    .object({
+      type: z.literal('generated'),
+      prefix: z
+        .string()
+        .regex(/^[A-Z0-9]{0,6}$/)
+        .default(''),
+    })
+    .strict(),
+  z.object({ type: z.literal('http'), url: z.string().url() }).strict(),
+]);
+export type CodeProvider = z.infer<typeof CodeProviderSchema>;
+
 const RemedyOptionSchema = z
   .object({
     kind: RemedyKind,
     label: LocalizedTextSchema,
     /** Replacement product (SKU / model code). */
     sku: z.string().min(1).optional(),
-    /** Fixed value (gift card, voucher); a refund without it pays the proof-of-purchase price. */
+    /** Fixed value (gift card, voucher); for a refund, the default price when the owner states none. */
     value: MoneySchema.optional(),
+    /** Paid on top of a refund (same currency). */
+    compensation: MoneySchema.optional(),
+    /** Gift cards and vouchers: where the code comes from (default: generated). */
+    provider: CodeProviderSchema.optional(),
   })
   .strict();
 
@@ -245,6 +276,8 @@ export const CampaignDefinitionSchema = z
       .default(DEFAULT_REJECT_REASONS),
     /** A CSV (serial,model[,market,lot]) next to the file, imported as the demo eligibility list. */
     demoSerials: z.string().optional(),
+    /** A CSV of gift card codes next to the file (header `code`), loaded as the demo pool. */
+    demoGiftCards: z.string().optional(),
   })
   .strict()
   .superRefine((campaign, ctx) => {
@@ -255,6 +288,25 @@ export const CampaignDefinitionSchema = z
           code: 'custom',
           path: ['models', i, 'code'],
           message: `model ${code} is listed twice`,
+        });
+    });
+    // GPSR (EU 2023/988) Art. 37: owners in the EU choose between at least two remedies, one of
+    // them a refund. `*` stands for any country without its own entry, so it is held to it too.
+    campaign.jurisdictions.forEach((jurisdiction, i) => {
+      if (!EU_COUNTRIES.has(jurisdiction.country) && jurisdiction.country !== '*') return;
+      const kinds = new Set(jurisdiction.remedies.map((remedy) => remedy.kind));
+      const where = jurisdiction.country === '*' ? '* (which covers EU countries)' : jurisdiction.country;
+      if (kinds.size < 2)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['jurisdictions', i, 'remedies'],
+          message: `${where}: the EU's GPSR (Art. 37) requires at least two remedies to choose from`,
+        });
+      if (!kinds.has('refund'))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['jurisdictions', i, 'remedies'],
+          message: `${where}: the EU's GPSR (Art. 37) requires a refund among the remedies`,
         });
     });
     const countries = campaign.jurisdictions.map((j) => j.country);

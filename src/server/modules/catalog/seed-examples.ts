@@ -1,7 +1,9 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database.ts';
+import { importGiftCards } from '../remedies/codes.ts';
 import { applyCampaignInTx, campaignFiles, readCampaignFile } from './apply-campaign.ts';
 import { findCampaign } from './catalog.queries.ts';
 import { importSerialsInTx } from './import-serials.ts';
@@ -28,6 +30,15 @@ export async function seedExampleCampaigns(db: Db, campaignsDir: string, logger:
           rejectsFile: path.join(os.tmpdir(), `${definition.slug}.demo.rejected.csv`),
         });
         if (result.rowsRejected > 0) throw new Error(`The demo list of ${definition.slug} has rejected rows`);
+      }
+      if (definition.demoGiftCards) {
+        const campaign = await findCampaign(tx.kysely, definition.slug);
+        if (campaign)
+          await importGiftCards(
+            tx.kysely,
+            campaign,
+            fs.readFileSync(path.join(path.dirname(file), definition.demoGiftCards)),
+          );
       }
       return true;
     });

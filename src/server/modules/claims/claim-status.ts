@@ -2,6 +2,7 @@ import { pickJurisdiction } from '../../../shared/claim-rules.ts';
 import type { ClaimStatusResponse } from '../../../shared/contracts/claims.ts';
 import { type Language, localize } from '../../../shared/languages.ts';
 import { AppError } from '../../http/errors.ts';
+import { remedyForOwner } from '../remedies/remedies.ts';
 import { authorizeClaim } from './claim-access.ts';
 import type { ClaimsDeps } from './claims-deps.ts';
 import { requiredEvidence } from './required-evidence.ts';
@@ -16,7 +17,7 @@ export async function claimStatus(
   const claim = await authorizeClaim(deps.db.kysely, claimId, authorization);
   const campaign = deps.catalog.current().campaignById(claim.campaign_id);
   if (!campaign) throw new AppError('claim_not_found');
-  const [evidence, events] = await Promise.all([
+  const [evidence, events, fulfilment] = await Promise.all([
     deps.db.kysely
       .selectFrom('evidence')
       .select(['id', 'kind', 'state', 'problem', 'format', 'bytes', 'width', 'height', 'created_at'])
@@ -30,6 +31,7 @@ export async function claimStatus(
       .where('claim_id', '=', claimId)
       .orderBy('id')
       .execute(),
+    remedyForOwner(deps.db.kysely, claimId),
   ]);
   const required = requiredEvidence(campaign.definition, claim);
   const present = new Set(evidence.map((e) => e.kind));
@@ -37,17 +39,19 @@ export async function claimStatus(
   const disposal = pickJurisdiction(campaign.definition.jurisdictions, claim.claimant.country)?.disposal;
   const confirmBeforeRemedy = disposal?.confirmBeforeRemedy ?? false;
   const next =
-    confirmBeforeRemedy && !claim.disposal_confirmed_at && claim.status === 'approved'
-      ? 'confirm_disposal'
-      : claim.status === 'draft'
-        ? missing.length > 0
-          ? 'add_evidence'
-          : 'submit'
-        : claim.status === 'needs_info'
-          ? 'provide_info'
-          : ['rejected', 'fulfilled', 'withdrawn'].includes(claim.status)
-            ? 'none'
-            : 'wait';
+    fulfilment?.state === 'awaiting_return'
+      ? 'return_unit'
+      : fulfilment?.state === 'awaiting_disposal'
+        ? 'confirm_disposal'
+        : claim.status === 'draft'
+          ? missing.length > 0
+            ? 'add_evidence'
+            : 'submit'
+          : claim.status === 'needs_info'
+            ? 'provide_info'
+            : ['rejected', 'fulfilled', 'withdrawn'].includes(claim.status)
+              ? 'none'
+              : 'wait';
   return {
     id: claim.id,
     code: claim.code,
@@ -81,6 +85,7 @@ export async function claimStatus(
     },
     missingEvidence: missing,
     next,
+    fulfilment,
     timeline: events.map((event) => ({
       at: event.at.toISOString(),
       type: event.type,

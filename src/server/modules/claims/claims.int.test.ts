@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimsHarness, demoSerials } from '../../../../test/support/claims.ts';
+import { signIn } from '../../../../test/support/console.ts';
 import { testDatabases } from '../../../../test/support/databases.ts';
 import { pixelDamagedPng } from '../../../../test/support/photos.ts';
 import type { Db } from '../../db/database.ts';
@@ -367,17 +368,33 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
     expect(waiting.next).toBe('wait');
     await worker.drain();
 
-    // A reviewer approves (the console decides this; here the row is set directly).
-    await db.kysely.updateTable('claim').set({ status: 'approved' }).where('id', '=', claim.id).execute();
-    expect((await status(claim)).json().next).toBe('confirm_disposal');
+    // The claim reaches a person (the blank photos sent it back to the owner; here it is moved on
+    // directly), who approves it: the refund waits for the drop-off.
+    await db.kysely
+      .updateTable('claim')
+      .set({ status: 'needs_review', risk_score: 0 })
+      .where('id', '=', claim.id)
+      .execute();
+    const reviewer = await signIn(harness.app, db, 'reviewer');
+    const approved = await reviewer.post(`/api/v1/console/claims/${claim.id}/decision`, {
+      action: 'approve',
+    });
+    expect(approved.json().status).toBe('approved');
+    const held = (await status(claim)).json();
+    expect(held.next).toBe('confirm_disposal');
+    expect(held.fulfilment).toMatchObject({ kind: 'refund', state: 'awaiting_disposal' });
     expect((await upload(claim, 'label', await photo('#232323'))).statusCode).toBe(409);
     expect((await upload(claim, 'disposal', await photo('#242424'))).statusCode).toBe(201);
     const confirm = () => harness.confirmDisposal(claim);
     const first = await confirm();
     expect(first.statusCode).toBe(200);
     expect((await confirm()).json().confirmedAt).toBe(first.json().confirmedAt);
+    await worker.drain();
     const after = (await status(claim)).json();
     expect(after.next).toBe('wait');
+    // Released: the refund of the campaign's default price waits for the next payout file.
+    expect(after.fulfilment).toMatchObject({ state: 'ready_to_pay', amountMinor: 4999, currency: 'USD' });
+    expect(after.status).toBe('fulfilling');
     expect(after.disposal.confirmedAt).toBe(first.json().confirmedAt);
     expect(after.timeline.filter((e: { type: string }) => e.type === 'disposal_confirmed')).toHaveLength(1);
   });

@@ -1,5 +1,6 @@
 import { DISPOSAL_CONFIRMABLE } from '../../../shared/claim-rules.ts';
 import { AppError } from '../../http/errors.ts';
+import { releaseAfterDisposal } from '../remedies/remedies.ts';
 import { authorizeClaim } from './claim-access.ts';
 import { recordClaimEvent } from './claim-events.ts';
 import type { ClaimsDeps } from './claims-deps.ts';
@@ -37,6 +38,7 @@ export async function confirmDisposal(
       type: 'disposal_confirmed',
       detail: receipt ? { evidence: receipt.id } : {},
     });
+    await releaseAfterDisposal(tx.kysely, claimId);
     return { confirmedAt: now.toISOString() };
   });
 }

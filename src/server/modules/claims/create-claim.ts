@@ -92,6 +92,8 @@ export async function createClaim(
           address_key: keys.address,
           client_address: keys.client,
           order_number: body.orderNumber ?? null,
+          purchase_price_minor: body.purchasePrice?.amountMinor ?? null,
+          purchase_currency: body.purchasePrice?.currency ?? null,
           incident_description: body.incidentDescription ?? null,
           expires_at: expiresAt,
         })

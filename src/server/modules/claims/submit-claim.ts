@@ -3,6 +3,7 @@ import { localize, pickLanguage } from '../../../shared/languages.ts';
 import { AppError } from '../../http/errors.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { queueMail } from '../notify/outbox.ts';
+import { emitEvent } from '../webhooks/webhooks.ts';
 import { authorizeClaim, issueAccessToken } from './claim-access.ts';
 import { recordClaimEvent } from './claim-events.ts';
 import { type ClaimsDeps, statusUrl } from './claims-deps.ts';
@@ -108,6 +109,15 @@ export async function submitClaim(
         });
       }
       await enqueue(tx.kysely, VERIFY_CLAIM_QUEUE, { claimId });
+      if (claim.status === 'draft')
+        await emitEvent(tx.kysely, 'claim.submitted', {
+          claimId,
+          code: claim.code,
+          campaign: campaign.slug,
+          model: claim.model_code,
+          remedy: claim.remedy,
+          country: claim.claimant.country,
+        });
       return { statusCode: 200, body: { id: claimId, code: claim.code, status: next } };
     });
   });

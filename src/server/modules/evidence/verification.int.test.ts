@@ -92,7 +92,16 @@ describe.each(await testDatabases())('evidence checks on $name', ({ open }) => {
     await worker.drain();
     expect((await submit(claim)).statusCode).toBe(200);
     await worker.drain();
-    expect((await status(claim)).status).toBe('approved');
+    // Approved, and the gift card from the campaign's pool is already with the owner.
+    const done = await status(claim);
+    expect(done.status).toBe('fulfilled');
+    expect(done.fulfilment).toMatchObject({
+      kind: 'gift_card',
+      state: 'issued',
+      amountMinor: 3000,
+      currency: 'USD',
+    });
+    expect(done.fulfilment.code).toMatch(/^DEMO-/);
     const checks = await db.kysely
       .selectFrom('check_result')
       .selectAll()
@@ -119,8 +128,9 @@ describe.each(await testDatabases())('evidence checks on $name', ({ open }) => {
       .selectFrom('outbox_message')
       .select('template')
       .where('claim_id', '=', claim.id)
+      .orderBy('created_at')
       .execute();
-    expect(mails.map((m) => m.template)).toEqual(['claim_received', 'approved']);
+    expect(mails.map((m) => m.template)).toEqual(['claim_received', 'approved', 'remedy_sent']);
   });
 
   it('catches a photo reused from another claim, re-encoded and resized, and sends the claim to a person', async () => {
@@ -179,7 +189,7 @@ describe.each(await testDatabases())('evidence checks on $name', ({ open }) => {
     await enqueue(db.kysely, VERIFY_CLAIM_QUEUE, { claimId: claim.id });
     await worker.drain();
 
-    expect((await status(claim)).status).toBe('approved');
+    expect((await status(claim)).status).toBe('fulfilled');
     const decisions = await db.kysely
       .selectFrom('decision')
       .select('action')

@@ -7,6 +7,7 @@ import type { ClaimTable, Database } from '../../db/schema.ts';
 import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
 import { transitionClaim } from '../claims/claim-events.ts';
 import { mailOwner } from '../claims/mail-owner.ts';
+import { onClaimApproved } from '../remedies/remedies.ts';
 import { secondReviewReasons } from '../review/second-review.ts';
 import { type CheckResult, exifCheck, riskScore, type TriageOutcome, triage, worstOf } from './checks.ts';
 import {
@@ -105,7 +106,7 @@ export async function verifyClaim(
     signals.map((signal) => signal.kind),
   );
   await db.updateTable('claim').set({ risk_score: risk }).where('id', '=', claimId).execute();
-  const mail = (template: 'approved' | 'info_needed', message?: string) =>
+  const mail = (template: 'info_needed', message: string) =>
     mailOwner(db, claim, context.campaign.title, context.publicUrl, template, message);
   const summary = checks.map(({ id, outcome, score }) => ({ id, outcome, score }));
   const detail = { reasons: outcome.reasons, signals, riskScore: risk };
@@ -125,7 +126,7 @@ export async function verifyClaim(
       });
     } else {
       await transitionClaim(db, claimId, 'verifying', 'approved', 'system', detail);
-      await mail('approved');
+      await onClaimApproved(db, claim, context.campaign, context.publicUrl);
     }
   } else if (outcome.verdict === 'request_info') {
     const language = pickLanguage(claim.claimant.language);

@@ -6,8 +6,10 @@ import { AppError } from '../../http/errors.ts';
 import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
 import { transitionClaim } from '../claims/claim-events.ts';
 import { mailOwner } from '../claims/mail-owner.ts';
+import { onClaimApproved } from '../remedies/remedies.ts';
 import { type AuditActor, recordAudit } from '../staff/audit.ts';
 import type { StaffRow } from '../staff/staff-accounts.ts';
+import { emitEvent } from '../webhooks/webhooks.ts';
 import {
   allowedActions,
   type ClaimRow,
@@ -128,9 +130,16 @@ export async function decideClaim(
     .set({ review_by: null, review_until: null })
     .where('id', '=', claimId)
     .execute();
-  if (to === 'approved') await mailOwner(db, claim, campaign.title, context.publicUrl, 'approved');
-  if (to === 'rejected')
+  if (to === 'approved') await onClaimApproved(db, claim, campaign, context.publicUrl);
+  if (to === 'rejected') {
     await mailOwner(db, claim, campaign.title, context.publicUrl, 'rejected', ownerMessage);
+    await emitEvent(db, 'claim.rejected', {
+      claimId,
+      code: claim.code,
+      campaign: campaign.slug,
+      reason: input.reason,
+    });
+  }
   if (to === 'needs_info')
     await mailOwner(db, claim, campaign.title, context.publicUrl, 'info_needed', ownerMessage);
   await recordAudit(

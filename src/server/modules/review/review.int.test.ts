@@ -112,8 +112,15 @@ describe.each(await testDatabases())('reviewing claims on $name', ({ open }) => 
     const decided = await decide(reviewer, claim, { action: 'approve', version: detail.version });
     expect(decided.statusCode, decided.body).toBe(200);
     expect(decided.json()).toMatchObject({ status: 'approved', awaitingSecondReview: false });
-    expect((await harness.status(claim)).json().status).toBe('approved');
+    // Approved: the gift card is on its way, then with the owner.
+    expect((await harness.status(claim)).json().status).toBe('fulfilling');
     expect((await mails(claim)).map((m) => [m.template, m.language])).toContainEqual(['approved', 'es']);
+    await harness.worker.drain();
+    const owner = (await harness.status(claim)).json();
+    expect(owner.status).toBe('fulfilled');
+    const sent = (await mails(claim)).find((m) => m.template === 'remedy_sent');
+    expect(sent?.text_body).toContain(`Su código de tarjeta regalo es ${owner.fulfilment.code}`);
+    expect(sent?.text_body).toContain('30,00');
 
     const audit = (await admin.get(`/api/v1/console/audit?targetId=${claim.id}`)).json().events;
     expect(audit.map((e: { action: string }) => e.action)).toEqual(['claim.decided', 'claim.viewed']);

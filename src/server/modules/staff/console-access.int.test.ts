@@ -37,6 +37,19 @@ const EXPECTED: Record<string, 'public' | 'session' | readonly StaffRole[]> = {
   'PUT /api/v1/console/campaigns/:slug': ['admin', 'manager'],
   'POST /api/v1/console/campaigns/:slug/status': ['admin', 'manager'],
   'POST /api/v1/console/campaigns/:slug/eligibility': ['admin', 'manager'],
+  'GET /api/v1/console/fulfilment': ['admin', 'fulfilment', 'manager'],
+  'POST /api/v1/console/fulfilment/shipments': ['admin', 'fulfilment'],
+  'GET /api/v1/console/fulfilment/shipments/:id': ['admin', 'fulfilment'],
+  'POST /api/v1/console/fulfilment/tracking': ['admin', 'fulfilment'],
+  'POST /api/v1/console/fulfilment/payouts': ['admin', 'fulfilment'],
+  'POST /api/v1/console/fulfilment/payouts/results': ['admin', 'fulfilment'],
+  'POST /api/v1/console/fulfilment/returns': ['admin', 'fulfilment'],
+  'POST /api/v1/console/fulfilment/giftcards/:slug': ['admin', 'fulfilment', 'manager'],
+  'GET /api/v1/console/webhooks': ['admin', 'manager'],
+  'POST /api/v1/console/webhooks': ['admin', 'manager'],
+  'POST /api/v1/console/webhooks/:id/deactivate': ['admin', 'manager'],
+  'GET /api/v1/console/webhooks/:id/deliveries': ['admin', 'manager'],
+  'POST /api/v1/console/webhooks/deliveries/:id/resend': ['admin', 'manager'],
 };
 
 describe.each(await testDatabases())('staff console access on $name', ({ open }) => {

@@ -1,0 +1,287 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../../db/database.ts';
+import { AppError, ErrorSchema } from '../../http/errors.ts';
+import { findCampaign } from '../catalog/catalog.queries.ts';
+import { actorOf, recordAudit } from '../staff/audit.ts';
+import { poolStatus } from './codes.ts';
+import {
+  exportPayouts,
+  exportShipments,
+  fulfilmentCounts,
+  importGiftCardPool,
+  importPayoutResults,
+  importTracking,
+  receiveReturn,
+  shipmentBatchCsv,
+} from './fulfilment.ts';
+
+const FULFILMENT = ['fulfilment'] as const;
+const tags = ['console'];
+const errors = {
+  400: ErrorSchema,
+  401: ErrorSchema,
+  403: ErrorSchema,
+  404: ErrorSchema,
+  409: ErrorSchema,
+  422: ErrorSchema,
+};
+
+/** Reads the one file of a multipart upload as text (CSV files of tracking numbers or payout results). */
+async function uploadedText(request: import('fastify').FastifyRequest): Promise<string> {
+  if (!request.isMultipart()) throw new AppError('unsupported_media_type');
+  const part = await request.file({ limits: { fileSize: 200 * 1024 * 1024, files: 1 } });
+  if (!part) throw new AppError('invalid_request', { details: 'send the CSV in the field file' });
+  const text = (await part.toBuffer()).toString('utf8');
+  if (part.file.truncated) throw new AppError('body_too_large');
+  return text;
+}
+
+const csvDownload = (reply: import('fastify').FastifyReply, name: string, csv: string) =>
+  reply
+    .header('content-type', 'text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${name}.csv"`)
+    .send(csv);
+
+/** The fulfilment team's work: shipment files, tracking, payout files, returns and gift card pools. */
+export const fulfilmentRoutes: FastifyPluginAsyncZod<{ db: Db; publicUrl: string }> = async (
+  app,
+  { db, publicUrl },
+) => {
+  const k = db.kysely;
+
+  app.get(
+    '/fulfilment',
+    {
+      config: { access: [...FULFILMENT, 'manager'] },
+      schema: {
+        tags,
+        summary: 'Remedies by kind and state, gift card pools, and recent batches',
+        response: {
+          200: z.object({
+            remedies: z.array(z.object({ kind: z.string(), state: z.string(), count: z.number() })),
+            pools: z.array(
+              z.object({
+                campaign: z.string(),
+                kind: z.string(),
+                amountMinor: z.number(),
+                currency: z.string(),
+                free: z.number(),
+                assigned: z.number(),
+              }),
+            ),
+            shipmentBatches: z.array(
+              z.object({ id: z.string(), createdAt: z.string(), createdBy: z.string(), lines: z.number() }),
+            ),
+            payoutBatches: z.array(
+              z.object({ id: z.string(), createdAt: z.string(), createdBy: z.string(), lines: z.number() }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async () => {
+      const batches = async (table: 'shipment_batch' | 'payout_batch') =>
+        (await k.selectFrom(table).selectAll().orderBy('created_at', 'desc').limit(20).execute()).map(
+          (b) => ({
+            id: b.id,
+            createdAt: b.created_at.toISOString(),
+            createdBy: b.created_by,
+            lines: b.lines,
+          }),
+        );
+      return {
+        remedies: await fulfilmentCounts(k),
+        pools: await poolStatus(k),
+        shipmentBatches: await batches('shipment_batch'),
+        payoutBatches: await batches('payout_batch'),
+      };
+    },
+  );
+
+  app.post(
+    '/fulfilment/shipments',
+    {
+      config: { access: FULFILMENT },
+      schema: {
+        tags,
+        summary: 'Make the next shipment batch and download its CSV (204 when nothing waits)',
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const batch = await exportShipments(db, actor.email ?? 'console');
+      if (!batch) return reply.status(204).send();
+      await recordAudit(
+        k,
+        actor,
+        'shipments.exported',
+        { type: 'shipment_batch', id: batch.batchId },
+        { lines: batch.lines },
+      );
+      return csvDownload(reply, `recallkit-${batch.batchId}`, batch.csv);
+    },
+  );
+
+  app.get(
+    '/fulfilment/shipments/:id',
+    {
+      config: { access: FULFILMENT },
+      schema: {
+        tags,
+        summary: 'Download a shipment batch again',
+        params: z.object({ id: z.string().max(60) }),
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const csv = await shipmentBatchCsv(k, request.params.id);
+      await recordAudit(k, actorOf(request), 'shipments.downloaded', {
+        type: 'shipment_batch',
+        id: request.params.id,
+      });
+      return csvDownload(reply, `recallkit-${request.params.id}`, csv);
+    },
+  );
+
+  const RejectedSchema = z.array(z.object({ line: z.number(), reason: z.string() }).loose());
+  app.post(
+    '/fulfilment/tracking',
+    {
+      config: { access: FULFILMENT },
+      schema: {
+        tags,
+        summary:
+          'Import the warehouse’s tracking numbers (multipart, field file: CSV order_id,carrier,tracking_number[,tracking_url])',
+        response: {
+          200: z.object({
+            shipped: z.number(),
+            bags: z.number(),
+            unchanged: z.number(),
+            rejected: RejectedSchema,
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const result = await importTracking(db, await uploadedText(request), publicUrl);
+      await recordAudit(k, actorOf(request), 'shipments.tracking_imported', null, {
+        ...result,
+        rejected: result.rejected.length,
+      });
+      return result;
+    },
+  );
+
+  app.post(
+    '/fulfilment/payouts',
+    {
+      config: { access: FULFILMENT },
+      schema: {
+        tags,
+        summary: 'Make the next payout file for finance (204 when nothing waits)',
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const batch = await exportPayouts(db, actor.email ?? 'console');
+      if (!batch) return reply.status(204).send();
+      await recordAudit(
+        k,
+        actor,
+        'payouts.exported',
+        { type: 'payout_batch', id: batch.batchId },
+        { lines: batch.lines },
+      );
+      return csvDownload(reply, `recallkit-${batch.batchId}`, batch.csv);
+    },
+  );
+
+  app.post(
+    '/fulfilment/payouts/results',
+    {
+      config: { access: FULFILMENT },
+      schema: {
+        tags,
+        summary: 'Mark payouts paid or failed (multipart, field file: CSV payout_id,status[,reason])',
+        response: {
+          200: z.object({
+            paid: z.number(),
+            failed: z.number(),
+            unchanged: z.number(),
+            rejected: RejectedSchema,
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const result = await importPayoutResults(db, await uploadedText(request), publicUrl);
+      await recordAudit(k, actorOf(request), 'payouts.results_imported', null, {
+        ...result,
+        rejected: result.rejected.length,
+      });
+      return result;
+    },
+  );
+
+  app.post(
+    '/fulfilment/returns',
+    {
+      config: { access: FULFILMENT },
+      schema: {
+        tags,
+        summary: 'A returned unit was received and scanned (by claim code or serial): its remedy is issued',
+        body: z.object({ reference: z.string().min(4).max(60) }),
+        response: { 200: z.object({ claimCode: z.string(), remedyId: z.string() }), ...errors },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const received = await receiveReturn(db, request.body.reference, `staff:${actor.id}`);
+      await recordAudit(
+        k,
+        actor,
+        'returns.received',
+        { type: 'remedy', id: received.remedyId },
+        { claim: received.claimCode },
+      );
+      return received;
+    },
+  );
+
+  app.post(
+    '/fulfilment/giftcards/:slug',
+    {
+      config: { access: [...FULFILMENT, 'manager'] },
+      schema: {
+        tags,
+        summary:
+          'Add gift card (or voucher) codes to a campaign’s pool (multipart, field file: CSV code[,amount,currency])',
+        params: z.object({ slug: z.string().max(80) }),
+        querystring: z.object({ kind: z.enum(['gift_card', 'voucher']).default('gift_card') }),
+        response: {
+          201: z.object({ id: z.string(), added: z.number(), skipped: z.number(), requeued: z.number() }),
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const campaign = await findCampaign(k, request.params.slug);
+      if (!campaign) throw new AppError('campaign_not_found');
+      const result = await importGiftCardPool(db, campaign, await uploadedText(request), request.query.kind);
+      await recordAudit(
+        k,
+        actorOf(request),
+        'giftcards.imported',
+        { type: 'campaign', id: campaign.slug },
+        { added: result.added },
+      );
+      return reply.status(201).send(result);
+    },
+  );
+};

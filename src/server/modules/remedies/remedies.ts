@@ -1,0 +1,370 @@
+import type { Kysely, Selectable } from 'kysely';
+import { pickJurisdiction } from '../../../shared/claim-rules.ts';
+import { translate } from '../../../shared/i18n/index.ts';
+import { type LocalizedText, pickLanguage } from '../../../shared/languages.ts';
+import { formatMoney } from '../../../shared/money.ts';
+import type { ClaimStatus, Database, RemedyTable } from '../../db/schema.ts';
+import { newId } from '../../ids.ts';
+import { enqueue } from '../../jobs/queue.ts';
+import type { JobHandlers } from '../../jobs/worker.ts';
+import {
+  type CampaignDefinition,
+  CampaignDefinitionSchema,
+  type CodeProvider,
+} from '../catalog/campaign-definition.ts';
+import type { ClaimRow } from '../claims/claim-access.ts';
+import { transitionClaim } from '../claims/claim-events.ts';
+import { mailOwner } from '../claims/mail-owner.ts';
+import { emitEvent } from '../webhooks/webhooks.ts';
+import { generateCode, takeCode } from './codes.ts';
+
+export const ISSUE_REMEDY_QUEUE = 'remedy.issue';
+export type RemedyRow = Selectable<RemedyTable>;
+
+/** The claim statuses a remedy moves a claim through. */
+const OPEN: ClaimStatus[] = ['approved', 'fulfilling'];
+
+async function moveClaim(
+  db: Kysely<Database>,
+  claim: Pick<ClaimRow, 'id'>,
+  to: ClaimStatus,
+  detail: Record<string, unknown>,
+) {
+  const current = await db
+    .selectFrom('claim')
+    .select('status')
+    .where('id', '=', claim.id)
+    .executeTakeFirstOrThrow();
+  if (current.status !== to && OPEN.includes(current.status))
+    await transitionClaim(db, claim.id, current.status, to, 'system', detail);
+}
+
+function optionFor(campaign: CampaignDefinition, claim: Pick<ClaimRow, 'remedy' | 'claimant'>) {
+  const jurisdiction = pickJurisdiction(campaign.jurisdictions, claim.claimant.country);
+  return { jurisdiction, option: jurisdiction?.remedies.find((remedy) => remedy.kind === claim.remedy) };
+}
+
+/**
+ * What follows an approval, in its transaction: the owner's e-mail, the `claim.approved` event,
+ * and the claim's one remedy. The remedy waits for the returned unit where the country requires
+ * it back, or for the owner's confirmed drop-off where the campaign says so; otherwise its
+ * `remedy.issue` job is queued now. The remedy's row is unique per claim, so an approval that
+ * somehow ran twice still makes one.
+ */
+export async function onClaimApproved(
+  db: Kysely<Database>,
+  claim: ClaimRow,
+  campaign: CampaignDefinition,
+  publicUrl: string,
+): Promise<void> {
+  await mailOwner(db, claim, campaign.title, publicUrl, 'approved');
+  await emitEvent(db, 'claim.approved', {
+    claimId: claim.id,
+    code: claim.code,
+    campaign: campaign.slug,
+    remedy: claim.remedy,
+  });
+  const { jurisdiction, option } = optionFor(campaign, claim);
+  const state = jurisdiction?.returnRequired
+    ? 'awaiting_return'
+    : jurisdiction?.disposal.confirmBeforeRemedy && !claim.disposal_confirmed_at
+      ? 'awaiting_disposal'
+      : 'pending';
+  const kind = claim.remedy as RemedyRow['kind'];
+  const codes = kind === 'gift_card' || kind === 'voucher';
+  const inserted = await db
+    .insertInto('remedy')
+    .values({
+      id: newId('rem'),
+      claim_id: claim.id,
+      campaign_id: claim.campaign_id,
+      kind,
+      state,
+      idempotency_key: `remedy:${claim.id}`,
+      provider: codes ? (option?.provider?.type ?? 'generated') : null,
+      amount_minor: codes ? (option?.value?.amountMinor ?? null) : null,
+      currency: codes ? (option?.value?.currency ?? null) : null,
+      sku: kind === 'replacement' || kind === 'repair' ? (option?.sku ?? claim.model_code) : null,
+      quantity: kind === 'replacement' || kind === 'repair' ? 1 : null,
+    })
+    .onConflict((oc) => oc.column('claim_id').doNothing())
+    .returning(['id', 'state'])
+    .executeTakeFirst();
+  if (!inserted) return;
+  if (inserted.state === 'pending')
+    await enqueue(db, ISSUE_REMEDY_QUEUE, { remedyId: inserted.id }, { singletonKey: inserted.id });
+  if (inserted.state !== 'awaiting_disposal')
+    await moveClaim(db, claim, 'fulfilling', { remedy: inserted.id });
+}
+
+/** The owner confirmed the drop-off: a remedy that waited for it is issued now. */
+export async function releaseAfterDisposal(db: Kysely<Database>, claimId: string): Promise<void> {
+  const released = await db
+    .updateTable('remedy')
+    .set({ state: 'pending', updated_at: new Date() })
+    .where('claim_id', '=', claimId)
+    .where('state', '=', 'awaiting_disposal')
+    .returning('id')
+    .executeTakeFirst();
+  if (!released) return;
+  await enqueue(db, ISSUE_REMEDY_QUEUE, { remedyId: released.id }, { singletonKey: released.id });
+  await moveClaim(db, { id: claimId }, 'fulfilling', { remedy: released.id });
+}
+
+export interface IssueOptions {
+  publicUrl: string;
+  /** Called after an HTTP provider answered and before the answer is recorded (tests end the worker here). */
+  afterProviderCall?: (remedyId: string) => void | Promise<void>;
+}
+
+/**
+ * `remedy.issue`. Codes (gift cards, vouchers) are issued and sent; replacements wait for the
+ * next shipment batch; refunds get their amount and wait for the next payout batch.
+ *
+ * Exactly once: the job works on the remedy's row under its lock and only from `pending` (or
+ * `issuing`, for a provider call that may have happened); a code from the pool or a generated
+ * one is recorded in the same transaction that takes it. An HTTP provider is called outside
+ * any transaction with the remedy's idempotency key, after the row was marked `issuing`: a
+ * worker that dies after the call and before recording leaves `issuing`, and the retry calls
+ * again with the same key, which the provider answers with the same card.
+ */
+export function remedyJobHandlers(options: IssueOptions): JobHandlers {
+  return {
+    [ISSUE_REMEDY_QUEUE]: async (job, { db, logger }) => {
+      const remedyId = String(job.payload.remedyId);
+      const external = await db.transaction(async (tx) => {
+        const k = tx.kysely;
+        const remedy = await k
+          .selectFrom('remedy')
+          .selectAll()
+          .where('id', '=', remedyId)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!remedy || (remedy.state !== 'pending' && remedy.state !== 'issuing')) return null;
+        const claim = await k
+          .selectFrom('claim')
+          .selectAll()
+          .where('id', '=', remedy.claim_id)
+          .executeTakeFirstOrThrow();
+        const campaign = await remedyCampaign(k, remedy.campaign_id);
+        const { option } = optionFor(campaign, claim);
+        switch (remedy.kind) {
+          case 'replacement':
+          case 'repair':
+            await setRemedyState(k, remedyId, { state: 'ready_to_ship' });
+            return null;
+          case 'refund': {
+            const amount = refundAmount(claim, option);
+            if (!amount) {
+              await setRemedyState(k, remedyId, { state: 'failed', failure_reason: 'refund_amount_unknown' });
+              logger.warn(
+                { remedy: remedyId },
+                'refund without an amount: the owner stated no price and the campaign has no default',
+              );
+              return null;
+            }
+            await setRemedyState(k, remedyId, {
+              state: 'ready_to_pay',
+              amount_minor: amount.amountMinor,
+              currency: amount.currency,
+            });
+            return null;
+          }
+          default: {
+            if (remedy.amount_minor === null || !remedy.currency) {
+              await setRemedyState(k, remedyId, { state: 'failed', failure_reason: 'no_value' });
+              return null;
+            }
+            const provider: CodeProvider = option?.provider ?? { type: 'generated', prefix: '' };
+            if (provider.type === 'http') {
+              await setRemedyState(k, remedyId, { state: 'issuing' });
+              return { remedy, claim, url: provider.url };
+            }
+            let code: string;
+            if (provider.type === 'generated') code = generateCode(provider.prefix);
+            else {
+              const taken = await takeCode(k, {
+                campaignId: remedy.campaign_id,
+                kind: remedy.kind as 'gift_card' | 'voucher',
+                claimId: claim.id,
+                amountMinor: Number(remedy.amount_minor),
+                currency: remedy.currency,
+              });
+              if (!taken) throw new PoolEmptyError(campaign.slug);
+              if (taken.remaining <= provider.lowPoolThreshold)
+                logger.warn(
+                  { campaign: campaign.slug, remaining: taken.remaining },
+                  'gift card pool is running low: import more codes',
+                );
+              code = taken.code;
+            }
+            await recordIssued(k, remedy, claim, campaign, options.publicUrl, { code, externalRef: null });
+            return null;
+          }
+        }
+      });
+      if (!external) return;
+      const answer = await callProvider(external.url, external.remedy, external.claim);
+      await options.afterProviderCall?.(remedyId);
+      await db.transaction(async (tx) => {
+        const remedy = await tx.kysely
+          .selectFrom('remedy')
+          .selectAll()
+          .where('id', '=', remedyId)
+          .forUpdate()
+          .executeTakeFirstOrThrow();
+        if (remedy.state !== 'issuing') return;
+        const campaign = await remedyCampaign(tx.kysely, remedy.campaign_id);
+        await recordIssued(tx.kysely, remedy, external.claim, campaign, options.publicUrl, answer);
+      });
+    },
+  };
+}
+
+export class PoolEmptyError extends Error {
+  constructor(campaign: string) {
+    super(`The gift card pool of ${campaign} is empty: import codes with recallkit giftcards import`);
+  }
+}
+
+export async function remedyCampaign(db: Kysely<Database>, campaignId: string): Promise<CampaignDefinition> {
+  const row = await db
+    .selectFrom('campaign')
+    .select('definition')
+    .where('id', '=', campaignId)
+    .executeTakeFirstOrThrow();
+  return CampaignDefinitionSchema.parse(row.definition);
+}
+
+export function setRemedyState(
+  db: Kysely<Database>,
+  remedyId: string,
+  values: Partial<Record<keyof RemedyTable, unknown>>,
+) {
+  return db
+    .updateTable('remedy')
+    .set({ ...(values as object), updated_at: new Date() })
+    .where('id', '=', remedyId)
+    .execute();
+}
+
+/** The owner's stated price (from the proof of purchase), else the campaign's default, plus any compensation. */
+export function refundAmount(
+  claim: Pick<ClaimRow, 'purchase_price_minor' | 'purchase_currency'>,
+  option:
+    | {
+        value?: { amountMinor: number; currency: string } | undefined;
+        compensation?: { amountMinor: number; currency: string } | undefined;
+      }
+    | undefined,
+): { amountMinor: number; currency: string } | null {
+  const base =
+    claim.purchase_price_minor !== null && claim.purchase_currency
+      ? { amountMinor: Number(claim.purchase_price_minor), currency: claim.purchase_currency }
+      : (option?.value ?? null);
+  if (!base) return null;
+  const extra = option?.compensation?.currency === base.currency ? option.compensation.amountMinor : 0;
+  return { amountMinor: base.amountMinor + extra, currency: base.currency };
+}
+
+/** A gift card provider over HTTP: POST with the remedy's idempotency key; answers `{ code, id }`. */
+async function callProvider(
+  url: string,
+  remedy: RemedyRow,
+  claim: ClaimRow,
+): Promise<{ code: string; externalRef: string | null }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': remedy.idempotency_key },
+    body: JSON.stringify({
+      reference: remedy.id,
+      claimCode: claim.code,
+      kind: remedy.kind,
+      amountMinor: Number(remedy.amount_minor),
+      currency: remedy.currency,
+      recipient: { name: claim.claimant.name, email: claim.claimant.email },
+    }),
+    signal: AbortSignal.timeout(15_000),
+  });
+  if (!response.ok)
+    throw new Error(
+      `gift card provider answered ${response.status}: ${(await response.text()).slice(0, 200)}`,
+    );
+  const body = (await response.json()) as { code?: string; id?: string };
+  if (!body.code) throw new Error('gift card provider answered without a code');
+  return { code: body.code, externalRef: body.id ?? null };
+}
+
+/** The owner has their code: record it, tell them in their language, close the claim, announce it. */
+async function recordIssued(
+  db: Kysely<Database>,
+  remedy: RemedyRow,
+  claim: ClaimRow,
+  campaign: CampaignDefinition,
+  publicUrl: string,
+  issued: { code: string; externalRef: string | null },
+) {
+  await setRemedyState(db, remedy.id, {
+    state: 'issued',
+    code: issued.code,
+    external_ref: issued.externalRef,
+    issued_at: new Date(),
+  });
+  const language = pickLanguage(claim.claimant.language);
+  const amount = formatMoney(Number(remedy.amount_minor), remedy.currency as string, language);
+  const message = translate(language, `remedy.${remedy.kind}`, { code: issued.code, amount });
+  await remedyDone(db, claim, campaign.title, publicUrl, message);
+  await emitEvent(db, 'remedy.issued', {
+    claimId: claim.id,
+    code: claim.code,
+    remedy: {
+      id: remedy.id,
+      kind: remedy.kind,
+      amountMinor: Number(remedy.amount_minor),
+      currency: remedy.currency,
+    },
+  });
+}
+
+/** The remedy reached the owner (code sent, parcel shipped, money paid): mail them, and the claim is fulfilled. */
+export async function remedyDone(
+  db: Kysely<Database>,
+  claim: Pick<ClaimRow, 'id' | 'code' | 'claimant'>,
+  recall: LocalizedText,
+  publicUrl: string,
+  message: string,
+) {
+  await mailOwner(db, claim, recall, publicUrl, 'remedy_sent', message);
+  await moveClaim(db, claim, 'fulfilled', {});
+}
+
+/** The remedy as the owner sees it on the status page. */
+export async function remedyForOwner(db: Kysely<Database>, claimId: string) {
+  const remedy = await db.selectFrom('remedy').selectAll().where('claim_id', '=', claimId).executeTakeFirst();
+  if (!remedy) return null;
+  return {
+    kind: remedy.kind,
+    state: remedy.state,
+    code: remedy.state === 'issued' ? remedy.code : null,
+    amountMinor: remedy.amount_minor === null ? null : Number(remedy.amount_minor),
+    currency: remedy.currency,
+    carrier: remedy.carrier,
+    trackingNumber: remedy.tracking_number,
+    trackingUrl: remedy.tracking_url,
+    issuedAt: remedy.issued_at?.toISOString() ?? null,
+  };
+}
+
+/** Re-queues remedies that could not be issued for want of pool codes, once codes arrive. */
+export async function retryWaitingForCodes(db: Kysely<Database>, campaignId: string): Promise<number> {
+  const waiting = await db
+    .selectFrom('remedy')
+    .select('id')
+    .where('campaign_id', '=', campaignId)
+    .where('state', '=', 'pending')
+    .where('provider', '=', 'code_pool')
+    .execute();
+  for (const row of waiting)
+    await enqueue(db, ISSUE_REMEDY_QUEUE, { remedyId: row.id }, { singletonKey: row.id });
+  return waiting.length;
+}

@@ -1,0 +1,158 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../../db/database.ts';
+import { ErrorSchema } from '../../http/errors.ts';
+import { actorOf, recordAudit } from '../staff/audit.ts';
+import {
+  createEndpoint,
+  listDeliveries,
+  presentEndpoint,
+  resendDelivery,
+  WEBHOOK_EVENTS,
+} from './webhooks.ts';
+
+const MANAGERS = ['manager'] as const;
+const tags = ['console'];
+const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 422: ErrorSchema };
+const EndpointSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  events: z.array(z.string()),
+  active: z.boolean(),
+  createdAt: z.string(),
+  secret: z.string().nullable(),
+});
+
+/** Webhook endpoints, their deliveries with the answers, and re-sending. */
+export const webhookRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
+  const k = db.kysely;
+  app.get(
+    '/webhooks',
+    {
+      config: { access: MANAGERS },
+      schema: {
+        tags,
+        summary: 'Webhook endpoints',
+        response: { 200: z.object({ endpoints: z.array(EndpointSchema) }), ...errors },
+      },
+    },
+    async () => ({
+      endpoints: (await k.selectFrom('webhook_endpoint').selectAll().orderBy('created_at').execute()).map(
+        (row) => presentEndpoint(row),
+      ),
+    }),
+  );
+
+  app.post(
+    '/webhooks',
+    {
+      config: { access: MANAGERS },
+      schema: {
+        tags,
+        summary: 'Register an endpoint; the answer carries its signing secret, shown only this once',
+        body: z.object({
+          url: z.url({ protocol: /^https?$/ }).max(2000),
+          events: z.array(z.enum(WEBHOOK_EVENTS)).min(1),
+        }),
+        response: { 201: EndpointSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const endpoint = await db.transaction(async (tx) => {
+        const created = await createEndpoint(tx.kysely, request.body, actorOf(request).email ?? 'console');
+        await recordAudit(
+          tx.kysely,
+          actorOf(request),
+          'webhook.created',
+          { type: 'webhook', id: created.id },
+          { url: created.url, events: created.events },
+        );
+        return created;
+      });
+      return reply.status(201).send(endpoint);
+    },
+  );
+
+  app.post(
+    '/webhooks/:id/deactivate',
+    {
+      config: { access: MANAGERS },
+      schema: {
+        tags,
+        summary: 'Stop sending to an endpoint',
+        params: z.object({ id: z.string().max(60) }),
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await db.transaction(async (tx) => {
+        await tx.kysely
+          .updateTable('webhook_endpoint')
+          .set({ active: false })
+          .where('id', '=', request.params.id)
+          .execute();
+        await recordAudit(tx.kysely, actorOf(request), 'webhook.deactivated', {
+          type: 'webhook',
+          id: request.params.id,
+        });
+      });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/webhooks/:id/deliveries',
+    {
+      config: { access: MANAGERS },
+      schema: {
+        tags,
+        summary: 'The newest deliveries to an endpoint, with the answers they got',
+        params: z.object({ id: z.string().max(60) }),
+        response: {
+          200: z.object({
+            deliveries: z.array(
+              z.object({
+                id: z.string(),
+                eventId: z.string(),
+                eventType: z.string(),
+                state: z.string(),
+                attempts: z.number(),
+                lastStatus: z.number().nullable(),
+                lastResponse: z.string().nullable(),
+                lastError: z.string().nullable(),
+                createdAt: z.string(),
+                lastAttemptAt: z.string().nullable(),
+                deliveredAt: z.string().nullable(),
+              }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => ({ deliveries: await listDeliveries(k, request.params.id) }),
+  );
+
+  app.post(
+    '/webhooks/deliveries/:id/resend',
+    {
+      config: { access: MANAGERS },
+      schema: {
+        tags,
+        summary: 'Send a delivery again (same event, fresh signature)',
+        params: z.object({ id: z.string().max(60) }),
+        response: { 202: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await db.transaction(async (tx) => {
+        await resendDelivery(tx.kysely, request.params.id);
+        await recordAudit(tx.kysely, actorOf(request), 'webhook.resent', {
+          type: 'webhook_delivery',
+          id: request.params.id,
+        });
+      });
+      return reply.status(202).send(null);
+    },
+  );
+};

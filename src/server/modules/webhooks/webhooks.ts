@@ -1,0 +1,183 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { AppError } from '../../http/errors.ts';
+import { newId } from '../../ids.ts';
+import { enqueue } from '../../jobs/queue.ts';
+import type { JobHandlers } from '../../jobs/worker.ts';
+
+export const WEBHOOK_EVENTS = [
+  'claim.submitted',
+  'claim.approved',
+  'claim.rejected',
+  'remedy.issued',
+  'shipment.sent',
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export const DELIVER_WEBHOOK_QUEUE = 'webhook.deliver';
+export const SIGNATURE_HEADER = 'Recallkit-Signature';
+/** Attempts before a delivery is given up (with the queue's backoff: about a day and a half). */
+const MAX_ATTEMPTS = 12;
+const TIMEOUT_MS = 10_000;
+
+/**
+ * `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the endpoint's secret>`, the scheme
+ * payment providers use: the receiver recomputes it over the raw body, compares in constant time,
+ * and refuses a timestamp outside its tolerance (replays).
+ */
+export function signatureHeader(
+  secret: string,
+  body: string,
+  timestamp = Math.floor(Date.now() / 1000),
+): string {
+  const mac = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+  return `t=${timestamp},v1=${mac}`;
+}
+
+/**
+ * Records an event for every active endpoint that subscribed to it, each with its delivery job,
+ * in the caller's transaction: the event is announced exactly when the change happened.
+ */
+export async function emitEvent(
+  db: Kysely<Database>,
+  type: WebhookEvent,
+  data: Record<string, unknown>,
+): Promise<void> {
+  const endpoints = await db
+    .selectFrom('webhook_endpoint')
+    .select('id')
+    .where('active', '=', true)
+    .where(sql<boolean>`${type} = ANY(events)`)
+    .execute();
+  if (endpoints.length === 0) return;
+  const eventId = newId('evt');
+  const payload = JSON.stringify({ id: eventId, type, createdAt: new Date().toISOString(), data });
+  for (const endpoint of endpoints) {
+    const id = newId('dlv');
+    await db
+      .insertInto('webhook_delivery')
+      .values({ id, endpoint_id: endpoint.id, event_id: eventId, event_type: type, payload })
+      .execute();
+    await enqueue(db, DELIVER_WEBHOOK_QUEUE, { deliveryId: id }, { maxAttempts: MAX_ATTEMPTS });
+  }
+}
+
+export async function createEndpoint(
+  db: Kysely<Database>,
+  input: { url: string; events: WebhookEvent[] },
+  createdBy: string,
+) {
+  const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+  const row = await db
+    .insertInto('webhook_endpoint')
+    .values({ id: newId('whk'), url: input.url, events: input.events, secret, created_by: createdBy })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return presentEndpoint(row, true);
+}
+
+export const presentEndpoint = (
+  row: { id: string; url: string; events: string[]; secret: string; active: boolean; created_at: Date },
+  withSecret = false,
+) => ({
+  id: row.id,
+  url: row.url,
+  events: row.events,
+  active: row.active,
+  createdAt: row.created_at.toISOString(),
+  secret: withSecret ? row.secret : null,
+});
+
+export async function listDeliveries(db: Kysely<Database>, endpointId: string, limit = 100) {
+  const rows = await db
+    .selectFrom('webhook_delivery')
+    .selectAll()
+    .where('endpoint_id', '=', endpointId)
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    state: row.state,
+    attempts: row.attempts,
+    lastStatus: row.last_status,
+    lastResponse: row.last_response,
+    lastError: row.last_error,
+    createdAt: row.created_at.toISOString(),
+    lastAttemptAt: row.last_attempt_at?.toISOString() ?? null,
+    deliveredAt: row.delivered_at?.toISOString() ?? null,
+  }));
+}
+
+/** Sends a delivery again (same event id and body, a fresh signature), whatever became of it. */
+export async function resendDelivery(db: Kysely<Database>, deliveryId: string): Promise<void> {
+  const updated = await db
+    .updateTable('webhook_delivery')
+    .set({ state: 'pending' })
+    .where('id', '=', deliveryId)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) throw new AppError('not_found');
+  await enqueue(db, DELIVER_WEBHOOK_QUEUE, { deliveryId }, { maxAttempts: MAX_ATTEMPTS });
+}
+
+/**
+ * `webhook.deliver`: POSTs the event, signed, and records the answer. Anything but a 2xx is
+ * retried with the queue's backoff; after the last attempt the delivery is marked failed (it can
+ * be re-sent from the console).
+ */
+export function webhookJobHandlers(): JobHandlers {
+  return {
+    [DELIVER_WEBHOOK_QUEUE]: async (job, { db }) => {
+      const deliveryId = String(job.payload.deliveryId);
+      const delivery = await db.kysely
+        .selectFrom('webhook_delivery as d')
+        .innerJoin('webhook_endpoint as e', 'e.id', 'd.endpoint_id')
+        .select(['d.id', 'd.state', 'd.payload', 'd.event_type', 'e.url', 'e.secret', 'e.active'])
+        .where('d.id', '=', deliveryId)
+        .executeTakeFirst();
+      if (!delivery || delivery.state === 'delivered' || !delivery.active) return;
+      const body = JSON.stringify(delivery.payload);
+      let status: number | null = null;
+      let response: string | null = null;
+      let error: string | null = null;
+      try {
+        const answer = await fetch(delivery.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'Recallkit-Webhooks/1',
+            'recallkit-event': delivery.event_type,
+            'recallkit-delivery': delivery.id,
+            [SIGNATURE_HEADER.toLowerCase()]: signatureHeader(delivery.secret, body),
+          },
+          body,
+          signal: AbortSignal.timeout(TIMEOUT_MS),
+          redirect: 'manual',
+        });
+        status = answer.status;
+        response = (await answer.text()).slice(0, 2000);
+      } catch (failure) {
+        error = (failure as Error).message.slice(0, 500);
+      }
+      const ok = status !== null && status >= 200 && status < 300;
+      const lastAttempt = job.attempts >= job.maxAttempts;
+      await db.kysely
+        .updateTable('webhook_delivery')
+        .set((eb) => ({
+          attempts: eb('attempts', '+', 1),
+          last_status: status,
+          last_response: response,
+          last_error: ok ? null : (error ?? `HTTP ${status}`),
+          last_attempt_at: new Date(),
+          state: ok ? 'delivered' : lastAttempt ? 'failed' : 'pending',
+          ...(ok ? { delivered_at: new Date() } : {}),
+        }))
+        .where('id', '=', deliveryId)
+        .execute();
+      if (!ok && !lastAttempt) throw new Error(`webhook ${delivery.url} answered ${error ?? status}`);
+    },
+  };
+}
