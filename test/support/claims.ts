@@ -8,12 +8,31 @@ import { appWithExamples, campaignsDir, silentLogger } from './app.ts';
 
 /** The serials of a campaign's demo eligibility list (`campaigns/<slug>.demo.csv`), in file order. */
 export function demoSerials(slug: string): string[] {
+  return demoUnits(slug).map((unit) => unit.serial);
+}
+
+/** Serial and model of each unit of a campaign's demo list, in file order. */
+export function demoUnits(slug: string): { serial: string; model: string }[] {
   return fs
     .readFileSync(path.join(campaignsDir, `${slug}.demo.csv`), 'utf8')
     .trim()
     .split('\n')
     .slice(1)
-    .map((line) => line.split(',')[0] as string);
+    .map((line) => {
+      const [serial, model] = line.split(',');
+      return { serial: serial as string, model: model as string };
+    });
+}
+
+export interface InReviewOptions {
+  campaign?: string;
+  remedy?: string;
+  country?: string;
+  language?: string;
+  email?: string;
+  name?: string;
+  address?: Record<string, string>;
+  purchasePrice?: { amountMinor: number; currency: string };
 }
 
 /**
@@ -36,6 +55,7 @@ export async function claimsHarness(
     },
   );
   type Claim = { id: string; accessToken: string };
+  const nextUnit: Record<string, number> = {};
   const bearer = (claim: Claim) => ({ authorization: `Bearer ${claim.accessToken}` });
   return {
     ...harness,
@@ -80,6 +100,48 @@ export async function claimsHarness(
         url: `/api/v1/claims/${claim.id}/disposal`,
         headers: bearer(claim),
       }),
+    /**
+     * A submitted claim waiting for a person: the owner no longer has the unit (it burnt), which
+     * always goes to review. Units come from the campaign's demo list, from its 400th on.
+     */
+    async inReview(options: InReviewOptions = {}) {
+      const campaign = options.campaign ?? 'anker-2025-us-a1263';
+      const used = (nextUnit[campaign] ??= 400);
+      nextUnit[campaign] = used + 1;
+      const unit = demoUnits(campaign)[used] as { serial: string; model: string };
+      const created = await harness.app.inject({
+        method: 'POST',
+        url: '/api/v1/claims',
+        payload: {
+          campaign,
+          serial: unit.serial,
+          model: unit.model,
+          remedy: options.remedy ?? 'gift_card',
+          hasUnit: false,
+          orderNumber: `113-${unit.serial.slice(0, 7)}`,
+          incidentDescription: 'It swelled and caught fire on the desk.',
+          claimant: {
+            name: options.name ?? 'Ana García',
+            email: options.email ?? `${unit.serial.toLowerCase()}@example.com`,
+            country: options.country ?? 'US',
+            language: options.language ?? 'es',
+          },
+          ...(options.address ? { address: options.address } : {}),
+          ...(options.purchasePrice ? { purchasePrice: options.purchasePrice } : {}),
+        },
+      });
+      if (created.statusCode !== 201) throw new Error(`claim not created: ${created.body}`);
+      const claim = created.json() as Claim & { code: string };
+      const submitted = await harness.app.inject({
+        method: 'POST',
+        url: `/api/v1/claims/${claim.id}/submit`,
+        payload: { disposalAttested: true },
+        headers: bearer(claim),
+      });
+      if (submitted.statusCode !== 200) throw new Error(`claim not submitted: ${submitted.body}`);
+      await worker.drain();
+      return claim;
+    },
     async close() {
       await shutdownOcr();
       await harness.close();

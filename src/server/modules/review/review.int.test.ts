@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimsHarness, demoSerials } from '../../../../test/support/claims.ts';
+import { claimsHarness, type InReviewOptions } from '../../../../test/support/claims.ts';
 import { type ConsoleClient, signIn } from '../../../../test/support/console.ts';
 import { testDatabases } from '../../../../test/support/databases.ts';
 import type { Db } from '../../db/database.ts';
 
 const US = 'anker-2025-us-a1263';
 const GLOBAL = 'anker-2025-global-5-models';
-const usSerials = demoSerials(US);
-const globalSerials = demoSerials(GLOBAL);
-let nextUs = 400;
-let nextGlobal = 400;
 
 type Owner = { id: string; code: string; accessToken: string };
 
@@ -36,34 +32,11 @@ describe.each(await testDatabases())('reviewing claims on $name', ({ open }) => 
     await db?.close();
   });
 
-  /**
-   * A submitted claim waiting for a person: the owner no longer has the unit (it burnt), which
-   * always goes to review.
-   */
-  async function claimInReview(
-    options: { language?: string; email?: string; campaign?: string; remedy?: string; country?: string } = {},
-  ): Promise<Owner> {
-    const global = options.campaign === GLOBAL;
-    const serial = global ? (globalSerials[nextGlobal++] as string) : (usSerials[nextUs++] as string);
-    const created = await harness.create({
-      campaign: options.campaign ?? US,
-      serial,
-      model: global ? 'A1257' : 'A1263',
-      remedy: options.remedy ?? 'gift_card',
-      hasUnit: false,
-      orderNumber: `113-${serial.slice(0, 7)}`,
-      incidentDescription: 'It swelled and caught fire on the desk.',
-      claimant: {
-        name: 'Ana García',
-        email: options.email ?? `${serial.toLowerCase()}@example.com`,
-        country: options.country ?? (global ? 'DE' : 'US'),
-        language: options.language ?? 'es',
-      },
+  async function claimInReview(options: InReviewOptions = {}): Promise<Owner> {
+    const claim = await harness.inReview({
+      ...options,
+      ...(options.campaign === GLOBAL ? { country: options.country ?? 'DE' } : {}),
     });
-    expect(created.statusCode, created.body).toBe(201);
-    const claim = created.json() as Owner;
-    expect((await harness.submit(claim)).statusCode).toBe(200);
-    await harness.worker.drain();
     expect((await harness.status(claim)).json().status).toBe('needs_review');
     return claim;
   }
