@@ -106,7 +106,7 @@ export async function claimsHarness(
      */
     async inReview(options: InReviewOptions = {}) {
       const campaign = options.campaign ?? 'anker-2025-us-a1263';
-      const used = (nextUnit[campaign] ??= 400);
+      const used = nextUnit[campaign] ?? 400;
       nextUnit[campaign] = used + 1;
       const unit = demoUnits(campaign)[used] as { serial: string; model: string };
       const created = await harness.app.inject({
