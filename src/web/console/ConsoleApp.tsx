@@ -5,12 +5,15 @@ import { ApiError } from '../api.ts';
 import { AuditPage } from './AuditPage.tsx';
 import { CampaignPage, CampaignsPage } from './CampaignsPage.tsx';
 import { consoleFetch, type Role, type Session, setCsrfToken } from './console-api.ts';
+import { FulfilmentPage } from './FulfilmentPage.tsx';
 import { ReviewPage } from './ReviewPage.tsx';
 import { StaffPage } from './StaffPage.tsx';
+import { WebhooksPage } from './WebhooksPage.tsx';
 import './console.css';
 
 const REVIEWERS: Role[] = ['admin', 'supervisor', 'reviewer'];
 const CAMPAIGN_READERS: Role[] = ['admin', 'manager', 'analyst', 'supervisor'];
+const FULFILMENT: Role[] = ['admin', 'fulfilment', 'manager'];
 
 function useSession() {
   return useQuery({
@@ -42,9 +45,11 @@ export default function ConsoleApp() {
   const role = session.data.staff.role;
   const home = REVIEWERS.includes(role)
     ? 'review'
-    : CAMPAIGN_READERS.includes(role)
-      ? 'campaigns'
-      : 'password';
+    : role === 'fulfilment'
+      ? 'fulfilment'
+      : CAMPAIGN_READERS.includes(role)
+        ? 'campaigns'
+        : 'password';
   return (
     <div className="console">
       <ConsoleHeader session={session.data} />
@@ -61,6 +66,13 @@ export default function ConsoleApp() {
               element={<CampaignPage canEdit={role === 'admin' || role === 'manager'} />}
             />
           )}
+          {FULFILMENT.includes(role) && (
+            <Route
+              path="fulfilment"
+              element={<FulfilmentPage csrfToken={session.data.csrfToken} canWork={role !== 'manager'} />}
+            />
+          )}
+          {(role === 'admin' || role === 'manager') && <Route path="webhooks" element={<WebhooksPage />} />}
           {role === 'admin' && <Route path="staff" element={<StaffPage />} />}
           {role === 'admin' && <Route path="audit" element={<AuditPage />} />}
           <Route path="password" element={<PasswordPage session={session.data} />} />
@@ -84,6 +96,8 @@ function ConsoleHeader({ session }: { session: Session }) {
       <nav aria-label="Console">
         {REVIEWERS.includes(role) && <NavLink to="/console/review">Review</NavLink>}
         {CAMPAIGN_READERS.includes(role) && <NavLink to="/console/campaigns">Campaigns</NavLink>}
+        {FULFILMENT.includes(role) && <NavLink to="/console/fulfilment">Fulfilment</NavLink>}
+        {(role === 'admin' || role === 'manager') && <NavLink to="/console/webhooks">Webhooks</NavLink>}
         {role === 'admin' && <NavLink to="/console/staff">Staff</NavLink>}
         {role === 'admin' && <NavLink to="/console/audit">Audit trail</NavLink>}
         <NavLink to="/console/password">Password</NavLink>

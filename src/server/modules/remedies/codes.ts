@@ -142,16 +142,19 @@ export async function poolStatus(db: Kysely<Database>) {
     .innerJoin('campaign as c', 'c.id', 'g.campaign_id')
     .select([
       'c.slug',
+      'c.definition',
       'g.kind',
       'g.amount_minor',
       'g.currency',
       sql<string>`count(*) FILTER (WHERE g.claim_id IS NULL)`.as('free'),
       sql<string>`count(*) FILTER (WHERE g.claim_id IS NOT NULL)`.as('assigned'),
     ])
-    .groupBy(['c.slug', 'g.kind', 'g.amount_minor', 'g.currency'])
+    .groupBy(['c.slug', 'c.definition', 'g.kind', 'g.amount_minor', 'g.currency'])
     .orderBy('c.slug')
     .execute();
   return rows.map((row) => ({
+    /** At or under the campaign's lowPoolThreshold: time to buy more codes. */
+    low: Number(row.free) <= lowPoolThreshold(row.definition as CampaignDefinition, row.kind),
     campaign: row.slug,
     kind: row.kind,
     amountMinor: Number(row.amount_minor),
@@ -166,4 +169,13 @@ export function minorDigits(currency: string): number {
   return (
     new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
   );
+}
+
+/** The threshold under which a campaign's pool counts as low (the code_pool provider's setting). */
+export function lowPoolThreshold(campaign: CampaignDefinition, kind: string): number {
+  for (const jurisdiction of campaign.jurisdictions)
+    for (const remedy of jurisdiction.remedies)
+      if (remedy.kind === kind && remedy.provider?.type === 'code_pool')
+        return remedy.provider.lowPoolThreshold;
+  return 0;
 }
