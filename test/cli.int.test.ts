@@ -126,6 +126,35 @@ describe('recallkit CLI on the embedded database', () => {
     expect(list.stdout).toMatch(/supervisor\tactive\tsup@example\.com/);
   });
 
+  it('imports gift card codes, and exports empty shipment and payout files with a clear message', async () => {
+    const file = path.join(work, 'codes.csv');
+    fs.writeFileSync(file, 'code\nCLI-0001-AAAA\nCLI-0002-BBBB\n');
+    const first = await recallkit(['giftcards', 'import', file, '--campaign', 'anker-2025-us-a1263'], env);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^2 codes added, 0 already in the pool, 0 waiting remedies queued/);
+    expect(
+      (await recallkit(['giftcards', 'import', file, '--campaign', 'anker-2025-us-a1263'], env)).stdout,
+    ).toMatch(/^0 codes added, 2 already in the pool/);
+    fs.writeFileSync(file, 'number\nX\n');
+    const bad = await recallkit(['giftcards', 'import', file, '--campaign', 'anker-2025-us-a1263'], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('The first line must be the header "code"');
+    const shipments = await recallkit(['shipments', 'export'], env);
+    expect(shipments.code).toBe(0);
+    expect(shipments.stderr).toContain('Nothing to ship.');
+    const payouts = await recallkit(['payouts', 'export', '--out', path.join(work, 'payouts.csv')], env);
+    expect(payouts.stderr).toContain('Nothing to pay.');
+    const tracking = path.join(work, 'tracking.csv');
+    fs.writeFileSync(tracking, 'order_id,carrier,tracking_number\nrem_unknown,UPS,1Z\n');
+    const imported = await recallkit(['shipments', 'import-tracking', tracking], env);
+    expect(imported.code).toBe(1);
+    expect(imported.stdout).toContain('0 shipped, 0 return bags sent, 0 already recorded, 1 rejected');
+    expect(imported.stderr).toContain('line 2: no such order');
+    const returned = await recallkit(['returns', 'receive', 'RK-AAAA-AAAA'], env);
+    expect(returned.code).toBe(1);
+    expect(returned.stderr).toContain('recallkit:');
+  });
+
   it('shows the job queue, runs workers once, and refuses to retry a job that is not dead', async () => {
     const list = await recallkit(['jobs', 'list'], env);
     expect(list.code).toBe(0);
