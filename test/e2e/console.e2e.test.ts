@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createStaff } from '../../src/server/modules/staff/staff-accounts.ts';
-import { browserHarness, seriousAxeViolations } from '../support/browser.ts';
+import { browserHarness, consoleSignIn, seriousAxeViolations } from '../support/browser.ts';
 import { demoSerials } from '../support/claims.ts';
 import { STAFF_PASSWORD } from '../support/console.ts';
 import { chromiumAvailable } from '../support/environment.ts';
@@ -68,10 +68,7 @@ describe.runIf(chromiumAvailable())('the review console in Chromium', () => {
       viewport: { width: 1400, height: 1000 },
     });
     const page = await context.newPage();
-    await page.goto(`${harness.server.url}/console`);
-    await page.getByLabel('E-mail').fill('riley@recalls.example');
-    await page.getByLabel('Password').fill(STAFF_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await consoleSignIn(page, harness.server.url, 'riley@recalls.example', STAFF_PASSWORD);
 
     // The queue opens on the claim that has waited longest.
     const title = page.locator('#claim-title');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createStaff } from '../../src/server/modules/staff/staff-accounts.ts';
-import { browserHarness } from '../support/browser.ts';
+import { browserHarness, consoleSignIn } from '../support/browser.ts';
 import { demoSerials } from '../support/claims.ts';
 import { STAFF_PASSWORD } from '../support/console.ts';
 import { chromiumAvailable } from '../support/environment.ts';
@@ -88,10 +88,7 @@ describe.runIf(chromiumAvailable())('fulfilment in Chromium', () => {
       viewport: { width: 1300, height: 900 },
     });
     const page = await context.newPage();
-    await page.goto(`${harness.server.url}/console`);
-    await page.getByLabel('E-mail').fill('fran@recalls.example');
-    await page.getByLabel('Password').fill(STAFF_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await consoleSignIn(page, harness.server.url, 'fran@recalls.example', STAFF_PASSWORD);
     await page.getByRole('heading', { name: 'Fulfilment' }).waitFor();
 
     const [download] = await Promise.all([

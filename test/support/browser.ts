@@ -87,3 +87,16 @@ export function browserHarness() {
   };
   return harness;
 }
+
+/** Signs a staff member in through the console's sign-in form. */
+export async function consoleSignIn(
+  page: Page,
+  baseUrl: string,
+  email: string,
+  password: string,
+): Promise<void> {
+  await page.goto(`${baseUrl}/console`);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}

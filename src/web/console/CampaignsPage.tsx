@@ -2,7 +2,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { parse, stringify } from 'yaml';
-import { type CampaignRow, consoleFetch, type ImportRow, uploadWithProgress } from './console-api.ts';
+import { CsvUpload } from './CsvUpload.tsx';
+import { type CampaignRow, consoleFetch, type ImportRow } from './console-api.ts';
 
 export function CampaignsPage() {
   const campaigns = useQuery({
@@ -233,62 +234,21 @@ function DefinitionEditor({
 }
 
 function EligibilityUpload({ slug, onDone }: { slug: string; onDone: () => void }) {
-  const [file, setFile] = useState<File | null>(null);
-  const [progress, setProgress] = useState<number | null>(null);
-  const [result, setResult] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
   return (
-    <form
-      className="upload"
-      onSubmit={async (event) => {
-        event.preventDefault();
-        if (!file) return;
-        setError(null);
-        setResult(null);
-        setProgress(0);
-        try {
-          const row = await uploadWithProgress<ImportRow>(
-            `/campaigns/${slug}/eligibility`,
-            file,
-            setProgress,
-          );
-          setResult(
-            `${row.fileName}: ${row.rowsTotal} rows, ${row.rowsAdded} added, ${row.rowsUnchanged} already listed, ${row.rowsRejected} rejected.`,
-          );
-          onDone();
-        } catch (e) {
-          setError((e as Error).message);
-        } finally {
-          setProgress(null);
-        }
-      }}
-    >
+    <section className="upload">
       <h2>Upload an eligibility list</h2>
       <p className="hint">
         CSV with the header serial,model and optionally market and lot. Rows already listed are left alone.
       </p>
-      <input
-        type="file"
-        accept=".csv,text/csv"
-        aria-label="Eligibility CSV"
-        onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+      <CsvUpload
+        label="Eligibility CSV"
+        path={`/campaigns/${slug}/eligibility`}
+        describe={(row: ImportRow) =>
+          `${row.fileName}: ${row.rowsTotal} rows, ${row.rowsAdded} added, ${row.rowsUnchanged} already listed, ${row.rowsRejected} rejected.`
+        }
+        onDone={onDone}
       />
-      <button type="submit" disabled={!file || progress !== null}>
-        Import
-      </button>
-      {progress !== null && (
-        <p>
-          <progress value={progress} max={1} aria-label="Upload progress" />{' '}
-          {progress < 1 ? `${Math.round(progress * 100)}% sent` : 'importing…'}
-        </p>
-      )}
-      {result && <p role="status">{result}</p>}
-      {error && (
-        <p role="alert" className="console-error">
-          {error}
-        </p>
-      )}
-    </form>
+    </section>
   );
 }
 

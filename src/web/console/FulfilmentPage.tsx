@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { formatMoney } from '../../shared/money.ts';
-import { consoleFetch, uploadWithProgress } from './console-api.ts';
+import { CsvUpload } from './CsvUpload.tsx';
+import { consoleFetch } from './console-api.ts';
 
 interface Overview {
   remedies: { kind: string; state: string; count: number }[];
@@ -221,61 +222,5 @@ export function FulfilmentPage({ csrfToken, canWork }: { csrfToken: string; canW
         ))}
       </ul>
     </section>
-  );
-}
-
-function CsvUpload<T>({
-  label,
-  path,
-  describe,
-  onDone,
-}: {
-  label: string;
-  path: string;
-  describe: (result: T) => string;
-  onDone: () => void;
-}) {
-  const [file, setFile] = useState<File | null>(null);
-  const [progress, setProgress] = useState<number | null>(null);
-  const [result, setResult] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  return (
-    <form
-      aria-label={label}
-      onSubmit={async (event) => {
-        event.preventDefault();
-        if (!file) return;
-        setError(null);
-        setResult(null);
-        setProgress(0);
-        try {
-          setResult(describe(await uploadWithProgress<T>(path, file, setProgress)));
-          onDone();
-        } catch (e) {
-          setError((e as Error).message);
-        } finally {
-          setProgress(null);
-        }
-      }}
-    >
-      <label>
-        {label}
-        <input type="file" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-      </label>
-      <button type="submit" disabled={!file || progress !== null}>
-        Import
-      </button>
-      {progress !== null && <progress value={progress} max={1} aria-label="Upload progress" />}
-      {result && (
-        <p role="status" className="upload-result">
-          {result}
-        </p>
-      )}
-      {error && (
-        <p role="alert" className="console-error">
-          {error}
-        </p>
-      )}
-    </form>
   );
 }

@@ -1,7 +1,11 @@
 import { type Kysely, sql } from 'kysely';
 import type { Tx } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
-import { type CampaignDefinition, parseCampaignDefinition } from './campaign-definition.ts';
+import {
+  type CampaignDefinition,
+  CampaignDefinitionSchema,
+  parseCampaignDefinition,
+} from './campaign-definition.ts';
 
 export interface StoredCampaign {
   id: string;
@@ -43,4 +47,17 @@ export async function listCampaigns(db: Kysely<Database>): Promise<StoredCampaig
     slug: row.slug,
     definition: parseCampaignDefinition(row.definition),
   }));
+}
+
+/** A campaign's definition by id, with the schema's defaults filled in (rows written by older versions lack newer fields). */
+export async function campaignDefinitionById(
+  db: Kysely<Database>,
+  campaignId: string,
+): Promise<CampaignDefinition> {
+  const row = await db
+    .selectFrom('campaign')
+    .select('definition')
+    .where('id', '=', campaignId)
+    .executeTakeFirstOrThrow();
+  return CampaignDefinitionSchema.parse(row.definition);
 }

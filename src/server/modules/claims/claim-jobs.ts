@@ -1,6 +1,6 @@
 import type { BlobStore } from '../../blobs/blob-store.ts';
 import type { JobHandlers } from '../../jobs/worker.ts';
-import { CampaignDefinitionSchema } from '../catalog/campaign-definition.ts';
+import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
 import { type VerifyContext, verifyClaim } from '../evidence/verify-claim.ts';
 import { deleteUnreferencedBlobs } from './claim-blobs.ts';
 import { EXPIRE_DRAFT_QUEUE } from './create-claim.ts';
@@ -25,15 +25,14 @@ export function claimJobHandlers(
     [VERIFY_CLAIM_QUEUE]: async (job, { db }) => {
       const claimId = String(job.payload.claimId);
       await db.transaction(async (tx) => {
-        const campaign = await tx.kysely
+        const claim = await tx.kysely
           .selectFrom('claim')
-          .innerJoin('campaign', 'campaign.id', 'claim.campaign_id')
-          .select('campaign.definition')
-          .where('claim.id', '=', claimId)
+          .select('campaign_id')
+          .where('id', '=', claimId)
           .executeTakeFirst();
-        if (!campaign) return;
+        if (!claim) return;
         await verifyClaim(tx, claimId, {
-          campaign: CampaignDefinitionSchema.parse(campaign.definition),
+          campaign: await campaignDefinitionById(tx.kysely, claim.campaign_id),
           publicUrl,
           ...options,
         });

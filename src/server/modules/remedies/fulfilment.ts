@@ -9,17 +9,12 @@ import { AppError } from '../../http/errors.ts';
 import { newId } from '../../ids.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
+import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
 import { recordClaimEvent } from '../claims/claim-events.ts';
 import { mailOwner } from '../claims/mail-owner.ts';
 import { emitEvent } from '../webhooks/webhooks.ts';
 import { GiftCardImportError, importGiftCards, minorDigits } from './codes.ts';
-import {
-  ISSUE_REMEDY_QUEUE,
-  remedyCampaign,
-  remedyDone,
-  retryWaitingForCodes,
-  setRemedyState,
-} from './remedies.ts';
+import { ISSUE_REMEDY_QUEUE, remedyDone, retryWaitingForCodes, setRemedyState } from './remedies.ts';
 
 /** The warehouse's file: one line per parcel. */
 const SHIPMENT_COLUMNS = [
@@ -255,7 +250,7 @@ export async function importTracking(db: Db, text: string, publicUrl: string): P
         .selectAll()
         .where('id', '=', remedy.claim_id)
         .executeTakeFirstOrThrow();
-      const campaign = await remedyCampaign(k, remedy.campaign_id);
+      const campaign = await campaignDefinitionById(k, remedy.campaign_id);
       const language = pickLanguage(claim.claimant.language);
       const message = (key: string) =>
         translate(language, `remedy.${key}`, { carrier, tracking, url: url ?? '' });
@@ -432,7 +427,7 @@ export async function importPayoutResults(db: Db, text: string, publicUrl: strin
         .selectAll()
         .where('id', '=', remedy.claim_id)
         .executeTakeFirstOrThrow();
-      const campaign = await remedyCampaign(k, remedy.campaign_id);
+      const campaign = await campaignDefinitionById(k, remedy.campaign_id);
       const language = pickLanguage(claim.claimant.language);
       const amount = formatMoney(Number(remedy.amount_minor), remedy.currency as string, language);
       await remedyDone(k, claim, campaign.title, publicUrl, translate(language, 'remedy.paid', { amount }));

@@ -7,11 +7,8 @@ import type { ClaimStatus, Database, RemedyTable } from '../../db/schema.ts';
 import { newId } from '../../ids.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import type { JobHandlers } from '../../jobs/worker.ts';
-import {
-  type CampaignDefinition,
-  CampaignDefinitionSchema,
-  type CodeProvider,
-} from '../catalog/campaign-definition.ts';
+import type { CampaignDefinition, CodeProvider } from '../catalog/campaign-definition.ts';
+import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
 import type { ClaimRow } from '../claims/claim-access.ts';
 import { transitionClaim } from '../claims/claim-events.ts';
 import { mailOwner } from '../claims/mail-owner.ts';
@@ -146,7 +143,7 @@ export function remedyJobHandlers(options: IssueOptions): JobHandlers {
           .selectAll()
           .where('id', '=', remedy.claim_id)
           .executeTakeFirstOrThrow();
-        const campaign = await remedyCampaign(k, remedy.campaign_id);
+        const campaign = await campaignDefinitionById(k, remedy.campaign_id);
         const { option } = optionFor(campaign, claim);
         switch (remedy.kind) {
           case 'replacement':
@@ -214,7 +211,7 @@ export function remedyJobHandlers(options: IssueOptions): JobHandlers {
           .forUpdate()
           .executeTakeFirstOrThrow();
         if (remedy.state !== 'issuing') return;
-        const campaign = await remedyCampaign(tx.kysely, remedy.campaign_id);
+        const campaign = await campaignDefinitionById(tx.kysely, remedy.campaign_id);
         await recordIssued(tx.kysely, remedy, external.claim, campaign, options.publicUrl, answer);
       });
     },
@@ -225,15 +222,6 @@ export class PoolEmptyError extends Error {
   constructor(campaign: string) {
     super(`The gift card pool of ${campaign} is empty: import codes with recallkit giftcards import`);
   }
-}
-
-export async function remedyCampaign(db: Kysely<Database>, campaignId: string): Promise<CampaignDefinition> {
-  const row = await db
-    .selectFrom('campaign')
-    .select('definition')
-    .where('id', '=', campaignId)
-    .executeTakeFirstOrThrow();
-  return CampaignDefinitionSchema.parse(row.definition);
 }
 
 export function setRemedyState(

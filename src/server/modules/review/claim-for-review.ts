@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import { localize } from '../../../shared/languages.ts';
 import type { Db, Tx } from '../../db/database.ts';
+import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
 import { fraudSignals } from '../evidence/verify-claim.ts';
 import { type AuditActor, recordAudit } from '../staff/audit.ts';
 import type { StaffRow } from '../staff/staff-accounts.ts';
 import {
   allowedActions,
-  campaignOf,
   claimVersion,
   INFO_REASONS,
   inQueue,
@@ -40,7 +40,7 @@ export async function claimForReview(database: Db, staff: StaffRow, actor: Audit
   });
   // Read after the commit, in parallel on the pool.
   const db = database.kysely;
-  const campaign = await campaignOf(db, claim);
+  const campaign = await campaignDefinitionById(db, claim.campaign_id);
   const [evidence, checks, events, decisions, otherClaims, signals, pending, reviewer, version] =
     await Promise.all([
       db

@@ -4,6 +4,7 @@ import type { Tx } from '../../db/database.ts';
 import type { ClaimStatus } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
 import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
+import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
 import { transitionClaim } from '../claims/claim-events.ts';
 import { mailOwner } from '../claims/mail-owner.ts';
 import { onClaimApproved } from '../remedies/remedies.ts';
@@ -13,7 +14,6 @@ import { emitEvent } from '../webhooks/webhooks.ts';
 import {
   allowedActions,
   type ClaimRow,
-  campaignOf,
   claimVersion,
   INFO_REASONS,
   lockClaim,
@@ -88,7 +88,7 @@ export async function decideClaim(
   if (input.version !== undefined && input.version !== (await claimVersion(db, claimId)))
     throw new AppError('claim_changed');
 
-  const campaign = await campaignOf(db, claim);
+  const campaign = await campaignDefinitionById(db, claim.campaign_id);
   const ownerMessage = messageForOwner(campaign, claim, input);
   const by = `staff:${staff.id}`;
   const recordDecision = (state: 'final' | 'pending', reasons: string[]) =>

@@ -1,7 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { ClaimTable, Database, StaffRole } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
-import { type CampaignDefinition, CampaignDefinitionSchema } from '../catalog/campaign-definition.ts';
 import type { StaffRow } from '../staff/staff-accounts.ts';
 import { QUEUE_STATUSES } from './review-queue.ts';
 
@@ -37,15 +36,6 @@ export async function lockClaim(db: Kysely<Database>, claimId: string): Promise<
     .executeTakeFirst();
   if (!claim || claim.status === 'draft') throw new AppError('claim_not_found');
   return claim;
-}
-
-export async function campaignOf(db: Kysely<Database>, claim: ClaimRow): Promise<CampaignDefinition> {
-  const row = await db
-    .selectFrom('campaign')
-    .select('definition')
-    .where('id', '=', claim.campaign_id)
-    .executeTakeFirstOrThrow();
-  return CampaignDefinitionSchema.parse(row.definition);
 }
 
 /** The claim's version: the id of its latest timeline event. Every change of a claim writes one. */
