@@ -471,22 +471,46 @@ describe.each(await testDatabases())('remedies on $name', ({ open }) => {
   it('signs webhooks, retries a failing endpoint, logs the answers and re-sends on request', async () => {
     const registered = await manager.post('/api/v1/console/webhooks', {
       url: receiver.url(),
-      events: ['claim.approved', 'remedy.issued', 'claim.rejected'],
+      events: ['claim.submitted', 'claim.approved', 'remedy.issued', 'shipment.sent'],
     });
     expect(registered.statusCode).toBe(201);
     webhookSecret = registered.json().secret;
     expect(webhookSecret).toMatch(/^whsec_/);
-    receiver.failNext(1);
-    const claim = await approved({ remedy: 'gift_card' });
+    const claim = await harness.inReview({ remedy: 'gift_card' });
+    receiver.failNext(1); // the endpoint is down for the approval's first attempt
+    await reviewer.post(`/api/v1/console/claims/${claim.id}/decision`, { action: 'approve' });
     await harness.worker.drain();
     const forClaim = receiver.received.filter((e) => e.data.claimId === claim.id);
-    expect(forClaim.map((e) => e.type).sort()).toEqual(['claim.approved', 'remedy.issued']);
+    expect(forClaim.map((e) => e.type).sort()).toEqual([
+      'claim.approved',
+      'claim.submitted',
+      'remedy.issued',
+    ]);
     expect(forClaim.every((e) => e.valid && e.fresh)).toBe(true);
+
+    const parcel = await approved({ remedy: 'replacement', address: ADDRESS });
+    await harness.worker.drain();
+    await exportShipments(db, 'warehouse');
+    const remedy = await remedyOf(parcel.id);
+    await importTracking(
+      db,
+      `order_id,carrier,tracking_number\n${remedy.id},USPS,9400100000000000000000\n`,
+      'http://recalls.test',
+    );
+    await harness.worker.drain();
+    expect(
+      receiver.received.find((e) => e.type === 'shipment.sent' && e.data.claimId === parcel.id)?.data,
+    ).toMatchObject({
+      carrier: 'USPS',
+      trackingNumber: '9400100000000000000000',
+      trackingUrl: 'https://tools.usps.com/go/TrackConfirmAction?tLabels=9400100000000000000000',
+    });
 
     const deliveries = (
       await manager.get(`/api/v1/console/webhooks/${registered.json().id}/deliveries`)
     ).json().deliveries;
-    const approvedDelivery = deliveries.find((d: { eventType: string }) => d.eventType === 'claim.approved');
+    const approvedEvent = forClaim.find((e) => e.type === 'claim.approved');
+    const approvedDelivery = deliveries.find((d: { eventId: string }) => d.eventId === approvedEvent?.id);
     expect(approvedDelivery).toMatchObject({
       state: 'delivered',
       attempts: 2,
