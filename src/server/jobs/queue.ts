@@ -27,6 +27,17 @@ export interface EnqueueOptions {
   singletonKey?: string;
 }
 
+/** The row `enqueue` writes, for a caller that inserts it as part of a larger statement. */
+export function jobRow(queue: string, payload: Record<string, unknown>, options: EnqueueOptions = {}) {
+  return {
+    queue,
+    payload: JSON.stringify(payload),
+    ...(options.runAt ? { run_at: options.runAt } : {}),
+    ...(options.maxAttempts ? { max_attempts: options.maxAttempts } : {}),
+    singleton_key: options.singletonKey ?? null,
+  };
+}
+
 export async function enqueue(
   db: Kysely<Database>,
   queue: string,
@@ -35,13 +46,7 @@ export async function enqueue(
 ): Promise<void> {
   await db
     .insertInto('job')
-    .values({
-      queue,
-      payload: JSON.stringify(payload),
-      ...(options.runAt ? { run_at: options.runAt } : {}),
-      ...(options.maxAttempts ? { max_attempts: options.maxAttempts } : {}),
-      singleton_key: options.singletonKey ?? null,
-    })
+    .values(jobRow(queue, payload, options))
     .onConflict((oc) =>
       oc
         .columns(['queue', 'singleton_key'])

@@ -29,12 +29,15 @@ export async function issueAccessToken(
       .where('revoked_at', 'is', null)
       .execute();
   }
-  const token = randomBytes(32).toString('base64url');
-  await db
-    .insertInto('claim_token')
-    .values({ token_sha256: hashToken(token), claim_id: claimId })
-    .execute();
+  const { token, row } = newAccessToken(claimId);
+  await db.insertInto('claim_token').values(row).execute();
   return token;
+}
+
+/** A new secret for a claim and the row that stores its hash, for a caller that inserts it with more. */
+export function newAccessToken(claimId: string) {
+  const token = randomBytes(32).toString('base64url');
+  return { token, row: { token_sha256: hashToken(token), claim_id: claimId } };
 }
 
 export function hashToken(token: string): string {

@@ -2,12 +2,12 @@ import { HOLDING_STATUSES } from '../../../shared/claim-rules.ts';
 import type { CreateClaimBody } from '../../../shared/contracts/claims.ts';
 import { AppError } from '../../http/errors.ts';
 import { newId } from '../../ids.ts';
-import { enqueue } from '../../jobs/queue.ts';
+import { jobRow } from '../../jobs/queue.ts';
 import { jurisdictionFor } from '../catalog/campaign-definition.ts';
 import { claimsOpen } from '../catalog/lookup.ts';
 import { normaliseModelCode, normaliseSerial } from '../catalog/serial.ts';
-import { issueAccessToken, newClaimCode } from './claim-access.ts';
-import { recordClaimEvent } from './claim-events.ts';
+import { newAccessToken, newClaimCode } from './claim-access.ts';
+import { claimEventRow } from './claim-events.ts';
 import { type ClaimsDeps, statusUrl } from './claims-deps.ts';
 import { type StoredResponse, withIdempotency } from './idempotency.ts';
 import { sendClaimLink } from './send-claim-link.ts';
@@ -75,32 +75,45 @@ export async function createClaim(
       let code = makeCode();
       while (await tx.kysely.selectFrom('claim').select('id').where('code', '=', code).executeTakeFirst())
         code = makeCode();
+      // The claim, its secret, its timeline and its expiry job in one statement (the foreign keys
+      // are checked at its end, when the claim row is there).
+      const { token, row: tokenRow } = newAccessToken(id);
       await tx.kysely
-        .insertInto('claim')
-        .values({
-          id,
-          code,
-          campaign_id: campaign.id,
-          serial,
-          model_code: model,
-          has_unit: body.hasUnit,
-          remedy: body.remedy,
-          status: 'draft',
-          claimant: JSON.stringify(body.claimant),
-          email_key: keys.email,
-          address: body.address ? JSON.stringify(body.address) : null,
-          address_key: keys.address,
-          client_address: keys.client,
-          order_number: body.orderNumber ?? null,
-          purchase_price_minor: body.purchasePrice?.amountMinor ?? null,
-          purchase_currency: body.purchasePrice?.currency ?? null,
-          incident_description: body.incidentDescription ?? null,
-          expires_at: expiresAt,
-        })
+        .with('claim_row', (db) =>
+          db
+            .insertInto('claim')
+            .values({
+              id,
+              code,
+              campaign_id: campaign.id,
+              serial,
+              model_code: model,
+              has_unit: body.hasUnit,
+              remedy: body.remedy,
+              status: 'draft',
+              claimant: JSON.stringify(body.claimant),
+              email_key: keys.email,
+              address: body.address ? JSON.stringify(body.address) : null,
+              address_key: keys.address,
+              client_address: keys.client,
+              order_number: body.orderNumber ?? null,
+              purchase_price_minor: body.purchasePrice?.amountMinor ?? null,
+              purchase_currency: body.purchasePrice?.currency ?? null,
+              incident_description: body.incidentDescription ?? null,
+              expires_at: expiresAt,
+            })
+            .returning('id'),
+        )
+        .with('token_row', (db) => db.insertInto('claim_token').values(tokenRow).returning('claim_id'))
+        .with('event_row', (db) =>
+          db
+            .insertInto('claim_event')
+            .values(claimEventRow({ claimId: id, actor: 'owner', type: 'created', to: 'draft' }))
+            .returning('id'),
+        )
+        .insertInto('job')
+        .values(jobRow(EXPIRE_DRAFT_QUEUE, { claimId: id }, { runAt: expiresAt, singletonKey: id }))
         .execute();
-      const token = await issueAccessToken(tx.kysely, id);
-      await recordClaimEvent(tx.kysely, { claimId: id, actor: 'owner', type: 'created', to: 'draft' });
-      await enqueue(tx.kysely, EXPIRE_DRAFT_QUEUE, { claimId: id }, { runAt: expiresAt, singletonKey: id });
       return {
         statusCode: 201,
         body: {

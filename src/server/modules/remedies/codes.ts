@@ -164,11 +164,17 @@ export async function poolStatus(db: Kysely<Database>) {
   }));
 }
 
+const digitsByCurrency = new Map<string, number>();
 /** Digits after the decimal point in a currency (JPY 0, USD 2, KWD 3). */
 export function minorDigits(currency: string): number {
-  return (
-    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
-  );
+  let digits = digitsByCurrency.get(currency);
+  if (digits === undefined) {
+    digits =
+      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
+      2;
+    digitsByCurrency.set(currency, digits);
+  }
+  return digits;
 }
 
 /** The threshold under which a campaign's pool counts as low (the code_pool provider's setting). */
