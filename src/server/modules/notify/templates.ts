@@ -7,7 +7,8 @@ export type MailTemplate =
   | 'info_needed'
   | 'approved'
   | 'rejected'
-  | 'remedy_sent';
+  | 'remedy_sent'
+  | 'pool_low';
 
 export interface MailParams {
   name: string;
@@ -45,6 +46,10 @@ const TEMPLATES: Record<Language, Record<MailTemplate, Render>> = {
       subject: `Your remedy for claim ${p.code} is on its way`,
       body: `Hello ${p.name},\n\n${p.message ?? ''}\n\n${p.statusUrl}\n`,
     }),
+    pool_low: (p) => ({
+      subject: `Gift card pool running low: ${p.recall}`,
+      body: `Hello ${p.name},\n\n${p.message ?? ''}\n\nImport more codes with recallkit giftcards import, or in the console:\n${p.statusUrl}\n`,
+    }),
   },
   'zh-CN': {
     claim_received: (p) => ({
@@ -71,6 +76,10 @@ const TEMPLATES: Record<Language, Record<MailTemplate, Render>> = {
       subject: `您的申请 ${p.code} 的补救措施已发出`,
       body: `${p.name}，您好：\n\n${p.message ?? ''}\n\n${p.statusUrl}\n`,
     }),
+    pool_low: (p) => ({
+      subject: `礼品卡库存不足：${p.recall}`,
+      body: `${p.name}，您好：\n\n${p.message ?? ''}\n\n请使用 recallkit giftcards import 或在控制台中导入更多代码：\n${p.statusUrl}\n`,
+    }),
   },
   es: {
     claim_received: (p) => ({
@@ -96,6 +105,10 @@ const TEMPLATES: Record<Language, Record<MailTemplate, Render>> = {
     remedy_sent: (p) => ({
       subject: `Su compensación de la reclamación ${p.code} está en camino`,
       body: `Hola, ${p.name}:\n\n${p.message ?? ''}\n\n${p.statusUrl}\n`,
+    }),
+    pool_low: (p) => ({
+      subject: `Quedan pocas tarjetas regalo: ${p.recall}`,
+      body: `Hola, ${p.name}:\n\n${p.message ?? ''}\n\nImporte más códigos con recallkit giftcards import o en la consola:\n${p.statusUrl}\n`,
     }),
   },
 };

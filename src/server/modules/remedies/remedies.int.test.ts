@@ -463,6 +463,16 @@ describe.each(await testDatabases())('remedies on $name', ({ open }) => {
       expect(imported).toMatchObject({ added: 2, requeued: 1 });
       await harness.worker.drain();
       expect(await remedyOf(claim.id)).toMatchObject({ state: 'issued', code: 'GLOB-0001' });
+      // One code left is the campaign's threshold: the fulfilment team and managers are told.
+      const alerts = await db.kysely
+        .selectFrom('outbox_message')
+        .select(['to_address', 'text_body'])
+        .where('template', '=', 'pool_low')
+        .execute();
+      expect(alerts.map((a) => a.to_address)).toEqual(
+        expect.arrayContaining([fulfilment.email, manager.email]),
+      );
+      expect(alerts[0]?.text_body).toContain(`The gift card pool of ${GLOBAL} has 1 code left.`);
     } finally {
       await manager.put(`/api/v1/console/campaigns/${GLOBAL}`, { definition });
     }

@@ -12,6 +12,7 @@ import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
 import type { ClaimRow } from '../claims/claim-access.ts';
 import { transitionClaim } from '../claims/claim-events.ts';
 import { mailOwner } from '../claims/mail-owner.ts';
+import { queueMail } from '../notify/outbox.ts';
 import { emitEvent } from '../webhooks/webhooks.ts';
 import { generateCode, takeCode } from './codes.ts';
 
@@ -188,6 +189,8 @@ export function remedyJobHandlers(options: IssueOptions): JobHandlers {
                 currency: remedy.currency,
               });
               if (!taken) throw new PoolEmptyError(campaign.slug);
+              if (taken.remaining === provider.lowPoolThreshold || taken.remaining === 0)
+                await alertPoolLow(k, campaign, remedy.kind, taken.remaining, options.publicUrl);
               if (taken.remaining <= provider.lowPoolThreshold)
                 logger.warn(
                   { campaign: campaign.slug, remaining: taken.remaining },
@@ -355,4 +358,41 @@ export async function retryWaitingForCodes(db: Kysely<Database>, campaignId: str
   for (const row of waiting)
     await enqueue(db, ISSUE_REMEDY_QUEUE, { remedyId: row.id }, { singletonKey: row.id });
   return waiting.length;
+}
+
+/**
+ * Tells the fulfilment team and the managers by e-mail that a pool reached its threshold (and
+ * again when it is empty), in the transaction that took the code: once per crossing.
+ */
+async function alertPoolLow(
+  db: Kysely<Database>,
+  campaign: CampaignDefinition,
+  kind: string,
+  remaining: number,
+  publicUrl: string,
+) {
+  const staff = await db
+    .selectFrom('staff_user')
+    .select(['email', 'name'])
+    .where('role', 'in', ['fulfilment', 'manager'])
+    .where('deactivated_at', 'is', null)
+    .execute();
+  const message =
+    remaining === 0
+      ? `The ${kind.replace('_', ' ')} pool of ${campaign.slug} is empty: approved claims wait for codes.`
+      : `The ${kind.replace('_', ' ')} pool of ${campaign.slug} has ${remaining} code${remaining === 1 ? '' : 's'} left.`;
+  for (const member of staff)
+    await queueMail(db, {
+      claimId: null,
+      to: member.email,
+      language: 'en',
+      template: 'pool_low',
+      params: {
+        name: member.name,
+        code: '',
+        statusUrl: `${publicUrl}/console/fulfilment`,
+        recall: campaign.slug,
+        message,
+      },
+    });
 }
