@@ -88,6 +88,9 @@ export function findDates(lines: readonly string[]): FoundDate[] {
       new RegExp(`\\b(${MONTH})\\.?\\s*(\\d{1,2})(?:st|nd|rd|th)?(?:,\\s*|\\s+)(\\d{4}|\\d{2})(?!\\d)`, 'g'),
     ))
       add(m[0], [day(Number(m[3]), MONTHS[m[1] as string] as number, Number(m[2]))]);
+    // The same with the spaces lost, as a re-read of one line gives it: "NOV212026".
+    for (const m of lower.matchAll(new RegExp(`\\b(${MONTH})\\.?(\\d{1,2})(20\\d{2})(?!\\d)`, 'g')))
+      add(m[0], [day(Number(m[3]), MONTHS[m[1] as string] as number, Number(m[2]))]);
     for (const m of lower.matchAll(
       new RegExp(
         `(?<!\\d)(\\d{1,2})(?:st|nd|rd|th)?\\.?\\s*(?:de\\s+)?(${MONTH})\\.?,?\\s*(?:de\\s+)?(\\d{4}|\\d{2})(?!\\d)`,
