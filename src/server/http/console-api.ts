@@ -2,7 +2,7 @@ import cookie from '@fastify/cookie';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { StaffRole } from '../db/schema.ts';
 import { csrfMatches, type StaffSession } from '../modules/staff/sessions.ts';
-import { AppError } from './errors.ts';
+import { AppError, ErrorSchema } from './errors.ts';
 
 /**
  * Who may call a console route: `public` (the login), `session` (anyone signed in, even one who
@@ -25,6 +25,17 @@ declare module 'fastify' {
 }
 
 export const CONSOLE_PREFIX = '/api/v1/console';
+/** The OpenAPI tag, and the error answers, every console route documents. */
+export const tags = ['console'];
+export const consoleErrors = {
+  400: ErrorSchema,
+  401: ErrorSchema,
+  403: ErrorSchema,
+  404: ErrorSchema,
+  409: ErrorSchema,
+  422: ErrorSchema,
+  429: ErrorSchema,
+};
 export const SESSION_COOKIE = 'rk_staff';
 
 export interface ConsoleRoute {

@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
+import { consoleErrors, tags } from '../../http/console-api.ts';
 import { AppError, ErrorSchema } from '../../http/errors.ts';
 import { actorOf, recordAudit } from '../staff/audit.ts';
 import { applyCampaignInTx } from './apply-campaign.ts';
@@ -18,15 +19,6 @@ import { ImportRefusedError, importSerials } from './import-serials.ts';
 
 const MANAGERS = ['manager'] as const;
 const READERS = ['manager', 'analyst', 'supervisor'] as const;
-const tags = ['console'];
-const errors = {
-  400: ErrorSchema,
-  401: ErrorSchema,
-  403: ErrorSchema,
-  404: ErrorSchema,
-  409: ErrorSchema,
-  422: ErrorSchema,
-};
 const SlugParams = z.object({ slug: z.string().max(80) });
 /** Eligibility lists can be large: 1.2 million serials are about 40 MB of CSV. */
 const ELIGIBILITY_MAX_BYTES = 2 * 1024 ** 3;
@@ -78,7 +70,7 @@ export const campaignConsoleRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (a
               }),
             ),
           }),
-          ...errors,
+          ...consoleErrors,
         },
       },
     },
@@ -167,7 +159,7 @@ export const campaignConsoleRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (a
         params: SlugParams,
         response: {
           200: z.object({ definition: z.record(z.string(), z.unknown()), imports: z.array(ImportSchema) }),
-          ...errors,
+          ...consoleErrors,
         },
       },
     },
@@ -189,7 +181,7 @@ export const campaignConsoleRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (a
         tags,
         summary: 'Create a campaign from a definition (the shape of a campaign file)',
         body: z.object({ definition: z.record(z.string(), z.unknown()) }),
-        response: { 201: z.object({ slug: z.string(), status: z.string() }), ...errors },
+        response: { 201: z.object({ slug: z.string(), status: z.string() }), ...consoleErrors },
       },
     },
     async (request, reply) => {
@@ -218,7 +210,7 @@ export const campaignConsoleRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (a
           'The status changes only through `/status`, so a definition edit never opens or closes a campaign by accident.',
         params: SlugParams,
         body: z.object({ definition: z.record(z.string(), z.unknown()) }),
-        response: { 200: z.object({ slug: z.string(), outcome: z.string() }), ...errors },
+        response: { 200: z.object({ slug: z.string(), outcome: z.string() }), ...consoleErrors },
       },
     },
     async (request) => {
@@ -256,7 +248,7 @@ export const campaignConsoleRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (a
         summary: 'Move a campaign: draft -> active -> closed (a closed campaign can be reopened)',
         params: SlugParams,
         body: z.object({ status: z.enum(['draft', 'active', 'closed']) }),
-        response: { 200: z.object({ slug: z.string(), status: z.string() }), ...errors },
+        response: { 200: z.object({ slug: z.string(), status: z.string() }), ...consoleErrors },
       },
     },
     async (request) =>
@@ -289,7 +281,7 @@ export const campaignConsoleRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (a
         description:
           'Valid rows are added, rows already listed are left alone, invalid rows are counted and returned with their line numbers and reasons. A file without the right header imports nothing.',
         params: SlugParams,
-        response: { 201: ImportSchema, ...errors, 413: ErrorSchema, 415: ErrorSchema },
+        response: { 201: ImportSchema, ...consoleErrors, 413: ErrorSchema, 415: ErrorSchema },
       },
     },
     async (request, reply) => {

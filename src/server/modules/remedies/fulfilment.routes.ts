@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
-import { AppError, ErrorSchema } from '../../http/errors.ts';
+import { consoleErrors, tags } from '../../http/console-api.ts';
+import { AppError } from '../../http/errors.ts';
 import { findCampaign } from '../catalog/catalog.queries.ts';
 import { actorOf, recordAudit } from '../staff/audit.ts';
 import { poolStatus } from './codes.ts';
@@ -17,15 +18,6 @@ import {
 } from './fulfilment.ts';
 
 const FULFILMENT = ['fulfilment'] as const;
-const tags = ['console'];
-const errors = {
-  400: ErrorSchema,
-  401: ErrorSchema,
-  403: ErrorSchema,
-  404: ErrorSchema,
-  409: ErrorSchema,
-  422: ErrorSchema,
-};
 
 /** Reads the one file of a multipart upload as text (CSV files of tracking numbers or payout results). */
 async function uploadedText(request: import('fastify').FastifyRequest): Promise<string> {
@@ -77,7 +69,7 @@ export const fulfilmentRoutes: FastifyPluginAsyncZod<{ db: Db; publicUrl: string
               z.object({ id: z.string(), createdAt: z.string(), createdBy: z.string(), lines: z.number() }),
             ),
           }),
-          ...errors,
+          ...consoleErrors,
         },
       },
     },
@@ -162,7 +154,7 @@ export const fulfilmentRoutes: FastifyPluginAsyncZod<{ db: Db; publicUrl: string
             unchanged: z.number(),
             rejected: RejectedSchema,
           }),
-          ...errors,
+          ...consoleErrors,
         },
       },
     },
@@ -215,7 +207,7 @@ export const fulfilmentRoutes: FastifyPluginAsyncZod<{ db: Db; publicUrl: string
             unchanged: z.number(),
             rejected: RejectedSchema,
           }),
-          ...errors,
+          ...consoleErrors,
         },
       },
     },
@@ -237,7 +229,7 @@ export const fulfilmentRoutes: FastifyPluginAsyncZod<{ db: Db; publicUrl: string
         tags,
         summary: 'A returned unit was received and scanned (by claim code or serial): its remedy is issued',
         body: z.object({ reference: z.string().min(4).max(60) }),
-        response: { 200: z.object({ claimCode: z.string(), remedyId: z.string() }), ...errors },
+        response: { 200: z.object({ claimCode: z.string(), remedyId: z.string() }), ...consoleErrors },
       },
     },
     async (request) => {
@@ -266,7 +258,7 @@ export const fulfilmentRoutes: FastifyPluginAsyncZod<{ db: Db; publicUrl: string
         querystring: z.object({ kind: z.enum(['gift_card', 'voucher']).default('gift_card') }),
         response: {
           201: z.object({ id: z.string(), added: z.number(), skipped: z.number(), requeued: z.number() }),
-          ...errors,
+          ...consoleErrors,
         },
       },
     },

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { translate } from '../../../shared/i18n/index.ts';
 import { pickLanguage } from '../../../shared/languages.ts';
 import { formatMoney } from '../../../shared/money.ts';
+import { toCsv } from '../../csv.ts';
 import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
@@ -59,19 +60,6 @@ const TRACKING_URLS: Record<string, string> = {
 export function trackingUrl(carrier: string, tracking: string): string | null {
   const template = TRACKING_URLS[carrier.trim().toLowerCase()];
   return template ? template.replace('{n}', encodeURIComponent(tracking)) : null;
-}
-
-function csvCell(value: unknown): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-export function toCsv(columns: readonly string[], rows: Record<string, unknown>[]): string {
-  return (
-    [columns.join(','), ...rows.map((row) => columns.map((c) => csvCell(row[c])).join(','))].join('\r\n') +
-    '\r\n'
-  );
 }
 
 export function parseCsv(text: string, required: readonly string[]): Record<string, string>[] {

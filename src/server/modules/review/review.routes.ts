@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { BlobStore } from '../../blobs/blob-store.ts';
 import type { Db } from '../../db/database.ts';
-import { staffOf } from '../../http/console-api.ts';
-import { AppError, ErrorSchema } from '../../http/errors.ts';
+import { consoleErrors, staffOf, tags } from '../../http/console-api.ts';
+import { AppError } from '../../http/errors.ts';
 import { actorOf, recordAudit } from '../staff/audit.ts';
 import { claimForReview, photoForReview } from './claim-for-review.ts';
 import { decideClaim } from './decide-claim.ts';
@@ -11,15 +11,6 @@ import { lockClaim } from './review-claim.ts';
 import { QUEUE_STATUSES, reviewQueue } from './review-queue.ts';
 
 const REVIEWERS = ['reviewer', 'supervisor'] as const;
-const tags = ['console'];
-const errors = {
-  400: ErrorSchema,
-  401: ErrorSchema,
-  403: ErrorSchema,
-  404: ErrorSchema,
-  409: ErrorSchema,
-  422: ErrorSchema,
-};
 const ClaimParams = z.object({ id: z.string().max(60) });
 
 const QueueItemSchema = z.object({
@@ -72,7 +63,7 @@ export const reviewRoutes: FastifyPluginAsyncZod<{ db: Db; blobs: BlobStore; pub
             counts: z.object({ status: Counts, campaign: Counts, country: Counts, check: Counts }),
             claims: z.array(QueueItemSchema),
           }),
-          ...errors,
+          ...consoleErrors,
         },
       },
     },
@@ -102,7 +93,7 @@ export const reviewRoutes: FastifyPluginAsyncZod<{ db: Db; blobs: BlobStore; pub
               .object({ id: z.string(), name: z.string(), until: z.string().nullable(), you: z.boolean() })
               .nullable(),
           }),
-          ...errors,
+          ...consoleErrors,
         },
       },
     },
@@ -117,7 +108,7 @@ export const reviewRoutes: FastifyPluginAsyncZod<{ db: Db; blobs: BlobStore; pub
         tags,
         summary: 'Let go of a claim you have open, so another reviewer can take it',
         params: ClaimParams,
-        response: { 204: z.null(), ...errors },
+        response: { 204: z.null(), ...consoleErrors },
       },
     },
     async (request, reply) => {
@@ -178,7 +169,7 @@ export const reviewRoutes: FastifyPluginAsyncZod<{ db: Db; blobs: BlobStore; pub
         }),
         response: {
           200: z.object({ status: z.string(), awaitingSecondReview: z.boolean(), version: z.string() }),
-          ...errors,
+          ...consoleErrors,
         },
       },
     },

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
+import { toCsv } from '../../csv.ts';
 import type { Database } from '../../db/schema.ts';
 import type { StaffSession } from './sessions.ts';
 
@@ -103,14 +104,7 @@ const CSV_COLUMNS = [
   'detail',
 ] as const;
 
-/** RFC 4180 CSV; a cell starting with = + - @ is prefixed with ' so a spreadsheet does not run it as a formula. */
+/** The audit trail as CSV (formula-like cells quoted, see toCsv). */
 export function auditCsv(rows: Awaited<ReturnType<typeof listAudit>>): string {
-  const cell = (value: unknown) => {
-    let text =
-      value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
-  const lines = rows.map((row) => CSV_COLUMNS.map((column) => cell(row[column])).join(','));
-  return `${CSV_COLUMNS.join(',')}\r\n${lines.map((line) => `${line}\r\n`).join('')}`;
+  return toCsv(CSV_COLUMNS, rows);
 }

@@ -2,7 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
 import { STAFF_ROLES } from '../../db/schema.ts';
-import { clearSessionCookie, setSessionCookie, staffOf } from '../../http/console-api.ts';
+import {
+  clearSessionCookie,
+  consoleErrors,
+  setSessionCookie,
+  staffOf,
+  tags,
+} from '../../http/console-api.ts';
 import { ErrorSchema } from '../../http/errors.ts';
 import { actorOf, auditCsv, listAudit, recordAudit } from './audit.ts';
 import { login, logout, presentSession, type SessionPolicy } from './sessions.ts';
@@ -19,15 +25,6 @@ const StaffSchema = z.object({
   lockedUntil: z.string().nullable(),
 });
 const SessionSchema = z.object({ staff: StaffSchema, csrfToken: z.string(), expiresAt: z.string() });
-const errors = {
-  400: ErrorSchema,
-  401: ErrorSchema,
-  403: ErrorSchema,
-  409: ErrorSchema,
-  422: ErrorSchema,
-  429: ErrorSchema,
-};
-const tags = ['console'];
 
 /** Sign-in, sessions, staff accounts and the audit trail. */
 export const staffRoutes: FastifyPluginAsyncZod<{
@@ -50,7 +47,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{
         description:
           'Sets the session cookie (HttpOnly, SameSite=Strict, Secure over HTTPS). Every later request that changes something sends the returned `csrfToken` as `X-CSRF-Token`.',
         body: z.object({ email: z.string().max(254), password: z.string().max(256) }),
-        response: { 200: SessionSchema, ...errors },
+        response: { 200: SessionSchema, ...consoleErrors },
       },
     },
     async (request, reply) => {
@@ -95,7 +92,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{
     '/session',
     {
       config: { access: 'session' },
-      schema: { tags, summary: 'Sign out', response: { 204: z.null(), ...errors } },
+      schema: { tags, summary: 'Sign out', response: { 204: z.null(), ...consoleErrors } },
     },
     async (request, reply) => {
       const session = staffOf(request);
@@ -119,7 +116,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{
         tags,
         summary: 'Change my password (ends my other sessions)',
         body: z.object({ currentPassword: z.string().max(256), newPassword: z.string().max(256) }),
-        response: { 204: z.null(), ...errors },
+        response: { 204: z.null(), ...consoleErrors },
       },
     },
     async (request, reply) => {
@@ -148,7 +145,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{
       schema: {
         tags,
         summary: 'Staff accounts',
-        response: { 200: z.object({ staff: z.array(StaffSchema) }), ...errors },
+        response: { 200: z.object({ staff: z.array(StaffSchema) }), ...consoleErrors },
       },
     },
     async () => ({ staff: await listStaff(k) }),
@@ -171,7 +168,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{
         }),
         response: {
           201: z.object({ staff: StaffSchema, oneTimePassword: z.string().nullable() }),
-          ...errors,
+          ...consoleErrors,
         },
       },
     },
@@ -202,7 +199,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{
         tags,
         summary: 'Deactivate a staff account (its sessions end at once)',
         params: z.object({ id: z.string().max(60) }),
-        response: { 200: StaffSchema, 404: ErrorSchema, ...errors },
+        response: { 200: StaffSchema, ...consoleErrors },
       },
     },
     async (request) =>

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
-import { ErrorSchema } from '../../http/errors.ts';
+import { consoleErrors, tags } from '../../http/console-api.ts';
 import { actorOf, recordAudit } from '../staff/audit.ts';
 import {
   createEndpoint,
@@ -12,8 +12,6 @@ import {
 } from './webhooks.ts';
 
 const MANAGERS = ['manager'] as const;
-const tags = ['console'];
-const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 422: ErrorSchema };
 const EndpointSchema = z.object({
   id: z.string(),
   url: z.string(),
@@ -33,7 +31,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
       schema: {
         tags,
         summary: 'Webhook endpoints',
-        response: { 200: z.object({ endpoints: z.array(EndpointSchema) }), ...errors },
+        response: { 200: z.object({ endpoints: z.array(EndpointSchema) }), ...consoleErrors },
       },
     },
     async () => ({
@@ -54,7 +52,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
           url: z.url({ protocol: /^https?$/ }).max(2000),
           events: z.array(z.enum(WEBHOOK_EVENTS)).min(1),
         }),
-        response: { 201: EndpointSchema, ...errors },
+        response: { 201: EndpointSchema, ...consoleErrors },
       },
     },
     async (request, reply) => {
@@ -81,7 +79,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
         tags,
         summary: 'Stop sending to an endpoint',
         params: z.object({ id: z.string().max(60) }),
-        response: { 204: z.null(), ...errors },
+        response: { 204: z.null(), ...consoleErrors },
       },
     },
     async (request, reply) => {
@@ -126,7 +124,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
               }),
             ),
           }),
-          ...errors,
+          ...consoleErrors,
         },
       },
     },
@@ -141,7 +139,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
         tags,
         summary: 'Send a delivery again (same event, fresh signature)',
         params: z.object({ id: z.string().max(60) }),
-        response: { 202: z.null(), ...errors },
+        response: { 202: z.null(), ...consoleErrors },
       },
     },
     async (request, reply) => {
