@@ -7,7 +7,7 @@ describe('toCsv', () => {
       ['name', 'phone', 'note'],
       [
         { name: 'Lee, Jordan', phone: '+1 (555) 010-0000', note: '=HYPERLINK("http://evil")' },
-        { name: 'Ana "La" García', phone: null, note: '-2+3+cmd|\' /C calc\'!A0' },
+        { name: 'Ana "La" García', phone: null, note: "-2+3+cmd|' /C calc'!A0" },
         { name: 'Wei', phone: '-12', note: { a: 1 } },
       ],
     );
