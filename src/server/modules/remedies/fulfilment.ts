@@ -13,9 +13,14 @@ import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
 import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
 import { recordClaimEvent } from '../claims/claim-events.ts';
 import { mailOwner } from '../claims/mail-owner.ts';
-import { emitEvent } from '../webhooks/webhooks.ts';
 import { GiftCardImportError, importGiftCards, minorDigits } from './codes.ts';
-import { ISSUE_REMEDY_QUEUE, remedyDone, retryWaitingForCodes, setRemedyState } from './remedies.ts';
+import {
+  ISSUE_REMEDY_QUEUE,
+  issuedEvent,
+  remedyDone,
+  retryWaitingForCodes,
+  setRemedyState,
+} from './remedies.ts';
 
 /** The warehouse's file: one line per parcel. */
 const SHIPMENT_COLUMNS = [
@@ -81,37 +86,59 @@ export function parseCsv(text: string, required: readonly string[]): Record<stri
   return rows;
 }
 
-async function claimsOf(db: Kysely<Database>, ids: string[]) {
-  if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom('claim').selectAll().where('id', 'in', ids).execute();
-  return new Map(rows.map((row) => [row.id, row]));
-}
-
+/** One parcel of a batch: the remedy with its claim's owner and address (joined). */
 function shipmentLine(
-  remedy: { id: string; sku: string | null; quantity: number | null },
-  claim: {
+  row: {
+    id: string;
+    sku: string | null;
+    quantity: number | null;
     code: string;
     claimant: { name: string; email: string; phone?: string };
     address: Record<string, string> | null;
   },
   bag: boolean,
 ) {
-  const address = claim.address ?? {};
+  const address = row.address ?? {};
   return {
-    order_id: bag ? `${remedy.id}${BAG}` : remedy.id,
-    sku: bag ? BAG_SKU : remedy.sku,
-    quantity: bag ? 1 : (remedy.quantity ?? 1),
-    name: claim.claimant.name,
+    order_id: bag ? `${row.id}${BAG}` : row.id,
+    sku: bag ? BAG_SKU : row.sku,
+    quantity: bag ? 1 : (row.quantity ?? 1),
+    name: row.claimant.name,
     address_line1: address.line1,
     address_line2: address.line2,
     city: address.city,
     region: address.region,
     postal_code: address.postalCode,
     country: address.country,
-    phone: claim.claimant.phone,
-    email: claim.claimant.email,
-    claim_code: claim.code,
+    phone: row.claimant.phone,
+    email: row.claimant.email,
+    claim_code: row.code,
   };
+}
+
+/** Campaign definitions read once per file: a file of thousands of lines names a few campaigns. */
+function campaignsOnce(db: Kysely<Database>): (campaignId: string) => Promise<CampaignDefinition> {
+  const read = new Map<string, Promise<CampaignDefinition>>();
+  return (campaignId) => {
+    let definition = read.get(campaignId);
+    if (!definition) {
+      definition = campaignDefinitionById(db, campaignId);
+      read.set(campaignId, definition);
+    }
+    return definition;
+  };
+}
+
+/** A new shipment or payout batch of `lines` lines, recorded with who made it. */
+async function newBatch(
+  db: Kysely<Database>,
+  table: 'shipment_batch' | 'payout_batch',
+  actor: string,
+  lines: number,
+): Promise<string> {
+  const id = newId(table === 'shipment_batch' ? 'shp' : 'pay');
+  await db.insertInto(table).values({ id, created_by: actor, lines }).execute();
+  return id;
 }
 
 /**
@@ -140,11 +167,7 @@ export async function exportShipments(
       .skipLocked()
       .execute();
     if (parcels.length === 0) return null;
-    const batchId = newId('shp');
-    await k
-      .insertInto('shipment_batch')
-      .values({ id: batchId, created_by: actor, lines: parcels.length })
-      .execute();
+    const batchId = await newBatch(k, 'shipment_batch', actor, parcels.length);
     const bags = parcels.filter((p) => p.state === 'awaiting_return').map((p) => p.id);
     const replacements = parcels.filter((p) => p.state === 'ready_to_ship').map((p) => p.id);
     if (replacements.length)
@@ -175,19 +198,16 @@ export async function shipmentBatchCsv(db: Kysely<Database>, batchId: string): P
 }
 
 async function shipmentBatchCsvIn(db: Kysely<Database>, batchId: string): Promise<string> {
-  const remedies = await db
-    .selectFrom('remedy')
-    .select(['id', 'claim_id', 'sku', 'quantity', 'shipment_batch_id', 'return_bag_batch_id'])
-    .where((eb) => eb.or([eb('shipment_batch_id', '=', batchId), eb('return_bag_batch_id', '=', batchId)]))
-    .orderBy('created_at')
+  const rows = await db
+    .selectFrom('remedy as r')
+    .innerJoin('claim as c', 'c.id', 'r.claim_id')
+    .select(['r.id', 'r.sku', 'r.quantity', 'r.return_bag_batch_id', 'c.code', 'c.claimant', 'c.address'])
+    .where((eb) =>
+      eb.or([eb('r.shipment_batch_id', '=', batchId), eb('r.return_bag_batch_id', '=', batchId)]),
+    )
+    .orderBy('r.created_at')
     .execute();
-  const claims = await claimsOf(
-    db,
-    remedies.map((r) => r.claim_id),
-  );
-  const lines = remedies.map((remedy) =>
-    shipmentLine(remedy, claims.get(remedy.claim_id), remedy.return_bag_batch_id === batchId),
-  );
+  const lines = rows.map((row) => shipmentLine(row, row.return_bag_batch_id === batchId));
   return toCsv(SHIPMENT_COLUMNS, lines);
 }
 
@@ -209,6 +229,7 @@ export async function importTracking(db: Db, text: string, publicUrl: string): P
   return db.transaction(async (tx) => {
     const k = tx.kysely;
     const result: TrackingResult = { shipped: 0, bags: 0, unchanged: 0, rejected: [] };
+    const campaignOf = campaignsOnce(k);
     for (const [i, row] of rows.entries()) {
       const line = i + 2;
       const orderId = row.order_id ?? '';
@@ -238,7 +259,7 @@ export async function importTracking(db: Db, text: string, publicUrl: string): P
         .selectAll()
         .where('id', '=', remedy.claim_id)
         .executeTakeFirstOrThrow();
-      const campaign = await campaignDefinitionById(k, remedy.campaign_id);
+      const campaign = await campaignOf(remedy.campaign_id);
       const language = pickLanguage(claim.claimant.language);
       const message = (key: string) =>
         translate(language, `remedy.${key}`, { carrier, tracking, url: url ?? '' });
@@ -286,15 +307,17 @@ export async function importTracking(db: Db, text: string, publicUrl: string): P
         tracking_url: url,
         issued_at: new Date(),
       });
-      await remedyDone(k, claim, campaign.title, publicUrl, message('shipped'));
-      await emitEvent(k, 'shipment.sent', {
-        claimId: claim.id,
-        code: claim.code,
-        remedyId: remedy.id,
-        sku: remedy.sku,
-        carrier,
-        trackingNumber: tracking,
-        trackingUrl: url,
+      await remedyDone(k, claim, campaign.title, publicUrl, message('shipped'), {
+        type: 'shipment.sent',
+        data: {
+          claimId: claim.id,
+          code: claim.code,
+          remedyId: remedy.id,
+          sku: remedy.sku,
+          carrier,
+          trackingNumber: tracking,
+          trackingUrl: url,
+        },
       });
       result.shipped++;
     }
@@ -310,20 +333,17 @@ export async function exportPayouts(
   return db.transaction(async (tx) => {
     const k = tx.kysely;
     const refunds = await k
-      .selectFrom('remedy')
-      .select(['id', 'claim_id', 'amount_minor', 'currency'])
-      .where('state', '=', 'ready_to_pay')
-      .orderBy('created_at')
+      .selectFrom('remedy as r')
+      .innerJoin('claim as c', 'c.id', 'r.claim_id')
+      .select(['r.id', 'r.amount_minor', 'r.currency', 'c.code', 'c.claimant'])
+      .where('r.state', '=', 'ready_to_pay')
+      .orderBy('r.created_at')
       .limit(BATCH_MAX)
-      .forUpdate()
+      .forUpdate('r')
       .skipLocked()
       .execute();
     if (refunds.length === 0) return null;
-    const batchId = newId('pay');
-    await k
-      .insertInto('payout_batch')
-      .values({ id: batchId, created_by: actor, lines: refunds.length })
-      .execute();
+    const batchId = await newBatch(k, 'payout_batch', actor, refunds.length);
     await k
       .updateTable('remedy')
       .set({ state: 'in_payout', payout_batch_id: batchId, failure_reason: null, updated_at: new Date() })
@@ -333,21 +353,17 @@ export async function exportPayouts(
         refunds.map((r) => r.id),
       )
       .execute();
-    const claims = await claimsOf(
-      k,
-      refunds.map((r) => r.claim_id),
-    );
     const lines = refunds.map((refund) => {
-      const claim = claims.get(refund.claim_id);
       const currency = refund.currency as string;
+      const digits = minorDigits(currency);
       return {
         payout_id: refund.id,
-        claim_code: claim.code,
-        name: claim.claimant.name,
-        email: claim.claimant.email,
-        amount: (Number(refund.amount_minor) / 10 ** minorDigits(currency)).toFixed(minorDigits(currency)),
+        claim_code: refund.code,
+        name: refund.claimant.name,
+        email: refund.claimant.email,
+        amount: (Number(refund.amount_minor) / 10 ** digits).toFixed(digits),
         currency,
-        reference: `Recall refund ${claim.code}`,
+        reference: `Recall refund ${refund.code}`,
       };
     });
     return { batchId, lines: refunds.length, csv: toCsv(PAYOUT_COLUMNS, lines) };
@@ -370,6 +386,7 @@ export async function importPayoutResults(db: Db, text: string, publicUrl: strin
   return db.transaction(async (tx) => {
     const k = tx.kysely;
     const result: PayoutResult = { paid: 0, failed: 0, unchanged: 0, rejected: [] };
+    const campaignOf = campaignsOnce(k);
     for (const [i, row] of rows.entries()) {
       const line = i + 2;
       const payoutId = row.payout_id ?? '';
@@ -415,20 +432,17 @@ export async function importPayoutResults(db: Db, text: string, publicUrl: strin
         .selectAll()
         .where('id', '=', remedy.claim_id)
         .executeTakeFirstOrThrow();
-      const campaign = await campaignDefinitionById(k, remedy.campaign_id);
+      const campaign = await campaignOf(remedy.campaign_id);
       const language = pickLanguage(claim.claimant.language);
       const amount = formatMoney(Number(remedy.amount_minor), remedy.currency as string, language);
-      await remedyDone(k, claim, campaign.title, publicUrl, translate(language, 'remedy.paid', { amount }));
-      await emitEvent(k, 'remedy.issued', {
-        claimId: claim.id,
-        code: claim.code,
-        remedy: {
-          id: remedy.id,
-          kind: 'refund',
-          amountMinor: Number(remedy.amount_minor),
-          currency: remedy.currency,
-        },
-      });
+      await remedyDone(
+        k,
+        claim,
+        campaign.title,
+        publicUrl,
+        translate(language, 'remedy.paid', { amount }),
+        issuedEvent(claim, remedy),
+      );
       result.paid++;
     }
     return result;

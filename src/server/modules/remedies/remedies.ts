@@ -13,7 +13,7 @@ import type { ClaimRow } from '../claims/claim-access.ts';
 import { transitionClaim } from '../claims/claim-events.ts';
 import { mailOwner } from '../claims/mail-owner.ts';
 import { queueMail } from '../notify/outbox.ts';
-import { emitEvent } from '../webhooks/webhooks.ts';
+import { emitEvent, type WebhookEvent } from '../webhooks/webhooks.ts';
 import { generateCode, takeCode } from './codes.ts';
 
 export const ISSUE_REMEDY_QUEUE = 'remedy.issue';
@@ -304,29 +304,44 @@ async function recordIssued(
   const language = pickLanguage(claim.claimant.language);
   const amount = formatMoney(Number(remedy.amount_minor), remedy.currency as string, language);
   const message = translate(language, `remedy.${remedy.kind}`, { code: issued.code, amount });
-  await remedyDone(db, claim, campaign.title, publicUrl, message);
-  await emitEvent(db, 'remedy.issued', {
-    claimId: claim.id,
-    code: claim.code,
-    remedy: {
-      id: remedy.id,
-      kind: remedy.kind,
-      amountMinor: Number(remedy.amount_minor),
-      currency: remedy.currency,
-    },
-  });
+  await remedyDone(db, claim, campaign.title, publicUrl, message, issuedEvent(claim, remedy));
 }
 
-/** The remedy reached the owner (code sent, parcel shipped, money paid): mail them, and the claim is fulfilled. */
+/** The `remedy.issued` event of a code sent or a refund paid. */
+export function issuedEvent(
+  claim: Pick<ClaimRow, 'id' | 'code'>,
+  remedy: Pick<RemedyRow, 'id' | 'kind' | 'amount_minor' | 'currency'>,
+): { type: WebhookEvent; data: Record<string, unknown> } {
+  return {
+    type: 'remedy.issued',
+    data: {
+      claimId: claim.id,
+      code: claim.code,
+      remedy: {
+        id: remedy.id,
+        kind: remedy.kind,
+        amountMinor: Number(remedy.amount_minor),
+        currency: remedy.currency,
+      },
+    },
+  };
+}
+
+/**
+ * The remedy reached the owner (code sent, parcel shipped, money paid): mail them, the claim is
+ * fulfilled, and the event is announced.
+ */
 export async function remedyDone(
   db: Kysely<Database>,
   claim: Pick<ClaimRow, 'id' | 'code' | 'claimant'>,
   recall: LocalizedText,
   publicUrl: string,
   message: string,
+  event: { type: WebhookEvent; data: Record<string, unknown> },
 ) {
   await mailOwner(db, claim, recall, publicUrl, 'remedy_sent', message);
   await moveClaim(db, claim, 'fulfilled', {});
+  await emitEvent(db, event.type, event.data);
 }
 
 /** The remedy as the owner sees it on the status page. */
