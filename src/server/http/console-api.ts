@@ -44,6 +44,14 @@ export interface ConsoleRoute {
   access: Access | undefined;
 }
 
+/** Answers with a CSV file to download as `<name>.csv`. */
+export function sendCsv(reply: FastifyReply, name: string, csv: string) {
+  return reply
+    .header('content-type', 'text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${name}.csv"`)
+    .send(csv);
+}
+
 /** The signed-in staff member of a route whose access rule requires one. */
 export function staffOf(request: FastifyRequest): StaffSession {
   if (!request.staffSession) throw new AppError('unauthorized');

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
-import { parse } from 'csv-parse/sync';
 import { type Kysely, sql } from 'kysely';
+import { parseCsv } from '../../csv.ts';
 import type { Database } from '../../db/schema.ts';
+import { AppError } from '../../http/errors.ts';
 import { newId } from '../../ids.ts';
 import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
 
@@ -39,8 +40,6 @@ export function codeIsValid(code: string): boolean {
   return bare.length === 16 && checkCharacter(bare.slice(0, 15)) === bare[15];
 }
 
-export class GiftCardImportError extends Error {}
-
 /**
  * Adds codes bought from the store platform to a campaign's pool: a CSV with a `code` column
  * and optionally `amount` (in major units, e.g. 30.00) and `currency`; without them the value of
@@ -55,27 +54,24 @@ export async function importGiftCards(
   const option = campaign.definition.jurisdictions
     .flatMap((j) => j.remedies)
     .find((remedy) => remedy.kind === kind && remedy.value);
-  let rows: Record<string, string>[];
-  try {
-    rows = parse(csv, { columns: true, skip_empty_lines: true, trim: true, bom: true });
-  } catch (error) {
-    throw new GiftCardImportError(`not a readable CSV: ${(error as Error).message}`);
-  }
-  if (rows.length === 0 || !('code' in (rows[0] ?? {})))
-    throw new GiftCardImportError(
-      'The first line must be the header "code", optionally with amount and currency.',
-    );
+  const rows = parseCsv(
+    csv,
+    ['code'],
+    'The first line must be the header "code", optionally with amount and currency.',
+  );
   const id = newId('gci');
   const values = rows.map((row, i) => {
     const currency = (row.currency || option?.value?.currency || '').toUpperCase();
     const digits = currency ? minorDigits(currency) : 2;
     const amount = row.amount ? Math.round(Number(row.amount) * 10 ** digits) : option?.value?.amountMinor;
     if (!row.code || !/^[A-Za-z0-9-]{4,64}$/.test(row.code))
-      throw new GiftCardImportError(`Line ${i + 2}: the code must be 4-64 letters, digits or dashes.`);
+      throw new AppError('import_refused', {
+        reason: `line ${i + 2}: the code must be 4-64 letters, digits or dashes`,
+      });
     if (amount === undefined || !Number.isFinite(amount) || amount <= 0 || !/^[A-Z]{3}$/.test(currency))
-      throw new GiftCardImportError(
-        `Line ${i + 2}: no amount and currency, and the campaign's ${kind} has no value to fall back on.`,
-      );
+      throw new AppError('import_refused', {
+        reason: `line ${i + 2}: no amount and currency, and the campaign's ${kind} has no value to fall back on`,
+      });
     return { campaign_id: campaign.id, kind, code: row.code, amount_minor: amount, currency, import_id: id };
   });
   let added = 0;

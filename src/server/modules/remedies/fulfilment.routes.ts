@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
-import { consoleErrors, tags } from '../../http/console-api.ts';
+import { consoleErrors, sendCsv, tags } from '../../http/console-api.ts';
 import { AppError } from '../../http/errors.ts';
 import { findCampaign } from '../catalog/catalog.queries.ts';
 import { actorOf, recordAudit } from '../staff/audit.ts';
@@ -28,12 +28,6 @@ async function uploadedText(request: import('fastify').FastifyRequest): Promise<
   if (part.file.truncated) throw new AppError('body_too_large');
   return text;
 }
-
-const csvDownload = (reply: import('fastify').FastifyReply, name: string, csv: string) =>
-  reply
-    .header('content-type', 'text/csv; charset=utf-8')
-    .header('content-disposition', `attachment; filename="${name}.csv"`)
-    .send(csv);
 
 /** The fulfilment team's work: shipment files, tracking, payout files, returns and gift card pools. */
 export const fulfilmentRoutes: FastifyPluginAsyncZod<{ db: Db; publicUrl: string }> = async (
@@ -113,7 +107,7 @@ export const fulfilmentRoutes: FastifyPluginAsyncZod<{ db: Db; publicUrl: string
         { type: 'shipment_batch', id: batch.batchId },
         { lines: batch.lines },
       );
-      return csvDownload(reply, `recallkit-${batch.batchId}`, batch.csv);
+      return sendCsv(reply, `recallkit-${batch.batchId}`, batch.csv);
     },
   );
 
@@ -134,7 +128,7 @@ export const fulfilmentRoutes: FastifyPluginAsyncZod<{ db: Db; publicUrl: string
         type: 'shipment_batch',
         id: request.params.id,
       });
-      return csvDownload(reply, `recallkit-${request.params.id}`, csv);
+      return sendCsv(reply, `recallkit-${request.params.id}`, csv);
     },
   );
 
@@ -189,7 +183,7 @@ export const fulfilmentRoutes: FastifyPluginAsyncZod<{ db: Db; publicUrl: string
         { type: 'payout_batch', id: batch.batchId },
         { lines: batch.lines },
       );
-      return csvDownload(reply, `recallkit-${batch.batchId}`, batch.csv);
+      return sendCsv(reply, `recallkit-${batch.batchId}`, batch.csv);
     },
   );
 

@@ -1,9 +1,8 @@
-import { parse } from 'csv-parse/sync';
 import type { Kysely } from 'kysely';
 import { translate } from '../../../shared/i18n/index.ts';
 import { pickLanguage } from '../../../shared/languages.ts';
 import { formatMoney } from '../../../shared/money.ts';
-import { toCsv } from '../../csv.ts';
+import { parseCsv, toCsv } from '../../csv.ts';
 import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
@@ -13,7 +12,7 @@ import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
 import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
 import { recordClaimEvent } from '../claims/claim-events.ts';
 import { mailOwner } from '../claims/mail-owner.ts';
-import { GiftCardImportError, importGiftCards, minorDigits } from './codes.ts';
+import { importGiftCards, minorDigits } from './codes.ts';
 import {
   ISSUE_REMEDY_QUEUE,
   issuedEvent,
@@ -65,25 +64,6 @@ const TRACKING_URLS: Record<string, string> = {
 export function trackingUrl(carrier: string, tracking: string): string | null {
   const template = TRACKING_URLS[carrier.trim().toLowerCase()];
   return template ? template.replace('{n}', encodeURIComponent(tracking)) : null;
-}
-
-export function parseCsv(text: string, required: readonly string[]): Record<string, string>[] {
-  let rows: Record<string, string>[];
-  try {
-    rows = parse(text, {
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
-      skip_empty_lines: true,
-      trim: true,
-      bom: true,
-    });
-  } catch (error) {
-    throw new AppError('import_refused', { reason: `not a readable CSV (${(error as Error).message})` });
-  }
-  const header = rows[0] ? Object.keys(rows[0]) : [];
-  const missing = required.filter((column) => !header.includes(column));
-  if (rows.length === 0 || missing.length > 0)
-    throw new AppError('import_refused', { reason: `the header must have ${required.join(', ')}` });
-  return rows;
 }
 
 /** One parcel of a batch: the remedy with its claim's owner and address (joined). */
@@ -500,13 +480,8 @@ export async function importGiftCardPool(
   csv: string | Buffer,
   kind: 'gift_card' | 'voucher' = 'gift_card',
 ): Promise<{ id: string; added: number; skipped: number; requeued: number }> {
-  try {
-    return await db.transaction(async (tx) => {
-      const imported = await importGiftCards(tx.kysely, campaign, csv, kind);
-      return { ...imported, requeued: await retryWaitingForCodes(tx.kysely, campaign.id) };
-    });
-  } catch (error) {
-    if (error instanceof GiftCardImportError) throw new AppError('import_refused', { reason: error.message });
-    throw error;
-  }
+  return db.transaction(async (tx) => {
+    const imported = await importGiftCards(tx.kysely, campaign, csv, kind);
+    return { ...imported, requeued: await retryWaitingForCodes(tx.kysely, campaign.id) };
+  });
 }

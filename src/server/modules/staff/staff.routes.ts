@@ -5,6 +5,7 @@ import { STAFF_ROLES } from '../../db/schema.ts';
 import {
   clearSessionCookie,
   consoleErrors,
+  sendCsv,
   setSessionCookie,
   staffOf,
   tags,
@@ -288,13 +289,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{
         rows: rows.length,
         filter: request.query,
       });
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header(
-          'content-disposition',
-          `attachment; filename="recallkit-audit-${new Date().toISOString().slice(0, 10)}.csv"`,
-        )
-        .send(auditCsv(rows));
+      return sendCsv(reply, `recallkit-audit-${new Date().toISOString().slice(0, 10)}`, auditCsv(rows));
     },
   );
 };
