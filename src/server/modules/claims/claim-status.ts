@@ -1,6 +1,8 @@
+import type { Selectable } from 'kysely';
 import { pickJurisdiction } from '../../../shared/claim-rules.ts';
 import type { ClaimStatusResponse } from '../../../shared/contracts/claims.ts';
 import { type Language, localize } from '../../../shared/languages.ts';
+import type { EvidenceTable } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
 import { remedyForOwner } from '../remedies/remedies.ts';
 import { authorizeClaim } from './claim-access.ts';
@@ -64,17 +66,7 @@ export async function claimStatus(
     createdAt: claim.created_at.toISOString(),
     submittedAt: claim.submitted_at?.toISOString() ?? null,
     expiresAt: claim.expires_at?.toISOString() ?? null,
-    evidence: evidence.map((e) => ({
-      id: e.id,
-      kind: e.kind,
-      state: e.state,
-      problem: e.problem,
-      format: e.format,
-      bytes: e.bytes,
-      width: e.width,
-      height: e.height,
-      createdAt: e.created_at.toISOString(),
-    })),
+    evidence: evidence.map(presentEvidence),
     requiredEvidence: required,
     disposal: {
       method: disposal?.method ?? 'hazardous_waste_drop_off',
@@ -113,3 +105,30 @@ export async function claimPhoto(
   if (!data) throw new AppError('not_found');
   return data;
 }
+
+/** A photo as the API shows it (the owner's status, the reviewer's claim view). */
+export function presentEvidence(e: {
+  id: string;
+  kind: EvidenceRow['kind'];
+  state: EvidenceRow['state'];
+  problem: string | null;
+  format: string;
+  bytes: number;
+  width: number;
+  height: number;
+  created_at: Date;
+}) {
+  return {
+    id: e.id,
+    kind: e.kind,
+    state: e.state,
+    problem: e.problem,
+    format: e.format,
+    bytes: e.bytes,
+    width: e.width,
+    height: e.height,
+    createdAt: e.created_at.toISOString(),
+  };
+}
+
+type EvidenceRow = Selectable<EvidenceTable>;

@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import { localize } from '../../../shared/languages.ts';
 import type { Db, Tx } from '../../db/database.ts';
 import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
+import { presentEvidence } from '../claims/claim-status.ts';
+import type { StoredAnalysis } from '../evidence/photo-feedback.ts';
 import { fraudSignals } from '../evidence/verify-claim.ts';
 import { type AuditActor, recordAudit } from '../staff/audit.ts';
 import type { StaffRow } from '../staff/staff-accounts.ts';
@@ -163,30 +165,13 @@ export async function claimForReview(database: Db, staff: StaffRow, actor: Audit
       disposalConfirmedAt: claim.disposal_confirmed_at?.toISOString() ?? null,
     },
     evidence: evidence.map((e) => {
-      const analysis = e.analysis as {
-        ocr?: { words?: unknown[]; lines?: string[]; angle?: number } | null;
-        quality?: unknown;
-      } | null;
+      const ocr = (e.analysis as StoredAnalysis | null)?.ocr;
       return {
-        id: e.id,
-        kind: e.kind,
-        state: e.state,
-        problem: e.problem,
-        format: e.format,
-        bytes: e.bytes,
-        width: e.width,
-        height: e.height,
+        ...presentEvidence(e),
         exif: e.exif,
         current: e.replaced_at === null,
-        createdAt: e.created_at.toISOString(),
-        ocr: analysis?.ocr
-          ? {
-              lines: analysis.ocr.lines ?? [],
-              words: analysis.ocr.words ?? [],
-              angle: analysis.ocr.angle ?? 0,
-            }
-          : null,
-        quality: analysis?.quality ?? null,
+        ocr: ocr ? { lines: ocr.lines, words: ocr.words, angle: ocr.angle } : null,
+        quality: (e.analysis as StoredAnalysis | null)?.quality ?? null,
       };
     }),
     checks: checks.map((check) => ({

@@ -61,6 +61,8 @@ describe.each(await testDatabases())('reviewing claims on $name', ({ open }) => 
     const second = await claimInReview({ country: 'US' });
     const queue = (await reviewer.get(`/api/v1/console/claims?campaign=${US}&limit=200`)).json();
     const ids = queue.claims.map((c: { id: string }) => c.id);
+    expect(ids).toContain(first.id);
+    expect(ids).toContain(second.id);
     expect(ids.indexOf(first.id)).toBeLessThan(ids.indexOf(second.id));
     expect(queue.counts.status.needs_review).toBeGreaterThanOrEqual(2);
     expect(queue.counts.campaign[US]).toBe(queue.total);
