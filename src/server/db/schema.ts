@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { StaffRole } from '../../shared/console-roles.ts';
 
 /** Table types for Kysely, kept by hand in step with `migrations/*.sql`. */
 /** A timestamptz the database fills in by default. */
@@ -186,8 +187,7 @@ export interface DecisionTable {
 }
 export type DecisionState = 'final' | 'pending' | 'confirmed' | 'overturned';
 
-export const STAFF_ROLES = ['admin', 'manager', 'supervisor', 'reviewer', 'fulfilment', 'analyst'] as const;
-export type StaffRole = (typeof STAFF_ROLES)[number];
+export { STAFF_ROLES, type StaffRole } from '../../shared/console-roles.ts';
 
 export interface StaffUserTable {
   id: string;

@@ -1,19 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Navigate, NavLink, Route, Routes } from 'react-router';
+import { CONSOLE_RULES, mayUse } from '../../shared/console-roles.ts';
 import { ApiError } from '../api.ts';
 import { AuditPage } from './AuditPage.tsx';
 import { CampaignPage, CampaignsPage } from './CampaignsPage.tsx';
-import { consoleFetch, type Role, type Session, setCsrfToken } from './console-api.ts';
+import { consoleFetch, type Session, setCsrfToken } from './console-api.ts';
 import { FulfilmentPage } from './FulfilmentPage.tsx';
 import { ReviewPage } from './ReviewPage.tsx';
 import { StaffPage } from './StaffPage.tsx';
 import { WebhooksPage } from './WebhooksPage.tsx';
 import './console.css';
-
-const REVIEWERS: Role[] = ['admin', 'supervisor', 'reviewer'];
-const CAMPAIGN_READERS: Role[] = ['admin', 'manager', 'analyst', 'supervisor'];
-const FULFILMENT: Role[] = ['admin', 'fulfilment', 'manager'];
 
 function useSession() {
   return useQuery({
@@ -43,11 +40,11 @@ export default function ConsoleApp() {
   if (!session.data) return <LoginPage />;
   if (session.data.staff.mustChangePassword) return <PasswordPage session={session.data} forced />;
   const role = session.data.staff.role;
-  const home = REVIEWERS.includes(role)
+  const home = mayUse(role, CONSOLE_RULES.review)
     ? 'review'
     : role === 'fulfilment'
       ? 'fulfilment'
-      : CAMPAIGN_READERS.includes(role)
+      : mayUse(role, CONSOLE_RULES.campaignsRead)
         ? 'campaigns'
         : 'password';
   return (
@@ -56,25 +53,32 @@ export default function ConsoleApp() {
       <main id="main" className="console-main" tabIndex={-1}>
         <Routes>
           <Route index element={<Navigate to={home} replace />} />
-          {REVIEWERS.includes(role) && (
+          {mayUse(role, CONSOLE_RULES.review) && (
             <Route path="review/:claimId?" element={<ReviewPage session={session.data} />} />
           )}
-          {CAMPAIGN_READERS.includes(role) && <Route path="campaigns" element={<CampaignsPage />} />}
-          {CAMPAIGN_READERS.includes(role) && (
+          {mayUse(role, CONSOLE_RULES.campaignsRead) && (
+            <Route path="campaigns" element={<CampaignsPage />} />
+          )}
+          {mayUse(role, CONSOLE_RULES.campaignsRead) && (
             <Route
               path="campaigns/:slug"
-              element={<CampaignPage canEdit={role === 'admin' || role === 'manager'} />}
+              element={<CampaignPage canEdit={mayUse(role, CONSOLE_RULES.campaignsEdit)} />}
             />
           )}
-          {FULFILMENT.includes(role) && (
+          {mayUse(role, CONSOLE_RULES.fulfilmentOverview) && (
             <Route
               path="fulfilment"
-              element={<FulfilmentPage csrfToken={session.data.csrfToken} canWork={role !== 'manager'} />}
+              element={
+                <FulfilmentPage
+                  csrfToken={session.data.csrfToken}
+                  canWork={mayUse(role, CONSOLE_RULES.fulfilment)}
+                />
+              }
             />
           )}
-          {(role === 'admin' || role === 'manager') && <Route path="webhooks" element={<WebhooksPage />} />}
-          {role === 'admin' && <Route path="staff" element={<StaffPage />} />}
-          {role === 'admin' && <Route path="audit" element={<AuditPage />} />}
+          {mayUse(role, CONSOLE_RULES.webhooks) && <Route path="webhooks" element={<WebhooksPage />} />}
+          {mayUse(role, CONSOLE_RULES.admin) && <Route path="staff" element={<StaffPage />} />}
+          {mayUse(role, CONSOLE_RULES.admin) && <Route path="audit" element={<AuditPage />} />}
           <Route path="password" element={<PasswordPage session={session.data} />} />
           <Route path="*" element={<p>There is nothing here for your role.</p>} />
         </Routes>
@@ -94,12 +98,14 @@ function ConsoleHeader({ session }: { session: Session }) {
     <header className="console-header">
       <span className="console-brand">Recallkit console</span>
       <nav aria-label="Console">
-        {REVIEWERS.includes(role) && <NavLink to="/console/review">Review</NavLink>}
-        {CAMPAIGN_READERS.includes(role) && <NavLink to="/console/campaigns">Campaigns</NavLink>}
-        {FULFILMENT.includes(role) && <NavLink to="/console/fulfilment">Fulfilment</NavLink>}
-        {(role === 'admin' || role === 'manager') && <NavLink to="/console/webhooks">Webhooks</NavLink>}
-        {role === 'admin' && <NavLink to="/console/staff">Staff</NavLink>}
-        {role === 'admin' && <NavLink to="/console/audit">Audit trail</NavLink>}
+        {mayUse(role, CONSOLE_RULES.review) && <NavLink to="/console/review">Review</NavLink>}
+        {mayUse(role, CONSOLE_RULES.campaignsRead) && <NavLink to="/console/campaigns">Campaigns</NavLink>}
+        {mayUse(role, CONSOLE_RULES.fulfilmentOverview) && (
+          <NavLink to="/console/fulfilment">Fulfilment</NavLink>
+        )}
+        {mayUse(role, CONSOLE_RULES.webhooks) && <NavLink to="/console/webhooks">Webhooks</NavLink>}
+        {mayUse(role, CONSOLE_RULES.admin) && <NavLink to="/console/staff">Staff</NavLink>}
+        {mayUse(role, CONSOLE_RULES.admin) && <NavLink to="/console/audit">Audit trail</NavLink>}
         <NavLink to="/console/password">Password</NavLink>
       </nav>
       <span className="console-who">

@@ -1,3 +1,4 @@
+import type { StaffRole } from '../../shared/console-roles.ts';
 import { ApiError } from '../api.ts';
 
 /** The staff console's calls: the session cookie rides along; every change carries the CSRF token. */
@@ -66,7 +67,7 @@ export function uploadWithProgress<T>(
   });
 }
 
-export type Role = 'admin' | 'manager' | 'supervisor' | 'reviewer' | 'fulfilment' | 'analyst';
+export type Role = StaffRole;
 
 export interface Staff {
   id: string;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { CONSOLE_RULES } from '../../../shared/console-roles.ts';
 import type { Db } from '../../db/database.ts';
 import { consoleErrors, tags } from '../../http/console-api.ts';
 import { AppError, ErrorSchema } from '../../http/errors.ts';
@@ -17,8 +18,8 @@ import {
 import { findCampaign } from './catalog.queries.ts';
 import { ImportRefusedError, importSerials } from './import-serials.ts';
 
-const MANAGERS = ['manager'] as const;
-const READERS = ['manager', 'analyst', 'supervisor'] as const;
+const MANAGERS = CONSOLE_RULES.campaignsEdit;
+const READERS = CONSOLE_RULES.campaignsRead;
 const SlugParams = z.object({ slug: z.string().max(80) });
 /** Eligibility lists can be large: 1.2 million serials are about 40 MB of CSV. */
 const ELIGIBILITY_MAX_BYTES = 2 * 1024 ** 3;

@@ -1,10 +1,11 @@
 import { randomInt } from 'node:crypto';
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { translate } from '../../../shared/i18n/index.ts';
 import { pickLanguage } from '../../../shared/languages.ts';
 import type { Tx } from '../../db/database.ts';
-import type { ClaimTable, Database } from '../../db/schema.ts';
+import type { Database } from '../../db/schema.ts';
 import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
+import type { ClaimRow } from '../claims/claim-access.ts';
 import { transitionClaim } from '../claims/claim-events.ts';
 import { mailOwner } from '../claims/mail-owner.ts';
 import { onClaimApproved } from '../remedies/remedies.ts';
@@ -29,8 +30,6 @@ export interface VerifyContext {
 }
 
 export const sampleAtRandom = (rate: number) => randomInt(1_000_000) < rate * 1_000_000;
-
-type Claim = Selectable<ClaimTable>;
 
 /**
  * Runs every check on a submitted claim, stores the results, records the machine's decision with
@@ -324,7 +323,7 @@ export interface Signal {
 }
 
 /** Other claims sharing this one's e-mail, postal address, phone or client address, and earlier claims for the serial. */
-export async function fraudSignals(db: Kysely<Database>, claim: Claim): Promise<Signal[]> {
+export async function fraudSignals(db: Kysely<Database>, claim: ClaimRow): Promise<Signal[]> {
   const others = db
     .selectFrom('claim')
     .select(['id', 'email_key', 'address_key', 'client_address', 'claimant', 'serial', 'status'])

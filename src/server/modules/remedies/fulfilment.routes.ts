@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { CONSOLE_RULES } from '../../../shared/console-roles.ts';
 import type { Db } from '../../db/database.ts';
 import { consoleErrors, sendCsv, tags } from '../../http/console-api.ts';
 import { AppError } from '../../http/errors.ts';
@@ -17,7 +18,7 @@ import {
   shipmentBatchCsv,
 } from './fulfilment.ts';
 
-const FULFILMENT = ['fulfilment'] as const;
+const FULFILMENT = CONSOLE_RULES.fulfilment;
 
 /** Reads the one file of a multipart upload as text (CSV files of tracking numbers or payout results). */
 async function uploadedText(request: import('fastify').FastifyRequest): Promise<string> {
@@ -39,7 +40,7 @@ export const fulfilmentRoutes: FastifyPluginAsyncZod<{ db: Db; publicUrl: string
   app.get(
     '/fulfilment',
     {
-      config: { access: [...FULFILMENT, 'manager'] },
+      config: { access: CONSOLE_RULES.fulfilmentOverview },
       schema: {
         tags,
         summary: 'Remedies by kind and state, gift card pools, and recent batches',
@@ -243,7 +244,7 @@ export const fulfilmentRoutes: FastifyPluginAsyncZod<{ db: Db; publicUrl: string
   app.post(
     '/fulfilment/giftcards/:slug',
     {
-      config: { access: [...FULFILMENT, 'manager'] },
+      config: { access: CONSOLE_RULES.fulfilmentOverview },
       schema: {
         tags,
         summary:

@@ -5,6 +5,7 @@ import type { ClaimStatus } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
 import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
 import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
+import type { ClaimRow } from '../claims/claim-access.ts';
 import { transitionClaim } from '../claims/claim-events.ts';
 import { mailOwner } from '../claims/mail-owner.ts';
 import { onClaimApproved } from '../remedies/remedies.ts';
@@ -13,7 +14,6 @@ import type { StaffRow } from '../staff/staff-accounts.ts';
 import { emitEvent } from '../webhooks/webhooks.ts';
 import {
   allowedActions,
-  type ClaimRow,
   claimVersion,
   INFO_REASONS,
   lockClaim,

@@ -1,11 +1,11 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
-import type { ClaimTable, Database, StaffRole } from '../../db/schema.ts';
+import { type Kysely, sql } from 'kysely';
+import type { Database, StaffRole } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
+import type { ClaimRow } from '../claims/claim-access.ts';
 import type { StaffRow } from '../staff/staff-accounts.ts';
 import { QUEUE_STATUSES } from './review-queue.ts';
 
 export type ReviewAction = 'approve' | 'reject' | 'request_info' | 'escalate';
-export type ClaimRow = Selectable<ClaimTable>;
 
 /** How long opening a claim keeps it marked as someone's: a closed tab lets go by itself. */
 export const REVIEW_LEASE_MS = 10 * 60_000;

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { CONSOLE_RULES } from '../../../shared/console-roles.ts';
 import type { BlobStore } from '../../blobs/blob-store.ts';
 import type { Db } from '../../db/database.ts';
 import { consoleErrors, staffOf, tags } from '../../http/console-api.ts';
@@ -10,7 +11,7 @@ import { decideClaim } from './decide-claim.ts';
 import { lockClaim } from './review-claim.ts';
 import { QUEUE_STATUSES, reviewQueue } from './review-queue.ts';
 
-const REVIEWERS = ['reviewer', 'supervisor'] as const;
+const REVIEWERS = CONSOLE_RULES.review;
 const ClaimParams = z.object({ id: z.string().max(60) });
 
 const QueueItemSchema = z.object({

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { CONSOLE_RULES } from '../../../shared/console-roles.ts';
 import type { Db } from '../../db/database.ts';
 import { STAFF_ROLES } from '../../db/schema.ts';
 import {
@@ -142,7 +143,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{
   app.get(
     '/staff',
     {
-      config: { access: ['admin'] },
+      config: { access: CONSOLE_RULES.admin },
       schema: {
         tags,
         summary: 'Staff accounts',
@@ -155,7 +156,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{
   app.post(
     '/staff',
     {
-      config: { access: ['admin'] },
+      config: { access: CONSOLE_RULES.admin },
       schema: {
         tags,
         summary: 'Create a staff account',
@@ -195,7 +196,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{
   app.post(
     '/staff/:id/deactivate',
     {
-      config: { access: ['admin'] },
+      config: { access: CONSOLE_RULES.admin },
       schema: {
         tags,
         summary: 'Deactivate a staff account (its sessions end at once)',
@@ -257,7 +258,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{
   app.get(
     '/audit',
     {
-      config: { access: ['admin'] },
+      config: { access: CONSOLE_RULES.admin },
       schema: {
         tags,
         summary: 'The audit trail, newest first, filtered',
@@ -275,7 +276,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{
   app.get(
     '/audit/export',
     {
-      config: { access: ['admin'] },
+      config: { access: CONSOLE_RULES.admin },
       schema: {
         tags,
         summary: 'The audit trail as CSV, with the same filters (the export itself is audited)',

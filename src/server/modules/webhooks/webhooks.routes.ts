@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { CONSOLE_RULES } from '../../../shared/console-roles.ts';
 import type { Db } from '../../db/database.ts';
 import { consoleErrors, tags } from '../../http/console-api.ts';
 import { actorOf, recordAudit } from '../staff/audit.ts';
@@ -11,7 +12,7 @@ import {
   WEBHOOK_EVENTS,
 } from './webhooks.ts';
 
-const MANAGERS = ['manager'] as const;
+const MANAGERS = CONSOLE_RULES.webhooks;
 const EndpointSchema = z.object({
   id: z.string(),
   url: z.string(),
