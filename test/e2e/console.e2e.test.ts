@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createStaff } from '../../src/server/modules/staff/staff-accounts.ts';
 import { browserHarness, consoleSignIn, seriousAxeViolations } from '../support/browser.ts';
-import { demoSerials } from '../support/claims.ts';
+import { demoSerials, storedStatus } from '../support/claims.ts';
 import { STAFF_PASSWORD } from '../support/console.ts';
 import { chromiumAvailable } from '../support/environment.ts';
 
@@ -46,14 +46,7 @@ describe.runIf(chromiumAvailable())('the review console in Chromium', () => {
       await claimInReview(2, 'Ana García', 'es'),
       await claimInReview(3, 'Wei Zhang', 'zh-CN'),
     ];
-    const status = async (claim: { id: string }) =>
-      (
-        await db.kysely
-          .selectFrom('claim')
-          .select('status')
-          .where('id', '=', claim.id)
-          .executeTakeFirstOrThrow()
-      ).status;
+    const status = (claim: { id: string }) => storedStatus(db, claim.id);
     await expect
       .poll(async () => Promise.all(claims.map(status)), { timeout: 30_000 })
       .toEqual(['needs_review', 'needs_review', 'needs_review']);

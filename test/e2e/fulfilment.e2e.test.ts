@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createStaff } from '../../src/server/modules/staff/staff-accounts.ts';
 import { browserHarness, consoleSignIn } from '../support/browser.ts';
-import { demoSerials } from '../support/claims.ts';
+import { demoSerials, storedStatus } from '../support/claims.ts';
 import { STAFF_PASSWORD } from '../support/console.ts';
 import { chromiumAvailable } from '../support/environment.ts';
 
@@ -43,14 +43,7 @@ describe.runIf(chromiumAvailable())('fulfilment in Chromium', () => {
       { disposalAttested: true },
       { authorization: `Bearer ${claim.accessToken}` },
     );
-    const status = async () =>
-      (
-        await db.kysely
-          .selectFrom('claim')
-          .select('status')
-          .where('id', '=', claim.id)
-          .executeTakeFirstOrThrow()
-      ).status;
+    const status = () => storedStatus(db, claim.id);
     await expect.poll(status, { timeout: 30_000 }).toBe('needs_review');
     await createStaff(
       db.kysely,

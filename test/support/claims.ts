@@ -24,6 +24,16 @@ export function demoUnits(slug: string): { serial: string; model: string }[] {
     });
 }
 
+/** A claim's status as stored (what the worker has made of it so far). */
+export async function storedStatus(db: Db, claimId: string): Promise<string> {
+  const row = await db.kysely
+    .selectFrom('claim')
+    .select('status')
+    .where('id', '=', claimId)
+    .executeTakeFirstOrThrow();
+  return row.status;
+}
+
 export interface InReviewOptions {
   campaign?: string;
   remedy?: string;

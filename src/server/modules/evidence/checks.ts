@@ -94,9 +94,13 @@ function dateCheck(lines: readonly string[], at: Date, window: DateWindow): Chec
   return { id: 'date_current', outcome: 'unsure', score: 0, detail: { found: null, window } };
 }
 
+/** What can be wrong with a photo's quality (each has an i18n `feedback.*` text for the owner). */
+export const QUALITY_PROBLEMS = ['too_small', 'blurred', 'too_dark', 'too_bright'] as const;
+export type QualityProblem = (typeof QUALITY_PROBLEMS)[number];
+
 /** Big enough, sharp enough and lit well enough to read. */
 export function qualityCheck(quality: ImageQuality): CheckResult {
-  const problems: string[] = [];
+  const problems: QualityProblem[] = [];
   if (Math.min(quality.width, quality.height) < 600) problems.push('too_small');
   if (quality.sharpness < 40) problems.push('blurred');
   if (quality.brightness < 45) problems.push('too_dark');

@@ -175,7 +175,7 @@ function messageForOwner(
   }
   if (input.action === 'request_info') {
     if (!input.reason) throw new AppError('reason_required');
-    if (!(INFO_REASONS as readonly string[]).includes(input.reason))
+    if (!INFO_REASONS.includes(input.reason))
       throw new AppError('reason_unknown', { reasons: INFO_REASONS.join(', ') });
     return [translate(language, `feedback.${input.reason}`, { code: claim.code }), note]
       .filter(Boolean)

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database, StaffRole } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
 import type { ClaimRow } from '../claims/claim-access.ts';
+import { QUALITY_PROBLEMS, READ_CHECKS } from '../evidence/checks.ts';
 import type { StaffRow } from '../staff/staff-accounts.ts';
 import { QUEUE_STATUSES } from './review-queue.ts';
 
@@ -11,19 +12,7 @@ export type ReviewAction = 'approve' | 'reject' | 'request_info' | 'escalate';
 export const REVIEW_LEASE_MS = 10 * 60_000;
 
 /** What a person may ask the owner to redo; the owner reads the text in their language (i18n `feedback.*`). */
-export const INFO_REASONS = [
-  'serial_matches',
-  'model_matches',
-  'word_recalled',
-  'date_current',
-  'name_present',
-  'claim_code_present',
-  'blurred',
-  'too_dark',
-  'too_bright',
-  'too_small',
-  'proof_of_purchase',
-] as const;
+export const INFO_REASONS: readonly string[] = [...READ_CHECKS, ...QUALITY_PROBLEMS, 'proof_of_purchase'];
 
 export const SUPERVISORS: readonly StaffRole[] = ['admin', 'supervisor'];
 
