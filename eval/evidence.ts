@@ -1,9 +1,14 @@
 // npm run eval:evidence — a labelled set of claim photo pairs (positives and every kind of
 // negative, photographed in good and bad conditions), run through the same checks as a claim,
 // printing per-check precision and recall, the verdict confusion matrix, and the aims.
-//   EVAL_PAIRS (default 210), EVAL_SEED, OCR_WORKERS (default 2).
+//   EVAL_PAIRS (default 210), EVAL_SEED, OCR_WORKERS (default 2); EVAL_SAVE=<dir> writes the
+//   generated set there (photos and pairs.json), EVAL_LOAD=<dir> checks a saved set instead of
+//   generating one; EVAL_VERBOSE=1 prints what was read in each good readable pair not approved.
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import sharp from 'sharp';
+import { readCampaignFile } from '../src/server/modules/catalog/apply-campaign.ts';
 import { CODE_ALPHABET } from '../src/server/modules/claims/claim-access.ts';
 import { type CheckResult, READ_CHECKS, triage } from '../src/server/modules/evidence/checks.ts';
 import { claimCodesIn, type PhotoIdentity, sameScene } from '../src/server/modules/evidence/duplicates.ts';
@@ -19,6 +24,10 @@ const PARALLEL = Math.max(1, Math.min(2, os.availableParallelism()));
 configureOcr(Number(process.env.OCR_WORKERS ?? PARALLEL));
 
 const SUBMITTED = new Date('2026-11-21T15:00:00Z');
+/** The photos are of the Anker recalls' units, whose serials never contain O or I. */
+const ANKER_SERIALS_NEVER_CONTAIN = readCampaignFile(
+  path.join(import.meta.dirname, '../campaigns/anker-2025-us-a1263.yaml'),
+).serialRules.neverContains;
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
 const MODELS = ['A1263', 'A1257', 'A1647', 'A1652', 'A1681', 'A1689'];
 const NAMES = [
@@ -165,6 +174,29 @@ function uniqueness(
   return { id: 'photo_unique', outcome: duplicate ? 'fail' : 'pass', score: duplicate ? 0 : 1, detail: {} };
 }
 
+type SavedPair = Omit<Pair, 'label' | 'marked'>;
+const photoFile = (dir: string, index: number, kind: 'label' | 'marked') =>
+  path.join(dir, `pair-${String(index).padStart(3, '0')}-${kind}.jpg`);
+
+function savePairs(dir: string, saved: Pair[]) {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [index, pair] of saved.entries()) {
+    fs.writeFileSync(photoFile(dir, index, 'label'), pair.label);
+    fs.writeFileSync(photoFile(dir, index, 'marked'), pair.marked);
+  }
+  const rows: SavedPair[] = saved.map(({ kind, readable, facts }) => ({ kind, readable, facts }));
+  fs.writeFileSync(path.join(dir, 'pairs.json'), JSON.stringify(rows, null, 1));
+}
+
+function loadPairs(dir: string): Pair[] {
+  const rows = JSON.parse(fs.readFileSync(path.join(dir, 'pairs.json'), 'utf8')) as SavedPair[];
+  return rows.slice(0, PAIRS).map((row, index) => ({
+    ...row,
+    label: fs.readFileSync(photoFile(dir, index, 'label')),
+    marked: fs.readFileSync(photoFile(dir, index, 'marked')),
+  }));
+}
+
 interface Row {
   kind: Kind;
   readable: boolean;
@@ -173,13 +205,16 @@ interface Row {
 }
 const started = performance.now();
 // Pairs are generated in order (a reused photo copies an earlier claim's).
-const pairs: Pair[] = [];
-for (let i = 0; i < PAIRS; i++) {
+const pairs: Pair[] = process.env.EVAL_LOAD ? loadPairs(process.env.EVAL_LOAD) : [];
+for (let i = pairs.length; i < (process.env.EVAL_LOAD ? 0 : PAIRS); i++) {
   const pair = await makePair(i);
   pairs.push(pair);
   if (pair.kind === 'good') earlierMarked.push(pair.marked);
 }
-console.log(`generated ${PAIRS} pairs in ${((performance.now() - started) / 1000).toFixed(0)} s; checking…`);
+if (process.env.EVAL_SAVE) savePairs(process.env.EVAL_SAVE, pairs);
+console.log(
+  `${process.env.EVAL_LOAD ? 'loaded' : 'generated'} ${pairs.length} pairs in ${((performance.now() - started) / 1000).toFixed(0)} s; checking…`,
+);
 const checkedAt = performance.now();
 const results: Awaited<ReturnType<typeof verifyPhotos>>[] = [];
 let next = 0;
@@ -193,6 +228,7 @@ await Promise.all(
         marked: pair.marked,
         facts: { ...pair.facts, at: SUBMITTED },
         window: { daysBefore: 14, daysAfter: 1 },
+        serialNeverContains: ANKER_SERIALS_NEVER_CONTAIN,
       });
     }
   }),
@@ -231,7 +267,7 @@ if (process.env.EVAL_VERBOSE)
       );
 const pct = (n: number, d: number) => (d === 0 ? '   -  ' : `${((100 * n) / d).toFixed(1).padStart(5)}%`);
 console.log(
-  `\n${PAIRS} pairs (${rows.filter((r) => r.kind === 'good').length} good), checked in ${seconds.toFixed(0)} s: ${((PAIRS * 2) / seconds).toFixed(2)} photos/s with ${PARALLEL} OCR workers\n`,
+  `\n${pairs.length} pairs (${rows.filter((r) => r.kind === 'good').length} good), checked in ${seconds.toFixed(0)} s: ${((pairs.length * 2) / seconds).toFixed(2)} photos/s with ${PARALLEL} OCR workers\n`,
 );
 console.log('check                precision  recall   (of "pass": a check that passes when it should)');
 for (const id of [...READ_CHECKS, 'photo_unique']) {

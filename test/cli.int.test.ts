@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CLEAN, labelPhoto, markedPhoto } from '../eval/synthetic-evidence.ts';
 import { openDatabase } from '../src/server/db/database.ts';
 import { campaignsDir, repoRoot } from './support/app.ts';
 import { createPostgresDatabase, testDatabases } from './support/databases.ts';
@@ -202,4 +203,115 @@ describe('recallkit CLI on PostgreSQL', async () => {
       }
     },
   );
+});
+
+describe('recallkit verify (no database)', () => {
+  const serial = 'ZXCD9MSHSWZP0JFX';
+  const photo = async (name: string, make: () => Promise<Buffer>) => {
+    const file = path.join(work, name);
+    fs.writeFileSync(file, await make());
+    return file;
+  };
+  const facts = [
+    '--model',
+    'A1263',
+    '--name',
+    'Ana García',
+    '--date',
+    '2026-11-21',
+    '--code',
+    'RK-7K3F-9Q2M',
+  ];
+
+  it('prints every check and approves a good pair, with the serial rules of the campaign recalling the model', async () => {
+    const label = await photo('label.jpg', () => labelPhoto({ model: 'A1263', serial }, 5, CLEAN));
+    const marked = await photo('marked.jpg', () =>
+      markedPhoto(
+        { word: 'RECALLED', name: 'Ana García', date: '2026-11-21', code: 'RK-7K3F-9Q2M' },
+        6,
+        CLEAN,
+        1,
+      ),
+    );
+    const good = await recallkit([
+      'verify',
+      '--serial',
+      serial,
+      ...facts,
+      '--label',
+      label,
+      '--marked',
+      marked,
+      '--json',
+    ]);
+    expect(good.stderr).toBe('');
+    expect(good.code).toBe(0);
+    const output = JSON.parse(good.stdout) as {
+      checks: { id: string; outcome: string; score: number; detail: unknown }[];
+      verdict: string;
+    };
+    expect(output.checks.map((check) => check.id).sort()).toEqual(
+      [
+        'claim_code_present',
+        'date_current',
+        'exif_plausible',
+        'image_quality',
+        'model_matches',
+        'name_present',
+        'serial_matches',
+        'word_recalled',
+      ].sort(),
+    );
+    for (const check of output.checks) {
+      expect(['pass', 'fail', 'unsure']).toContain(check.outcome);
+      expect(typeof check.score).toBe('number');
+    }
+    expect(output.verdict).toBe('approve');
+
+    // Another serial claimed with the same photos (the campaign file named explicitly): a person decides.
+    const other = await recallkit([
+      'verify',
+      '--serial',
+      'AG3P7X5N2W8K4R6T',
+      ...facts,
+      '--campaign',
+      path.join(campaignsDir, 'anker-2025-us-a1263.yaml'),
+      '--label',
+      label,
+      '--marked',
+      marked,
+      '--json',
+    ]);
+    expect(other.code).toBe(0);
+    const otherOutput = JSON.parse(other.stdout) as {
+      checks: { id: string; outcome: string }[];
+      verdict: string;
+    };
+    expect(otherOutput.checks.find((check) => check.id === 'serial_matches')?.outcome).toBe('fail');
+    expect(otherOutput.verdict).toBe('review');
+  });
+
+  it('refuses a bad date or a file that is not a photo, with the reason', async () => {
+    const text = path.join(work, 'notes.txt');
+    fs.writeFileSync(text, 'not a photo');
+    const base = [
+      'verify',
+      '--serial',
+      serial,
+      '--model',
+      'A1263',
+      '--name',
+      'Ana',
+      '--label',
+      text,
+      '--marked',
+      text,
+    ];
+    const badDate = await recallkit([...base, '--date', '21/11/2026']);
+    expect(badDate.code).toBe(1);
+    expect(badDate.stderr).toMatch(/--date must be YYYY-MM-DD/);
+    const notPhoto = await recallkit([...base, '--date', '2026-11-21']);
+    expect(notPhoto.code).toBe(1);
+    expect(notPhoto.stderr).toMatch(/not a usable photo/);
+  });
 });

@@ -1,5 +1,9 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
+import { loadConfig } from '../server/config.ts';
+import { campaignFiles, readCampaignFile } from '../server/modules/catalog/apply-campaign.ts';
+import type { CampaignDefinition } from '../server/modules/catalog/campaign-definition.ts';
+import { normaliseModelCode } from '../server/modules/catalog/serial.ts';
 import { shutdownOcr } from '../server/modules/evidence/ocr.ts';
 import { PhotoError } from '../server/modules/evidence/photo.ts';
 import { verifyPhotos } from '../server/modules/evidence/verify-photos.ts';
@@ -10,6 +14,7 @@ interface VerifyOptions {
   name: string;
   date: string;
   code?: string;
+  campaign?: string;
   label: string;
   marked: string;
   json?: boolean;
@@ -26,6 +31,10 @@ export function registerVerifyCommand(program: Command) {
     .requiredOption('--name <name>', "the claimant's name")
     .requiredOption('--date <YYYY-MM-DD>', 'the day of submission (the date on the unit is compared with it)')
     .option('--code <code>', 'the claim code written on the unit')
+    .option(
+      '--campaign <file>',
+      'the campaign definition whose serial rules apply (default: the one in CAMPAIGNS_DIR that recalls --model)',
+    )
     .requiredOption('--label <photo>', 'photo 1: the label')
     .requiredOption('--marked <photo>', 'photo 2: the unit with RECALLED, the date, the name and the code')
     .option('--days-before <n>', 'the date may be this many days before', (v) => Number.parseInt(v, 10), 14)
@@ -42,8 +51,12 @@ export function registerVerifyCommand(program: Command) {
         }
       };
       const [label, marked] = [read(options.label), read(options.marked)];
+      const campaign = options.campaign
+        ? readCampaignFile(options.campaign)
+        : campaignRecalling(options.model, loadConfig().campaignsDir);
       try {
         const result = await verifyPhotos({
+          serialNeverContains: campaign?.serialRules.neverContains ?? [],
           label,
           marked,
           facts: {
@@ -78,3 +91,12 @@ export function registerVerifyCommand(program: Command) {
 }
 
 export class VerifyUsageError extends Error {}
+
+/** The shipped campaign that recalls the model, if one does. */
+function campaignRecalling(model: string, campaignsDir: string): CampaignDefinition | undefined {
+  const code = normaliseModelCode(model);
+  if (!code) return undefined;
+  return campaignFiles(campaignsDir)
+    .map((file) => readCampaignFile(file))
+    .find((campaign) => campaign.models.some((candidate) => normaliseModelCode(candidate.code) === code));
+}

@@ -59,13 +59,36 @@ function undoDigitMisreads(line: string): string {
   });
 }
 
+const plausible = (year: number) => year >= 2000 && year <= 2099;
+
+/**
+ * The years a written year can mean. A year no one writes on a recalled unit (2626, or five
+ * digits: 26026) is a misread: a marker 0 taken for a 6, a digit read twice. It stands for the
+ * plausible years one misread digit away. A plausible year is never changed, so an old date
+ * stays old.
+ */
+export function yearsMeant(written: string): number[] {
+  if (written.length <= 2) return [2000 + Number(written)];
+  if (written.length === 4 && plausible(Number(written))) return [Number(written)];
+  const near = new Set<number>();
+  for (let i = 0; i < written.length; i++) {
+    if (written.length === 5) near.add(Number(written.slice(0, i) + written.slice(i + 1)));
+    else if (written.length === 4)
+      for (const digit of '0123456789') near.add(Number(written.slice(0, i) + digit + written.slice(i + 1)));
+  }
+  return [...near].filter(plausible);
+}
+
 function day(year: number, month: number, date: number): string | undefined {
-  if (year < 100) year += 2000;
-  if (month < 1 || month > 12 || date < 1 || date > 31 || year < 2000 || year > 2100) return undefined;
+  if (month < 1 || month > 12 || date < 1 || date > 31 || !plausible(year)) return undefined;
   const value = new Date(Date.UTC(year, month - 1, date));
   if (value.getUTCMonth() !== month - 1) return undefined; // 31 November
   return value.toISOString().slice(0, 10);
 }
+
+/** Every day a date can mean, over the years its written year can mean. */
+const days = (year: string, month: number, date: number) =>
+  yearsMeant(year).map((meant) => day(meant, month, date));
 
 export function findDates(lines: readonly string[]): FoundDate[] {
   const found: FoundDate[] = [];
@@ -75,29 +98,32 @@ export function findDates(lines: readonly string[]): FoundDate[] {
   };
   for (const raw of lines) {
     const line = undoDigitMisreads(raw);
-    for (const m of line.matchAll(/(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?/g))
-      add(m[0], [day(Number(m[1]), Number(m[2]), Number(m[3]))]);
-    for (const m of line.matchAll(/(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)/g))
-      add(m[0], [day(Number(m[1]), Number(m[2]), Number(m[3]))]);
-    for (const m of line.matchAll(/(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?!\d)/g)) {
-      const [a, b, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
-      add(m[0], [day(y, a, b), day(y, b, a)]); // month first (US) and day first
+    for (const m of line.matchAll(/(\d{4,5})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?/g))
+      add(m[0], days(m[1] as string, Number(m[2]), Number(m[3])));
+    for (const m of line.matchAll(/(?<!\d)(\d{4,5})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)/g))
+      add(m[0], days(m[1] as string, Number(m[2]), Number(m[3])));
+    for (const m of line.matchAll(/(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4,5}|\d{2})(?!\d)/g)) {
+      const [a, b, y] = [Number(m[1]), Number(m[2]), m[3] as string];
+      add(m[0], [...days(y, a, b), ...days(y, b, a)]); // month first (US) and day first
     }
     const lower = line.toLowerCase();
     for (const m of lower.matchAll(
-      new RegExp(`\\b(${MONTH})\\.?\\s*(\\d{1,2})(?:st|nd|rd|th)?(?:,\\s*|\\s+)(\\d{4}|\\d{2})(?!\\d)`, 'g'),
-    ))
-      add(m[0], [day(Number(m[3]), MONTHS[m[1] as string] as number, Number(m[2]))]);
-    // The same with the spaces lost, as a re-read of one line gives it: "NOV212026".
-    for (const m of lower.matchAll(new RegExp(`\\b(${MONTH})\\.?(\\d{1,2})(20\\d{2})(?!\\d)`, 'g')))
-      add(m[0], [day(Number(m[3]), MONTHS[m[1] as string] as number, Number(m[2]))]);
-    for (const m of lower.matchAll(
       new RegExp(
-        `(?<!\\d)(\\d{1,2})(?:st|nd|rd|th)?\\.?\\s*(?:de\\s+)?(${MONTH})\\.?,?\\s*(?:de\\s+)?(\\d{4}|\\d{2})(?!\\d)`,
+        `\\b(${MONTH})\\.?\\s*(\\d{1,2})(?:st|nd|rd|th)?(?:,\\s*|\\s+)(\\d{4,5}|\\d{2})(?!\\d)`,
         'g',
       ),
     ))
-      add(m[0], [day(Number(m[3]), MONTHS[m[2] as string] as number, Number(m[1]))]);
+      add(m[0], days(m[3] as string, MONTHS[m[1] as string] as number, Number(m[2])));
+    // The same with the spaces lost, as a re-read of one line gives it: "NOV212026".
+    for (const m of lower.matchAll(new RegExp(`\\b(${MONTH})\\.?(\\d{1,2})(20\\d{2})(?!\\d)`, 'g')))
+      add(m[0], days(m[3] as string, MONTHS[m[1] as string] as number, Number(m[2])));
+    for (const m of lower.matchAll(
+      new RegExp(
+        `(?<!\\d)(\\d{1,2})(?:st|nd|rd|th)?\\.?\\s*(?:de\\s+)?(${MONTH})\\.?,?\\s*(?:de\\s+)?(\\d{4,5}|\\d{2})(?!\\d)`,
+        'g',
+      ),
+    ))
+      add(m[0], days(m[3] as string, MONTHS[m[2] as string] as number, Number(m[1])));
   }
   return found;
 }

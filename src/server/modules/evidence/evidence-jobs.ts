@@ -2,9 +2,10 @@ import type { BlobStore } from '../../blobs/blob-store.ts';
 import type { Config } from '../../config.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import type { JobHandlers } from '../../jobs/worker.ts';
+import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
 import { deleteUnreferencedBlobs } from '../claims/claim-blobs.ts';
 import { VERIFY_CLAIM_QUEUE } from '../claims/submit-claim.ts';
-import { type OcrResult, sharedOcr } from './ocr.ts';
+import { type OcrResult, type RecognizeOptions, sharedOcr } from './ocr.ts';
 import { derivePhoto, PhotoError } from './photo.ts';
 import { hashBands, type ImageQuality, measureQuality, perceptualHash } from './quality.ts';
 
@@ -17,14 +18,21 @@ export interface PhotoAnalysis {
   phash: bigint;
 }
 
-/** What the checks need from one photo: its text (OCR), its quality and its perceptual hash. */
+/**
+ * What the checks need from one photo: its text (OCR), its quality and its perceptual hash.
+ * `serialNeverContains` is the campaign's serial rule, which sharpens the reading of a label.
+ */
 export async function analysePhoto(
   kind: string,
   photo: Buffer,
   size: { width: number; height: number },
+  serialNeverContains: readonly string[] = [],
 ): Promise<PhotoAnalysis> {
+  const reading: RecognizeOptions = kind === 'label' ? { neverContains: serialNeverContains } : {};
   const [ocr, quality, phash] = await Promise.all([
-    kind === 'label' || kind === 'marked' ? sharedOcr().then((engine) => engine.recognize(photo)) : null,
+    kind === 'label' || kind === 'marked'
+      ? sharedOcr().then((engine) => engine.recognize(photo, reading))
+      : null,
     measureQuality(photo, size.width, size.height),
     perceptualHash(photo),
   ]);
@@ -53,8 +61,16 @@ export function evidenceJobHandlers(
       const evidenceId = String(job.payload.evidenceId);
       const row = await db.kysely
         .selectFrom('evidence')
-        .select(['original_key', 'state', 'kind', 'width', 'height'])
-        .where('id', '=', evidenceId)
+        .innerJoin('claim', 'claim.id', 'evidence.claim_id')
+        .select([
+          'evidence.original_key',
+          'evidence.state',
+          'evidence.kind',
+          'evidence.width',
+          'evidence.height',
+          'claim.campaign_id',
+        ])
+        .where('evidence.id', '=', evidenceId)
         .executeTakeFirst();
       if (row?.state !== 'processing') return; // the draft expired, or already done
       const original = await blobs.get(row.original_key);
@@ -67,7 +83,15 @@ export function evidenceJobHandlers(
         const display = await derivePhoto(original, limits);
         const displayKey = `display/${display.sha256}`;
         await blobs.put(displayKey, display.data, 'image/jpeg');
-        outcome = { state: 'ready', displayKey, analysis: await analysePhoto(row.kind, display.data, row) };
+        const serialRules =
+          row.kind === 'label'
+            ? (await campaignDefinitionById(db.kysely, row.campaign_id)).serialRules
+            : null;
+        outcome = {
+          state: 'ready',
+          displayKey,
+          analysis: await analysePhoto(row.kind, display.data, row, serialRules?.neverContains),
+        };
       } catch (error) {
         if (!(error instanceof PhotoError)) throw error;
         logger.info({ evidence: evidenceId, problem: error.code, detail: error.message }, 'photo unreadable');

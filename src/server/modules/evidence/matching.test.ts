@@ -30,6 +30,19 @@ describe('matchSerial', () => {
     expect(other.found).toBe('A63P7X5N2W8K4R6T'); // another serial, legible: for a person to see
     expect(matchSerial([], serial).outcome).toBe('fail');
   });
+  it('forgives a printed glyph read twice as two look-alikes, but not a character read twice', () => {
+    // Tesseract emits "7T" for one wide 7, "S8" for one 8, "1I" for one 1.
+    expect(matchSerial(['S/N: AH7TM4Z2K9C1QR8T3'], serial).outcome).toBe('pass');
+    expect(matchSerial(['S/N: AH7M4Z2K9C1IQRS8T3'], serial).outcome).toBe('pass');
+    // The same character twice may be a serial with one character more: one edit, unsure.
+    expect(matchSerial(['S/N: AH7M4Z2K9C11QR8T3'], serial)).toMatchObject({ outcome: 'unsure', distance: 1 });
+    // A stutter is only skipped, never taken for a missing character.
+    expect(matchSerial(['S/N: AH7TM4Z2K9C1QR8T'], serial).outcome).toBe('unsure');
+  });
+  it('reads a J printed as ")" or "])" as the J it is', () => {
+    expect(matchSerial(['S/N: DP4M72208)MM7W)B'], 'DP4M72208JMM7WJB').outcome).toBe('pass');
+    expect(matchSerial(['S/N: 8C7CK9GPDNY23BX])'], '8C7CK9GPDNY23BXJ').outcome).toBe('pass');
+  });
 });
 
 describe('matchModel, matchClaimCode, matchRecalled', () => {
@@ -92,6 +105,13 @@ describe('findDates', () => {
       'NOV212026', // a re-read of the line, spaces lost
     ])
       expect(days(line), line).toContain('2026-11-21');
+  });
+  it('takes a year no one writes for the plausible years one misread digit away, and keeps plausible years', () => {
+    expect(days('21/11/2626')).toEqual(['2026-11-21']); // a marker 0 read as 6
+    expect(days('21 Nov 26026')).toEqual(['2026-11-21']); // a digit read twice
+    expect(days('2625-11-21')).toEqual(['2025-11-21']); // an old date stays old
+    expect(days('2025-11-21')).toEqual(['2025-11-21']);
+    expect(days('11/21/2016')).toEqual(['2016-11-21']);
   });
   it('keeps both readings of an ambiguous date and refuses impossible ones', () => {
     expect(days('11/12/2026').sort()).toEqual(['2026-11-12', '2026-12-11']);

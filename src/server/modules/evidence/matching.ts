@@ -23,15 +23,43 @@ export interface Match {
 /** What OCR confuses beyond the look-alikes owners confuse: G/6, and Q and D with 0. */
 const OCR_CONFUSIONS: Record<string, string> = { G: '6', Q: '0', D: '0' };
 
+/** Upper case, letters and digits only, accents dropped; look-alikes not yet collapsed. */
+const lettersAndDigits = (text: string) =>
+  text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, '');
+
+/** Folds look-alikes (an owner's and OCR's); keeps the length, so positions still match. */
+const collapse = (compact: string) =>
+  collapseLookAlikes(compact).replace(/[GQD]/g, (char) => OCR_CONFUSIONS[char] ?? char);
+
 /** Upper case, letters and digits only, look-alikes (an owner's and OCR's) collapsed. */
 export function canonical(text: string): string {
-  return collapseLookAlikes(
-    text
-      .normalize('NFKD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .toUpperCase()
-      .replace(/[^A-Z0-9]/g, ''),
-  ).replace(/[GQD]/g, (char) => OCR_CONFUSIONS[char] ?? char);
+  return collapse(lettersAndDigits(text));
+}
+
+/**
+ * Pairs of different characters OCR reads for one printed glyph, one after the other: the
+ * recogniser emits a character and then its look-alike for the same wide glyph ("7T", "S8",
+ * "1I", "0O"). Either of the two may then be skipped without counting an edit; the same
+ * character twice ("11") is never taken for a stutter, since serials do repeat characters.
+ */
+const STUTTER_TWINS = new Set(
+  ['7T', '8S', '8B', '5S', '1I', '1L', '0O', '0D', '0Q', '2Z', '6G', '4A'].flatMap((pair) => [
+    pair,
+    `${pair[1]}${pair[0]}`,
+  ]),
+);
+
+/** For each character of `compact` (letters and digits as read), whether it may be a stutter. */
+function stutters(compact: string): boolean[] {
+  return [...compact].map(
+    (char, i) =>
+      STUTTER_TWINS.has(`${compact[i - 1] ?? ''}${char}`) ||
+      STUTTER_TWINS.has(`${char}${compact[i + 1] ?? ''}`),
+  );
 }
 
 /**
@@ -41,6 +69,8 @@ export function canonical(text: string): string {
 export function approximateSearch(
   pattern: string,
   text: string,
+  /** Text positions that cost nothing to skip (OCR stutters). */
+  skippable?: readonly boolean[],
 ): { distance: number; end: number; start: number } {
   const m = pattern.length;
   if (m === 0) return { distance: 0, end: 0, start: 0 };
@@ -53,7 +83,7 @@ export function approximateSearch(
     const currentStart = [j];
     for (let i = 1; i <= m; i++) {
       const substitute = (previous[i - 1] as number) + (pattern[i - 1] === text[j - 1] ? 0 : 1);
-      const insert = (previous[i] as number) + 1;
+      const insert = (previous[i] as number) + (skippable?.[j - 1] ? 0 : 1);
       const remove = (current[i - 1] as number) + 1;
       const value = Math.min(substitute, insert, remove);
       current.push(value);
@@ -100,16 +130,26 @@ function searchLines(
   expected: string,
   unsureAt: number,
   failAt: number,
-  /** Further confusions to ignore; it must keep lengths, so what was found is shown as read. */
-  fold: (text: string) => string = (text) => text,
+  options: {
+    /** Further confusions to ignore; it must keep lengths, so what was found is shown as read. */
+    fold?: (text: string) => string;
+    /** Printed text: a glyph read twice as two look-alikes is one character. */
+    stutters?: boolean;
+  } = {},
 ): Match {
+  const fold = options.fold ?? ((text: string) => text);
   const pattern = fold(canonical(expected));
-  const read = lines.map(canonical);
+  const read = lines.map(lettersAndDigits);
   let best: { distance: number; found: string } | null = null;
   for (const [i, text] of read.entries()) {
-    for (const candidate of [text, i + 1 < read.length ? text + read[i + 1] : '']) {
-      if (!candidate) continue;
-      const hit = approximateSearch(pattern, fold(candidate));
+    for (const compact of [text, i + 1 < read.length ? text + read[i + 1] : '']) {
+      if (!compact) continue;
+      const candidate = collapse(compact);
+      const hit = approximateSearch(
+        pattern,
+        fold(candidate),
+        options.stutters ? stutters(compact) : undefined,
+      );
       if (!best || hit.distance < best.distance)
         best = { distance: hit.distance, found: candidate.slice(hit.start, hit.end) };
     }
@@ -154,9 +194,20 @@ function withStandIn(match: Match, lines: readonly string[], expected: string): 
  */
 const PRINTED_CONFUSIONS = (text: string) => text.replace(/A/g, '4');
 
-/** The claimed serial on the label: exact (look-alikes allowed) passes, one misread character is unsure. */
+/** A J (printed or written) is often read as ")" or "])", which would otherwise be dropped as punctuation. */
+const readJ = (lines: readonly string[]) => lines.map((line) => line.replace(/\]?\)/g, 'J'));
+
+/**
+ * The claimed serial on the label: exact (look-alikes allowed, a glyph read twice forgiven)
+ * passes, one misread character is unsure.
+ */
 export function matchSerial(lines: readonly string[], serial: string): Match {
-  return withStandIn(searchLines(lines, serial, 1, 2, PRINTED_CONFUSIONS), lines, serial);
+  const read = readJ(lines);
+  return withStandIn(
+    searchLines(read, serial, 1, 2, { fold: PRINTED_CONFUSIONS, stutters: true }),
+    read,
+    serial,
+  );
 }
 
 /** The model code (e.g. A1263): codes of one family differ in one digit, so only exact passes. */
@@ -171,13 +222,7 @@ export function matchModel(lines: readonly string[], model: string): Match {
 export function matchClaimCode(lines: readonly string[], code: string): Match {
   const direct = searchLines(lines, code, 2, 3);
   if (direct.outcome === 'pass') return direct;
-  // A handwritten J is often read as ")".
-  const withJ = searchLines(
-    lines.map((line) => line.replace(/\)/g, 'J')),
-    code,
-    2,
-    3,
-  );
+  const withJ = searchLines(readJ(lines), code, 2, 3);
   return withJ.score > direct.score ? withJ : direct;
 }
 

@@ -18,10 +18,15 @@ export async function readPhoto(
   kind: 'label' | 'marked',
   data: Buffer,
   limits: PhotoLimits = DEFAULT_LIMITS,
+  serialNeverContains: readonly string[] = [],
 ) {
   const inspected = await inspectPhoto(data, limits);
   const display = await derivePhoto(data, limits);
-  return { kind, inspected, analysis: await analysePhoto(kind, display.data, inspected) };
+  return {
+    kind,
+    inspected,
+    analysis: await analysePhoto(kind, display.data, inspected, serialNeverContains),
+  };
 }
 
 /**
@@ -36,6 +41,8 @@ export async function verifyPhotos(input: {
   window: DateWindow;
   recallAnnounced?: Date | null;
   limits?: PhotoLimits;
+  /** The campaign's serial rule: characters its serials never contain (sharpens the label's reading). */
+  serialNeverContains?: readonly string[];
 }): Promise<{
   checks: CheckResult[];
   verdict: TriageOutcome['verdict'];
@@ -46,7 +53,7 @@ export async function verifyPhotos(input: {
   const facts = { ...input.facts, code: input.facts.code ?? '' };
   const checks: CheckResult[] = [];
   const photos = await Promise.all([
-    readPhoto('label', input.label, input.limits),
+    readPhoto('label', input.label, input.limits, input.serialNeverContains),
     readPhoto('marked', input.marked, input.limits),
   ]);
   for (const { kind, analysis } of photos)
