@@ -3,7 +3,8 @@
 // printing per-check precision and recall, the verdict confusion matrix, and the aims.
 //   EVAL_PAIRS (default 210), EVAL_SEED, OCR_WORKERS (default 2); EVAL_SAVE=<dir> writes the
 //   generated set there (photos and pairs.json), EVAL_LOAD=<dir> checks a saved set instead of
-//   generating one; EVAL_VERBOSE=1 prints what was read in each good readable pair not approved.
+//   generating one; EVAL_VERBOSE=1 prints what was read in each good readable pair not approved and each reused
+//   photo let through.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -257,9 +258,12 @@ for (const [index, pair] of pairs.entries()) {
 
 if (process.env.EVAL_VERBOSE)
   for (const [index, row] of rows.entries())
-    if (row.kind === 'good' && row.readable && row.verdict !== 'approve')
+    if (
+      (row.kind === 'good' && row.readable && row.verdict !== 'approve') ||
+      (row.kind === 'reused_photo' && row.checks.find((c) => c.id === 'photo_unique')?.outcome === 'pass')
+    )
       console.log(
-        `pair ${index}: ${row.verdict}`,
+        `pair ${index} (${row.kind}): ${row.verdict}`,
         JSON.stringify(
           row.checks.filter((c) => c.outcome !== 'pass').map((c) => [c.id, c.outcome, c.detail]),
         ),

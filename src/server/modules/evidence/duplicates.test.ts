@@ -58,4 +58,12 @@ describe('claimCodesIn', () => {
   it('finds claim codes however OCR spaced them', () => {
     expect(claimCodesIn(['RK-HWHD -KVCP', 'Tom'])).toEqual([canonical('RK-HWHD-KVCP')]);
   });
+  it('reads a J taken for ")" and a code read with one character too many', () => {
+    expect(claimCodesIn(['RK-4)QA-GUDP'])).toEqual([canonical('RK-4JQA-GUDP')]);
+    const read = claimCodesIn(['RK-KWTA-J QRKW']);
+    expect(read).toContain(canonical('RK-KWTA-QRKW'));
+    expect(read).toHaveLength(9); // each of the nine characters dropped once
+    // A code followed by more text on its line is still itself.
+    expect(claimCodesIn(['RK-HWHD-KVCP Tom'])).toContain(canonical('RK-HWHD-KVCP'));
+  });
 });

@@ -195,7 +195,7 @@ function withStandIn(match: Match, lines: readonly string[], expected: string): 
 const PRINTED_CONFUSIONS = (text: string) => text.replace(/A/g, '4');
 
 /** A J (printed or written) is often read as ")" or "])", which would otherwise be dropped as punctuation. */
-const readJ = (lines: readonly string[]) => lines.map((line) => line.replace(/\]?\)/g, 'J'));
+export const readJ = (lines: readonly string[]) => lines.map((line) => line.replace(/\]?\)/g, 'J'));
 
 /**
  * The claimed serial on the label: exact (look-alikes allowed, a glyph read twice forgiven)
