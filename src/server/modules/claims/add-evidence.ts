@@ -32,11 +32,23 @@ function mayAddEvidence(status: string, kind: EvidenceKind): boolean {
 }
 
 /**
+ * Whether the bearer may upload to the claim at all, asked before the request's body is read:
+ * a stranger's or a closed claim's upload is refused without receiving (or inspecting) its bytes.
+ * `addEvidence` checks again, for the kind, under the claim's lock.
+ */
+export async function authorizeUpload(deps: ClaimsDeps, claimId: string, authorization: string | undefined) {
+  const claim = await authorizeClaim(deps.db.kysely, claimId, authorization);
+  // A drop-off receipt is the kind accepted longest: if not even that may come, nothing may.
+  if (!mayAddEvidence(claim.status, 'disposal')) throw new AppError('claim_not_editable');
+}
+
+/**
  * Stores one photo of a draft claim (or of a claim waiting for information): a newer photo of
  * the same kind replaces the older one, which stays on record. The request checks what it can
  * without decoding (format, header, pixel cap, structure), stores the original, and queues the
  * evidence job in the same transaction as the row; the job decodes the photo, makes the display
- * copy and reads it. If the row cannot be written, the blob is removed again.
+ * copy and reads it. If the row cannot be written, the blob is removed again. The caller has
+ * asked `authorizeUpload` before reading the photo.
  */
 export async function addEvidence(
   deps: ClaimsDeps,
@@ -44,9 +56,6 @@ export async function addEvidence(
   authorization: string | undefined,
   upload: { kind: EvidenceKind; data: Buffer; fileName: string | null },
 ) {
-  const claim = await authorizeClaim(deps.db.kysely, claimId, authorization);
-  if (!mayAddEvidence(claim.status, upload.kind)) throw new AppError('claim_not_editable');
-
   let photo: InspectedPhoto;
   try {
     photo = await inspectPhoto(upload.data, {

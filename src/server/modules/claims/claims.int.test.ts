@@ -318,6 +318,29 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
     expect((await upload(claim, 'label', jpeg)).statusCode).toBe(201); // and it still works
   });
 
+  it('refuses a stranger’s upload, and one to a submitted claim, without storing the photo', async () => {
+    const claim = (await create(claimBody())).json();
+    const other = (await create(claimBody())).json();
+    const jpeg = await photo('#654');
+    const before = files(harness.blobDir).length;
+    const stranger = await upload({ id: claim.id, accessToken: other.accessToken }, 'label', jpeg);
+    expect(stranger.statusCode).toBe(401);
+    expect(stranger.json().error.code).toBe('unauthorized');
+
+    expect((await upload(claim, 'label', await photo('#655'))).statusCode).toBe(201);
+    expect((await upload(claim, 'marked', await photo('#656'))).statusCode).toBe(201);
+    expect((await submit(claim)).statusCode).toBe(200);
+    const afterSubmit = files(harness.blobDir).length;
+    const late = await upload(claim, 'label', jpeg);
+    expect(late.statusCode).toBe(409);
+    expect(late.json().error).toEqual({
+      code: 'claim_not_editable',
+      message: 'Esta reclamación ya no se puede cambiar.', // in the owner's language
+    });
+    expect(afterSubmit).toBe(before + 2);
+    expect(files(harness.blobDir).length).toBe(afterSubmit);
+  });
+
   it('decodes photos after the upload; one whose pixels are damaged must be taken again before submitting', async () => {
     const claim = (await create(claimBody())).json();
     const label = await upload(claim, 'label', await photo('#111111'));

@@ -10,7 +10,7 @@ import {
   SubmitClaimBodySchema,
 } from '../../../shared/contracts/claims.ts';
 import { AppError, ErrorSchema, errorBody, requestLanguage } from '../../http/errors.ts';
-import { addEvidence, checkFileName, parseEvidenceKind } from './add-evidence.ts';
+import { addEvidence, authorizeUpload, checkFileName, parseEvidenceKind } from './add-evidence.ts';
 import { claimPhoto, claimStatus } from './claim-status.ts';
 import type { ClaimsDeps } from './claims-deps.ts';
 import { confirmDisposal } from './confirm-disposal.ts';
@@ -81,6 +81,7 @@ export const claimsRoutes: FastifyPluginAsyncZod<{ deps: ClaimsDeps; recoverRate
     },
     async (request, reply) => {
       if (!request.isMultipart()) throw new AppError('unsupported_media_type');
+      await authorizeUpload(deps, request.params.id, request.headers.authorization);
       let kind: string | undefined;
       let file: { data: Buffer; fileName: string | null } | undefined;
       for await (const part of request.parts()) {
