@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { findDates, inWindow } from './dates.ts';
 import {
   approximateSearch,
+  destuttered,
   matchClaimCode,
   matchModel,
   matchName,
@@ -38,6 +39,16 @@ describe('matchSerial', () => {
     expect(matchSerial(['S/N: AH7M4Z2K9C11QR8T3'], serial)).toMatchObject({ outcome: 'unsure', distance: 1 });
     // A stutter is only skipped, never taken for a missing character.
     expect(matchSerial(['S/N: AH7TM4Z2K9C1QR8T'], serial).outcome).toBe('unsure');
+    // One of the two is the glyph: a pair of extra twins is not dropped whole.
+    expect(matchSerial(['S/N: AH7M4Z2K9C1Q7TR8T3'], serial)).toMatchObject({
+      outcome: 'unsure',
+      distance: 1,
+    });
+  });
+  it('undoes each stutter one way or the other, never both ways at once', () => {
+    expect(destuttered('A7TB').sort()).toEqual(['A7B', 'A7TB', 'ATB'].sort());
+    expect(destuttered('ABCD')).toEqual(['ABCD']);
+    expect(destuttered('S8B7T')).toHaveLength(9); // "S8" and "7T"; "8B" overlaps "S8"
   });
   it('reads a J printed as ")" or "])" as the J it is', () => {
     expect(matchSerial(['S/N: DP4M72208)MM7W)B'], 'DP4M72208JMM7WJB').outcome).toBe('pass');

@@ -43,8 +43,8 @@ export function canonical(text: string): string {
 /**
  * Pairs of different characters OCR reads for one printed glyph, one after the other: the
  * recogniser emits a character and then its look-alike for the same wide glyph ("7T", "S8",
- * "1I", "0O"). Either of the two may then be skipped without counting an edit; the same
- * character twice ("11") is never taken for a stutter, since serials do repeat characters.
+ * "1I", "0O"). The same character twice ("11") is never taken for a stutter, since serials do
+ * repeat characters.
  */
 const STUTTER_TWINS = new Set(
   ['7T', '8S', '8B', '5S', '1I', '1L', '0O', '0D', '0Q', '2Z', '6G', '4A'].flatMap((pair) => [
@@ -52,14 +52,28 @@ const STUTTER_TWINS = new Set(
     `${pair[1]}${pair[0]}`,
   ]),
 );
+const MAX_STUTTERS = 4;
 
-/** For each character of `compact` (letters and digits as read), whether it may be a stutter. */
-function stutters(compact: string): boolean[] {
-  return [...compact].map(
-    (char, i) =>
-      STUTTER_TWINS.has(`${compact[i - 1] ?? ''}${char}`) ||
-      STUTTER_TWINS.has(`${char}${compact[i + 1] ?? ''}`),
-  );
+/**
+ * `compact` (letters and digits as read) and what it reads as with stutters undone: for each
+ * pair of twins, as read, without the first or without the second (never without both), for
+ * up to four pairs.
+ */
+export function destuttered(compact: string): string[] {
+  const pairs: number[] = [];
+  for (let i = 0; i + 1 < compact.length && pairs.length < MAX_STUTTERS; i++)
+    if (STUTTER_TWINS.has(compact.slice(i, i + 2))) pairs.push(i++);
+  let readings = [''];
+  let from = 0;
+  for (const at of pairs) {
+    const before = compact.slice(from, at);
+    const [first, second] = [compact[at] as string, compact[at + 1] as string];
+    readings = readings.flatMap((reading) =>
+      [first + second, second, first].map((pair) => reading + before + pair),
+    );
+    from = at + 2;
+  }
+  return readings.map((reading) => reading + compact.slice(from));
 }
 
 /**
@@ -69,8 +83,6 @@ function stutters(compact: string): boolean[] {
 export function approximateSearch(
   pattern: string,
   text: string,
-  /** Text positions that cost nothing to skip (OCR stutters). */
-  skippable?: readonly boolean[],
 ): { distance: number; end: number; start: number } {
   const m = pattern.length;
   if (m === 0) return { distance: 0, end: 0, start: 0 };
@@ -83,7 +95,7 @@ export function approximateSearch(
     const currentStart = [j];
     for (let i = 1; i <= m; i++) {
       const substitute = (previous[i - 1] as number) + (pattern[i - 1] === text[j - 1] ? 0 : 1);
-      const insert = (previous[i] as number) + (skippable?.[j - 1] ? 0 : 1);
+      const insert = (previous[i] as number) + 1;
       const remove = (current[i - 1] as number) + 1;
       const value = Math.min(substitute, insert, remove);
       current.push(value);
@@ -144,14 +156,12 @@ function searchLines(
   for (const [i, text] of read.entries()) {
     for (const compact of [text, i + 1 < read.length ? text + read[i + 1] : '']) {
       if (!compact) continue;
-      const candidate = collapse(compact);
-      const hit = approximateSearch(
-        pattern,
-        fold(candidate),
-        options.stutters ? stutters(compact) : undefined,
-      );
-      if (!best || hit.distance < best.distance)
-        best = { distance: hit.distance, found: candidate.slice(hit.start, hit.end) };
+      for (const reading of options.stutters ? destuttered(compact) : [compact]) {
+        const candidate = collapse(reading);
+        const hit = approximateSearch(pattern, fold(candidate));
+        if (!best || hit.distance < best.distance)
+          best = { distance: hit.distance, found: candidate.slice(hit.start, hit.end) };
+      }
     }
   }
   if (!best) return { outcome: 'fail', score: 0, found: null, distance: null };

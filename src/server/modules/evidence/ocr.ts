@@ -239,7 +239,7 @@ export class OcrEngine {
  * a word of eight or more capitals and digits (OCR reads a 9 as O or a 0 as D, so the digits
  * a serial has may not be in what was read).
  */
-export function looksLikeCode(text: string): boolean {
+function looksLikeCode(text: string): boolean {
   const compact = text.replace(/[^A-Za-z0-9]/g, '');
   if (compact.length >= 8 && (compact.match(/[0-9]/g)?.length ?? 0) >= 2) return true;
   return text.split(/\s+/).some((word) => /^[A-Z0-9]{8,}$/.test(word.replace(/[^A-Za-z0-9]/g, '')));
