@@ -223,7 +223,7 @@ describe('recallkit verify (no database)', () => {
     'RK-7K3F-9Q2M',
   ];
 
-  it('prints every check and approves a good pair, with the serial rules of the campaign recalling the model', async () => {
+  it('prints every check and approves a good pair, and sends another serial to a person', async () => {
     const label = await photo('label.jpg', () => labelPhoto({ model: 'A1263', serial }, 5, CLEAN));
     const marked = await photo('marked.jpg', () =>
       markedPhoto(

@@ -318,7 +318,7 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
     expect((await upload(claim, 'label', jpeg)).statusCode).toBe(201); // and it still works
   });
 
-  it('refuses a stranger’s upload, and one to a submitted claim, without storing the photo', async () => {
+  it('refuses a stranger’s upload before reading it, and a label for a submitted claim, storing neither', async () => {
     const claim = (await create(claimBody())).json();
     const other = (await create(claimBody())).json();
     const jpeg = await photo('#654');
@@ -326,6 +326,11 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
     const stranger = await upload({ id: claim.id, accessToken: other.accessToken }, 'label', jpeg);
     expect(stranger.statusCode).toBe(401);
     expect(stranger.json().error.code).toBe('unauthorized');
+    // Refused before the body is read: a stranger's oversized file is a 401, not a 413.
+    const oversized = Buffer.concat([jpeg, Buffer.alloc(2_100_000)]);
+    expect(
+      (await upload({ id: claim.id, accessToken: other.accessToken }, 'label', oversized)).statusCode,
+    ).toBe(401);
 
     expect((await upload(claim, 'label', await photo('#655'))).statusCode).toBe(201);
     expect((await upload(claim, 'marked', await photo('#656'))).statusCode).toBe(201);
