@@ -313,5 +313,8 @@ describe('recallkit verify (no database)', () => {
     const notPhoto = await recallkit([...base, '--date', '2026-11-21']);
     expect(notPhoto.code).toBe(1);
     expect(notPhoto.stderr).toMatch(/not a usable photo/);
+    const noCampaign = await recallkit([...base, '--date', '2026-11-21', '--campaign', 'missing.yaml']);
+    expect(noCampaign.code).toBe(1);
+    expect(noCampaign.stderr).toMatch(/^recallkit: cannot read missing\.yaml/);
   });
 });

@@ -51,8 +51,11 @@ export function registerVerifyCommand(program: Command) {
         }
       };
       const [label, marked] = [read(options.label), read(options.marked)];
-      const campaign = options.campaign
-        ? readCampaignFile(options.campaign)
+      const campaignFile = options.campaign;
+      if (campaignFile && !fs.existsSync(campaignFile))
+        throw new VerifyUsageError(`cannot read ${campaignFile}: no such file`);
+      const campaign = campaignFile
+        ? readCampaignFile(campaignFile)
         : campaignRecalling(options.model, loadConfig().campaignsDir);
       try {
         const result = await verifyPhotos({
