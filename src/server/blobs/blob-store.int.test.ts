@@ -57,3 +57,17 @@ describe.each(stores)('blob store in %s', (_name, makeStore) => {
     );
   });
 });
+
+describe('blob store in a local directory, when the disk refuses', () => {
+  it('leaves no half-written file behind when a write fails', async () => {
+    const dir = path.join(tmp, 'fs-failing');
+    const store: BlobStore = new FsBlobStore(dir);
+    const data = Buffer.from('photo bytes that cannot be stored');
+    const sha = createHash('sha256').update(data).digest('hex');
+    // Something else stands where the photo must go, so the final rename fails.
+    const target = path.join(dir, 'originals', sha.slice(0, 2), sha);
+    fs.mkdirSync(path.join(target, 'in-the-way'), { recursive: true });
+    await expect(store.put(`originals/${sha}`, data, 'image/jpeg')).rejects.toThrow();
+    expect(fs.readdirSync(path.dirname(target)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+});
