@@ -67,7 +67,7 @@ const plausible = (year: number) => year >= 2000 && year <= 2099;
  * plausible years one misread digit away. A plausible year is never changed, so an old date
  * stays old.
  */
-export function yearsMeant(written: string): number[] {
+function yearsMeant(written: string): number[] {
   if (written.length <= 2) return [2000 + Number(written)];
   if (written.length === 4 && plausible(Number(written))) return [Number(written)];
   const near = new Set<number>();

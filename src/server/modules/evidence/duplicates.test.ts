@@ -65,5 +65,7 @@ describe('claimCodesIn', () => {
     expect(read).toHaveLength(9); // each of the nine characters dropped once
     // A code followed by more text on its line is still itself.
     expect(claimCodesIn(['RK-HWHD-KVCP Tom'])).toContain(canonical('RK-HWHD-KVCP'));
+    // A smudge read as ")" inside a code that has no J: the code as read is still found.
+    expect(claimCodesIn(['RK-HWHD)-KVCP'])).toContain(canonical('RK-HWHD-KVCP'));
   });
 });

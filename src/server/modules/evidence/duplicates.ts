@@ -1,4 +1,4 @@
-import { canonical, matchClaimCode, matchSerial, readJ } from './matching.ts';
+import { canonical, codeReadings, matchClaimCode, matchSerial } from './matching.ts';
 
 /**
  * Telling a reused photo from a new one. A perceptual hash finds candidates: re-encoded,
@@ -72,14 +72,14 @@ export function handwritingSimilarity(a: readonly string[], b: readonly string[]
 /**
  * Claim codes legible in the text, in canonical form ("RK" and eight characters, look-alikes
  * collapsed as `canonical` does; compare with `canonical(code)`): a photo showing another
- * claim's code was made for that claim. A J read as ")" is a J, as for the claim code check; a
+ * claim's code was made for that claim. A ")" may be a J, as for the claim code check; a
  * code read with one character too many ("RK-KWTA-J QRKW") stands for each reading without
  * one of them (eight random characters from 24: one of those matching another claim's code by
  * chance is as unlikely as the code itself).
  */
 export function claimCodesIn(lines: readonly string[]): string[] {
   const codes = new Set<string>();
-  for (const line of readJ(lines))
+  for (const line of codeReadings(lines).flat())
     for (const match of canonical(line).matchAll(/RK([A-Z0-9]{8,9})/g)) {
       const read = match[1] as string;
       if (read.length === 8) codes.add(`RK${read}`);

@@ -20,6 +20,13 @@ export interface Match {
   distance: number | null;
 }
 
+/** A J (printed or written) is often read as ")" or "])", which would otherwise be dropped as punctuation. */
+const readJ = (line: string) => line.replace(/\]?\)/g, 'J');
+
+/** The lines as read and, where one has a ")", again with it read as J: what codes can be read as. */
+export const codeReadings = (lines: readonly string[]): (readonly string[])[] =>
+  lines.some((line) => line.includes(')')) ? [lines, lines.map(readJ)] : [lines];
+
 /** What OCR confuses beyond the look-alikes owners confuse: G/6, and Q and D with 0. */
 const OCR_CONFUSIONS: Record<string, string> = { G: '6', Q: '0', D: '0' };
 
@@ -53,27 +60,33 @@ const STUTTER_TWINS = new Set(
   ]),
 );
 const MAX_STUTTERS = 4;
+/** Characters of a line that may be stutters, at most: bounds the readings tried (2^8). */
+const MAX_STUTTER_CANDIDATES = 8;
 
 /**
- * `compact` (letters and digits as read) and what it reads as with stutters undone: for each
- * pair of twins, as read, without the first or without the second (never without both), for
- * up to four pairs.
+ * `compact` (letters and digits as read) and what it reads as with stutters undone: up to four
+ * characters dropped, each one that stands next to its twin, with that twin kept (a pair is
+ * never dropped whole). Every position is tried, so in "T7TE" the stutter "7T" is found though
+ * "T7" comes first.
  */
 export function destuttered(compact: string): string[] {
-  const pairs: number[] = [];
-  for (let i = 0; i + 1 < compact.length && pairs.length < MAX_STUTTERS; i++)
-    if (STUTTER_TWINS.has(compact.slice(i, i + 2))) pairs.push(i++);
-  let readings = [''];
-  let from = 0;
-  for (const at of pairs) {
-    const before = compact.slice(from, at);
-    const [first, second] = [compact[at] as string, compact[at + 1] as string];
-    readings = readings.flatMap((reading) =>
-      [first + second, second, first].map((pair) => reading + before + pair),
-    );
-    from = at + 2;
-  }
-  return readings.map((reading) => reading + compact.slice(from));
+  const twins = (a: number, b: number) => STUTTER_TWINS.has(`${compact[a] ?? ''}${compact[b] ?? ''}`);
+  const candidates = [...[...compact].keys()]
+    .filter((i) => twins(i - 1, i) || twins(i, i + 1))
+    .slice(0, MAX_STUTTER_CANDIDATES);
+  const readings = new Set([compact]);
+  const choose = (from: number, dropped: number[]) => {
+    if (dropped.length > 0) {
+      const gone = new Set(dropped);
+      const kept = (i: number) => i >= 0 && i < compact.length && !gone.has(i);
+      if (dropped.every((i) => (twins(i - 1, i) && kept(i - 1)) || (twins(i, i + 1) && kept(i + 1))))
+        readings.add([...compact].filter((_, i) => !gone.has(i)).join(''));
+    }
+    if (dropped.length === MAX_STUTTERS) return;
+    for (let k = from; k < candidates.length; k++) choose(k + 1, [...dropped, candidates[k] as number]);
+  };
+  choose(0, []);
+  return [...readings];
 }
 
 /**
@@ -151,16 +164,18 @@ function searchLines(
 ): Match {
   const fold = options.fold ?? ((text: string) => text);
   const pattern = fold(canonical(expected));
-  const read = lines.map(lettersAndDigits);
   let best: { distance: number; found: string } | null = null;
-  for (const [i, text] of read.entries()) {
-    for (const compact of [text, i + 1 < read.length ? text + read[i + 1] : '']) {
-      if (!compact) continue;
-      for (const reading of options.stutters ? destuttered(compact) : [compact]) {
-        const candidate = collapse(reading);
-        const hit = approximateSearch(pattern, fold(candidate));
-        if (!best || hit.distance < best.distance)
-          best = { distance: hit.distance, found: candidate.slice(hit.start, hit.end) };
+  for (const reading of codeReadings(lines)) {
+    const read = reading.map(lettersAndDigits);
+    for (const [i, text] of read.entries()) {
+      for (const compact of [text, i + 1 < read.length ? text + read[i + 1] : '']) {
+        if (!compact) continue;
+        for (const variant of options.stutters ? destuttered(compact) : [compact]) {
+          const candidate = collapse(variant);
+          const hit = approximateSearch(pattern, fold(candidate));
+          if (!best || hit.distance < best.distance)
+            best = { distance: hit.distance, found: candidate.slice(hit.start, hit.end) };
+        }
       }
     }
   }
@@ -204,18 +219,14 @@ function withStandIn(match: Match, lines: readonly string[], expected: string): 
  */
 const PRINTED_CONFUSIONS = (text: string) => text.replace(/A/g, '4');
 
-/** A J (printed or written) is often read as ")" or "])", which would otherwise be dropped as punctuation. */
-export const readJ = (lines: readonly string[]) => lines.map((line) => line.replace(/\]?\)/g, 'J'));
-
 /**
  * The claimed serial on the label: exact (look-alikes allowed, a glyph read twice forgiven)
  * passes, one misread character is unsure.
  */
 export function matchSerial(lines: readonly string[], serial: string): Match {
-  const read = readJ(lines);
   return withStandIn(
-    searchLines(read, serial, 1, 2, { fold: PRINTED_CONFUSIONS, stutters: true }),
-    read,
+    searchLines(lines, serial, 1, 2, { fold: PRINTED_CONFUSIONS, stutters: true }),
+    lines,
     serial,
   );
 }
@@ -230,10 +241,7 @@ export function matchModel(lines: readonly string[], model: string): Match {
  * random characters one edit from another claim's code are as good as unique), two are unsure.
  */
 export function matchClaimCode(lines: readonly string[], code: string): Match {
-  const direct = searchLines(lines, code, 2, 3);
-  if (direct.outcome === 'pass') return direct;
-  const withJ = searchLines(readJ(lines), code, 2, 3);
-  return withJ.score > direct.score ? withJ : direct;
+  return searchLines(lines, code, 2, 3);
 }
 
 /** "RECALLED" or "RECALL" in marker: one misread letter still passes, two are unsure. */
