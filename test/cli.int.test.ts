@@ -315,6 +315,8 @@ describe('recallkit verify (no database)', () => {
     expect(notPhoto.stderr).toMatch(/not a usable photo/);
     const noCampaign = await recallkit([...base, '--date', '2026-11-21', '--campaign', 'missing.yaml']);
     expect(noCampaign.code).toBe(1);
-    expect(noCampaign.stderr).toMatch(/^recallkit: cannot read missing\.yaml/);
+    expect(noCampaign.stderr).toMatch(
+      /^recallkit: missing\.yaml is not a valid campaign definition:\s+ENOENT/,
+    );
   });
 });

@@ -51,11 +51,8 @@ export function registerVerifyCommand(program: Command) {
         }
       };
       const [label, marked] = [read(options.label), read(options.marked)];
-      const campaignFile = options.campaign;
-      if (campaignFile && !fs.existsSync(campaignFile))
-        throw new VerifyUsageError(`cannot read ${campaignFile}: no such file`);
-      const campaign = campaignFile
-        ? readCampaignFile(campaignFile)
+      const campaign = options.campaign
+        ? readCampaignFile(options.campaign)
         : campaignRecalling(options.model, loadConfig().campaignsDir);
       try {
         const result = await verifyPhotos({
