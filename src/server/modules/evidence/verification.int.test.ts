@@ -66,6 +66,27 @@ describe.each(await testDatabases())('evidence checks on $name', ({ open }) => {
     marked: await markedPhoto({ word: 'RECALLED', name, date: today(), code: claim.code }, seed + 1, CLEAN),
   });
 
+  it('reads a label with the serial rules of the claim’s campaign (the US recall: never O or I)', async () => {
+    const claim = await newClaim();
+    // A print that mixes O and I with 0 and 1: the re-read of its serial line may use neither letter.
+    const label = await upload(
+      claim,
+      'label',
+      await labelPhoto({ model: 'A1263', serial: 'OI0I1O0I1OI0O1I0' }, 3, CLEAN),
+    );
+    await worker.drain();
+    const row = await db.kysely
+      .selectFrom('evidence')
+      .select('analysis')
+      .where('id', '=', label.id)
+      .executeTakeFirstOrThrow();
+    const lines = (row.analysis as { ocr: { lines: string[] } }).ocr.lines;
+    // Re-reads come back as one run of capitals and digits: "S/N:…" with no space after the colon.
+    const serialRereads = lines.filter((line) => /^S\/N:\S/.test(line));
+    expect(serialRereads.length, JSON.stringify(lines)).toBeGreaterThan(0);
+    for (const line of serialRereads) expect(line).not.toMatch(/[OI]/);
+  });
+
   it('reads each photo within seconds of the upload and says what it could not read, in the owner’s language', async () => {
     const claim = await newClaim();
     const photos = await goodPhotos(claim, 11);
