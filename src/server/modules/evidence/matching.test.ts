@@ -58,6 +58,8 @@ describe('matchSerial', () => {
   it('reads a J printed as ")" or "])" as the J it is', () => {
     expect(matchSerial(['S/N: DP4M72208)MM7W)B'], 'DP4M72208JMM7WJB').outcome).toBe('pass');
     expect(matchSerial(['S/N: 8C7CK9GPDNY23BX])'], '8C7CK9GPDNY23BXJ').outcome).toBe('pass');
+    expect(matchSerial(['S/N: AHCBE98H]7NDW3JH'], 'AHCBE98HJ7NDW3JH').outcome).toBe('pass'); // "]"
+    expect(matchSerial(['S/N: AHW741YBEH|T4MGB'], 'AHW741YBEHJT4MGB').outcome).toBe('pass'); // "|"
     // A ")" that is only a smudge costs nothing, as before: the line is also read as it is.
     expect(matchSerial(['S/N: AH7M4Z2K)9C1QR8T3'], serial)).toMatchObject({ outcome: 'pass', distance: 0 });
   });

@@ -20,12 +20,16 @@ export interface Match {
   distance: number | null;
 }
 
-/** A J (printed or written) is often read as ")" or "])", which would otherwise be dropped as punctuation. */
-const readJ = (line: string) => line.replace(/\]?\)/g, 'J');
+/**
+ * What OCR puts for a J (printed or written): ")", "])", "]" or "|", all dropped as punctuation
+ * otherwise (and a whitelisted re-read drops the J itself).
+ */
+const J_READ_AS = /\]?\)|\]|\|/g;
+const readJ = (line: string) => line.replace(J_READ_AS, 'J');
 
-/** The lines as read and, where one has a ")", again with it read as J: what codes can be read as. */
+/** The lines as read and, where one has such a mark, again with it read as J: what codes can be read as. */
 export const codeReadings = (lines: readonly string[]): (readonly string[])[] =>
-  lines.some((line) => line.includes(')')) ? [lines, lines.map(readJ)] : [lines];
+  lines.some((line) => /[)\]|]/.test(line)) ? [lines, lines.map(readJ)] : [lines];
 
 /** What OCR confuses beyond the look-alikes owners confuse: G/6, and Q and D with 0. */
 const OCR_CONFUSIONS: Record<string, string> = { G: '6', Q: '0', D: '0' };
