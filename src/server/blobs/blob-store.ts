@@ -1,15 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  NoSuchKey,
-  NotFound,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 
 /**
  * Where photos live: never in the database. Keys are content addresses chosen by the caller
@@ -103,22 +95,29 @@ export class FsBlobStore implements BlobStore {
  */
 export class S3BlobStore implements BlobStore {
   readonly kind = 's3';
-  private readonly client: S3Client;
+  private readonly url: URL;
   private readonly bucket: string;
   private readonly prefix: string;
+  /** The AWS SDK (6 MB of heap) is loaded with the first S3 call, not by every server. */
+  private sdk: Promise<{ s3: typeof import('@aws-sdk/client-s3'); client: S3Client }> | undefined;
 
-  constructor(storageUrl: string, client?: S3Client) {
-    const url = new URL(storageUrl);
-    this.bucket = url.hostname;
-    this.prefix = url.pathname.replace(/^\/+|\/+$/g, '');
-    const endpoint = url.searchParams.get('endpoint') ?? undefined;
-    this.client =
-      client ??
-      new S3Client({
-        region: url.searchParams.get('region') ?? process.env.AWS_REGION ?? 'us-east-1',
+  constructor(storageUrl: string) {
+    this.url = new URL(storageUrl);
+    this.bucket = this.url.hostname;
+    this.prefix = this.url.pathname.replace(/^\/+|\/+$/g, '');
+  }
+
+  private connect() {
+    this.sdk ??= import('@aws-sdk/client-s3').then((s3) => {
+      const endpoint = this.url.searchParams.get('endpoint') ?? undefined;
+      const client = new s3.S3Client({
+        region: this.url.searchParams.get('region') ?? process.env.AWS_REGION ?? 'us-east-1',
         ...(endpoint ? { endpoint } : {}),
-        forcePathStyle: url.searchParams.get('forcePathStyle') === 'true' || endpoint !== undefined,
+        forcePathStyle: this.url.searchParams.get('forcePathStyle') === 'true' || endpoint !== undefined,
       });
+      return { s3, client };
+    });
+    return this.sdk;
   }
 
   private objectKey(key: string): string {
@@ -127,40 +126,42 @@ export class S3BlobStore implements BlobStore {
   }
 
   async put(key: string, data: Buffer, contentType: string): Promise<void> {
-    await this.client.send(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: this.objectKey(key),
-        Body: data,
-        ContentType: contentType,
-      }),
+    const Key = this.objectKey(key);
+    const { s3, client } = await this.connect();
+    await client.send(
+      new s3.PutObjectCommand({ Bucket: this.bucket, Key, Body: data, ContentType: contentType }),
     );
   }
 
   async get(key: string): Promise<Buffer | undefined> {
+    const Key = this.objectKey(key);
+    const { s3, client } = await this.connect();
     try {
-      const object = await this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }),
-      );
+      const object = await client.send(new s3.GetObjectCommand({ Bucket: this.bucket, Key }));
       return Buffer.from(
         await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
       );
     } catch (error) {
-      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+      if (error instanceof s3.NoSuchKey || (error as { name?: string }).name === 'NoSuchKey')
+        return undefined;
       throw error;
     }
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+    const Key = this.objectKey(key);
+    const { s3, client } = await this.connect();
+    await client.send(new s3.DeleteObjectCommand({ Bucket: this.bucket, Key }));
   }
 
   async exists(key: string): Promise<boolean> {
+    const Key = this.objectKey(key);
+    const { s3, client } = await this.connect();
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+      await client.send(new s3.HeadObjectCommand({ Bucket: this.bucket, Key }));
       return true;
     } catch (error) {
-      if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return false;
+      if (error instanceof s3.NotFound || (error as { name?: string }).name === 'NotFound') return false;
       throw error;
     }
   }

@@ -2,8 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -80,6 +78,11 @@ async function openPglite(dataDir: string): Promise<Db> {
     lock = acquireDataDirLock(dataDir);
   }
   try {
+    // Loaded only here: a server on PostgreSQL never carries the embedded database in its heap.
+    const [{ PGlite }, { createPgConfig }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite/node-postgres'),
+    ]);
     const pglite = new PGlite(inMemory ? dataDir : path.join(dataDir, 'pglite'));
     await pglite.waitReady;
     const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });

@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { JobHandler } from '../../jobs/worker.ts';
 
 export interface MailerConfig {
@@ -13,7 +13,14 @@ export interface MailerConfig {
  * a relay that deduplicates sees a retry as the same message.
  */
 export function mailSender(config: MailerConfig): JobHandler {
-  const transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : undefined;
+  // nodemailer is loaded with the first message to send, not by every process that queues mail.
+  let transport: Promise<Transporter> | undefined;
+  const smtp = () => {
+    transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport(config.smtpUrl),
+    );
+    return transport;
+  };
   return async (job, { db, logger }) => {
     const id = String(job.payload.messageId);
     const message = await db.kysely
@@ -22,13 +29,13 @@ export function mailSender(config: MailerConfig): JobHandler {
       .where('id', '=', id)
       .executeTakeFirst();
     if (!message || message.state === 'sent') return;
-    if (!transport) {
+    if (!config.smtpUrl) {
       if (message.state !== 'held') {
         await db.kysely.updateTable('outbox_message').set({ state: 'held' }).where('id', '=', id).execute();
       }
       return;
     }
-    const info = await transport.sendMail({
+    const info = await (await smtp()).sendMail({
       from: config.from,
       to: message.to_address,
       subject: message.subject,
