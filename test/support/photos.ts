@@ -21,3 +21,14 @@ export async function pixelDamagedPng(): Promise<Buffer> {
   damaged.fill(0x5a, pixels + 100, pixels + Math.min(png.readUInt32BE(pixels - 8) - 100, 2000));
   return damaged;
 }
+
+/** `data` cut into chunks of the given sizes, round and round, as a network would deliver it. */
+export function chunked(data: Buffer, sizes: number[]): Buffer[] {
+  const chunks: Buffer[] = [];
+  for (let at = 0, i = 0; at < data.length; i++) {
+    const size = sizes[i % sizes.length] as number;
+    chunks.push(data.subarray(at, at + size));
+    at += size;
+  }
+  return chunks;
+}

@@ -50,6 +50,16 @@ describe.each(stores)('blob store in %s', (_name, makeStore) => {
     expect(await store.exists(key)).toBe(false);
   });
 
+  it('stores an upload given as the chunks it arrived in, in order', async () => {
+    const store = makeStore();
+    const chunks = Array.from({ length: 40 }, (_, i) => Buffer.alloc(1000 + i, i));
+    const data = Buffer.concat(chunks);
+    const key = `originals/${createHash('sha256').update(data).digest('hex')}`;
+    await store.put(key, chunks, 'image/jpeg');
+    expect((await store.get(key))?.equals(data)).toBe(true);
+    await store.delete(key);
+  });
+
   it('refuses keys that are not content addresses', async () => {
     const store = makeStore();
     await expect(store.put('../../etc/passwd', Buffer.from('x'), 'text/plain')).rejects.toThrow(

@@ -5,6 +5,7 @@ import { newId } from '../../ids.ts';
 import { jobRow } from '../../jobs/queue.ts';
 import { PROCESS_EVIDENCE_QUEUE } from '../evidence/evidence-jobs.ts';
 import { type InspectedPhoto, inspectPhoto, PhotoError } from '../evidence/photo.ts';
+import type { PhotoBytes } from '../evidence/photo-bytes.ts';
 import { authorizeClaim } from './claim-access.ts';
 import { deleteUnreferencedBlobs } from './claim-blobs.ts';
 import { claimEventRow } from './claim-events.ts';
@@ -54,11 +55,11 @@ export async function addEvidence(
   deps: ClaimsDeps,
   claimId: string,
   authorization: string | undefined,
-  upload: { kind: EvidenceKind; data: Buffer; fileName: string | null },
+  upload: { kind: EvidenceKind; bytes: PhotoBytes; fileName: string | null },
 ) {
   let photo: InspectedPhoto;
   try {
-    photo = await inspectPhoto(upload.data, {
+    photo = await inspectPhoto(upload.bytes, {
       maxBytes: deps.config.photoMaxBytes,
       maxPixels: deps.config.photoMaxPixels,
     });
@@ -67,7 +68,7 @@ export async function addEvidence(
     throw new AppError(error.code, { max: Math.round(deps.config.photoMaxBytes / 1024 / 1024) });
   }
   const originalKey = `originals/${photo.sha256}`;
-  await deps.blobs.put(originalKey, upload.data, photo.mime);
+  await deps.blobs.put(originalKey, upload.bytes.chunks, photo.mime);
 
   const id = newId('evd');
   try {
@@ -96,7 +97,7 @@ export async function addEvidence(
               display_key: null,
               state: 'processing',
               format: photo.format,
-              bytes: upload.data.length,
+              bytes: upload.bytes.length,
               width: photo.width,
               height: photo.height,
               exif: photo.exif ? JSON.stringify(photo.exif) : null,
@@ -129,7 +130,7 @@ export async function addEvidence(
       state: 'processing' as const,
       problem: null,
       format: photo.format,
-      bytes: upload.data.length,
+      bytes: upload.bytes.length,
       width: photo.width,
       height: photo.height,
       replaced,

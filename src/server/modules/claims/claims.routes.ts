@@ -10,6 +10,7 @@ import {
   SubmitClaimBodySchema,
 } from '../../../shared/contracts/claims.ts';
 import { AppError, ErrorSchema, errorBody, requestLanguage } from '../../http/errors.ts';
+import { PhotoBytes, PhotoTooLarge } from '../evidence/photo-bytes.ts';
 import { addEvidence, authorizeUpload, checkFileName, parseEvidenceKind } from './add-evidence.ts';
 import { claimPhoto, claimStatus } from './claim-status.ts';
 import type { ClaimsDeps } from './claims-deps.ts';
@@ -83,14 +84,18 @@ export const claimsRoutes: FastifyPluginAsyncZod<{ deps: ClaimsDeps; recoverRate
       if (!request.isMultipart()) throw new AppError('unsupported_media_type');
       await authorizeUpload(deps, request.params.id, request.headers.authorization);
       let kind: string | undefined;
-      let file: { data: Buffer; fileName: string | null } | undefined;
+      let file: { bytes: PhotoBytes; fileName: string | null } | undefined;
       for await (const part of request.parts()) {
         if (part.type === 'file') {
           const fileName = checkFileName(part.filename);
           try {
-            file = { data: await part.toBuffer(), fileName };
+            file = { bytes: await PhotoBytes.receive(part.file, () => part.file.truncated), fileName };
           } catch (error) {
-            if ((error as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw error;
+            if (
+              !(error instanceof PhotoTooLarge) &&
+              (error as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE'
+            )
+              throw error;
             throw new AppError('photo_too_large', { max: Math.round(deps.config.photoMaxBytes / 1048576) });
           }
         } else if (part.fieldname === 'kind') {

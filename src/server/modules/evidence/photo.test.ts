@@ -3,8 +3,9 @@ import path from 'node:path';
 import exifr from 'exifr';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { pixelDamagedPng } from '../../../../test/support/photos.ts';
+import { chunked, pixelDamagedPng } from '../../../../test/support/photos.ts';
 import { derivePhoto, inspectPhoto, PhotoError, type PhotoLimits, sniffFormat } from './photo.ts';
+import { PhotoBytes } from './photo-bytes.ts';
 
 const limits = { maxBytes: 5 * 1024 * 1024, maxPixels: 40_000_000 };
 const canvas = (width: number, height: number) =>
@@ -103,6 +104,29 @@ describe('inspectPhoto and derivePhoto', () => {
     ])
       expect(await problem(cut.subarray(0, cut.length - 40))).toBe('photo_corrupt');
     expect(await problem(jpeg, { ...limits, maxBytes: 1000 })).toBe('photo_too_large');
+  });
+
+  it('judges a photo received in chunks exactly as the same bytes in one buffer', async () => {
+    const photos = [
+      await canvas(800, 600)
+        .jpeg()
+        .withMetadata({ orientation: 6 })
+        .withExif({ IFD0: { Make: 'Apple' } })
+        .toBuffer(),
+      await canvas(300, 200).png().toBuffer(),
+      await canvas(300, 200).webp().toBuffer(),
+      await canvas(300, 200).heif({ compression: 'av1' }).toBuffer(),
+    ];
+    for (const photo of photos) {
+      const whole = await inspectPhoto(photo, limits);
+      // The end-of-image marker split between two chunks, and chunks smaller than any header.
+      for (const sizes of [[photo.length - 1], [1], [5, 3], [4096]]) {
+        expect(await inspectPhoto(new PhotoBytes(chunked(photo, sizes)), limits)).toEqual(whole);
+        const cut = photo.subarray(0, photo.length - 40);
+        const error = await inspectPhoto(new PhotoBytes(chunked(cut, sizes)), limits).catch((e) => e);
+        expect((error as PhotoError).code).toBe('photo_corrupt');
+      }
+    }
   });
 
   it('passes a photo whose structure is whole but whose pixels are damaged to the decoder, which refuses it', async () => {

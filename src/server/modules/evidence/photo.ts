@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import exifr from 'exifr';
 import sharp, { type Sharp } from 'sharp';
+import { PhotoBytes } from './photo-bytes.ts';
 
 export type PhotoFormat = 'jpeg' | 'png' | 'webp' | 'heif';
 
@@ -98,15 +99,19 @@ const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
  * is the evidence job's work (`derivePhoto`). Throws PhotoError for anything an owner should be
  * told about.
  */
-export async function inspectPhoto(data: Buffer, limits: PhotoLimits): Promise<InspectedPhoto> {
-  if (data.length === 0) throw new PhotoError('photo_empty', 'the file is empty');
-  if (data.length > limits.maxBytes) throw new PhotoError('photo_too_large', `${data.length} bytes`);
-  const format = sniffFormat(data);
+export async function inspectPhoto(photo: Buffer | PhotoBytes, limits: PhotoLimits): Promise<InspectedPhoto> {
+  const bytes = Buffer.isBuffer(photo) ? PhotoBytes.of(photo) : photo;
+  if (bytes.length === 0) throw new PhotoError('photo_empty', 'the file is empty');
+  if (bytes.length > limits.maxBytes) throw new PhotoError('photo_too_large', `${bytes.length} bytes`);
+  const format = sniffFormat(bytes.slice(0, 12));
   if (!format) throw new PhotoError('photo_unsupported_type', 'not JPEG, PNG, WebP or HEIC/HEIF');
-  const incomplete = structureProblem(data, format);
-  if (incomplete) throw new PhotoError('photo_corrupt', incomplete);
-  const { width, height } = await readHeader(data, format, limits);
-  return { format, sha256: sha256(data), mime: MIME[format], width, height, exif: await readExif(data) };
+  const structure = readStructure(bytes, format);
+  if ('problem' in structure) throw new PhotoError('photo_corrupt', structure.problem);
+  // libvips and exifr get the bytes they read as one buffer: a JPEG's header (everything
+  // before its image data), or the whole file for the formats that may keep metadata anywhere.
+  const header = bytes.slice(0, structure.headerEnd);
+  const { width, height } = await readHeader(header, format, limits);
+  return { format, sha256: bytes.sha256, mime: MIME[format], width, height, exif: await readExif(header) };
 }
 
 /**
@@ -136,58 +141,64 @@ export async function derivePhoto(data: Buffer, limits: PhotoLimits): Promise<Di
 
 /**
  * Why the file cannot be a whole photo, judged from its structure alone (no decoding): an
- * upload cut off by a dropped connection ends before its last marker, chunk or box.
+ * upload cut off by a dropped connection ends before its last marker, chunk or box. For a
+ * sound file, where its header ends: the bytes a header reader needs.
  */
-export function structureProblem(data: Buffer, format: PhotoFormat): string | undefined {
+export function readStructure(
+  data: PhotoBytes,
+  format: PhotoFormat,
+): { problem: string } | { headerEnd: number } {
+  const whole = { headerEnd: data.length };
   switch (format) {
     case 'jpeg': {
       // Walk the marker segments to the first scan, then require an end-of-image marker after
       // it (cameras may append trailers after it, so it need not be the last two bytes).
       let at = 2;
       while (at + 4 <= data.length) {
-        if (data[at] !== 0xff) return 'bad JPEG marker';
-        const marker = data[at + 1] as number;
+        if (data.byte(at) !== 0xff) return { problem: 'bad JPEG marker' };
+        const marker = data.byte(at + 1) as number;
         if (marker === 0xff) {
           at += 1;
           continue;
         }
-        const length = data.readUInt16BE(at + 2);
+        const length = data.uint16(at + 2);
         if (marker === 0xda) {
           const scan = at + 2 + length;
-          return data.lastIndexOf(JPEG_END) > scan ? undefined : 'the JPEG ends before its last scan';
+          return data.lastIndexOfPair(0xff, 0xd9) > scan
+            ? { headerEnd: scan }
+            : { problem: 'the JPEG ends before its last scan' };
         }
         at += 2 + length;
       }
-      return 'the JPEG ends before its first scan';
+      return { problem: 'the JPEG ends before its first scan' };
     }
     case 'png': {
       let at = 8;
       while (at + 12 <= data.length) {
-        const length = data.readUInt32BE(at);
-        if (data.toString('latin1', at + 4, at + 8) === 'IEND') return undefined;
+        const length = data.uint32(at);
+        if (data.latin1(at + 4, at + 8) === 'IEND') return whole;
         at += 12 + length;
       }
-      return 'the PNG ends before its IEND chunk';
+      return { problem: 'the PNG ends before its IEND chunk' };
     }
     case 'webp':
-      return data.readUInt32LE(4) + 8 <= data.length ? undefined : 'the WebP is shorter than it says';
+      return data.uint32le(4) + 8 <= data.length ? whole : { problem: 'the WebP is shorter than it says' };
     case 'heif': {
       let at = 0;
       let media = false;
       while (at + 8 <= data.length) {
-        let size = data.readUInt32BE(at);
-        if (size === 1 && at + 16 <= data.length) size = Number(data.readBigUInt64BE(at + 8));
+        let size = data.uint32(at);
+        if (size === 1 && at + 16 <= data.length) size = data.uint64(at + 8);
         else if (size === 0) size = data.length - at; // to the end of the file
-        if (size < 8) return 'bad HEIF box';
-        if (data.toString('latin1', at + 4, at + 8) === 'mdat') media = true;
+        if (size < 8) return { problem: 'bad HEIF box' };
+        if (data.latin1(at + 4, at + 8) === 'mdat') media = true;
         at += size;
       }
-      if (at !== data.length) return 'the HEIF ends inside a box';
-      return media ? undefined : 'the HEIF holds no image data';
+      if (at !== data.length) return { problem: 'the HEIF ends inside a box' };
+      return media ? whole : { problem: 'the HEIF holds no image data' };
     }
   }
 }
-const JPEG_END = Buffer.from([0xff, 0xd9]);
 
 /** Width and height as the owner sees them (after orientation), from the header only. */
 async function readHeader(
