@@ -1,15 +1,28 @@
 // npm run bench:intake — concurrent claimants, each creating a claim, uploading two ~3 MB
 // photos and submitting, against the real server (`node src/server/main.ts`, PGlite under
 // .bench/, or with BENCH_DB=postgres a fresh PostgreSQL database); in the same run, a bare node:http server streaming the same
-// uploads to disk. Prints claims/s, MB/s, p99 per upload and the ratio (target >= 0.5).
+// uploads to disk. Each run starts with BENCH_WARMUP untimed claims (default: one per claimant)
+// so that both servers are measured warm. Prints claims/s, MB/s, p99 per upload, the CPU each
+// process spent per claim (the load client shares the machine's cores with the servers), and
+// the ratio (target >= 0.5).
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { benchDir, fmt, freePort, repoRoot, scratchPostgres, startChild, stopChild } from './support.ts';
+import {
+  benchDir,
+  fmt,
+  freePort,
+  processCpuMs,
+  repoRoot,
+  scratchPostgres,
+  startChild,
+  stopChild,
+} from './support.ts';
 
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 48);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? CONCURRENCY);
 /** BENCH_DB=postgres: a fresh database per run on DATABASE_URL's server (default: the local one). */
 const ON_POSTGRES = process.env.BENCH_DB === 'postgres';
 
@@ -27,26 +40,68 @@ const serials = fs
   .readFileSync(path.join(repoRoot, 'campaigns/anker-2025-us-a1263.demo.csv'), 'utf8')
   .trim()
   .split('\n')
-  .slice(1, CLAIMS + 1)
+  .slice(1, CLAIMS + WARMUP + 1)
   .map((line) => line.split(',')[0] as string);
 
+// One Blob per photo for the whole run: copying 3 MB into a new Blob for every request would
+// load the client, and its garbage collector, more the longer a server takes to answer.
+const files = new Map(
+  photos.map((photo) => [photo, new Blob([new Uint8Array(photo)], { type: 'image/jpeg' })]),
+);
 function form(kind: string, data: Buffer): FormData {
   const body = new FormData();
   body.append('kind', kind);
-  body.append('file', new Blob([new Uint8Array(data)], { type: 'image/jpeg' }), 'IMG.jpg');
+  body.append('file', files.get(data) as Blob, 'IMG.jpg');
   return body;
 }
 
 const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.ceil((p / 100) * values.length) - 1] ?? 0;
 
-async function runPool(work: (i: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < CLAIMS) await work(next++);
-    }),
-  );
+interface Run {
+  seconds: number;
+  uploads: number[];
+  /** CPU ms per timed claim: this load client, the server process, PostgreSQL (when local). */
+  cpu: { client: number; server?: number; postgres?: number };
+}
+
+/**
+ * Runs `work` for WARMUP untimed claims, then for CLAIMS timed ones, CONCURRENCY at a time;
+ * `work(i, timed)` pushes the upload times of timed claims.
+ */
+async function drive(
+  serverPid: number,
+  work: (i: number, uploads: number[] | undefined) => Promise<void>,
+): Promise<Run> {
+  const pool = async (from: number, to: number, uploads?: number[]) => {
+    let next = from;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < to) await work(next++, uploads);
+      }),
+    );
+  };
+  await pool(CLAIMS, CLAIMS + WARMUP);
+  const uploads: number[] = [];
+  const server = () => processCpuMs((pid) => pid === serverPid);
+  const postgres = () =>
+    ON_POSTGRES ? processCpuMs((_pid, command) => command.startsWith('postgres')) : undefined;
+  const before = { client: process.cpuUsage(), server: server(), postgres: postgres() };
+  const started = performance.now();
+  await pool(0, CLAIMS, uploads);
+  const seconds = (performance.now() - started) / 1000;
+  const spent = (now: number | undefined, then: number | undefined) =>
+    now === undefined || then === undefined ? undefined : (now - then) / CLAIMS;
+  const client = process.cpuUsage(before.client);
+  return {
+    seconds,
+    uploads,
+    cpu: {
+      client: (client.user + client.system) / 1000 / CLAIMS,
+      server: spent(server(), before.server),
+      postgres: spent(postgres(), before.postgres),
+    },
+  };
 }
 
 async function recallkit(worker: boolean) {
@@ -71,10 +126,8 @@ async function recallkit(worker: boolean) {
     `http://127.0.0.1:${port}/readyz`,
   );
   const base = `http://127.0.0.1:${port}`;
-  const uploads: number[] = [];
-  const started = performance.now();
   try {
-    await runPool(async (i) => {
+    return await drive(child.pid as number, async (i, uploads) => {
       const created = await fetch(`${base}/api/v1/claims`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -99,21 +152,24 @@ async function recallkit(worker: boolean) {
           headers: auth,
           body: form(kind, data as Buffer),
         });
-        if (response.status !== 201) throw new Error(`upload: ${response.status} ${await response.text()}`);
-        uploads.push(performance.now() - t);
+        // Every answer is read to its end, as a real client does: an unread body keeps undici
+        // from reusing the connection, so each request would open a new one.
+        const answer = await response.text();
+        if (response.status !== 201) throw new Error(`upload: ${response.status} ${answer}`);
+        uploads?.push(performance.now() - t);
       }
       const submitted = await fetch(`${base}/api/v1/claims/${claim.id}/submit`, {
         method: 'POST',
         headers: { ...auth, 'content-type': 'application/json' },
         body: '{"disposalAttested":true}',
       });
-      if (submitted.status !== 200) throw new Error(`submit: ${submitted.status} ${await submitted.text()}`);
+      const answer = await submitted.text();
+      if (submitted.status !== 200) throw new Error(`submit: ${submitted.status} ${answer}`);
     });
   } finally {
     await stopChild(child);
     await postgres?.drop();
   }
-  return { seconds: (performance.now() - started) / 1000, uploads };
 }
 
 async function bare() {
@@ -123,10 +179,8 @@ async function bare() {
     { PORT: String(port) },
     `http://127.0.0.1:${port}/`,
   );
-  const uploads: number[] = [];
-  const started = performance.now();
   try {
-    await runPool(async () => {
+    return await drive(child.pid as number, async (_i, uploads) => {
       for (const [kind, data] of [
         ['label', photos[0]],
         ['marked', photos[1]],
@@ -137,18 +191,17 @@ async function bare() {
           body: form(kind, data as Buffer),
         });
         await response.text();
-        uploads.push(performance.now() - t);
+        uploads?.push(performance.now() - t);
       }
     });
   } finally {
     await stopChild(child);
   }
-  return { seconds: (performance.now() - started) / 1000, uploads };
 }
 
 const megabytes = (CLAIMS * ((photos[0]?.length ?? 0) + (photos[1]?.length ?? 0))) / 1e6;
 console.log(
-  `${ON_POSTGRES ? 'PostgreSQL' : 'PGlite'}: ${CLAIMS} claimants, ${CONCURRENCY} at a time, two photos of ${fmt((photos[0]?.length ?? 0) / 1e6, 1)} MB each (${fmt(megabytes, 0)} MB in all)`,
+  `${ON_POSTGRES ? 'PostgreSQL' : 'PGlite'}: ${CLAIMS} claimants (after ${WARMUP} untimed), ${CONCURRENCY} at a time, two photos of ${fmt((photos[0]?.length ?? 0) / 1e6, 1)} MB each (${fmt(megabytes, 0)} MB in all)`,
 );
 const ours = await recallkit(false);
 const oneProcess = await recallkit(true);
@@ -158,8 +211,13 @@ for (const [name, run] of [
   ['recallkit web + worker in one process', oneProcess],
   ['bare node:http (2 uploads to disk)', peer],
 ] as const) {
+  const cpu = [
+    `client ${fmt(run.cpu.client, 1)}`,
+    run.cpu.server === undefined ? '' : `server ${fmt(run.cpu.server, 1)}`,
+    run.cpu.postgres === undefined ? '' : `PostgreSQL ${fmt(run.cpu.postgres, 1)}`,
+  ].filter(Boolean);
   console.log(
-    `${name.padEnd(38)} ${fmt(CLAIMS / run.seconds, 1)} claims/s  ${fmt(megabytes / run.seconds, 1)} MB/s  p99 upload ${fmt(percentile(run.uploads, 99))} ms`,
+    `${name.padEnd(38)} ${fmt(CLAIMS / run.seconds, 1)} claims/s  ${fmt(megabytes / run.seconds, 1)} MB/s  p99 upload ${fmt(percentile(run.uploads, 99))} ms  CPU ms/claim: ${cpu.join(', ')}`,
   );
 }
 const ratio = megabytes / ours.seconds / (megabytes / peer.seconds);
