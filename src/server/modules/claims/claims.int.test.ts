@@ -293,6 +293,24 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
     expect(statuses).toEqual([201, 201, 201, 429]);
   });
 
+  it('limits claims per client address, with the other limits in the same count', async () => {
+    const limits = harness.config.claimLimits;
+    const before = limits.perClient;
+    limits.perClient = 2;
+    try {
+      const from = (remoteAddress: string) =>
+        harness.app.inject({ method: 'POST', url: '/api/v1/claims', payload: claimBody(), remoteAddress });
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await from('203.0.113.9')).statusCode);
+      const refused = await from('203.0.113.9');
+      expect(statuses).toEqual([201, 201, 429]);
+      expect(refused.json().error.code).toBe('claim_limit_client');
+      expect((await from('198.51.100.4')).statusCode).toBe(201);
+    } finally {
+      limits.perClient = before;
+    }
+  });
+
   it('refuses every bad photo with a clear error and leaves no row or file behind', async () => {
     const claim = (await create(claimBody())).json();
     const jpeg = await photo('#321');

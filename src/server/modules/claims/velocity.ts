@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
 
@@ -39,26 +39,33 @@ export function addressKey(address: {
     .join('|');
 }
 
-/** Refuses a new claim past the configured number per e-mail, postal address or client in the window. */
+/**
+ * Refuses a new claim past the configured number per e-mail, postal address or client in the
+ * window. One statement counts all three, each only as far as its limit (a partner's server,
+ * one client address for thousands of claims, costs no more than anyone).
+ */
 export async function checkClaimVelocity(
   db: Kysely<Database>,
   limits: ClaimLimits,
   keys: { email: string; address: string | null; client: string | null },
 ): Promise<void> {
   const since = new Date(Date.now() - limits.windowHours * 3_600_000);
-  const checks = [
-    [limits.perEmail, 'email_key', keys.email, 'claim_limit_email'],
-    [limits.perAddress, 'address_key', keys.address, 'claim_limit_address'],
-    [limits.perClient, 'client_address', keys.client, 'claim_limit_client'],
-  ] as const;
-  for (const [limit, column, value, code] of checks) {
-    if (limit === 0 || value === null) continue;
-    const row = await db
-      .selectFrom('claim')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where(column, '=', value)
-      .where('created_at', '>=', since)
-      .executeTakeFirstOrThrow();
-    if (Number(row.n) >= limit) throw new AppError(code);
-  }
+  const checks = (
+    [
+      [limits.perEmail, 'email_key', keys.email, 'claim_limit_email'],
+      [limits.perAddress, 'address_key', keys.address, 'claim_limit_address'],
+      [limits.perClient, 'client_address', keys.client, 'claim_limit_client'],
+    ] as const
+  ).filter(([limit, , value]) => limit > 0 && value !== null);
+  if (checks.length === 0) return;
+  const counts = await sql<Record<string, string>>`SELECT ${sql.join(
+    checks.map(
+      ([limit, column, value], i) =>
+        sql`(SELECT count(*) FROM (SELECT 1 FROM claim WHERE ${sql.ref(column)} = ${value} AND created_at >= ${since} LIMIT ${limit}) AS recent) AS ${sql.ref(`n${i}`)}`,
+    ),
+  )}`.execute(db);
+  const row = counts.rows[0] ?? {};
+  checks.forEach(([limit, , , code], i) => {
+    if (Number(row[`n${i}`]) >= limit) throw new AppError(code);
+  });
 }
