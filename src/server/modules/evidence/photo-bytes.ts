@@ -83,11 +83,6 @@ export class PhotoBytes {
     return Buffer.concat(parts, end - start);
   }
 
-  /** All of it as one buffer (a copy unless it came in one chunk). */
-  whole(): Buffer {
-    return this.chunks.length === 1 ? (this.chunks[0] as Buffer) : this.slice(0);
-  }
-
   uint16(offset: number): number {
     return this.slice(offset, offset + 2).readUInt16BE(0);
   }

@@ -144,10 +144,7 @@ export async function derivePhoto(data: Buffer, limits: PhotoLimits): Promise<Di
  * upload cut off by a dropped connection ends before its last marker, chunk or box. For a
  * sound file, where its header ends: the bytes a header reader needs.
  */
-export function readStructure(
-  data: PhotoBytes,
-  format: PhotoFormat,
-): { problem: string } | { headerEnd: number } {
+function readStructure(data: PhotoBytes, format: PhotoFormat): { problem: string } | { headerEnd: number } {
   const whole = { headerEnd: data.length };
   switch (format) {
     case 'jpeg': {
