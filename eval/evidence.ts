@@ -206,12 +206,14 @@ interface Row {
 }
 const started = performance.now();
 // Pairs are generated in order (a reused photo copies an earlier claim's).
-const pairs: Pair[] = process.env.EVAL_LOAD ? loadPairs(process.env.EVAL_LOAD) : [];
-for (let i = pairs.length; i < (process.env.EVAL_LOAD ? 0 : PAIRS); i++) {
-  const pair = await makePair(i);
-  pairs.push(pair);
-  if (pair.kind === 'good') earlierMarked.push(pair.marked);
-}
+const pairs: Pair[] = [];
+if (process.env.EVAL_LOAD) pairs.push(...loadPairs(process.env.EVAL_LOAD));
+else
+  for (let i = 0; i < PAIRS; i++) {
+    const pair = await makePair(i);
+    pairs.push(pair);
+    if (pair.kind === 'good') earlierMarked.push(pair.marked);
+  }
 if (process.env.EVAL_SAVE) savePairs(process.env.EVAL_SAVE, pairs);
 console.log(
   `${process.env.EVAL_LOAD ? 'loaded' : 'generated'} ${pairs.length} pairs in ${((performance.now() - started) / 1000).toFixed(0)} s; checking…`,
