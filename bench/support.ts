@@ -172,3 +172,13 @@ export function processCpuMs(pick: (pid: number, command: string) => boolean): n
   }
   return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
 }
+
+/** The most resident memory (MB) process `pid` has had so far (VmHWM, Linux); undefined elsewhere. */
+export function peakRssMb(pid: number): number | undefined {
+  try {
+    const line = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return line ? Number(line[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}

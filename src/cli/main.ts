@@ -1,3 +1,4 @@
+import '../server/gc-tuning.ts';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../server/config.ts';
 import { DataDirBusyError } from '../server/db/data-dir-lock.ts';

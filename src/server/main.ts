@@ -1,3 +1,4 @@
+import './gc-tuning.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DataDirBusyError } from './db/data-dir-lock.ts';
 import { createLogger } from './logger.ts';
