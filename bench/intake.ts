@@ -75,7 +75,7 @@ interface Run {
 
 /**
  * Runs `work` for WARMUP untimed claims, then for CLAIMS timed ones, CONCURRENCY at a time;
- * `work(i, timed)` pushes the upload times of timed claims.
+ * `work(i, uploads)` pushes each upload's time to `uploads`, which only timed claims get.
  */
 async function drive(
   serverPid: number,
