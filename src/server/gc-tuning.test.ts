@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -46,5 +47,18 @@ describe('garbage collector tuning (imported first by the server and the CLI)', 
     // V8's default: one full collection per ~64 MB of new Buffers (about 11 here).
     expect(untuned).toBeGreaterThanOrEqual(6);
     expect(tuned).toBeLessThanOrEqual(untuned / 3);
+  });
+
+  it('is the first import of every entry point that receives or sends photos', () => {
+    // Later imports may allocate at load; the flag is meant to hold from the process's start.
+    for (const [entry, specifier] of [
+      ['./main.ts', './gc-tuning.ts'],
+      ['../cli/main.ts', '../server/gc-tuning.ts'],
+      ['../../bench/intake.ts', '../src/server/gc-tuning.ts'],
+    ] as const) {
+      const source = fs.readFileSync(new URL(entry, import.meta.url), 'utf8');
+      const firstImport = /^import\s+(?:[^'"]*\sfrom\s+)?'([^']+)';?$/m.exec(source)?.[1];
+      expect(firstImport, entry).toBe(specifier);
+    }
   });
 });
