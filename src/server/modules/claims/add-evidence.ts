@@ -75,16 +75,19 @@ export async function addEvidence(
     const replaced = await deps.db.transaction(async (tx) => {
       const current = await authorizeClaim(tx.kysely, claimId, authorization, true);
       if (!mayAddEvidence(current.status, upload.kind)) throw new AppError('claim_not_editable');
-      const previous = await tx.kysely
-        .updateTable('evidence')
-        .set({ replaced_at: new Date() })
-        .where('claim_id', '=', claimId)
-        .where('kind', '=', upload.kind)
-        .where('replaced_at', 'is', null)
-        .returning('id')
-        .executeTakeFirst();
-      // The row, its timeline line and its job in one statement: an upload costs few round trips.
-      await tx.kysely
+      // The older photo of the kind marked replaced, the row, its timeline line and its job in
+      // one statement: an upload costs few round trips. (Every part of it reads the rows as they
+      // were before it, so the update cannot touch the row it inserts.)
+      const written = await tx.kysely
+        .with('previous', (db) =>
+          db
+            .updateTable('evidence')
+            .set({ replaced_at: new Date() })
+            .where('claim_id', '=', claimId)
+            .where('kind', '=', upload.kind)
+            .where('replaced_at', 'is', null)
+            .returning('id'),
+        )
         .with('added', (db) =>
           db
             .insertInto('evidence')
@@ -108,20 +111,29 @@ export async function addEvidence(
         .with('event', (db) =>
           db
             .insertInto('claim_event')
-            .values(
-              claimEventRow({
+            .values({
+              ...claimEventRow({
                 claimId,
                 actor: 'owner',
-                type: previous ? 'evidence_replaced' : 'evidence_added',
+                type: 'evidence_added',
                 detail: { kind: upload.kind, evidence: id },
               }),
-            )
+              // Decided in the statement: "replaced" when it marked an older photo so.
+              type: (eb) =>
+                eb
+                  .case()
+                  .when(eb.exists(eb.selectFrom('previous').select('id')))
+                  .then('evidence_replaced')
+                  .else('evidence_added')
+                  .end(),
+            })
             .returning('id'),
         )
         .insertInto('job')
         .values(jobRow(PROCESS_EVIDENCE_QUEUE, { evidenceId: id }))
-        .execute();
-      return previous !== undefined;
+        .returning((eb) => eb.exists(eb.selectFrom('previous').select('id')).as('replaced'))
+        .executeTakeFirstOrThrow();
+      return Boolean(written.replaced);
     });
     deps.jobsQueued?.();
     return {

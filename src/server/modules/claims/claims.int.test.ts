@@ -447,11 +447,17 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
 
   it('replaces a photo without losing the others, and keeps the replaced one on record', async () => {
     const claim = (await create(claimBody())).json();
-    await upload(claim, 'label', await photo('#010101'));
+    expect((await upload(claim, 'label', await photo('#010101'))).json().replaced).toBe(false);
     await upload(claim, 'marked', await photo('#020202'));
     const retake = await upload(claim, 'label', await photo('#030303'));
     expect(retake.json().replaced).toBe(true);
-    const evidence = (await status(claim)).json().evidence;
+    const { evidence, timeline } = (await status(claim)).json();
+    expect(timeline.map((e: { type: string }) => e.type)).toEqual([
+      'created',
+      'evidence_added',
+      'evidence_added',
+      'evidence_replaced',
+    ]);
     expect(evidence.map((e: { kind: string }) => e.kind).sort()).toEqual(['label', 'marked']);
     const all = await db.kysely
       .selectFrom('evidence')

@@ -1,11 +1,11 @@
 import { HOLDING_STATUSES } from '../../../shared/claim-rules.ts';
 import { localize, pickLanguage } from '../../../shared/languages.ts';
 import { AppError } from '../../http/errors.ts';
-import { enqueue } from '../../jobs/queue.ts';
-import { queueMail } from '../notify/outbox.ts';
+import { jobRow } from '../../jobs/queue.ts';
+import { mailRows } from '../notify/outbox.ts';
 import { emitEvent } from '../webhooks/webhooks.ts';
-import { authorizeClaim, issueAccessToken } from './claim-access.ts';
-import { recordClaimEvent } from './claim-events.ts';
+import { authorizeClaim, newAccessToken } from './claim-access.ts';
+import { claimEventRow } from './claim-events.ts';
 import { type ClaimsDeps, statusUrl } from './claims-deps.ts';
 import { EXPIRE_DRAFT_QUEUE } from './create-claim.ts';
 import { type StoredResponse, withIdempotency } from './idempotency.ts';
@@ -17,8 +17,9 @@ const UNIQUE_VIOLATION = '23505';
 
 /**
  * Submits a draft (or a claim the owner completed after a request for information). In one
- * transaction: the status, the timeline, the "claim received" e-mail and the verification job.
- * The database's unique index decides a race between two claims for one unit.
+ * transaction, in few round trips: the status, the timeline, the "claim received" e-mail and
+ * the verification job. The database's unique index decides a race between two claims for one
+ * unit.
  */
 export async function submitClaim(
   deps: ClaimsDeps,
@@ -76,26 +77,39 @@ export async function submitClaim(
         await sendClaimLink(tx.kysely, holder, snapshot, deps.config.publicUrl, 'duplicate_attempt');
         return { statusCode: 409, body: { error: { code: 'claim_duplicate_unit' } } };
       }
-      await recordClaimEvent(tx.kysely, {
-        claimId,
-        actor: 'owner',
-        type: claim.status === 'draft' ? 'submitted' : 'resubmitted',
-        from: claim.status,
-        to: next,
-        detail: body?.disposalAttested ? { disposalAttested: true } : {},
-      });
-      // A submitted claim no longer expires.
-      await tx.kysely
-        .deleteFrom('job')
-        .where('queue', '=', EXPIRE_DRAFT_QUEUE)
-        .where('singleton_key', '=', claimId)
-        .where('state', '=', 'queued')
-        .execute();
-      const language = pickLanguage(claim.claimant.language);
+      // The timeline line, the end of the draft's expiry, the verification job and, for a first
+      // submission, the "claim received" e-mail with a link of its own, in one statement.
+      const effects = tx.kysely
+        .with('event_row', (db) =>
+          db
+            .insertInto('claim_event')
+            .values(
+              claimEventRow({
+                claimId,
+                actor: 'owner',
+                type: claim.status === 'draft' ? 'submitted' : 'resubmitted',
+                from: claim.status,
+                to: next,
+                detail: body?.disposalAttested ? { disposalAttested: true } : {},
+              }),
+            )
+            .returning('id'),
+        )
+        // A submitted claim no longer expires.
+        .with('expiry_job', (db) =>
+          db
+            .deleteFrom('job')
+            .where('queue', '=', EXPIRE_DRAFT_QUEUE)
+            .where('singleton_key', '=', claimId)
+            .where('state', '=', 'queued')
+            .returning('id'),
+        );
+      const verifyJob = jobRow(VERIFY_CLAIM_QUEUE, { claimId });
       if (claim.status === 'draft') {
         // The mailed link carries a secret of its own; the browser's stays valid alongside it.
-        const token = await issueAccessToken(tx.kysely, claimId);
-        await queueMail(tx.kysely, {
+        const { token, row: tokenRow } = newAccessToken(claimId);
+        const language = pickLanguage(claim.claimant.language);
+        const mail = mailRows({
           claimId,
           to: claim.claimant.email,
           language,
@@ -107,8 +121,15 @@ export async function submitClaim(
             recall: localize(campaign.definition.title, language),
           },
         });
+        await effects
+          .with('token_row', (db) => db.insertInto('claim_token').values(tokenRow).returning('claim_id'))
+          .with('message_row', (db) => db.insertInto('outbox_message').values(mail.message).returning('id'))
+          .insertInto('job')
+          .values([mail.job, verifyJob])
+          .execute();
+      } else {
+        await effects.insertInto('job').values(verifyJob).execute();
       }
-      await enqueue(tx.kysely, VERIFY_CLAIM_QUEUE, { claimId });
       if (claim.status === 'draft')
         await emitEvent(tx.kysely, 'claim.submitted', {
           claimId,

@@ -2,30 +2,40 @@ import type { Kysely } from 'kysely';
 import type { Language } from '../../../shared/languages.ts';
 import type { Database } from '../../db/schema.ts';
 import { newId } from '../../ids.ts';
-import { enqueue } from '../../jobs/queue.ts';
+import { jobRow } from '../../jobs/queue.ts';
 import { type MailParams, type MailTemplate, renderMail } from './templates.ts';
 
 export const MAIL_QUEUE = 'mail.send';
+
+export interface QueuedMail {
+  claimId: string | null;
+  to: string;
+  language: Language;
+  template: MailTemplate;
+  params: MailParams;
+}
 
 /**
  * Writes an e-mail, rendered in the recipient's language, and the job that sends it, in the
  * caller's transaction: the mail exists exactly when the change it reports does.
  */
-export async function queueMail(
-  db: Kysely<Database>,
-  mail: {
-    claimId: string | null;
-    to: string;
-    language: Language;
-    template: MailTemplate;
-    params: MailParams;
-  },
-): Promise<string> {
+export async function queueMail(db: Kysely<Database>, mail: QueuedMail): Promise<string> {
+  const { id, message, job } = mailRows(mail);
+  await db
+    .with('message_row', (tx) => tx.insertInto('outbox_message').values(message).returning('id'))
+    .insertInto('job')
+    .values(job)
+    .execute();
+  return id;
+}
+
+/** The rows `queueMail` writes, for a caller that inserts them as part of a larger statement. */
+export function mailRows(mail: QueuedMail) {
   const id = newId('msg');
   const { subject, body } = renderMail(mail.template, mail.language, mail.params);
-  await db
-    .insertInto('outbox_message')
-    .values({
+  return {
+    id,
+    message: {
       id,
       claim_id: mail.claimId,
       to_address: mail.to,
@@ -33,10 +43,9 @@ export async function queueMail(
       template: mail.template,
       subject,
       text_body: body,
-    })
-    .execute();
-  await enqueue(db, MAIL_QUEUE, { messageId: id }, { maxAttempts: 10 });
-  return id;
+    },
+    job: jobRow(MAIL_QUEUE, { messageId: id }, { maxAttempts: 10 }),
+  };
 }
 
 export async function listOutbox(db: Kysely<Database>, limit = 50) {
