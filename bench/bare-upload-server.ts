@@ -1,9 +1,13 @@
 // The peer of bench:intake: plain node:http streaming each upload to a file, nothing else.
+// With BARE_DURABLE=1 it also flushes each file and its directory to disk before answering, as
+// Recallkit's blob store does: a like-for-like peer for the cost of durability alone.
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+
+const durable = process.env.BARE_DURABLE === '1';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bare-upload-'));
 let n = 0;
@@ -14,7 +18,12 @@ http
       return;
     }
     const file = path.join(dir, `upload-${n++}`);
-    await pipeline(request, fs.createWriteStream(file));
+    await pipeline(request, fs.createWriteStream(file, { flush: durable }));
+    if (durable) {
+      const directory = await fs.promises.open(dir, 'r');
+      await directory.sync();
+      await directory.close();
+    }
     response.writeHead(201, { 'content-type': 'application/json' }).end('{"stored":true}');
     fs.rm(file, () => {});
   })

@@ -8,7 +8,8 @@
 // (src/server/gc-tuning.ts): it streams the same Buffers, and without it its own full
 // collections made it spend 38 ms a claim against Recallkit and 21 ms against the bare server
 // (20 and 14 ms with it), which measured the client more than the servers. The bare server
-// runs on Node's defaults.
+// runs on Node's defaults. A second bare run flushes each upload and its directory to disk
+// before answering, as the blob store does: its ratio shows what durability alone costs.
 import '../src/server/gc-tuning.ts';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -189,11 +190,11 @@ async function recallkit(worker: boolean) {
   }
 }
 
-async function bare() {
+async function bare(durable: boolean) {
   const port = await freePort();
   const child = await startChild(
     [path.join(repoRoot, 'bench/bare-upload-server.ts')],
-    { PORT: String(port) },
+    { PORT: String(port), BARE_DURABLE: durable ? '1' : '0' },
     `http://127.0.0.1:${port}/`,
   );
   try {
@@ -219,11 +220,13 @@ console.log(
 );
 const ours = await recallkit(false);
 const oneProcess = await recallkit(true);
-const peer = await bare();
+const peer = await bare(false);
+const durablePeer = await bare(true);
 for (const [name, run] of [
   ['recallkit web process (workers apart)', ours],
   ['recallkit web + worker in one process', oneProcess],
   ['bare node:http (2 uploads to disk)', peer],
+  ['bare, each upload flushed to disk', durablePeer],
 ] as const) {
   const cpu = [
     `client ${fmt(run.cpu.client, 1)}`,
@@ -240,4 +243,7 @@ console.log(
 );
 console.log(
   `ratio with the worker decoding photos in the same process: ${fmt(megabytes / oneProcess.seconds / (megabytes / peer.seconds), 2)}`,
+);
+console.log(
+  `ratio against the bare server flushing each upload to disk, as Recallkit does: ${fmt(durablePeer.seconds / ours.seconds, 2)}`,
 );
