@@ -487,6 +487,27 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
     expect((await status(claim)).statusCode).toBe(401);
   });
 
+  it('stops a draft from expiring once it is submitted', async () => {
+    const claim = (await create(claimBody())).json();
+    await upload(claim, 'label', await photo('#0b0c0d'));
+    await upload(claim, 'marked', await photo('#0c0d0e'));
+    const expiryJobs = () =>
+      db.kysely
+        .selectFrom('job')
+        .select('state')
+        .where('queue', '=', 'claim.expire_draft')
+        .where('singleton_key', '=', claim.id)
+        .execute();
+    expect(await expiryJobs()).toEqual([{ state: 'queued' }]);
+    expect((await submit(claim)).statusCode).toBe(200);
+    // Nothing is left for an operator to find in the job list, and the draft's deadline passing
+    // does not take the claim.
+    expect(await expiryJobs()).toEqual([]);
+    await expireDraftNow(claim.id);
+    expect((await status(claim)).json().status).not.toBe('draft');
+    expect((await status(claim)).statusCode).toBe(200);
+  });
+
   it('keeps a photo that another claim also uses when a draft expires', async () => {
     const same = await photo('#0d0e0f');
     const keeper = (await create(claimBody())).json();
