@@ -61,6 +61,22 @@ describe.each(stores)('blob store in %s', (_name, makeStore) => {
     await store.delete(key);
   });
 
+  it('stores a photo bigger than one write, given whole or in chunks bigger than one write', async () => {
+    const store = makeStore();
+    const data = Buffer.from(Array.from({ length: 700_001 }, (_, i) => (i * 31) % 251));
+    const key = `originals/${createHash('sha256').update(data).digest('hex')}`;
+    await store.put(key, data, 'image/jpeg');
+    expect((await store.get(key))?.equals(data)).toBe(true);
+    await store.delete(key);
+    await store.put(
+      key,
+      [data.subarray(0, 1), data.subarray(1, 600_000), data.subarray(600_000)],
+      'image/jpeg',
+    );
+    expect((await store.get(key))?.equals(data)).toBe(true);
+    await store.delete(key);
+  });
+
   it('refuses keys that are not content addresses', async () => {
     const store = makeStore();
     await expect(store.put('../../etc/passwd', Buffer.from('x'), 'text/plain')).rejects.toThrow(
