@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
  * their length and SHA-256 taken as they came. Joining a 3 MB upload costs a second 3 MB
  * allocation and copy per photo, and V8 answers that much short-lived external memory with
  * full garbage collections; the upload path reads the chunks where they are, joins only the
- * header it hands to libvips and exifr, and writes the chunks out with one writev.
+ * header it hands to libvips and exifr, and the blob store writes the chunks as they are.
  */
 export class PhotoBytes {
   readonly chunks: readonly Buffer[];
