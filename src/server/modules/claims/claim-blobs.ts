@@ -1,22 +1,53 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { BlobStore } from '../../blobs/blob-store.ts';
+import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 
-/**
- * Deletes blobs that no evidence row refers to any more. Blobs are content-addressed, so the
- * same photo uploaded to two claims is one blob: it goes only when neither needs it.
+/*
+ * A blob is written before the row that refers to it commits, and deleted when no row refers
+ * to it. Blobs are content-addressed, so one blob can be on its way into a new row (the same
+ * photo uploaded to another claim) while a cleanup finds no committed row for it and deletes
+ * it. Both sides therefore hold the key's lock (an advisory lock for the rest of the
+ * transaction): the cleanup looks for rows and deletes under it, so it sees every row that
+ * committed before; the writer, under it, checks that the blob is still there and writes it
+ * again if a cleanup got in between its write and its row.
  */
-export async function deleteUnreferencedBlobs(
-  db: Kysely<Database>,
+
+async function lockBlobKey(db: Kysely<Database>, key: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`recallkit:blob:${key}`}, 0))`.execute(db);
+}
+
+/**
+ * In the transaction that writes a row referring to `key`, after `put`: the blob is there when
+ * the row commits (written again if a cleanup deleted it meanwhile), and no cleanup can delete
+ * it before then.
+ */
+export async function keepBlob(
+  tx: Kysely<Database>,
   blobs: BlobStore,
-  keys: string[],
+  key: string,
+  data: Buffer | readonly Buffer[],
+  contentType: string,
 ): Promise<void> {
+  await lockBlobKey(tx, key);
+  if (!(await blobs.exists(key))) await blobs.put(key, data, contentType);
+}
+
+/**
+ * Deletes blobs that no evidence row refers to any more. The same photo uploaded to two claims
+ * is one blob: it goes only when neither needs it, and not while a row for it is being written.
+ * Call it outside a transaction: each key is looked at in one of its own.
+ */
+export async function deleteUnreferencedBlobs(db: Db, blobs: BlobStore, keys: string[]): Promise<void> {
   for (const key of new Set(keys)) {
-    const used = await db
-      .selectFrom('evidence')
-      .select('id')
-      .where((eb) => eb.or([eb('original_key', '=', key), eb('display_key', '=', key)]))
-      .executeTakeFirst();
-    if (!used) await blobs.delete(key);
+    await db.transaction(async (tx) => {
+      await lockBlobKey(tx.kysely, key);
+      const used = await tx.kysely
+        .selectFrom('evidence')
+        .select('id')
+        .where((eb) => eb.or([eb('original_key', '=', key), eb('display_key', '=', key)]))
+        .executeTakeFirst();
+      if (!used) await blobs.delete(key);
+    });
   }
 }

@@ -57,7 +57,7 @@ export function claimJobHandlers(
         return photos.flatMap((photo) => [photo.original_key, photo.display_key ?? []].flat());
       });
       if (keys.length > 0) {
-        await deleteUnreferencedBlobs(db.kysely, blobs, keys);
+        await deleteUnreferencedBlobs(db, blobs, keys);
         logger.info({ claim: claimId, blobs: keys.length }, 'expired draft deleted');
       }
     },

@@ -1,12 +1,15 @@
 import fs from 'node:fs';
+import { sql } from 'kysely';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimsHarness, demoSerials } from '../../../../test/support/claims.ts';
 import { signIn } from '../../../../test/support/console.ts';
 import { testDatabases } from '../../../../test/support/databases.ts';
 import { pixelDamagedPng } from '../../../../test/support/photos.ts';
+import type { BlobStore } from '../../blobs/blob-store.ts';
 import type { Db } from '../../db/database.ts';
 import type { JobWorker } from '../../jobs/worker.ts';
+import { deleteUnreferencedBlobs } from './claim-blobs.ts';
 
 const US = { campaign: 'anker-2025-us-a1263', model: 'A1263' };
 const usSerials = demoSerials(US.campaign);
@@ -525,6 +528,125 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
     expect(await harness.blobs.exists(keys.original_key)).toBe(true);
     expect(await harness.blobs.exists(String(keys.display_key))).toBe(true);
     expect((await status(keeper)).json().evidence).toHaveLength(1);
+  });
+
+  it('keeps a photo when a draft with the same bytes expires while another claim is uploading them', async () => {
+    const same = await photo('#1a1b1c');
+    const abandoned = (await create(claimBody())).json();
+    const keeper = (await create(claimBody())).json();
+    await upload(abandoned, 'label', same);
+    await worker.drain();
+    // The abandoned draft expires, and its photos are cleaned up, between the moment the
+    // keeper's upload has stored the (same) blob and the moment its row commits.
+    const blobs: BlobStore = harness.blobs;
+    const put = blobs.put.bind(blobs);
+    let raced = false;
+    blobs.put = async (key, data, contentType) => {
+      await put(key, data, contentType);
+      if (raced) return;
+      raced = true;
+      await expireDraftNow(abandoned.id);
+    };
+    try {
+      expect((await upload(keeper, 'label', same)).statusCode).toBe(201);
+    } finally {
+      delete (blobs as Partial<BlobStore>).put; // the store's own method again
+    }
+    expect(raced).toBe(true);
+    expect((await status(abandoned)).statusCode).toBe(401);
+    const row = await db.kysely
+      .selectFrom('evidence')
+      .select('original_key')
+      .where('claim_id', '=', keeper.id)
+      .executeTakeFirstOrThrow();
+    expect(await harness.blobs.exists(row.original_key)).toBe(true);
+    await worker.drain();
+    expect((await status(keeper)).json().evidence.map((e: { state: string }) => e.state)).toEqual(['ready']);
+  });
+
+  it('keeps a photo when a draft with the same bytes is cleaned up while another claim’s row for it is being written', async () => {
+    const same = await photo('#2a2b2c');
+    const abandoned = (await create(claimBody())).json();
+    const keeper = (await create(claimBody())).json();
+    await upload(abandoned, 'label', same);
+    await worker.drain();
+    // The keeper's upload is inside its transaction, its row written but not committed, when
+    // the abandoned draft expires and its photos are cleaned up.
+    const blobs: BlobStore = harness.blobs;
+    const exists = blobs.exists.bind(blobs);
+    let cleanup: Promise<void> | undefined;
+    blobs.exists = async (key) => {
+      const found = await exists(key);
+      if (cleanup) return found;
+      let settled = false;
+      cleanup = expireDraftNow(abandoned.id).finally(() => {
+        settled = true;
+      });
+      // On PostgreSQL the cleanup runs on another connection: go on once it waits for the
+      // photo's lock (or, were there no lock, once it is done). PGlite has one connection,
+      // which this transaction holds, so the cleanup waits for it in any case.
+      while (db.kind === 'postgres' && !settled) {
+        const { rows } = await sql<{ waiting: number }>`
+          select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted`.execute(
+          db.kysely,
+        );
+        if ((rows[0]?.waiting ?? 0) > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return found;
+    };
+    try {
+      expect((await upload(keeper, 'label', same)).statusCode).toBe(201);
+      await cleanup;
+    } finally {
+      delete (blobs as Partial<BlobStore>).exists; // the store's own method again
+    }
+    expect((await status(abandoned)).statusCode).toBe(401);
+    const row = await db.kysely
+      .selectFrom('evidence')
+      .select('original_key')
+      .where('claim_id', '=', keeper.id)
+      .executeTakeFirstOrThrow();
+    expect(await harness.blobs.exists(row.original_key)).toBe(true);
+  });
+
+  it('keeps a display copy that a cleanup deletes while another claim’s photo job is storing it', async () => {
+    const same = await photo('#3a3b3c');
+    const abandoned = (await create(claimBody())).json();
+    const keeper = (await create(claimBody())).json();
+    await upload(abandoned, 'label', same);
+    await worker.drain();
+    const { display_key: displayKey } = await db.kysely
+      .selectFrom('evidence')
+      .select('display_key')
+      .where('claim_id', '=', abandoned.id)
+      .executeTakeFirstOrThrow();
+    await upload(keeper, 'label', same);
+    // The keeper's photo job has stored the display copy (the same bytes as the abandoned
+    // draft's) when that draft goes and its photos are cleaned up.
+    const blobs: BlobStore = harness.blobs;
+    const put = blobs.put.bind(blobs);
+    let raced = false;
+    blobs.put = async (key, data, contentType) => {
+      await put(key, data, contentType);
+      if (key !== displayKey || raced) return;
+      raced = true;
+      await db.kysely.deleteFrom('claim').where('id', '=', abandoned.id).execute();
+      await deleteUnreferencedBlobs(db, blobs, [key]);
+    };
+    try {
+      await worker.drain();
+    } finally {
+      delete (blobs as Partial<BlobStore>).put; // the store's own method again
+    }
+    expect(raced).toBe(true);
+    const row = await db.kysely
+      .selectFrom('evidence')
+      .select(['state', 'display_key'])
+      .where('claim_id', '=', keeper.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ state: 'ready', display_key: displayKey });
+    expect(await harness.blobs.exists(String(displayKey))).toBe(true);
   });
 
   it('creates one claim when the same request races itself with one Idempotency-Key', async () => {

@@ -3,7 +3,7 @@ import type { Config } from '../../config.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import type { JobHandlers } from '../../jobs/worker.ts';
 import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
-import { deleteUnreferencedBlobs } from '../claims/claim-blobs.ts';
+import { deleteUnreferencedBlobs, keepBlob } from '../claims/claim-blobs.ts';
 import { VERIFY_CLAIM_QUEUE } from '../claims/submit-claim.ts';
 import { type OcrResult, type RecognizeOptions, sharedOcr } from './ocr.ts';
 import { derivePhoto, PhotoError } from './photo.ts';
@@ -77,7 +77,7 @@ export function evidenceJobHandlers(
       if (!original) throw new Error(`blob ${row.original_key} is missing`);
 
       let outcome:
-        | { state: 'ready'; displayKey: string; analysis: PhotoAnalysis }
+        | { state: 'ready'; displayKey: string; display: Buffer; analysis: PhotoAnalysis }
         | { state: 'unreadable'; problem: string };
       try {
         const display = await derivePhoto(original, limits);
@@ -90,6 +90,7 @@ export function evidenceJobHandlers(
         outcome = {
           state: 'ready',
           displayKey,
+          display: display.data,
           analysis: await analysePhoto(row.kind, display.data, row, serialRules?.neverContains),
         };
       } catch (error) {
@@ -108,6 +109,8 @@ export function evidenceJobHandlers(
           .forUpdate('claim')
           .executeTakeFirst();
         if (!claim) return false;
+        if (outcome.state === 'ready')
+          await keepBlob(tx.kysely, blobs, outcome.displayKey, outcome.display, 'image/jpeg');
         const changed = await tx.kysely
           .updateTable('evidence')
           .set(
@@ -140,7 +143,7 @@ export function evidenceJobHandlers(
       });
       // The claim (and its row) went while the photo was decoded: its display copy goes too.
       if (!updated && outcome.state === 'ready')
-        await deleteUnreferencedBlobs(db.kysely, blobs, [outcome.displayKey]);
+        await deleteUnreferencedBlobs(db, blobs, [outcome.displayKey]);
     },
   };
 }
