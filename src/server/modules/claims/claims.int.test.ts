@@ -530,122 +530,118 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
     expect((await status(keeper)).json().evidence).toHaveLength(1);
   });
 
-  it('keeps a photo when a draft with the same bytes expires while another claim is uploading them', async () => {
-    const same = await photo('#1a1b1c');
+  /** Two drafts: the first with a decoded photo whose very bytes the second is about to upload. */
+  const twoDraftsSharingAPhoto = async (colour: string) => {
+    const same = await photo(colour);
     const abandoned = (await create(claimBody())).json();
     const keeper = (await create(claimBody())).json();
     await upload(abandoned, 'label', same);
     await worker.drain();
+    return { same, abandoned, keeper };
+  };
+  /** Runs `work` with one method of the app's blob store replaced; `standIn` gets the real one. */
+  const withBlobStoreMethod = async <K extends 'put' | 'exists'>(
+    name: K,
+    standIn: (real: BlobStore[K]) => BlobStore[K],
+    work: () => Promise<void>,
+  ) => {
+    const blobs: BlobStore = harness.blobs;
+    blobs[name] = standIn(blobs[name].bind(blobs) as BlobStore[K]);
+    try {
+      await work();
+    } finally {
+      delete (blobs as Partial<BlobStore>)[name]; // the store's own method again
+    }
+  };
+  const photoOf = (claimId: string) =>
+    db.kysely
+      .selectFrom('evidence')
+      .select(['original_key', 'display_key', 'state'])
+      .where('claim_id', '=', claimId)
+      .executeTakeFirstOrThrow();
+
+  it('keeps a photo when a draft with the same bytes expires while another claim is uploading them', async () => {
+    const { same, abandoned, keeper } = await twoDraftsSharingAPhoto('#1a1b1c');
     // The abandoned draft expires, and its photos are cleaned up, between the moment the
     // keeper's upload has stored the (same) blob and the moment its row commits.
-    const blobs: BlobStore = harness.blobs;
-    const put = blobs.put.bind(blobs);
     let raced = false;
-    blobs.put = async (key, data, contentType) => {
-      await put(key, data, contentType);
-      if (raced) return;
-      raced = true;
-      await expireDraftNow(abandoned.id);
-    };
-    try {
-      expect((await upload(keeper, 'label', same)).statusCode).toBe(201);
-    } finally {
-      delete (blobs as Partial<BlobStore>).put; // the store's own method again
-    }
+    await withBlobStoreMethod(
+      'put',
+      (put) => async (key, data, contentType) => {
+        await put(key, data, contentType);
+        if (raced) return;
+        raced = true;
+        await expireDraftNow(abandoned.id);
+      },
+      async () => {
+        expect((await upload(keeper, 'label', same)).statusCode).toBe(201);
+      },
+    );
     expect(raced).toBe(true);
     expect((await status(abandoned)).statusCode).toBe(401);
-    const row = await db.kysely
-      .selectFrom('evidence')
-      .select('original_key')
-      .where('claim_id', '=', keeper.id)
-      .executeTakeFirstOrThrow();
-    expect(await harness.blobs.exists(row.original_key)).toBe(true);
+    expect(await harness.blobs.exists((await photoOf(keeper.id)).original_key)).toBe(true);
     await worker.drain();
     expect((await status(keeper)).json().evidence.map((e: { state: string }) => e.state)).toEqual(['ready']);
   });
 
   it('keeps a photo when a draft with the same bytes is cleaned up while another claim’s row for it is being written', async () => {
-    const same = await photo('#2a2b2c');
-    const abandoned = (await create(claimBody())).json();
-    const keeper = (await create(claimBody())).json();
-    await upload(abandoned, 'label', same);
-    await worker.drain();
+    const { same, abandoned, keeper } = await twoDraftsSharingAPhoto('#2a2b2c');
     // The keeper's upload is inside its transaction, its row written but not committed, when
     // the abandoned draft expires and its photos are cleaned up.
-    const blobs: BlobStore = harness.blobs;
-    const exists = blobs.exists.bind(blobs);
     let cleanup: Promise<void> | undefined;
-    blobs.exists = async (key) => {
-      const found = await exists(key);
-      if (cleanup) return found;
-      let settled = false;
-      cleanup = expireDraftNow(abandoned.id).finally(() => {
-        settled = true;
-      });
-      // On PostgreSQL the cleanup runs on another connection: go on once it waits for the
-      // photo's lock (or, were there no lock, once it is done). PGlite has one connection,
-      // which this transaction holds, so the cleanup waits for it in any case.
-      while (db.kind === 'postgres' && !settled) {
-        const { rows } = await sql<{ waiting: number }>`
-          select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted`.execute(
-          db.kysely,
-        );
-        if ((rows[0]?.waiting ?? 0) > 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      return found;
-    };
-    try {
-      expect((await upload(keeper, 'label', same)).statusCode).toBe(201);
-      await cleanup;
-    } finally {
-      delete (blobs as Partial<BlobStore>).exists; // the store's own method again
-    }
+    await withBlobStoreMethod(
+      'exists',
+      (exists) => async (key) => {
+        const found = await exists(key);
+        if (cleanup) return found;
+        let settled = false;
+        cleanup = expireDraftNow(abandoned.id).finally(() => {
+          settled = true;
+        });
+        // On PostgreSQL the cleanup runs on another connection: go on once it waits for the
+        // photo's lock (or, were there no lock, once it is done). PGlite has one connection,
+        // which this transaction holds, so the cleanup waits for it in any case.
+        while (db.kind === 'postgres' && !settled) {
+          const { rows } = await sql<{ waiting: number }>`
+            select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted`.execute(
+            db.kysely,
+          );
+          if ((rows[0]?.waiting ?? 0) > 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        return found;
+      },
+      async () => {
+        expect((await upload(keeper, 'label', same)).statusCode).toBe(201);
+        await cleanup;
+      },
+    );
     expect((await status(abandoned)).statusCode).toBe(401);
-    const row = await db.kysely
-      .selectFrom('evidence')
-      .select('original_key')
-      .where('claim_id', '=', keeper.id)
-      .executeTakeFirstOrThrow();
-    expect(await harness.blobs.exists(row.original_key)).toBe(true);
+    expect(await harness.blobs.exists((await photoOf(keeper.id)).original_key)).toBe(true);
   });
 
   it('keeps a display copy that a cleanup deletes while another claim’s photo job is storing it', async () => {
-    const same = await photo('#3a3b3c');
-    const abandoned = (await create(claimBody())).json();
-    const keeper = (await create(claimBody())).json();
-    await upload(abandoned, 'label', same);
-    await worker.drain();
-    const { display_key: displayKey } = await db.kysely
-      .selectFrom('evidence')
-      .select('display_key')
-      .where('claim_id', '=', abandoned.id)
-      .executeTakeFirstOrThrow();
+    const { same, abandoned, keeper } = await twoDraftsSharingAPhoto('#3a3b3c');
+    const displayKey = (await photoOf(abandoned.id)).display_key;
     await upload(keeper, 'label', same);
     // The keeper's photo job has stored the display copy (the same bytes as the abandoned
     // draft's) when that draft goes and its photos are cleaned up.
-    const blobs: BlobStore = harness.blobs;
-    const put = blobs.put.bind(blobs);
     let raced = false;
-    blobs.put = async (key, data, contentType) => {
-      await put(key, data, contentType);
-      if (key !== displayKey || raced) return;
-      raced = true;
-      await db.kysely.deleteFrom('claim').where('id', '=', abandoned.id).execute();
-      await deleteUnreferencedBlobs(db, blobs, [key]);
-    };
-    try {
-      await worker.drain();
-    } finally {
-      delete (blobs as Partial<BlobStore>).put; // the store's own method again
-    }
+    await withBlobStoreMethod(
+      'put',
+      (put) => async (key, data, contentType) => {
+        await put(key, data, contentType);
+        if (key !== displayKey || raced) return;
+        raced = true;
+        await db.kysely.deleteFrom('claim').where('id', '=', abandoned.id).execute();
+        await deleteUnreferencedBlobs(db, harness.blobs, [key]);
+      },
+      async () => {
+        await worker.drain();
+      },
+    );
     expect(raced).toBe(true);
-    const row = await db.kysely
-      .selectFrom('evidence')
-      .select(['state', 'display_key'])
-      .where('claim_id', '=', keeper.id)
-      .executeTakeFirstOrThrow();
-    expect(row).toEqual({ state: 'ready', display_key: displayKey });
+    expect(await photoOf(keeper.id)).toMatchObject({ state: 'ready', display_key: displayKey });
     expect(await harness.blobs.exists(String(displayKey))).toBe(true);
   });
 
