@@ -26,9 +26,9 @@ function checkKey(key: string) {
  * The most one write call hands the kernel. Since Linux 6.16 ext4 caches a file in folios as
  * large as each write allows (2 MB for one 3 MB writev), and allocating such large blocks of
  * memory is what costs: measured on these machines (Linux 6.18 in a VM that hands free 2 MB
- * blocks back to its host, so each one is faulted in again), a kept 3 MB file took 5-9 ms of
+ * blocks back to its host, so each one is faulted in again), a kept 3 MB file took 4-9 ms of
  * kernel time written in one call, 1.3-1.7 ms in 256 KB calls (1 MB calls: 3.7-5.3 ms). In
- * bench:intake the web process went from 29-30 to 21-24 ms of CPU per claim.
+ * bench:intake the web process went from 29-30 to 21-24 ms of CPU per claim (ARCHITECTURE.md).
  */
 const WRITE_BYTES = 256 * 1024;
 const IOV_MAX = 1024;
