@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { loadOnce } from '../load-once.ts';
 
 /**
  * Where photos live: never in the database. Keys are content addresses chosen by the caller
@@ -137,25 +138,21 @@ export class S3BlobStore implements BlobStore {
   private readonly bucket: string;
   private readonly prefix: string;
   /** The AWS SDK (6 MB of heap) is loaded with the first S3 call, not by every server. */
-  private sdk: Promise<{ s3: typeof import('@aws-sdk/client-s3'); client: S3Client }> | undefined;
+  private readonly connect = loadOnce(async () => {
+    const s3 = await import('@aws-sdk/client-s3');
+    const endpoint = this.url.searchParams.get('endpoint') ?? undefined;
+    const client: S3Client = new s3.S3Client({
+      region: this.url.searchParams.get('region') ?? process.env.AWS_REGION ?? 'us-east-1',
+      ...(endpoint ? { endpoint } : {}),
+      forcePathStyle: this.url.searchParams.get('forcePathStyle') === 'true' || endpoint !== undefined,
+    });
+    return { s3, client };
+  });
 
   constructor(storageUrl: string) {
     this.url = new URL(storageUrl);
     this.bucket = this.url.hostname;
     this.prefix = this.url.pathname.replace(/^\/+|\/+$/g, '');
-  }
-
-  private connect() {
-    this.sdk ??= import('@aws-sdk/client-s3').then((s3) => {
-      const endpoint = this.url.searchParams.get('endpoint') ?? undefined;
-      const client = new s3.S3Client({
-        region: this.url.searchParams.get('region') ?? process.env.AWS_REGION ?? 'us-east-1',
-        ...(endpoint ? { endpoint } : {}),
-        forcePathStyle: this.url.searchParams.get('forcePathStyle') === 'true' || endpoint !== undefined,
-      });
-      return { s3, client };
-    });
-    return this.sdk;
   }
 
   private objectKey(key: string): string {

@@ -1,5 +1,6 @@
 import type { Transporter } from 'nodemailer';
 import type { JobHandler } from '../../jobs/worker.ts';
+import { loadOnce } from '../../load-once.ts';
 
 export interface MailerConfig {
   smtpUrl: string | undefined;
@@ -14,13 +15,10 @@ export interface MailerConfig {
  */
 export function mailSender(config: MailerConfig): JobHandler {
   // nodemailer is loaded with the first message to send, not by every process that queues mail.
-  let transport: Promise<Transporter> | undefined;
-  const smtp = () => {
-    transport ??= import('nodemailer').then(({ default: nodemailer }) =>
-      nodemailer.createTransport(config.smtpUrl),
-    );
-    return transport;
-  };
+  const smtp = loadOnce(async (): Promise<Transporter> => {
+    const { default: nodemailer } = await import('nodemailer');
+    return nodemailer.createTransport(config.smtpUrl);
+  });
   return async (job, { db, logger }) => {
     const id = String(job.payload.messageId);
     const message = await db.kysely

@@ -1,0 +1,15 @@
+/**
+ * `load` runs on first use and its result is kept for every later use; a load that fails is
+ * forgotten, so the next use tries again instead of failing with the same error for the rest
+ * of the process's life. For what a process loads only when it needs it (an SDK, a transport).
+ */
+export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  };
+}
