@@ -65,7 +65,7 @@ export async function checkClaimVelocity(
     ),
   )}`.execute(db);
   const row = counts.rows[0] ?? {};
-  checks.forEach(([limit, , , code], i) => {
+  for (const [i, [limit, , , code]] of checks.entries()) {
     if (Number(row[`n${i}`]) >= limit) throw new AppError(code);
-  });
+  }
 }
