@@ -23,4 +23,13 @@ describe('loadOnce', () => {
     expect(await get()).toBe('transport');
     expect(loads).toBe(2);
   });
+
+  it('hands back what it loaded when told to forget it, and loads anew on the next use', async () => {
+    let loads = 0;
+    const get = loadOnce(async () => ({ load: ++loads }));
+    expect(get.forget()).toBeUndefined(); // nothing loaded yet
+    const first = await get();
+    expect(await get.forget()).toBe(first);
+    expect(await get()).toEqual({ load: 2 });
+  });
 });

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import type Tesseract from 'tesseract.js';
 import { createWorker, PSM, type Worker as TesseractWorker } from 'tesseract.js';
+import { loadOnce } from '../../load-once.ts';
 
 /**
  * OCR of claim photos: tesseract.js (Tesseract 5 in WebAssembly) with the English model from
@@ -130,14 +131,18 @@ export class OcrEngine {
     this.all = workers;
   }
 
+  /** If one worker cannot start, the ones that did are stopped again and the error thrown. */
   static async start(workers = 1): Promise<OcrEngine> {
-    return new OcrEngine(
-      await Promise.all(
-        Array.from({ length: workers }, () =>
-          createWorker('eng', 1, { langPath: ENG_DATA.langPath, gzip: true, cacheMethod: 'none' }),
-        ),
+    const started = await Promise.allSettled(
+      Array.from({ length: workers }, () =>
+        createWorker('eng', 1, { langPath: ENG_DATA.langPath, gzip: true, cacheMethod: 'none' }),
       ),
     );
+    const failed = started.find((result) => result.status === 'rejected');
+    const running = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    if (!failed) return new OcrEngine(running);
+    await Promise.allSettled(running.map((worker) => worker.terminate()));
+    throw failed.reason;
   }
 
   private async withWorker<T>(work: (worker: TesseractWorker) => Promise<T>): Promise<T> {
@@ -247,7 +252,6 @@ function looksLikeCode(text: string): boolean {
 
 const round = (value: number) => Math.round(value * 10_000) / 10_000;
 
-let shared: Promise<OcrEngine> | undefined;
 let sharedWorkers = 1;
 
 /** Sets the size of the process's OCR pool (OCR_WORKERS) before it first starts. */
@@ -255,15 +259,14 @@ export function configureOcr(workers: number): void {
   sharedWorkers = workers;
 }
 
-/** The process's OCR pool, started on first use (loading the model takes about a second). */
-export function sharedOcr(): Promise<OcrEngine> {
-  shared ??= OcrEngine.start(sharedWorkers);
-  return shared;
-}
+/**
+ * The process's OCR pool, started on first use (loading the model takes about a second). A
+ * start that failed is not kept: the next photo's job starts the pool again.
+ */
+export const sharedOcr = loadOnce(() => OcrEngine.start(sharedWorkers));
 
 /** Stops the process's OCR worker threads, if started; they would keep the process alive. */
 export async function shutdownOcr(): Promise<void> {
-  const engine = shared;
-  shared = undefined;
-  if (engine) await (await engine).close();
+  const engine = await sharedOcr.forget()?.catch(() => undefined); // a failed start left nothing running
+  await engine?.close();
 }
