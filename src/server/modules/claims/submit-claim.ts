@@ -127,10 +127,6 @@ export async function submitClaim(
           .insertInto('job')
           .values([mail.job, verifyJob])
           .execute();
-      } else {
-        await effects.insertInto('job').values(verifyJob).execute();
-      }
-      if (claim.status === 'draft')
         await emitEvent(tx.kysely, 'claim.submitted', {
           claimId,
           code: claim.code,
@@ -139,6 +135,9 @@ export async function submitClaim(
           remedy: claim.remedy,
           country: claim.claimant.country,
         });
+      } else {
+        await effects.insertInto('job').values(verifyJob).execute();
+      }
       return { statusCode: 200, body: { id: claimId, code: claim.code, status: next } };
     });
   });
