@@ -11,7 +11,11 @@ import { seedExampleCampaigns } from '../server/modules/catalog/seed-examples.ts
  */
 export async function withDatabase<T>(work: (db: Db) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    preparedStatements: config.preparedStatements,
+  });
   try {
     if (config.seedExamples) {
       await seedExampleCampaigns(

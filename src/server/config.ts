@@ -14,6 +14,7 @@ const ConfigSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().url().optional(),
+  DATABASE_PREPARED_STATEMENTS: booleanFlag.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOOKUP_RATE_LIMIT: z.coerce.number().int().min(0).default(120),
   CATALOG_REFRESH_MS: z.coerce.number().int().min(100).default(2000),
@@ -51,6 +52,8 @@ export type Config = {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** Name the statements sent to the database, parsed once per connection (db/prepared.ts). */
+  preparedStatements: boolean;
   logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
   lookupRateLimit: number;
   catalogRefreshMs: number;
@@ -94,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: c.HOST,
     dataDir: path.resolve(c.DATA_DIR),
     databaseUrl: c.DATABASE_URL,
+    preparedStatements: c.DATABASE_PREPARED_STATEMENTS,
     logLevel: c.LOG_LEVEL,
     lookupRateLimit: c.LOOKUP_RATE_LIMIT,
     catalogRefreshMs: c.CATALOG_REFRESH_MS,

@@ -42,7 +42,13 @@ export async function startServer(
     sampleQuality?: (rate: number) => boolean;
   } = {},
 ): Promise<RunningServer> {
-  const db = options.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const db =
+    options.db ??
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      preparedStatements: config.preparedStatements,
+    }));
   try {
     if (config.seedExamples) await seedExampleCampaigns(db, config.campaignsDir, logger);
     await ensureFirstAdmin(db.kysely, logger, config.publicUrl);

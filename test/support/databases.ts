@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { type Db, openDatabase } from '../../src/server/db/database.ts';
+import { type Db, type OpenDatabaseOptions, openDatabase } from '../../src/server/db/database.ts';
 import { requireAll } from './environment.ts';
 
 /**
  * The databases integration tests run on: always PGlite (in memory), and PostgreSQL at
  * TEST_DATABASE_URL (default: the local server). Each `open()` gets a database of its own.
  */
+/** Options of openDatabase that a test may set (where the database is, the test decides). */
+type TestOptions = Pick<OpenDatabaseOptions, 'preparedStatements'>;
+
 export interface TestDatabase {
   name: 'pglite' | 'postgres';
-  open(): Promise<Db>;
+  open(options?: TestOptions): Promise<Db>;
 }
 
 const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -51,13 +54,15 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
 }
 
 export async function testDatabases(): Promise<TestDatabase[]> {
-  const databases: TestDatabase[] = [{ name: 'pglite', open: () => openDatabase({ dataDir: 'memory://' }) }];
+  const databases: TestDatabase[] = [
+    { name: 'pglite', open: (options) => openDatabase({ ...options, dataDir: 'memory://' }) },
+  ];
   if (await postgresReachable()) {
     databases.push({
       name: 'postgres',
-      async open() {
+      async open(options) {
         const created = await createPostgresDatabase();
-        const db = await openDatabase({ databaseUrl: created.url, dataDir: '' });
+        const db = await openDatabase({ ...options, databaseUrl: created.url, dataDir: '' });
         const close = db.close;
         return {
           ...db,

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import { migrate } from './migrate.ts';
+import { preparedPool, preparedQuery } from './prepared.ts';
 import type { Database } from './schema.ts';
 
 // Dates stay ISO strings ('2025-06-12'): a calendar date has no time zone to get wrong.
@@ -36,14 +37,21 @@ export interface OpenDatabaseOptions {
   /** Where PGlite keeps its files; `memory://` keeps them in memory (tests). */
   dataDir: string;
   poolMax?: number;
+  /**
+   * Name the statements Kysely sends, so that each connection parses and plans them once
+   * (default true; see prepared.ts). Off for a pooler that cannot carry them between
+   * transactions (PgBouncer in transaction mode before 1.21, or without max_prepared_statements).
+   */
+  preparedStatements?: boolean;
   /** Apply pending migrations (default true). */
   migrate?: boolean;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Db> {
+  const named = options.preparedStatements ?? true;
   const db = options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolMax ?? 10)
-    : await openPglite(options.dataDir);
+    ? openPostgres(options.databaseUrl, options.poolMax ?? 10, named)
+    : await openPglite(options.dataDir, named);
   try {
     if (options.migrate !== false) await db.transaction((tx) => migrate(tx));
   } catch (error) {
@@ -53,16 +61,18 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Db> {
   return db;
 }
 
-function openPostgres(databaseUrl: string, poolMax: number): Db {
+function openPostgres(databaseUrl: string, poolMax: number, named: boolean): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolMax });
   // An idle client's error (server restart) must not take the process down; the pool replaces it.
   pool.on('error', () => {});
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: named ? preparedPool(pool) : pool }),
+  });
   return {
     kind: 'postgres',
     kysely,
     transaction: (work) =>
-      withClientTransaction(pool, work, async (client, table, columns, chunks) => {
+      withClientTransaction(pool, named, work, async (client, table, columns, chunks) => {
         const sql = `COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`;
         await pipeline(Readable.from(chunks), client.query(copyFrom(sql)));
       }),
@@ -70,7 +80,7 @@ function openPostgres(databaseUrl: string, poolMax: number): Db {
   };
 }
 
-async function openPglite(dataDir: string): Promise<Db> {
+async function openPglite(dataDir: string, named: boolean): Promise<Db> {
   const inMemory = dataDir.startsWith('memory://');
   let lock: DataDirLock | undefined;
   if (!inMemory) {
@@ -86,12 +96,14 @@ async function openPglite(dataDir: string): Promise<Db> {
     const pglite = new PGlite(inMemory ? dataDir : path.join(dataDir, 'pglite'));
     await pglite.waitReady;
     const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
-    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const kysely = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: named ? preparedPool(pool) : pool }),
+    });
     return {
       kind: 'pglite',
       kysely,
       transaction: (work) =>
-        withClientTransaction(pool, work, async (_client, table, columns, chunks) => {
+        withClientTransaction(pool, named, work, async (_client, table, columns, chunks) => {
           // COPY FROM STDIN through the node-postgres adapter crashes PGlite; its /dev/blob
           // device is the supported bulk path. The pool has one connection, held by this
           // transaction, so the direct call runs inside it.
@@ -129,11 +141,14 @@ type CopyImpl = (
 
 async function withClientTransaction<T>(
   pool: pg.Pool,
+  named: boolean,
   work: (tx: Tx) => Promise<T>,
   copy: CopyImpl,
 ): Promise<T> {
   const client = await pool.connect();
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: singleClientPool(client) }) });
+  const kysely = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: singleClientPool(client, named) }),
+  });
   const tx: Tx = {
     kysely,
     query: (text, params) => (params ? client.query(text, params) : client.query(text)),
@@ -158,9 +173,10 @@ async function withClientTransaction<T>(
 }
 
 /** A Kysely pool that always hands out the one client already inside a transaction. */
-function singleClientPool(client: pg.PoolClient): PostgresPool {
+function singleClientPool(client: pg.PoolClient, named: boolean): PostgresPool {
+  const query = named ? preparedQuery(client, true) : client.query.bind(client);
   return {
-    connect: async () => ({ query: client.query.bind(client) as never, release: () => {} }),
+    connect: async () => ({ query: query as never, release: () => {} }),
     end: async () => {},
   };
 }

@@ -72,6 +72,17 @@ describe.each(await testDatabases())('job queue on $name', ({ open }) => {
     expect(await listJobs(db.kysely, { queue: 'test.single' })).toHaveLength(1);
   });
 
+  it('keeps enqueuing once its statement has run often enough to get a generic plan', async () => {
+    // PostgreSQL plans a prepared statement's first five runs with the values, then tries a plan
+    // without them: an ON CONFLICT that named its partial index's states as parameters failed there.
+    for (let n = 0; n < 8; n++) {
+      await enqueue(db.kysely, 'test.generic', { n }, { singletonKey: `key-${n % 2}` });
+    }
+    const jobs = await listJobs(db.kysely, { queue: 'test.generic' });
+    expect(jobs.map((job) => job.payload)).toEqual(expect.arrayContaining([{ n: 0 }, { n: 1 }]));
+    expect(jobs).toHaveLength(2);
+  });
+
   it('runs a job again when the worker that claimed it died, once its lease lapsed', async () => {
     await enqueue(db.kysely, 'test.orphan', { claim: 'clm_1' });
     // A worker claims it with a short lease and dies: it neither completes nor renews.

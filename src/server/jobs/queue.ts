@@ -51,7 +51,10 @@ export async function enqueue(
       oc
         .columns(['queue', 'singleton_key'])
         .where('singleton_key', 'is not', null)
-        .where('state', 'in', ['queued', 'active'])
+        // The index's own words, not parameters: PostgreSQL matches an ON CONFLICT to a partial
+        // index by proving its predicate, which it cannot do with a parameter's value unknown
+        // (the generic plan of a prepared statement, db/prepared.ts).
+        .where(sql<boolean>`state in ('queued', 'active')`)
         .doNothing(),
     )
     .execute();
