@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, QueryCreator, RawBuilder, Selectable } from 'kysely';
 import type { ClaimTable, Database } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
 
@@ -55,19 +55,37 @@ export async function authorizeClaim(
   claimId: string,
   authorization: string | undefined,
   forUpdate = false,
+  /** An advisory lock taken in the same statement, once the claim's row is locked (a round trip less). */
+  alsoLock?: RawBuilder<unknown>,
 ): Promise<ClaimRow> {
   const token = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(authorization ?? '')?.[1];
   if (!token || !/^clm_[A-Za-z0-9_-]{1,40}$/.test(claimId)) throw new AppError('unauthorized');
   // Looked up by the hash of a 256-bit random secret: nothing to learn from timing.
-  let query = db
-    .selectFrom('claim')
-    .selectAll('claim')
-    .innerJoin('claim_token', 'claim_token.claim_id', 'claim.id')
-    .where('claim.id', '=', claimId)
-    .where('claim_token.token_sha256', '=', hashToken(token))
-    .where('claim_token.revoked_at', 'is', null);
-  if (forUpdate) query = query.forUpdate('claim');
-  const claim = await query.executeTakeFirst();
-  if (!claim) throw new AppError('unauthorized');
+  const authorized = (db: QueryCreator<Database>) => {
+    const query = db
+      .selectFrom('claim')
+      .selectAll('claim')
+      .innerJoin('claim_token', 'claim_token.claim_id', 'claim.id')
+      .where('claim.id', '=', claimId)
+      .where('claim_token.token_sha256', '=', hashToken(token))
+      .where('claim_token.revoked_at', 'is', null);
+    return forUpdate ? query.forUpdate('claim') : query;
+  };
+  if (!alsoLock) {
+    const claim = await authorized(db).executeTakeFirst();
+    if (!claim) throw new AppError('unauthorized');
+    return claim;
+  }
+  // PostgreSQL does not fold a CTE that locks rows into the query around it: the row is locked
+  // when the CTE yields it, before the select list around it takes the second lock, and an
+  // unauthorized bearer takes neither.
+  const row = await db
+    .with('authorized', authorized)
+    .selectFrom('authorized')
+    .selectAll()
+    .select(alsoLock.as('also_locked'))
+    .executeTakeFirst();
+  if (!row) throw new AppError('unauthorized');
+  const { also_locked: _, ...claim } = row;
   return claim;
 }

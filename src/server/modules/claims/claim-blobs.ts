@@ -13,14 +13,19 @@ import type { Database } from '../../db/schema.ts';
  * again if a cleanup got in between its write and its row.
  */
 
+/** The key's lock (for the rest of the transaction), for a statement that takes it with more. */
+export function blobLock(key: string) {
+  return sql`pg_advisory_xact_lock(hashtextextended(${`recallkit:blob:${key}`}, 0))`;
+}
+
 async function lockBlobKey(db: Kysely<Database>, key: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`recallkit:blob:${key}`}, 0))`.execute(db);
+  await sql`select ${blobLock(key)}`.execute(db);
 }
 
 /**
  * In the transaction that writes a row referring to `key`, after `put`: the blob is there when
  * the row commits (written again if a cleanup deleted it meanwhile), and no cleanup can delete
- * it before then.
+ * it before then. `locked`: the transaction already holds the key's lock (`blobLock`).
  */
 export async function keepBlob(
   tx: Kysely<Database>,
@@ -28,8 +33,9 @@ export async function keepBlob(
   key: string,
   data: Buffer | readonly Buffer[],
   contentType: string,
+  locked = false,
 ): Promise<void> {
-  await lockBlobKey(tx, key);
+  if (!locked) await lockBlobKey(tx, key);
   if (!(await blobs.exists(key))) await blobs.put(key, data, contentType);
 }
 

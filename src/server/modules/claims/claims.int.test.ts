@@ -9,6 +9,7 @@ import { pixelDamagedPng } from '../../../../test/support/photos.ts';
 import type { BlobStore } from '../../blobs/blob-store.ts';
 import type { Db } from '../../db/database.ts';
 import type { JobWorker } from '../../jobs/worker.ts';
+import { newClaimCode } from './claim-access.ts';
 import { deleteUnreferencedBlobs } from './claim-blobs.ts';
 
 const US = { campaign: 'anker-2025-us-a1263', model: 'A1263' };
@@ -48,10 +49,13 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
   let db: Db;
   let harness: Awaited<ReturnType<typeof claimsHarness>>;
   let worker: JobWorker;
+  /** The claim codes the next creates draw, before random ones. */
+  const drawnCodes: string[] = [];
 
   beforeAll(async () => {
     db = await open();
     harness = await claimsHarness(db, {
+      claimCode: () => drawnCodes.shift() ?? newClaimCode(),
       config: {
         claimLimits: { windowHours: 24, perEmail: 3, perAddress: 3, perClient: 0 },
         photoMaxBytes: 2_000_000,
@@ -201,6 +205,24 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
     expect([s1.statusCode, s2.statusCode]).toEqual([200, 200]);
     expect(s2.json()).toEqual(s1.json());
     expect((await outboxFor(claim.id)).filter((m) => m.template === 'claim_received')).toHaveLength(1);
+  });
+
+  it('gives a new claim another code when the one drawn belongs to a claim already', async () => {
+    const first = (await create(claimBody())).json();
+    drawnCodes.push(first.code, first.code);
+    const second = await create(claimBody());
+    expect(second.statusCode).toBe(201);
+    expect(second.json().code).toMatch(/^RK-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    expect(second.json().code).not.toBe(first.code);
+    expect(drawnCodes).toEqual([]);
+    // The attempts that found the code taken left nothing behind: one claim, one timeline line.
+    const rows = await db.kysely
+      .selectFrom('claim')
+      .innerJoin('claim_event', 'claim_event.claim_id', 'claim.id')
+      .select('claim.id')
+      .where('claim.code', 'in', [first.code, second.json().code])
+      .execute();
+    expect(rows.map((row) => row.id).sort()).toEqual([first.id, second.json().id].sort());
   });
 
   it('refuses a second claim for a unit with 409 and mails the first claimant a link instead', async () => {

@@ -51,82 +51,91 @@ export async function createClaim(
     address: body.address ? addressKey(body.address) : null,
     client: request.clientAddress,
   };
-  const created = await deps.db.transaction((tx) =>
-    withIdempotency(tx, 'claim.create', request.idempotencyKey, body, async () => {
-      if (serial !== null) {
-        const holder = await tx.kysely
-          .selectFrom('claim')
-          .selectAll()
-          .where('campaign_id', '=', campaign.id)
-          .where('serial', '=', serial)
-          .where('status', 'in', [...HOLDING_STATUSES])
-          .executeTakeFirst();
-        if (holder) {
-          // The owner of that claim gets its link; the caller learns only that it exists.
-          await sendClaimLink(tx.kysely, holder, snapshot, deps.config.publicUrl, 'duplicate_attempt');
-          return { statusCode: 409, body: { error: { code: 'claim_duplicate_unit' } } };
+  const openDraft = (code: string) =>
+    deps.db.transaction((tx) =>
+      withIdempotency(tx, 'claim.create', request.idempotencyKey, body, async () => {
+        if (serial !== null) {
+          const holder = await tx.kysely
+            .selectFrom('claim')
+            .selectAll()
+            .where('campaign_id', '=', campaign.id)
+            .where('serial', '=', serial)
+            .where('status', 'in', [...HOLDING_STATUSES])
+            .executeTakeFirst();
+          if (holder) {
+            // The owner of that claim gets its link; the caller learns only that it exists.
+            await sendClaimLink(tx.kysely, holder, snapshot, deps.config.publicUrl, 'duplicate_attempt');
+            return { statusCode: 409, body: { error: { code: 'claim_duplicate_unit' } } };
+          }
         }
-      }
-      await checkClaimVelocity(tx.kysely, deps.config.claimLimits, keys);
+        await checkClaimVelocity(tx.kysely, deps.config.claimLimits, keys);
 
-      const id = newId('clm');
-      const expiresAt = new Date(Date.now() + deps.config.draftTtlHours * 3_600_000);
-      const makeCode = deps.claimCode ?? newClaimCode;
-      let code = makeCode();
-      while (await tx.kysely.selectFrom('claim').select('id').where('code', '=', code).executeTakeFirst())
-        code = makeCode();
-      // The claim, its secret, its timeline and its expiry job in one statement (the foreign keys
-      // are checked at its end, when the claim row is there).
-      const { token, row: tokenRow } = newAccessToken(id);
-      await tx.kysely
-        .with('claim_row', (db) =>
-          db
-            .insertInto('claim')
-            .values({
-              id,
-              code,
-              campaign_id: campaign.id,
-              serial,
-              model_code: model,
-              has_unit: body.hasUnit,
-              remedy: body.remedy,
-              status: 'draft',
-              claimant: JSON.stringify(body.claimant),
-              email_key: keys.email,
-              address: body.address ? JSON.stringify(body.address) : null,
-              address_key: keys.address,
-              client_address: keys.client,
-              order_number: body.orderNumber ?? null,
-              purchase_price_minor: body.purchasePrice?.amountMinor ?? null,
-              purchase_currency: body.purchasePrice?.currency ?? null,
-              incident_description: body.incidentDescription ?? null,
-              expires_at: expiresAt,
-            })
-            .returning('id'),
-        )
-        .with('token_row', (db) => db.insertInto('claim_token').values(tokenRow).returning('claim_id'))
-        .with('event_row', (db) =>
-          db
-            .insertInto('claim_event')
-            .values(claimEventRow({ claimId: id, actor: 'owner', type: 'created', to: 'draft' }))
-            .returning('id'),
-        )
-        .insertInto('job')
-        .values(jobRow(EXPIRE_DRAFT_QUEUE, { claimId: id }, { runAt: expiresAt, singletonKey: id }))
-        .execute();
-      return {
-        statusCode: 201,
-        body: {
-          id,
-          code,
-          status: 'draft',
-          accessToken: token,
-          statusUrl: statusUrl(deps.config.publicUrl, id, token),
-          expiresAt: expiresAt.toISOString(),
-        },
-      };
-    }),
-  );
-  deps.jobsQueued?.();
-  return created;
+        const id = newId('clm');
+        const expiresAt = new Date(Date.now() + deps.config.draftTtlHours * 3_600_000);
+        // The claim, its secret, its timeline and its expiry job in one statement (the foreign keys
+        // are checked at its end, when the claim row is there).
+        const { token, row: tokenRow } = newAccessToken(id);
+        await tx.kysely
+          .with('claim_row', (db) =>
+            db
+              .insertInto('claim')
+              .values({
+                id,
+                code,
+                campaign_id: campaign.id,
+                serial,
+                model_code: model,
+                has_unit: body.hasUnit,
+                remedy: body.remedy,
+                status: 'draft',
+                claimant: JSON.stringify(body.claimant),
+                email_key: keys.email,
+                address: body.address ? JSON.stringify(body.address) : null,
+                address_key: keys.address,
+                client_address: keys.client,
+                order_number: body.orderNumber ?? null,
+                purchase_price_minor: body.purchasePrice?.amountMinor ?? null,
+                purchase_currency: body.purchasePrice?.currency ?? null,
+                incident_description: body.incidentDescription ?? null,
+                expires_at: expiresAt,
+              })
+              .returning('id'),
+          )
+          .with('token_row', (db) => db.insertInto('claim_token').values(tokenRow).returning('claim_id'))
+          .with('event_row', (db) =>
+            db
+              .insertInto('claim_event')
+              .values(claimEventRow({ claimId: id, actor: 'owner', type: 'created', to: 'draft' }))
+              .returning('id'),
+          )
+          .insertInto('job')
+          .values(jobRow(EXPIRE_DRAFT_QUEUE, { claimId: id }, { runAt: expiresAt, singletonKey: id }))
+          .execute();
+        return {
+          statusCode: 201,
+          body: {
+            id,
+            code,
+            status: 'draft',
+            accessToken: token,
+            statusUrl: statusUrl(deps.config.publicUrl, id, token),
+            expiresAt: expiresAt.toISOString(),
+          },
+        };
+      }),
+    );
+  // A claim code is one of 24^8, drawn at random, and the database's unique index checks it: in
+  // the rare case one is taken, the draft is opened again with another (a round trip less for
+  // every claim than asking first).
+  const makeCode = deps.claimCode ?? newClaimCode;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const created = await openDraft(makeCode());
+      deps.jobsQueued?.();
+      return created;
+    } catch (error) {
+      const taken = (error as { constraint?: string }).constraint === 'claim_code_key';
+      if (!taken || attempt === 5) throw error;
+    }
+  }
 }
