@@ -65,9 +65,7 @@ function openPostgres(databaseUrl: string, poolMax: number, named: boolean): Db 
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolMax });
   // An idle client's error (server restart) must not take the process down; the pool replaces it.
   pool.on('error', () => {});
-  const kysely = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: named ? preparedPool(pool) : pool }),
-  });
+  const kysely = kyselyOver(named ? preparedPool(pool) : pool);
   return {
     kind: 'postgres',
     kysely,
@@ -96,9 +94,7 @@ async function openPglite(dataDir: string, named: boolean): Promise<Db> {
     const pglite = new PGlite(inMemory ? dataDir : path.join(dataDir, 'pglite'));
     await pglite.waitReady;
     const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
-    const kysely = new Kysely<Database>({
-      dialect: new PostgresDialect({ pool: named ? preparedPool(pool) : pool }),
-    });
+    const kysely = kyselyOver(named ? preparedPool(pool) : pool);
     return {
       kind: 'pglite',
       kysely,
@@ -121,6 +117,10 @@ async function openPglite(dataDir: string, named: boolean): Promise<Db> {
     lock?.release();
     throw error;
   }
+}
+
+function kyselyOver(pool: PostgresPool): Kysely<Database> {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 /**
@@ -146,9 +146,7 @@ async function withClientTransaction<T>(
   copy: CopyImpl,
 ): Promise<T> {
   const client = await pool.connect();
-  const kysely = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: singleClientPool(client, named) }),
-  });
+  const kysely = kyselyOver(singleClientPool(client, named));
   const tx: Tx = {
     kysely,
     query: (text, params) => (params ? client.query(text, params) : client.query(text)),

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../../test/support/databases.ts';
+import { loadConfig } from '../config.ts';
 import type { Db } from './database.ts';
 
 /** The statements this connection has prepared whose text names `table`. */
@@ -60,5 +61,8 @@ describe.each(await testDatabases())('with DATABASE_PREPARED_STATEMENTS=false on
 
   it('prepares nothing, for a pooler that cannot keep statements between transactions', async () => {
     expect(await preparedOn(db, 'unprepared_probe')).toEqual([]);
+    // The setting an operator gives, as the server and the CLI read it.
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'false' }).preparedStatements).toBe(false);
+    expect(loadConfig({}).preparedStatements).toBe(true);
   });
 });

@@ -7,7 +7,7 @@ import { PROCESS_EVIDENCE_QUEUE } from '../evidence/evidence-jobs.ts';
 import { type InspectedPhoto, inspectPhoto, PhotoError } from '../evidence/photo.ts';
 import type { PhotoBytes } from '../evidence/photo-bytes.ts';
 import { authorizeClaim } from './claim-access.ts';
-import { blobLock, deleteUnreferencedBlobs, keepBlob } from './claim-blobs.ts';
+import { blobLock, deleteUnreferencedBlobs, keepLockedBlob } from './claim-blobs.ts';
 import { claimEventRow } from './claim-events.ts';
 import type { ClaimsDeps } from './claims-deps.ts';
 
@@ -76,7 +76,7 @@ export async function addEvidence(
       // The claim's row lock, then the photo's blob lock, in one statement.
       const current = await authorizeClaim(tx.kysely, claimId, authorization, true, blobLock(originalKey));
       if (!mayAddEvidence(current.status, upload.kind)) throw new AppError('claim_not_editable');
-      await keepBlob(tx.kysely, deps.blobs, originalKey, upload.bytes.chunks, photo.mime, true);
+      await keepLockedBlob(deps.blobs, originalKey, upload.bytes.chunks, photo.mime);
       // The older photo of the kind marked replaced, the row, its timeline line and its job in
       // one statement: an upload costs few round trips. (Every part of it reads the rows as they
       // were before it, so the update cannot touch the row it inserts.)

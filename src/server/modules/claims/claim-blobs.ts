@@ -25,7 +25,7 @@ async function lockBlobKey(db: Kysely<Database>, key: string): Promise<void> {
 /**
  * In the transaction that writes a row referring to `key`, after `put`: the blob is there when
  * the row commits (written again if a cleanup deleted it meanwhile), and no cleanup can delete
- * it before then. `locked`: the transaction already holds the key's lock (`blobLock`).
+ * it before then.
  */
 export async function keepBlob(
   tx: Kysely<Database>,
@@ -33,9 +33,18 @@ export async function keepBlob(
   key: string,
   data: Buffer | readonly Buffer[],
   contentType: string,
-  locked = false,
 ): Promise<void> {
-  if (!locked) await lockBlobKey(tx, key);
+  await lockBlobKey(tx, key);
+  await keepLockedBlob(blobs, key, data, contentType);
+}
+
+/** `keepBlob` for a transaction that already took the key's lock (`blobLock`) in a statement of its own. */
+export async function keepLockedBlob(
+  blobs: BlobStore,
+  key: string,
+  data: Buffer | readonly Buffer[],
+  contentType: string,
+): Promise<void> {
   if (!(await blobs.exists(key))) await blobs.put(key, data, contentType);
 }
 
