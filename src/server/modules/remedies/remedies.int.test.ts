@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../../test/support/app.ts';
 import { claimsHarness, type InReviewOptions } from '../../../../test/support/claims.ts';
@@ -541,5 +542,51 @@ describe.each(await testDatabases())('remedies on $name', ({ open }) => {
       body: JSON.stringify({ id: 'evt_x', type: 'claim.approved', data: {} }),
     });
     expect(forged.status).toBe(400);
+  });
+
+  it('records an event for every endpoint that subscribed to it, each delivery with its own id and job', async () => {
+    // Nothing listens on port 9: these deliveries only fail and wait for their retry.
+    const subscriptions: [string, string[]][] = [
+      ['http://127.0.0.1:9/a', ['claim.submitted']],
+      ['http://127.0.0.1:9/b', ['claim.approved', 'claim.submitted']],
+      ['http://127.0.0.1:9/c', ['claim.approved']],
+    ];
+    const endpoints: string[] = [];
+    for (const [url, events] of subscriptions) {
+      endpoints.push((await manager.post('/api/v1/console/webhooks', { url, events })).json().id);
+    }
+    try {
+      const claim = await harness.inReview({ remedy: 'gift_card' });
+      const deliveries = await db.kysely
+        .selectFrom('webhook_delivery')
+        .select(['id', 'endpoint_id', 'event_id', 'event_type', 'payload'])
+        .where('endpoint_id', 'in', endpoints)
+        .where(sql<boolean>`payload->'data'->>'claimId' = ${claim.id}`)
+        .execute();
+      expect(deliveries.map((d) => d.endpoint_id).sort()).toEqual([endpoints[0], endpoints[1]].sort());
+      expect(new Set(deliveries.map((d) => d.id)).size).toBe(2);
+      for (const delivery of deliveries) {
+        expect(delivery.id).toMatch(/^dlv_[A-Za-z0-9_-]{16}$/);
+        expect(delivery.event_type).toBe('claim.submitted');
+        expect(delivery.payload).toMatchObject({ id: delivery.event_id, type: 'claim.submitted' });
+      }
+      expect(new Set(deliveries.map((d) => d.event_id)).size).toBe(1); // one event, two deliveries
+      const jobs = await db.kysely
+        .selectFrom('job')
+        .select(['payload', 'max_attempts'])
+        .where('queue', '=', 'webhook.deliver')
+        .where(
+          sql<string>`payload->>'deliveryId'`,
+          'in',
+          deliveries.map((d) => d.id),
+        )
+        .execute();
+      expect(jobs.map((job) => (job.payload as { deliveryId: string }).deliveryId).sort()).toEqual(
+        deliveries.map((d) => d.id).sort(),
+      );
+      expect(jobs.map((job) => job.max_attempts)).toEqual([12, 12]);
+    } finally {
+      for (const id of endpoints) await manager.post(`/api/v1/console/webhooks/${id}/deactivate`);
+    }
   });
 });

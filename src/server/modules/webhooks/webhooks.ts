@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type QueryCreator, sql } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
 import { newId } from '../../ids.ts';
@@ -37,30 +37,67 @@ export function signatureHeader(
 
 /**
  * Records an event for every active endpoint that subscribed to it, each with its delivery job,
- * in the caller's transaction: the event is announced exactly when the change happened.
+ * in the caller's transaction: the event is announced exactly when the change happened. One
+ * statement however many endpoints there are.
  */
 export async function emitEvent(
   db: Kysely<Database>,
   type: WebhookEvent,
   data: Record<string, unknown>,
 ): Promise<void> {
-  const endpoints = await db
-    .selectFrom('webhook_endpoint')
-    .select('id')
-    .where('active', '=', true)
-    .where(sql<boolean>`${type} = ANY(events)`)
-    .execute();
-  if (endpoints.length === 0) return;
+  await withEvent(db, type, data).selectFrom('webhook_jobs').select('id').execute();
+}
+
+/**
+ * `emitEvent` as common table expressions (`webhook_deliveries`, `webhook_jobs`), for a
+ * statement that makes the change itself: PostgreSQL runs every data-modifying CTE, whether or
+ * not the statement reads it. The deliveries' ids are drawn in the statement, one per endpoint
+ * it finds, in the shape of `newId` (`dlv_` and 16 base64url characters).
+ */
+export function withEvent<DB extends Database>(
+  db: QueryCreator<DB>,
+  type: WebhookEvent,
+  data: Record<string, unknown>,
+): QueryCreator<DB & { webhook_deliveries: { id: string }; webhook_jobs: { id: string } }> {
   const eventId = newId('evt');
   const payload = JSON.stringify({ id: eventId, type, createdAt: new Date().toISOString(), data });
-  for (const endpoint of endpoints) {
-    const id = newId('dlv');
-    await db
-      .insertInto('webhook_delivery')
-      .values({ id, endpoint_id: endpoint.id, event_id: eventId, event_type: type, payload })
-      .execute();
-    await enqueue(db, DELIVER_WEBHOOK_QUEUE, { deliveryId: id }, { maxAttempts: MAX_ATTEMPTS });
-  }
+  return (db as unknown as QueryCreator<Database>)
+    .with('webhook_deliveries', (qc) =>
+      qc
+        .insertInto('webhook_delivery')
+        .columns(['id', 'endpoint_id', 'event_id', 'event_type', 'payload'])
+        .expression((eb) =>
+          eb
+            .selectFrom('webhook_endpoint')
+            .select([
+              sql<string>`'dlv_' || translate(rtrim(encode(substr(uuid_send(gen_random_uuid()), 1, 12), 'base64'), '='), '+/', '-_')`.as(
+                'id',
+              ),
+              'webhook_endpoint.id as endpoint_id',
+              sql<string>`${eventId}::text`.as('event_id'),
+              sql<string>`${type}::text`.as('event_type'),
+              sql<string>`${payload}::jsonb`.as('payload'),
+            ])
+            .where('active', '=', true)
+            .where(sql<boolean>`${type} = ANY(events)`),
+        )
+        .returning('id'),
+    )
+    .with('webhook_jobs', (qc) =>
+      qc
+        .insertInto('job')
+        .columns(['queue', 'payload', 'max_attempts'])
+        .expression((eb) =>
+          eb
+            .selectFrom('webhook_deliveries')
+            .select([
+              sql<string>`${DELIVER_WEBHOOK_QUEUE}::text`.as('queue'),
+              sql<string>`jsonb_build_object('deliveryId', webhook_deliveries.id)`.as('payload'),
+              sql<number>`${MAX_ATTEMPTS}::integer`.as('max_attempts'),
+            ]),
+        )
+        .returning('id'),
+    ) as unknown as QueryCreator<DB & { webhook_deliveries: { id: string }; webhook_jobs: { id: string } }>;
 }
 
 export async function createEndpoint(
