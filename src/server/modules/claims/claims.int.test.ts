@@ -237,10 +237,34 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
       await upload(claim, 'marked', await photo('#456'));
     }
     expect((await submit(first)).statusCode).toBe(200);
-    const lost = await submit(rival, { 'accept-language': 'zh-CN' });
+    const lost = await submit(rival, { 'accept-language': 'zh-CN', 'idempotency-key': 'rival-submit' });
     expect(lost.statusCode).toBe(409);
     expect(lost.json().error).toMatchObject({ code: 'claim_duplicate_unit' });
     expect(lost.json().error.message).toMatch(/该序列号已有申请/);
+    // The refused submission left nothing behind: still a draft, no timeline line, no e-mail,
+    // no verification; and its retry gets the same answer.
+    const rivalRow = await db.kysely
+      .selectFrom('claim')
+      .select(['status', 'submitted_at'])
+      .where('id', '=', rival.id)
+      .executeTakeFirstOrThrow();
+    expect(rivalRow).toEqual({ status: 'draft', submitted_at: null });
+    const rivalEvents = await db.kysely
+      .selectFrom('claim_event')
+      .select('type')
+      .where('claim_id', '=', rival.id)
+      .execute();
+    expect(rivalEvents.map((event) => event.type)).not.toContain('submitted');
+    expect(await outboxFor(rival.id)).toEqual([]);
+    const verifications = await db.kysely
+      .selectFrom('job')
+      .select('id')
+      .where('queue', '=', 'claim.verify')
+      .where(sql<boolean>`payload->>'claimId' = ${rival.id}`)
+      .execute();
+    expect(verifications).toEqual([]);
+    const retried = await submit(rival, { 'idempotency-key': 'rival-submit' });
+    expect([retried.statusCode, retried.json().error.code]).toEqual([409, 'claim_duplicate_unit']);
 
     const again = await create({ ...body, claimant: { ...body.claimant, email: 'third@example.com' } });
     expect(again.statusCode).toBe(409);
