@@ -1,4 +1,3 @@
-import { HOLDING_STATUSES } from '../../../shared/claim-rules.ts';
 import type { CreateClaimBody } from '../../../shared/contracts/claims.ts';
 import { AppError } from '../../http/errors.ts';
 import { newId } from '../../ids.ts';
@@ -10,7 +9,7 @@ import { newAccessToken, newClaimCode } from './claim-access.ts';
 import { claimEventRow } from './claim-events.ts';
 import { type ClaimsDeps, statusUrl } from './claims-deps.ts';
 import { type StoredResponse, withIdempotency } from './idempotency.ts';
-import { sendClaimLink } from './send-claim-link.ts';
+import { findUnitHolder, refuseDuplicateUnit } from './send-claim-link.ts';
 import { addressKey, checkClaimVelocity, emailKey } from './velocity.ts';
 
 export const EXPIRE_DRAFT_QUEUE = 'claim.expire_draft';
@@ -55,18 +54,8 @@ export async function createClaim(
     deps.db.transaction((tx) =>
       withIdempotency(tx, 'claim.create', request.idempotencyKey, body, async () => {
         if (serial !== null) {
-          const holder = await tx.kysely
-            .selectFrom('claim')
-            .selectAll()
-            .where('campaign_id', '=', campaign.id)
-            .where('serial', '=', serial)
-            .where('status', 'in', [...HOLDING_STATUSES])
-            .executeTakeFirst();
-          if (holder) {
-            // The owner of that claim gets its link; the caller learns only that it exists.
-            await sendClaimLink(tx.kysely, holder, snapshot, deps.config.publicUrl, 'duplicate_attempt');
-            return { statusCode: 409, body: { error: { code: 'claim_duplicate_unit' } } };
-          }
+          const holder = await findUnitHolder(tx.kysely, campaign.id, serial);
+          if (holder) return refuseDuplicateUnit(tx.kysely, holder, snapshot, deps.config.publicUrl);
         }
         await checkClaimVelocity(tx.kysely, deps.config.claimLimits, keys);
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { HOLDING_STATUSES } from '../../../shared/claim-rules.ts';
 import { localize, pickLanguage } from '../../../shared/languages.ts';
 import type { Database } from '../../db/schema.ts';
 import type { CatalogSnapshot } from '../catalog/catalog-snapshot.ts';
@@ -6,6 +7,7 @@ import { queueMail } from '../notify/outbox.ts';
 import { type ClaimRow, issueAccessToken } from './claim-access.ts';
 import { recordClaimEvent } from './claim-events.ts';
 import { statusUrl } from './claims-deps.ts';
+import type { StoredResponse } from './idempotency.ts';
 
 const ONE_HOUR = 3_600_000;
 
@@ -44,4 +46,29 @@ export async function sendClaimLink(
     },
   });
   await recordClaimEvent(db, { claimId: claim.id, actor: 'system', type: 'link_sent', detail: { reason } });
+}
+
+/** The claim that holds a unit (one open or approved claim per unit), if any. */
+export function findUnitHolder(db: Kysely<Database>, campaignId: string, serial: string) {
+  return db
+    .selectFrom('claim')
+    .selectAll()
+    .where('campaign_id', '=', campaignId)
+    .where('serial', '=', serial)
+    .where('status', 'in', [...HOLDING_STATUSES])
+    .executeTakeFirst();
+}
+
+/**
+ * The answer to a claim for a unit that `holder` holds: the owner of that claim gets its link
+ * (the newcomer may well be them, having lost theirs); the caller learns only that it exists.
+ */
+export async function refuseDuplicateUnit(
+  db: Kysely<Database>,
+  holder: ClaimRow,
+  snapshot: CatalogSnapshot,
+  publicUrl: string,
+): Promise<StoredResponse> {
+  await sendClaimLink(db, holder, snapshot, publicUrl, 'duplicate_attempt');
+  return { statusCode: 409, body: { error: { code: 'claim_duplicate_unit' } } };
 }

@@ -1,4 +1,3 @@
-import { HOLDING_STATUSES } from '../../../shared/claim-rules.ts';
 import { localize, pickLanguage } from '../../../shared/languages.ts';
 import type { Tx } from '../../db/database.ts';
 import { AppError } from '../../http/errors.ts';
@@ -12,7 +11,7 @@ import { type ClaimsDeps, statusUrl } from './claims-deps.ts';
 import { EXPIRE_DRAFT_QUEUE } from './create-claim.ts';
 import { type StoredResponse, withIdempotency } from './idempotency.ts';
 import { requiredEvidence } from './required-evidence.ts';
-import { sendClaimLink } from './send-claim-link.ts';
+import { findUnitHolder, refuseDuplicateUnit } from './send-claim-link.ts';
 
 export const VERIFY_CLAIM_QUEUE = 'claim.verify';
 const UNIQUE_VIOLATION = '23505';
@@ -50,16 +49,10 @@ export async function submitClaim(
     // Another claim holds the unit: its owner gets a link, this one a 409 (kept for a retry
     // with the same key). A holder withdrawn or rejected meanwhile freed the unit: try again.
     const refused = await once(async (tx, claim) => {
-      const holder = await tx.kysely
-        .selectFrom('claim')
-        .selectAll()
-        .where('campaign_id', '=', claim.campaign_id)
-        .where('serial', '=', claim.serial)
-        .where('status', 'in', [...HOLDING_STATUSES])
-        .executeTakeFirst();
+      const holder =
+        claim.serial === null ? undefined : await findUnitHolder(tx.kysely, claim.campaign_id, claim.serial);
       if (!holder) throw new UnitFreed();
-      await sendClaimLink(tx.kysely, holder, snapshot, deps.config.publicUrl, 'duplicate_attempt');
-      return { statusCode: 409, body: { error: { code: 'claim_duplicate_unit' } } };
+      return refuseDuplicateUnit(tx.kysely, holder, snapshot, deps.config.publicUrl);
     }).catch((error) => {
       if (!(error instanceof UnitFreed)) throw error;
       if (attempt === 3) throw new AppError('claim_duplicate_unit'); // a unit changing hands, again and again
