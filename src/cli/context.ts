@@ -1,5 +1,5 @@
 import { loadConfig } from '../server/config.ts';
-import { type Db, openDatabase } from '../server/db/database.ts';
+import { type Db, databaseOptions, openDatabase } from '../server/db/database.ts';
 import { createLogger } from '../server/logger.ts';
 import { seedExampleCampaigns } from '../server/modules/catalog/seed-examples.ts';
 
@@ -11,11 +11,7 @@ import { seedExampleCampaigns } from '../server/modules/catalog/seed-examples.ts
  */
 export async function withDatabase<T>(work: (db: Db) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const db = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    preparedStatements: config.preparedStatements,
-  });
+  const db = await openDatabase(databaseOptions(config));
   try {
     if (config.seedExamples) {
       await seedExampleCampaigns(

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { type BlobStore, openBlobStore } from './blobs/blob-store.ts';
 import type { Config } from './config.ts';
-import { type Db, openDatabase } from './db/database.ts';
+import { type Db, databaseOptions, openDatabase } from './db/database.ts';
 import { buildApp } from './http/app.ts';
 import { type JobHandlers, JobWorker } from './jobs/worker.ts';
 import { CatalogService } from './modules/catalog/catalog-service.ts';
@@ -42,13 +42,7 @@ export async function startServer(
     sampleQuality?: (rate: number) => boolean;
   } = {},
 ): Promise<RunningServer> {
-  const db =
-    options.db ??
-    (await openDatabase({
-      databaseUrl: config.databaseUrl,
-      dataDir: config.dataDir,
-      preparedStatements: config.preparedStatements,
-    }));
+  const db = options.db ?? (await openDatabase(databaseOptions(config)));
   try {
     if (config.seedExamples) await seedExampleCampaigns(db, config.campaignsDir, logger);
     await ensureFirstAdmin(db.kysely, logger, config.publicUrl);

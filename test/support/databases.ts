@@ -3,13 +3,13 @@ import pg from 'pg';
 import { type Db, type OpenDatabaseOptions, openDatabase } from '../../src/server/db/database.ts';
 import { requireAll } from './environment.ts';
 
+/** Options of openDatabase that a test may set (where the database is, the test decides). */
+type TestOptions = Pick<OpenDatabaseOptions, 'preparedStatements'>;
+
 /**
  * The databases integration tests run on: always PGlite (in memory), and PostgreSQL at
  * TEST_DATABASE_URL (default: the local server). Each `open()` gets a database of its own.
  */
-/** Options of openDatabase that a test may set (where the database is, the test decides). */
-type TestOptions = Pick<OpenDatabaseOptions, 'preparedStatements'>;
-
 export interface TestDatabase {
   name: 'pglite' | 'postgres';
   open(options?: TestOptions): Promise<Db>;

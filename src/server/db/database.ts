@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import type { Config } from '../config.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import { migrate } from './migrate.ts';
 import { preparedPool, preparedQuery } from './prepared.ts';
@@ -45,6 +46,17 @@ export interface OpenDatabaseOptions {
   preparedStatements?: boolean;
   /** Apply pending migrations (default true). */
   migrate?: boolean;
+}
+
+/** The options the server and the CLI open their database with, from the configuration. */
+export function databaseOptions(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'preparedStatements'>,
+): OpenDatabaseOptions {
+  return {
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    preparedStatements: config.preparedStatements,
+  };
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Db> {

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../../test/support/databases.ts';
 import { loadConfig } from '../config.ts';
-import type { Db } from './database.ts';
+import { type Db, databaseOptions } from './database.ts';
 
 /** The statements this connection has prepared whose text names `table`. */
 async function preparedOn(db: Db, table: string) {
@@ -61,8 +61,10 @@ describe.each(await testDatabases())('with DATABASE_PREPARED_STATEMENTS=false on
 
   it('prepares nothing, for a pooler that cannot keep statements between transactions', async () => {
     expect(await preparedOn(db, 'unprepared_probe')).toEqual([]);
-    // The setting an operator gives, as the server and the CLI read it.
-    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'false' }).preparedStatements).toBe(false);
-    expect(loadConfig({}).preparedStatements).toBe(true);
+    // The setting an operator gives, as the server and the CLI open their database with it.
+    expect(databaseOptions(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'false' })).preparedStatements).toBe(
+      false,
+    );
+    expect(databaseOptions(loadConfig({})).preparedStatements).toBe(true);
   });
 });

@@ -5,11 +5,11 @@ import type pg from 'pg';
  * Named prepared statements for the queries Kysely sends with parameters. node-postgres sends an
  * unnamed statement by default, which PostgreSQL parses, analyses and plans again at every
  * execution; a named one is parsed once per connection and then only bound and executed. A
- * claim's 25 statements cost PostgreSQL 4.4-5.1 ms of CPU unnamed and 3.0-3.6 ms named
- * (bench:intake, five pairs; ARCHITECTURE.md on generic plans). Names are given per SQL text, process-wide, so one name always
- * means one text (node-postgres refuses a name reused for another text); texts past
- * MAX_NAMED (say, IN lists of every length) go unnamed, so that no connection accumulates
- * statements without bound.
+ * claim's statements (25 then) cost PostgreSQL 4.4-5.1 ms of CPU unnamed and 3.0-3.6 ms named
+ * (bench:intake, five pairs; ARCHITECTURE.md on generic plans). Names are given per SQL text,
+ * process-wide, so one name always means one text (node-postgres refuses a name reused for
+ * another text); texts past MAX_NAMED (say, IN lists of every length) go unnamed, so that no
+ * connection accumulates statements without bound.
  */
 const MAX_NAMED = 2000;
 const names = new Map<string, string>();
