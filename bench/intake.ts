@@ -1,11 +1,12 @@
 // npm run bench:intake — concurrent claimants, each creating a claim, uploading two ~3 MB
 // photos and submitting, against the real server (`node src/server/main.ts`, PGlite under
-// .bench/, or with BENCH_DB=postgres a fresh PostgreSQL database); in the same run, a bare node:http server streaming the same
-// uploads to disk. Each run starts with BENCH_WARMUP untimed claims (default: one per claimant)
-// so that both servers are measured warm. Prints claims/s, MB/s, p99 per upload, the CPU each
-// process spent per claim (the load client shares the machine's cores with the servers), and
-// the ratio (target >= 0.5): the median of BENCH_ROUNDS rounds of both servers. The load client runs with the servers' garbage-collector tuning
-// (src/server/gc-tuning.ts): it streams the same Buffers, and without it its own full
+// .bench/, or with BENCH_DB=postgres a fresh PostgreSQL database); in the same run, a bare
+// node:http server streaming the same uploads to disk. Each run starts with BENCH_WARMUP
+// untimed claims (default: one per claimant) so that both servers are measured warm. Prints
+// claims/s, MB/s, p99 per upload, the CPU each process spent per claim (the load client shares
+// the machine's cores with the servers), and the ratio (target >= 0.5): the median of
+// BENCH_ROUNDS rounds of both servers. The load client runs with the servers' garbage-collector
+// tuning (src/server/gc-tuning.ts): it streams the same Buffers, and without it its own full
 // collections made it spend 38 ms a claim against Recallkit and 21 ms against the bare server
 // (20 and 14 ms with it), which measured the client more than the servers. The bare server
 // runs on Node's defaults. A second bare run flushes each upload and its directory to disk
@@ -224,7 +225,11 @@ const megabytes = (CLAIMS * ((photos[0]?.length ?? 0) + (photos[1]?.length ?? 0)
 console.log(
   `${ON_POSTGRES ? 'PostgreSQL' : 'PGlite'}: ${CLAIMS} claimants (after ${WARMUP} untimed), ${CONCURRENCY} at a time, two photos of ${fmt((photos[0]?.length ?? 0) / 1e6, 1)} MB each (${fmt(megabytes, 0)} MB in all)`,
 );
-const rounds: { ours: Run; peer: Run }[] = [];
+interface Round {
+  ours: Run;
+  peer: Run;
+}
+const rounds: Round[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   if (round % 2 === 0) {
     const ours = await recallkit(false);
@@ -235,9 +240,9 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 // The round of the median ratio stands for the rounds in the table and the other ratios.
-const ratioOf = (round: { ours: Run; peer: Run }) => round.peer.seconds / round.ours.seconds;
+const ratioOf = (round: Round) => round.peer.seconds / round.ours.seconds;
 const byRatio = [...rounds].sort((a, b) => ratioOf(a) - ratioOf(b));
-const { ours, peer } = byRatio[Math.floor((byRatio.length - 1) / 2)] as { ours: Run; peer: Run };
+const { ours, peer } = byRatio[Math.floor((byRatio.length - 1) / 2)] as Round;
 const oneProcess = await recallkit(true);
 const durablePeer = await bare(true);
 for (const [name, run] of [

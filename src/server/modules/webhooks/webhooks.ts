@@ -48,6 +48,9 @@ export async function emitEvent(
   await withEvent(db, type, data).selectFrom('webhook_jobs').select('id').execute();
 }
 
+/** A statement builder with an event's CTEs added (`withEvent`). */
+type WithEvent<DB> = QueryCreator<DB & { webhook_deliveries: { id: string }; webhook_jobs: { id: string } }>;
+
 /**
  * `emitEvent` as common table expressions (`webhook_deliveries`, `webhook_jobs`), for a
  * statement that makes the change itself: PostgreSQL runs every data-modifying CTE, whether or
@@ -58,7 +61,7 @@ export function withEvent<DB extends Database>(
   db: QueryCreator<DB>,
   type: WebhookEvent,
   data: Record<string, unknown>,
-): QueryCreator<DB & { webhook_deliveries: { id: string }; webhook_jobs: { id: string } }> {
+): WithEvent<DB> {
   const eventId = newId('evt');
   const payload = JSON.stringify({ id: eventId, type, createdAt: new Date().toISOString(), data });
   return (db as unknown as QueryCreator<Database>)
@@ -97,7 +100,7 @@ export function withEvent<DB extends Database>(
             ]),
         )
         .returning('id'),
-    ) as unknown as QueryCreator<DB & { webhook_deliveries: { id: string }; webhook_jobs: { id: string } }>;
+    ) as unknown as WithEvent<DB>;
 }
 
 export async function createEndpoint(
