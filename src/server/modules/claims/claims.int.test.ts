@@ -275,6 +275,14 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
     expect((await status(first)).statusCode).toBe(401);
     const token = /#t=([\w-]+)/.exec(links[0]?.text_body ?? '')?.[1] as string;
     expect((await status({ id: first.id, accessToken: token })).statusCode).toBe(200);
+
+    // Once the first claim lets go of the unit, a retry of the refused submission still gets
+    // the answer stored for its key; a new submission takes the unit.
+    await db.kysely.updateTable('claim').set({ status: 'withdrawn' }).where('id', '=', first.id).execute();
+    const replayed = await submit(rival, { 'idempotency-key': 'rival-submit' });
+    expect([replayed.statusCode, replayed.json().error.code]).toEqual([409, 'claim_duplicate_unit']);
+    const taken = await submit(rival, { 'idempotency-key': 'rival-submit-2' });
+    expect([taken.statusCode, taken.json().status]).toEqual([200, 'submitted']);
   });
 
   it('checks the unit, the remedy, the address and the evidence', async () => {
