@@ -8,6 +8,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Config } from '../config.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import { migrate } from './migrate.ts';
+import { pglitePool } from './pglite-connection.ts';
 import { preparedPool, preparedQuery } from './prepared.ts';
 import type { Database } from './schema.ts';
 
@@ -99,20 +100,17 @@ async function openPglite(dataDir: string, named: boolean): Promise<Db> {
   }
   try {
     // Loaded only here: a server on PostgreSQL never carries the embedded database in its heap.
-    const [{ PGlite }, { createPgConfig }] = await Promise.all([
-      import('@electric-sql/pglite'),
-      import('@electric-sql/pglite/node-postgres'),
-    ]);
+    const { PGlite } = await import('@electric-sql/pglite');
     const pglite = new PGlite(inMemory ? dataDir : path.join(dataDir, 'pglite'));
     await pglite.waitReady;
-    const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
+    const pool = pglitePool(pglite);
     const kysely = kyselyOver(named ? preparedPool(pool) : pool);
     return {
       kind: 'pglite',
       kysely,
       transaction: (work) =>
         withClientTransaction(pool, named, work, async (_client, table, columns, chunks) => {
-          // COPY FROM STDIN through the node-postgres adapter crashes PGlite; its /dev/blob
+          // COPY FROM STDIN through node-postgres crashed PGlite (0.5, its own adapter); its /dev/blob
           // device is the supported bulk path. The pool has one connection, held by this
           // transaction, so the direct call runs inside it.
           const sql = `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`;
