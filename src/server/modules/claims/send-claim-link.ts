@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { HOLDING_STATUSES } from '../../../shared/claim-rules.ts';
 import { localize, pickLanguage } from '../../../shared/languages.ts';
 import type { Database } from '../../db/schema.ts';
@@ -48,15 +48,28 @@ export async function sendClaimLink(
   await recordClaimEvent(db, { claimId: claim.id, actor: 'system', type: 'link_sent', detail: { reason } });
 }
 
-/** The claim that holds a unit (one open or approved claim per unit), if any. */
-export function findUnitHolder(db: Kysely<Database>, campaignId: string, serial: string) {
+/**
+ * The claim that holds a unit (one open or approved claim per unit), as a query. The statuses
+ * are written in the SQL text: the partial index claim_one_per_unit answers only a query whose
+ * statuses the planner can see, and a statement run often is planned once for any parameters,
+ * where statuses sent as parameters left it a scan of every claim.
+ */
+export function unitHolderQuery(db: Kysely<Database>, campaignId: string, serial: string) {
   return db
     .selectFrom('claim')
     .selectAll()
     .where('campaign_id', '=', campaignId)
     .where('serial', '=', serial)
-    .where('status', 'in', [...HOLDING_STATUSES])
-    .executeTakeFirst();
+    .where(
+      'status',
+      'in',
+      HOLDING_STATUSES.map((status) => sql.lit(status)),
+    );
+}
+
+/** The claim that holds a unit, if any. */
+export function findUnitHolder(db: Kysely<Database>, campaignId: string, serial: string) {
+  return unitHolderQuery(db, campaignId, serial).executeTakeFirst();
 }
 
 /**
