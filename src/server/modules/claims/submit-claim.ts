@@ -1,5 +1,7 @@
+import { type QueryCreator, sql } from 'kysely';
 import { localize, pickLanguage } from '../../../shared/languages.ts';
 import type { Tx } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
 import { jobRow } from '../../jobs/queue.ts';
 import type { CatalogSnapshot } from '../catalog/catalog-snapshot.ts';
@@ -15,6 +17,21 @@ import { findUnitHolder, refuseDuplicateUnit } from './send-claim-link.ts';
 
 export const VERIFY_CLAIM_QUEUE = 'claim.verify';
 const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Deletes a draft's expiry job. The state is written in the SQL text: the partial index
+ * job_singleton (unfinished jobs only) answers only a query whose state the planner can see,
+ * and a statement run often is planned once for any parameters, where the state sent as a
+ * parameter left it a scan of every job.
+ */
+export function cancelDraftExpiry(db: QueryCreator<Database>, claimId: string) {
+  return db
+    .deleteFrom('job')
+    .where('queue', '=', EXPIRE_DRAFT_QUEUE)
+    .where('singleton_key', '=', claimId)
+    .where('state', '=', sql.lit('queued'))
+    .returning('id');
+}
 
 /**
  * Submits a draft (or a claim the owner completed after a request for information). In one
@@ -127,14 +144,7 @@ async function submitDraft(
         .returning('id'),
     )
     // A submitted claim no longer expires.
-    .with('expiry_job', (db) =>
-      db
-        .deleteFrom('job')
-        .where('queue', '=', EXPIRE_DRAFT_QUEUE)
-        .where('singleton_key', '=', claimId)
-        .where('state', '=', 'queued')
-        .returning('id'),
-    );
+    .with('expiry_job', (db) => cancelDraftExpiry(db, claimId));
   const verifyJob = jobRow(VERIFY_CLAIM_QUEUE, { claimId });
   if (claim.status === 'draft') {
     // The mailed link carries a secret of its own; the browser's stays valid alongside it.
