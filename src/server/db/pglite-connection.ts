@@ -51,25 +51,17 @@ class PgliteConnection extends EventEmitter {
   private readonly queue: CallQueue;
   /** Messages of the statement being sent, until its sync or flush. */
   private held: Buffer[] = [];
-  private forwardAll = false;
 
   constructor(pglite: PGlite, queue: CallQueue) {
     super();
     this.pglite = pglite;
     this.queue = queue;
-    this.on('newListener', (event) => {
-      if (event === 'message') this.forwardAll = true;
-    });
   }
 
   async connect(): Promise<void> {
     this._connecting = true;
     await this.pglite.waitReady;
     process.nextTick(() => this.emit('readyForQuery'));
-  }
-
-  private hold(message: Buffer): void {
-    this.held.push(message);
   }
 
   private send(message: Buffer): void {
@@ -79,8 +71,9 @@ class PgliteConnection extends EventEmitter {
     this.queue.last = this.queue.last
       .then(() => this.pglite.execProtocolStream(bytes, { throwOnError: false, syncToFs: false }))
       .then((answers) => {
+        const forwardAll = this.listenerCount('message') > 0;
         for (const answer of answers) {
-          if (this.forwardAll) this.emit('message', answer);
+          if (forwardAll) this.emit('message', answer);
           this.emit(answer.name === 'error' ? 'errorMessage' : answer.name, answer);
         }
       })
@@ -101,19 +94,19 @@ class PgliteConnection extends EventEmitter {
     this.send(serialize.query(text));
   }
   parse(query: Parameters<typeof serialize.parse>[0]): void {
-    this.hold(serialize.parse(query));
+    this.held.push(serialize.parse(query));
   }
   bind(config: Parameters<typeof serialize.bind>[0]): void {
-    this.hold(serialize.bind(config));
+    this.held.push(serialize.bind(config));
   }
   describe(message: Parameters<typeof serialize.describe>[0]): void {
-    this.hold(serialize.describe(message));
+    this.held.push(serialize.describe(message));
   }
   execute(config: Parameters<typeof serialize.execute>[0]): void {
-    this.hold(serialize.execute(config));
+    this.held.push(serialize.execute(config));
   }
   close(message: Parameters<typeof serialize.close>[0]): void {
-    this.hold(serialize.close(message));
+    this.held.push(serialize.close(message));
   }
   sync(): void {
     this.send(serialize.sync());

@@ -50,9 +50,8 @@ export async function sendClaimLink(
 
 /**
  * The claim that holds a unit (one open or approved claim per unit), as a query. The statuses
- * are written in the SQL text: the partial index claim_one_per_unit answers only a query whose
- * statuses the planner can see, and a statement run often is planned once for any parameters,
- * where statuses sent as parameters left it a scan of every claim.
+ * are literals so that a generic plan can use the partial index claim_one_per_unit
+ * (ARCHITECTURE.md, Database access).
  */
 export function unitHolderQuery(db: Kysely<Database>, campaignId: string, serial: string) {
   return db
@@ -60,11 +59,7 @@ export function unitHolderQuery(db: Kysely<Database>, campaignId: string, serial
     .selectAll()
     .where('campaign_id', '=', campaignId)
     .where('serial', '=', serial)
-    .where(
-      'status',
-      'in',
-      HOLDING_STATUSES.map((status) => sql.lit(status)),
-    );
+    .where('status', 'in', HOLDING_STATUSES.map(sql.lit));
 }
 
 /** The claim that holds a unit, if any. */

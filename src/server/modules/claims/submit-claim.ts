@@ -19,10 +19,8 @@ export const VERIFY_CLAIM_QUEUE = 'claim.verify';
 const UNIQUE_VIOLATION = '23505';
 
 /**
- * Deletes a draft's expiry job. The state is written in the SQL text: the partial index
- * job_singleton (unfinished jobs only) answers only a query whose state the planner can see,
- * and a statement run often is planned once for any parameters, where the state sent as a
- * parameter left it a scan of every job.
+ * Deletes a draft's expiry job. The state is a literal so that a generic plan can use the
+ * partial index job_singleton (ARCHITECTURE.md, Database access).
  */
 export function cancelDraftExpiry(db: QueryCreator<Database>, claimId: string) {
   return db
