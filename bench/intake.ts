@@ -131,10 +131,21 @@ async function drive(
   };
 }
 
+/**
+ * Where every run of this invocation keeps what it stored, each in a directory of its own, all
+ * deleted when the last run is over. Nothing is deleted while a server is measured: this
+ * machine's ext4 has no journal, and such an ext4 passes over every inode freed in the last one
+ * to five minutes when it makes a new file, so after one run's data directory (PGlite's ~1,500
+ * files and the photos) was deleted, the next runs spent a millisecond more of kernel CPU on
+ * each file they made (perf: `recently_deleted`, 8 % of an upload's CPU in Recallkit).
+ */
+const runsDir = fs.mkdtempSync(path.join(benchDir, 'intake-'));
+let runs = 0;
+const runDir = (name: string) => path.join(runsDir, `${++runs}-${name}`);
+
 async function recallkit(worker: boolean) {
   const port = await freePort();
-  const dataDir = path.join(benchDir, 'intake-data');
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  const dataDir = runDir('recallkit');
   const postgres = ON_POSTGRES ? await scratchPostgres('intake') : undefined;
   if (ON_POSTGRES && !postgres) throw new Error('BENCH_DB=postgres: PostgreSQL is not reachable');
   const child = await startChild(
@@ -193,7 +204,6 @@ async function recallkit(worker: boolean) {
   } finally {
     await stopChild(child);
     await postgres?.drop();
-    fs.rmSync(dataDir, { recursive: true, force: true }); // each run's photos: over 1 GB at 200 claims
   }
 }
 
@@ -201,7 +211,7 @@ async function bare(durable: boolean) {
   const port = await freePort();
   const child = await startChild(
     [path.join(repoRoot, 'bench/bare-upload-server.ts')],
-    { PORT: String(port), BARE_DURABLE: durable ? '1' : '0' },
+    { PORT: String(port), BARE_DIR: runDir('bare'), BARE_DURABLE: durable ? '1' : '0' },
     `http://127.0.0.1:${port}/`,
   );
   try {
@@ -230,21 +240,27 @@ interface Round {
   peer: Run;
 }
 const rounds: Round[] = [];
-for (let round = 0; round < ROUNDS; round++) {
-  if (round % 2 === 0) {
-    const ours = await recallkit(false);
-    rounds.push({ ours, peer: await bare(false) });
-  } else {
-    const peer = await bare(false);
-    rounds.push({ ours: await recallkit(false), peer });
+let oneProcess: Run;
+let durablePeer: Run;
+try {
+  for (let round = 0; round < ROUNDS; round++) {
+    if (round % 2 === 0) {
+      const ours = await recallkit(false);
+      rounds.push({ ours, peer: await bare(false) });
+    } else {
+      const peer = await bare(false);
+      rounds.push({ ours: await recallkit(false), peer });
+    }
   }
+  oneProcess = await recallkit(true);
+  durablePeer = await bare(true);
+} finally {
+  fs.rmSync(runsDir, { recursive: true, force: true }); // over 1 GB a run at 200 claims
 }
 // The round of the median ratio stands for the rounds in the table and the other ratios.
 const ratioOf = (round: Round) => round.peer.seconds / round.ours.seconds;
 const byRatio = [...rounds].sort((a, b) => ratioOf(a) - ratioOf(b));
 const { ours, peer } = byRatio[Math.floor((byRatio.length - 1) / 2)] as Round;
-const oneProcess = await recallkit(true);
-const durablePeer = await bare(true);
 for (const [name, run] of [
   ['recallkit web process (workers apart)', ours],
   ['recallkit web + worker in one process', oneProcess],
