@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -16,6 +17,22 @@ export interface BlobStore {
   get(key: string): Promise<Buffer | undefined>;
   delete(key: string): Promise<void>;
   exists(key: string): Promise<boolean>;
+  /** Present when an upload can be written into the store while it arrives (a directory). */
+  readonly spool?: Spool;
+}
+
+/**
+ * A place in the store's own filesystem for an upload written as it arrives, before its key
+ * (its hash) is known: `newPath` names a file that does not exist yet, the writer creates it and
+ * flushes it to disk, and `adopt` gives it its key with a rename. A spooled file that is neither
+ * adopted nor discarded (the process died) is deleted by a later process after a day.
+ */
+export interface Spool {
+  newPath(): string;
+  /** Gives a complete, flushed spooled file its key; the spooled path is gone afterwards. */
+  adopt(spooled: string, key: string): Promise<void>;
+  /** Deletes a spooled file that will not be adopted; nothing happens if it is not there. */
+  discard(spooled: string): Promise<void>;
 }
 
 const KEY = /^[a-z]+\/[0-9a-f]{64}(\.[a-z0-9]+)?$/;
@@ -31,7 +48,7 @@ function checkKey(key: string) {
  * kernel time written in one call, 1.3-1.7 ms in 256 KB calls (1 MB calls: 3.7-5.3 ms). In
  * bench:intake the web process went from 29-30 to 21-24 ms of CPU per claim (ARCHITECTURE.md).
  */
-const WRITE_BYTES = 256 * 1024;
+export const WRITE_BYTES = 256 * 1024;
 const IOV_MAX = 1024;
 
 /** Writes the chunks in order, at most WRITE_BYTES per call; a call may write part. */
@@ -60,18 +77,44 @@ export async function writeAll(handle: fs.FileHandle, chunks: readonly Buffer[])
   }
 }
 
+/** How long a spooled file may wait for its adoption: an upload takes minutes at most. */
+const SPOOL_KEPT_MS = 24 * 3600 * 1000;
+
+/** Deletes spooled files last written before `before`; best effort, as nothing depends on them. */
+async function sweepSpool(dir: string, before: number): Promise<void> {
+  try {
+    for (const name of await fs.readdir(dir)) {
+      const file = path.join(dir, name);
+      const stat = await fs.stat(file).catch(() => undefined);
+      if (stat && stat.mtimeMs < before) await fs.rm(file, { force: true });
+    }
+  } catch {}
+}
+
 /**
  * A directory: `<dir>/<prefix>/<aa>/<sha256>`, written to a temporary name, flushed to disk,
  * then renamed (and the rename flushed). The row that points at a photo commits after `put`
  * returns, and PostgreSQL flushes its commit: without the flushes here, a power cut could leave
  * a committed row pointing at an empty file. Measured: 4-6 ms more per 3 MB photo, mostly
- * waiting on the disk rather than CPU.
+ * waiting on the disk rather than CPU. Uploads are spooled in `<dir>/spool`.
  */
 export class FsBlobStore implements BlobStore {
   readonly kind = 'fs';
   private readonly dir: string;
+  private readonly spoolDir: string;
+  readonly spool: Spool;
+
   constructor(dir: string) {
     this.dir = dir;
+    this.spoolDir = path.join(dir, 'spool');
+    this.spool = {
+      newPath: () => path.join(this.spoolDir, `${randomBytes(12).toString('hex')}.part`),
+      adopt: (spooled, key) => this.place(spooled, this.pathOf(key)),
+      discard: (spooled) => fs.rm(spooled, { force: true }),
+    };
+    // Before any upload can be spooled: the directory, and what died with an earlier process.
+    fsSync.mkdirSync(this.spoolDir, { recursive: true });
+    void sweepSpool(this.spoolDir, Date.now() - SPOOL_KEPT_MS);
   }
 
   private pathOf(key: string): string {
@@ -82,8 +125,7 @@ export class FsBlobStore implements BlobStore {
 
   async put(key: string, data: Buffer | readonly Buffer[]): Promise<void> {
     const file = this.pathOf(key);
-    const dir = path.dirname(file);
-    await fs.mkdir(dir, { recursive: true });
+    await fs.mkdir(path.dirname(file), { recursive: true });
     const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       const handle = await fs.open(temporary, 'w');
@@ -93,9 +135,21 @@ export class FsBlobStore implements BlobStore {
       } finally {
         await handle.close();
       }
-      await fs.rename(temporary, file);
     } catch (error) {
       await fs.rm(temporary, { force: true }); // a full disk leaves no half-written file behind
+      throw error;
+    }
+    await this.place(temporary, file);
+  }
+
+  /** Renames a complete, flushed file to `file` and flushes the rename. */
+  private async place(temporary: string, file: string): Promise<void> {
+    const dir = path.dirname(file);
+    try {
+      await fs.mkdir(dir, { recursive: true });
+      await fs.rename(temporary, file);
+    } catch (error) {
+      await fs.rm(temporary, { force: true });
       throw error;
     }
     const directory = await fs.open(dir, 'r');

@@ -46,9 +46,9 @@ export async function authorizeUpload(deps: ClaimsDeps, claimId: string, authori
 /**
  * Stores one photo of a draft claim (or of a claim waiting for information): a newer photo of
  * the same kind replaces the older one, which stays on record. The request checks what it can
- * without decoding (format, header, pixel cap, structure), stores the original, and queues the
- * evidence job in the same transaction as the row; the job decodes the photo, makes the display
- * copy and reads it. If the row cannot be written, the blob is removed again. The caller has
+ * without decoding (format, header, pixel cap, structure), stores the original (adopting the
+ * file the upload was spooled to, when the store spools), and queues the evidence job in the
+ * same transaction as the row; the job decodes the photo, makes the display copy and reads it. If the row cannot be written, the blob is removed again. The caller has
  * asked `authorizeUpload` before reading the photo.
  */
 export async function addEvidence(
@@ -68,7 +68,9 @@ export async function addEvidence(
     throw new AppError(error.code, { max: Math.round(deps.config.photoMaxBytes / 1024 / 1024) });
   }
   const originalKey = `originals/${photo.sha256}`;
-  await deps.blobs.put(originalKey, upload.bytes.chunks, photo.mime);
+  const { spooled } = upload.bytes;
+  if (spooled && deps.blobs.spool) await deps.blobs.spool.adopt(spooled, originalKey);
+  else await deps.blobs.put(originalKey, upload.bytes.chunks, photo.mime);
 
   const id = newId('evd');
   try {

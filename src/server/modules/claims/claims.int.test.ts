@@ -6,7 +6,7 @@ import { claimsHarness, demoSerials } from '../../../../test/support/claims.ts';
 import { signIn } from '../../../../test/support/console.ts';
 import { testDatabases } from '../../../../test/support/databases.ts';
 import { pixelDamagedPng } from '../../../../test/support/photos.ts';
-import type { BlobStore } from '../../blobs/blob-store.ts';
+import type { BlobStore, Spool } from '../../blobs/blob-store.ts';
 import type { Db } from '../../db/database.ts';
 import type { JobWorker } from '../../jobs/worker.ts';
 import { newClaimCode } from './claim-access.ts';
@@ -618,19 +618,22 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
     const { same, abandoned, keeper } = await twoDraftsSharingAPhoto('#1a1b1c');
     // The abandoned draft expires, and its photos are cleaned up, between the moment the
     // keeper's upload has stored the (same) blob and the moment its row commits.
+    // The upload was spooled to the store's directory while it arrived: storing it is the
+    // spooled file's adoption under its key.
+    const spool = harness.blobs.spool as Spool;
+    const adopt = spool.adopt;
     let raced = false;
-    await withBlobStoreMethod(
-      'put',
-      (put) => async (key, data, contentType) => {
-        await put(key, data, contentType);
-        if (raced) return;
-        raced = true;
-        await expireDraftNow(abandoned.id);
-      },
-      async () => {
-        expect((await upload(keeper, 'label', same)).statusCode).toBe(201);
-      },
-    );
+    spool.adopt = async (spooled, key) => {
+      await adopt(spooled, key);
+      if (raced) return;
+      raced = true;
+      await expireDraftNow(abandoned.id);
+    };
+    try {
+      expect((await upload(keeper, 'label', same)).statusCode).toBe(201);
+    } finally {
+      spool.adopt = adopt;
+    }
     expect(raced).toBe(true);
     expect((await status(abandoned)).statusCode).toBe(401);
     expect(await harness.blobs.exists((await photoOf(keeper.id)).original_key)).toBe(true);

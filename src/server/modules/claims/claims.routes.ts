@@ -85,29 +85,41 @@ export const claimsRoutes: FastifyPluginAsyncZod<{ deps: ClaimsDeps; recoverRate
       await authorizeUpload(deps, request.params.id, request.headers.authorization);
       let kind: string | undefined;
       let file: { bytes: PhotoBytes; fileName: string | null } | undefined;
-      for await (const part of request.parts()) {
-        if (part.type === 'file') {
-          const fileName = checkFileName(part.filename);
-          try {
-            file = { bytes: await PhotoBytes.receive(part.file, () => part.file.truncated), fileName };
-          } catch (error) {
-            if (
-              !(error instanceof PhotoTooLarge) &&
-              (error as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE'
-            )
-              throw error;
-            throw new AppError('photo_too_large', { max: Math.round(deps.config.photoMaxBytes / 1048576) });
+      const spool = deps.blobs.spool;
+      // Whatever happens to the upload, its spooled file is adopted (and gone) or deleted here.
+      const discard = async () => {
+        if (file?.bytes.spooled) await spool?.discard(file.bytes.spooled);
+      };
+      try {
+        for await (const part of request.parts()) {
+          if (part.type === 'file') {
+            const fileName = checkFileName(part.filename);
+            await discard(); // a second file part replaces the first
+            file = undefined;
+            try {
+              const bytes = await PhotoBytes.receive(part.file, () => part.file.truncated, spool?.newPath());
+              file = { bytes, fileName };
+            } catch (error) {
+              if (
+                !(error instanceof PhotoTooLarge) &&
+                (error as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE'
+              )
+                throw error;
+              throw new AppError('photo_too_large', { max: Math.round(deps.config.photoMaxBytes / 1048576) });
+            }
+          } else if (part.fieldname === 'kind') {
+            kind = String(part.value);
           }
-        } else if (part.fieldname === 'kind') {
-          kind = String(part.value);
         }
+        if (!file) throw new AppError('photo_empty');
+        const evidence = await addEvidence(deps, request.params.id, request.headers.authorization, {
+          kind: parseEvidenceKind(kind),
+          ...file,
+        });
+        return reply.status(201).send(evidence);
+      } finally {
+        await discard();
       }
-      if (!file) throw new AppError('photo_empty');
-      const evidence = await addEvidence(deps, request.params.id, request.headers.authorization, {
-        kind: parseEvidenceKind(kind),
-        ...file,
-      });
-      return reply.status(201).send(evidence);
     },
   );
 

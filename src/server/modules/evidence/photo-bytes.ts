@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import { UploadSink } from './upload-thread.ts';
 
 /**
  * A photo as it arrived: the chunks the request delivered, never joined into one buffer, with
@@ -11,10 +13,13 @@ export class PhotoBytes {
   readonly chunks: readonly Buffer[];
   readonly length: number;
   readonly sha256: string;
+  /** A file that already holds these bytes, flushed to disk, for the blob store to adopt. */
+  readonly spooled: string | undefined;
   /** Where each chunk starts in the photo, for finding the chunk that holds an offset. */
   private readonly starts: number[];
 
-  constructor(chunks: readonly Buffer[], sha256?: string) {
+  constructor(chunks: readonly Buffer[], sha256?: string, spooled?: string) {
+    this.spooled = spooled;
     this.chunks = chunks.filter((chunk) => chunk.length > 0);
     this.starts = [];
     let length = 0;
@@ -36,19 +41,31 @@ export class PhotoBytes {
   }
 
   /**
-   * Reads a request's file stream to the end, hashing each chunk as it arrives. `tooLarge` is
-   * asked after each chunk (the multipart parser stops a file at its size cap and marks it).
+   * Reads a request's file stream to the end; the upload thread hashes each chunk as it arrives
+   * and, given `spool` (a new path in the blob store's directory), writes it there as well.
+   * `tooLarge` is asked after each chunk (the multipart parser stops a file at its size cap and
+   * marks it). A failed or refused upload leaves no file.
    */
-  static async receive(source: AsyncIterable<Buffer>, tooLarge: () => boolean): Promise<PhotoBytes> {
-    const hash = createHash('sha256');
+  static async receive(
+    source: AsyncIterable<Buffer>,
+    tooLarge: () => boolean,
+    spool?: string,
+  ): Promise<PhotoBytes> {
+    const sink = new UploadSink(spool);
     const chunks: Buffer[] = [];
-    for await (const chunk of source) {
+    try {
+      for await (const chunk of source) {
+        if (tooLarge()) throw new PhotoTooLarge();
+        sink.update(chunk);
+        chunks.push(chunk);
+      }
       if (tooLarge()) throw new PhotoTooLarge();
-      hash.update(chunk);
-      chunks.push(chunk);
+      return new PhotoBytes(chunks, await sink.finish(), spool);
+    } catch (error) {
+      await sink.abort();
+      if (spool) await fs.rm(spool, { force: true });
+      throw error;
     }
-    if (tooLarge()) throw new PhotoTooLarge();
-    return new PhotoBytes(chunks, hash.digest('hex'));
   }
 
   private chunkAt(offset: number): number {
