@@ -98,3 +98,41 @@ describe('blob store in a local directory, when the disk refuses', () => {
     expect(fs.readdirSync(path.dirname(target)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 });
+
+describe('blob store in a local directory, spooling uploads', () => {
+  it('adopts a spooled file under its content address, and discards one it will not keep', async () => {
+    const dir = path.join(tmp, 'fs-spool');
+    const store = new FsBlobStore(dir);
+    const spool = store.spool;
+    const data = Buffer.from(`spooled photo ${Math.random()}`);
+    const key = `originals/${createHash('sha256').update(data).digest('hex')}`;
+    const spooled = spool.newPath();
+    expect(spool.newPath()).not.toBe(spooled);
+    expect(fs.existsSync(spooled)).toBe(false);
+    fs.writeFileSync(spooled, data);
+    await spool.adopt(spooled, key);
+    expect((await store.get(key))?.equals(data)).toBe(true);
+    expect(fs.existsSync(spooled)).toBe(false);
+
+    const refused = spool.newPath();
+    fs.writeFileSync(refused, 'not a photo');
+    await spool.discard(refused);
+    await spool.discard(refused); // gone already: nothing happens
+    expect(fs.readdirSync(path.dirname(refused))).toEqual([]);
+  });
+
+  it('deletes the spooled files an earlier process left more than a day ago, and no others', async () => {
+    const dir = path.join(tmp, 'fs-spool-swept');
+    const spoolDir = path.join(dir, 'spool');
+    fs.mkdirSync(spoolDir, { recursive: true });
+    const old = path.join(spoolDir, 'died-with-its-process.part');
+    const recent = path.join(spoolDir, 'another-process-is-writing-it.part');
+    fs.writeFileSync(old, 'half an upload');
+    fs.writeFileSync(recent, 'an upload arriving');
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    fs.utimesSync(old, twoDaysAgo, twoDaysAgo);
+    new FsBlobStore(dir);
+    await expect.poll(() => fs.existsSync(old), { timeout: 5000 }).toBe(false);
+    expect(fs.existsSync(recent)).toBe(true);
+  });
+});

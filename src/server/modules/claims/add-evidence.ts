@@ -48,8 +48,10 @@ export async function authorizeUpload(deps: ClaimsDeps, claimId: string, authori
  * the same kind replaces the older one, which stays on record. The request checks what it can
  * without decoding (format, header, pixel cap, structure), stores the original (adopting the
  * file the upload was spooled to, when the store spools), and queues the evidence job in the
- * same transaction as the row; the job decodes the photo, makes the display copy and reads it. If the row cannot be written, the blob is removed again. The caller has
- * asked `authorizeUpload` before reading the photo.
+ * same transaction as the row; the job decodes the photo, makes the display copy and reads it.
+ * If the original cannot be stored or the row written, the blob is removed again (unless
+ * another claim's row uses the same bytes). The caller has asked `authorizeUpload` before
+ * reading the photo.
  */
 export async function addEvidence(
   deps: ClaimsDeps,
@@ -68,12 +70,11 @@ export async function addEvidence(
     throw new AppError(error.code, { max: Math.round(deps.config.photoMaxBytes / 1024 / 1024) });
   }
   const originalKey = `originals/${photo.sha256}`;
-  const { spooled } = upload.bytes;
-  if (spooled && deps.blobs.spool) await deps.blobs.spool.adopt(spooled, originalKey);
-  else await deps.blobs.put(originalKey, upload.bytes.chunks, photo.mime);
-
   const id = newId('evd');
   try {
+    const { spooled } = upload.bytes;
+    if (spooled && deps.blobs.spool) await deps.blobs.spool.adopt(spooled, originalKey);
+    else await deps.blobs.put(originalKey, upload.bytes.chunks, photo.mime);
     const replaced = await deps.db.transaction(async (tx) => {
       // The claim's row lock, then the photo's blob lock, in one statement.
       const current = await authorizeClaim(tx.kysely, claimId, authorization, true, blobLock(originalKey));

@@ -18,7 +18,7 @@ import { Worker } from 'node:worker_threads';
  */
 const PIECE_BYTES = 512 * 1024;
 /** Buffers kept for reuse; more in flight at once are allocated and dropped on return. */
-const POOL_MAX = 64;
+const POOL_MAX = 32;
 
 export type ToUploadThread =
   | { type: 'begin'; id: number; spool?: string }
