@@ -137,7 +137,8 @@ async function drive(
  * machine's ext4 has no journal, and such an ext4 passes over every inode freed in the last one
  * to five minutes when it makes a new file, so after one run's data directory (PGlite's ~1,500
  * files and the photos) was deleted, the next runs spent a millisecond more of kernel CPU on
- * each file they made (perf: `recently_deleted`, 8 % of an upload's CPU in Recallkit).
+ * each file they made (perf: `recently_deleted`, 8 % of the web process's CPU). The runs of
+ * one invocation need about 1.3 GB of disk each at 200 claims, seven runs in all.
  */
 const runsDir = fs.mkdtempSync(path.join(benchDir, 'intake-'));
 let runs = 0;
@@ -255,7 +256,7 @@ try {
   oneProcess = await recallkit(true);
   durablePeer = await bare(true);
 } finally {
-  fs.rmSync(runsDir, { recursive: true, force: true }); // over 1 GB a run at 200 claims
+  fs.rmSync(runsDir, { recursive: true, force: true });
 }
 // The round of the median ratio stands for the rounds in the table and the other ratios.
 const ratioOf = (round: Round) => round.peer.seconds / round.ours.seconds;
