@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
 import { sql } from 'kysely';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -391,6 +393,39 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
     ).toEqual([]);
     expect(files(harness.blobDir).length).toBe(before);
     expect((await upload(claim, 'label', jpeg)).statusCode).toBe(201); // and it still works
+  });
+
+  it('leaves no file behind when the connection drops halfway through an upload, and takes the next one', async () => {
+    const claim = (await create(claimBody())).json();
+    const jpeg = await photo('#135');
+    const spoolDir = path.join(harness.blobDir, 'spool');
+    const before = files(harness.blobDir).length;
+    await harness.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = harness.app.server.address() as net.AddressInfo;
+    const boundary = 'recallkit-test-boundary';
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nlabel\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="photo.jpg"\r\n` +
+        'Content-Type: image/jpeg\r\n\r\n',
+    );
+    const socket = net.connect(port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(
+      `POST /api/v1/claims/${claim.id}/evidence HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
+        `Authorization: Bearer ${claim.accessToken}\r\n` +
+        `Content-Type: multipart/form-data; boundary=${boundary}\r\n` +
+        `Content-Length: ${head.length + 3_000_000}\r\n\r\n`,
+    );
+    socket.write(head);
+    socket.write(Buffer.concat([jpeg, Buffer.alloc(1_200_000, 7)]));
+    // The upload has begun to be spooled; then the phone loses its signal.
+    await expect.poll(() => fs.readdirSync(spoolDir).length, { timeout: 10_000 }).toBe(1);
+    socket.destroy();
+    await expect.poll(() => files(harness.blobDir).length, { timeout: 10_000 }).toBe(before);
+    expect(
+      await db.kysely.selectFrom('evidence').select('id').where('claim_id', '=', claim.id).execute(),
+    ).toEqual([]);
+    expect((await upload(claim, 'label', jpeg)).statusCode).toBe(201);
   });
 
   it('refuses a stranger’s upload before reading it, and a label for a submitted claim, storing neither', async () => {
