@@ -109,6 +109,7 @@ describe('blob store in a local directory, spooling uploads', () => {
     const spooled = spool.newPath();
     expect(spool.newPath()).not.toBe(spooled);
     expect(fs.existsSync(spooled)).toBe(false);
+    fs.mkdirSync(path.dirname(spooled), { recursive: true }); // as the writer does (the upload thread)
     fs.writeFileSync(spooled, data);
     await spool.adopt(spooled, key);
     expect((await store.get(key))?.equals(data)).toBe(true);

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -23,9 +22,10 @@ export interface BlobStore {
 
 /**
  * A place in the store's own filesystem for an upload written as it arrives, before its key
- * (its hash) is known: `newPath` names a file that does not exist yet, the writer creates it and
- * flushes it to disk, and `adopt` gives it its key with a rename. A spooled file that is neither
- * adopted nor discarded (the process died) is deleted by a later process after a day.
+ * (its hash) is known: `newPath` names a file that does not exist yet (nor, before the first
+ * upload, its directory), the writer creates it and flushes it to disk, and `adopt` gives it its
+ * key with a rename. A spooled file that is neither adopted nor discarded (the process died) is
+ * deleted by a later process after a day.
  */
 export interface Spool {
   newPath(): string;
@@ -109,11 +109,19 @@ export class FsBlobStore implements BlobStore {
     this.spoolDir = path.join(dir, 'spool');
     this.spool = {
       newPath: () => path.join(this.spoolDir, `${randomBytes(12).toString('hex')}.part`),
-      adopt: (spooled, key) => this.place(spooled, this.pathOf(key)),
+      adopt: async (spooled, key) => {
+        const file = this.pathOf(key);
+        try {
+          await fs.mkdir(path.dirname(file), { recursive: true });
+        } catch (error) {
+          await fs.rm(spooled, { force: true });
+          throw error;
+        }
+        await this.place(spooled, file);
+      },
       discard: (spooled) => fs.rm(spooled, { force: true }),
     };
-    // Before any upload can be spooled: the directory, and what died with an earlier process.
-    fsSync.mkdirSync(this.spoolDir, { recursive: true });
+    // What died with an earlier process.
     void sweepSpool(this.spoolDir, Date.now() - SPOOL_KEPT_MS);
   }
 
@@ -142,11 +150,10 @@ export class FsBlobStore implements BlobStore {
     await this.place(temporary, file);
   }
 
-  /** Renames a complete, flushed file to `file` and flushes the rename. */
+  /** Renames a complete, flushed file to `file` (in a directory that exists) and flushes the rename. */
   private async place(temporary: string, file: string): Promise<void> {
     const dir = path.dirname(file);
     try {
-      await fs.mkdir(dir, { recursive: true });
       await fs.rename(temporary, file);
     } catch (error) {
       await fs.rm(temporary, { force: true });

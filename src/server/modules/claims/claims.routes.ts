@@ -86,7 +86,7 @@ export const claimsRoutes: FastifyPluginAsyncZod<{ deps: ClaimsDeps; recoverRate
       let kind: string | undefined;
       let file: { bytes: PhotoBytes; fileName: string | null } | undefined;
       const spool = deps.blobs.spool;
-      // Whatever happens to the upload, its spooled file is adopted (and gone) or deleted here.
+      // A spooled file is adopted by addEvidence, or deleted here when the upload goes no further.
       const discard = async () => {
         if (file?.bytes.spooled) await spool?.discard(file.bytes.spooled);
       };
@@ -97,7 +97,7 @@ export const claimsRoutes: FastifyPluginAsyncZod<{ deps: ClaimsDeps; recoverRate
             await discard(); // a second file part replaces the first
             file = undefined;
             try {
-              const bytes = await PhotoBytes.receive(part.file, () => part.file.truncated, spool?.newPath());
+              const bytes = await PhotoBytes.receive(part.file, () => part.file.truncated, spool);
               file = { bytes, fileName };
             } catch (error) {
               if (
@@ -117,8 +117,9 @@ export const claimsRoutes: FastifyPluginAsyncZod<{ deps: ClaimsDeps; recoverRate
           ...file,
         });
         return reply.status(201).send(evidence);
-      } finally {
+      } catch (error) {
         await discard();
+        throw error;
       }
     },
   );

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs/promises';
+import type { Spool } from '../../blobs/blob-store.ts';
 import { UploadSink } from './upload-thread.ts';
 
 /**
@@ -42,16 +42,17 @@ export class PhotoBytes {
 
   /**
    * Reads a request's file stream to the end; the upload thread hashes each chunk as it arrives
-   * and, given `spool` (a new path in the blob store's directory), writes it there as well.
-   * `tooLarge` is asked after each chunk (the multipart parser stops a file at its size cap and
-   * marks it). A failed or refused upload leaves no file.
+   * and, given the blob store's `spool`, writes it to a new spooled file as well. `tooLarge` is
+   * asked after each chunk (the multipart parser stops a file at its size cap and marks it). A
+   * failed or refused upload leaves no file.
    */
   static async receive(
     source: AsyncIterable<Buffer>,
     tooLarge: () => boolean,
-    spool?: string,
+    spool?: Spool,
   ): Promise<PhotoBytes> {
-    const sink = new UploadSink(spool);
+    const spooled = spool?.newPath();
+    const sink = new UploadSink(spooled);
     const chunks: Buffer[] = [];
     try {
       for await (const chunk of source) {
@@ -60,10 +61,10 @@ export class PhotoBytes {
         chunks.push(chunk);
       }
       if (tooLarge()) throw new PhotoTooLarge();
-      return new PhotoBytes(chunks, await sink.finish(), spool);
+      return new PhotoBytes(chunks, await sink.finish(), spooled);
     } catch (error) {
-      await sink.abort();
-      if (spool) await fs.rm(spool, { force: true });
+      await sink.abort(); // the thread has closed the file: nothing writes it after the discard
+      if (spooled) await spool?.discard(spooled);
       throw error;
     }
   }

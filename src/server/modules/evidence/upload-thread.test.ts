@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { FsBlobStore } from '../../blobs/blob-store.ts';
 import { PhotoBytes, PhotoTooLarge } from './photo-bytes.ts';
 import { UploadSink } from './upload-thread.ts';
 
@@ -43,51 +44,67 @@ describe('the upload thread', () => {
 
   it('writes a spooled upload to its file as it arrives, complete once received', async () => {
     const photo = randomBytes(2_500_000);
-    const spool = path.join(dir, 'complete.part');
-    const bytes = await PhotoBytes.receive(
-      stream(pieces(photo, [65_536, 65_536, 1_000_000])),
-      () => false,
-      spool,
-    );
-    expect(bytes.spooled).toBe(spool);
+    const spool = new FsBlobStore(path.join(dir, 'as-it-arrives')).spool;
+    const file = (): string | undefined => {
+      const spoolDir = path.join(dir, 'as-it-arrives', 'spool');
+      const names = fs.existsSync(spoolDir) ? fs.readdirSync(spoolDir) : [];
+      return names[0] && path.join(spoolDir, names[0]);
+    };
+    // The rest of the photo comes only once the file holds what has arrived so far, as far as
+    // the thread has been handed it: whole 512 KB pieces (the last, partial one waits for more).
+    async function* slowNetwork() {
+      yield* stream(pieces(photo.subarray(0, 1_200_000), [65_536, 65_536]));
+      await expect.poll(() => fs.statSync(file() as string).size, { timeout: 5000 }).toBe(2 * 512 * 1024);
+      yield photo.subarray(1_200_000);
+    }
+    const bytes = await PhotoBytes.receive(slowNetwork(), () => false, spool);
+    expect(bytes.spooled).toBe(file());
     expect(bytes.sha256).toBe(sha256(photo));
-    expect(fs.readFileSync(spool).equals(photo)).toBe(true);
+    expect(fs.readFileSync(bytes.spooled as string).equals(photo)).toBe(true);
   });
 
-  it('makes the spool directory again if it was removed', async () => {
-    const spool = path.join(dir, 'removed', 'again.part');
+  it('makes the spool directory with the first upload, and again if it was removed', async () => {
+    const store = path.join(dir, 'made');
+    const spool = new FsBlobStore(store).spool;
+    expect(fs.existsSync(path.join(store, 'spool'))).toBe(false);
     const photo = randomBytes(10_000);
-    await PhotoBytes.receive(stream([photo]), () => false, spool);
-    expect(fs.readFileSync(spool).equals(photo)).toBe(true);
+    const first = await PhotoBytes.receive(stream([photo]), () => false, spool);
+    expect(fs.readFileSync(first.spooled as string).equals(photo)).toBe(true);
+    fs.rmSync(path.join(store, 'spool'), { recursive: true });
+    const again = await PhotoBytes.receive(stream([photo]), () => false, spool);
+    expect(fs.readFileSync(again.spooled as string).equals(photo)).toBe(true);
   });
 
   it('leaves no file behind for an upload refused or broken off while it arrives', async () => {
-    const tooLarge = path.join(dir, 'too-large.part');
+    const store = path.join(dir, 'nothing-left');
+    const spool = new FsBlobStore(store).spool;
+    const spooled = () => fs.readdirSync(path.join(store, 'spool'));
     let received = 0;
     await expect(
       PhotoBytes.receive(
         stream(pieces(randomBytes(2_000_000), [600_000, 600_000])),
         () => ++received > 2,
-        tooLarge,
+        spool,
       ),
     ).rejects.toBeInstanceOf(PhotoTooLarge);
-    expect(fs.existsSync(tooLarge)).toBe(false);
+    expect(spooled()).toEqual([]);
 
-    const brokenOff = path.join(dir, 'broken-off.part');
     async function* disconnects() {
       yield randomBytes(700_000);
       throw Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
     }
-    await expect(PhotoBytes.receive(disconnects(), () => false, brokenOff)).rejects.toThrow('aborted');
-    expect(fs.existsSync(brokenOff)).toBe(false);
+    await expect(PhotoBytes.receive(disconnects(), () => false, spool)).rejects.toThrow('aborted');
+    expect(spooled()).toEqual([]);
   });
 
   it('fails an upload whose file cannot be made, with the reason, and takes the next ones', async () => {
-    const notADirectory = path.join(dir, 'a-file');
-    fs.writeFileSync(notADirectory, '');
-    await expect(
-      PhotoBytes.receive(stream([randomBytes(1000)]), () => false, path.join(notADirectory, 'x.part')),
-    ).rejects.toMatchObject({ code: 'ENOTDIR' });
+    const store = path.join(dir, 'spool-is-a-file');
+    fs.mkdirSync(store);
+    fs.writeFileSync(path.join(store, 'spool'), '');
+    const spool = new FsBlobStore(store).spool;
+    await expect(PhotoBytes.receive(stream([randomBytes(1000)]), () => false, spool)).rejects.toMatchObject({
+      code: 'ENOTDIR',
+    });
     const photo = randomBytes(1000);
     const sink = new UploadSink();
     sink.update(photo);

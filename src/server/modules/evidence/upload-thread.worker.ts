@@ -23,7 +23,7 @@ const uploads = new Map<number, Upload>();
 const reply = (message: FromUploadThread, transfer: ArrayBuffer[] = []) =>
   port.postMessage(message, transfer);
 
-/** A new file at `file`, and its directory again if someone removed it. */
+/** A new file at `file`, and its directory if there is none yet (the first upload) or any more. */
 function createFile(file: string): number {
   try {
     return fs.openSync(file, 'wx', 0o644);
@@ -52,10 +52,13 @@ function closeSpool(upload: Upload) {
   upload.spool = undefined;
 }
 
+const failed = (id: number, error: NodeJS.ErrnoException) =>
+  reply({ type: 'failed', id, message: error.message, code: error.code });
+
 function fail(id: number, upload: Upload, error: NodeJS.ErrnoException) {
   uploads.delete(id);
   closeSpool(upload);
-  reply({ type: 'failed', id, message: error.message, code: error.code });
+  failed(id, error);
 }
 
 port.on('message', (message: ToUploadThread) => {
@@ -87,7 +90,10 @@ port.on('message', (message: ToUploadThread) => {
       break;
     }
     case 'finish': {
-      if (!upload) break;
+      if (!upload) {
+        failed(message.id, new Error('the upload thread has no such upload'));
+        break;
+      }
       if (upload.error) {
         fail(message.id, upload, upload.error);
         break;
@@ -107,8 +113,7 @@ port.on('message', (message: ToUploadThread) => {
         }
         uploads.delete(message.id);
         fs.close(spool.fd, (closeError) => {
-          if (closeError)
-            reply({ type: 'failed', id: message.id, message: closeError.message, code: closeError.code });
+          if (closeError) failed(message.id, closeError);
           else reply({ type: 'finished', id: message.id, sha256 });
         });
       });
