@@ -126,7 +126,7 @@ export class UploadSink {
   }
 
   private flush() {
-    if (!this.piece || this.filled === 0) return;
+    if (!this.piece) return; // a piece is only taken with bytes to put in it
     this.thread.send({
       type: 'update',
       id: this.id,
