@@ -2,7 +2,7 @@ import '../server/gc-tuning.ts';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../server/config.ts';
 import { DataDirBusyError } from '../server/db/data-dir-lock.ts';
-import { AppError } from '../server/http/errors.ts';
+import { AppError } from '../server/errors.ts';
 import { InvalidCampaignError } from '../server/modules/catalog/campaign-definition.ts';
 import { ImportRefusedError } from '../server/modules/catalog/import-serials.ts';
 import { translate } from '../shared/i18n/index.ts';

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { AppError } from './http/errors.ts';
+import { AppError } from './errors.ts';
 
 /**
  * CSV as spreadsheets and warehouse systems read it (RFC 4180, CRLF). A cell a spreadsheet would

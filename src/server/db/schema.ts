@@ -235,8 +235,14 @@ export interface IdempotencyKeyTable {
   scope: string;
   key: string;
   request_hash: string;
-  status_code: number | null;
+  /** The use case's value, when it answered. */
   response: ColumnType<unknown, string | null, string | null>;
+  /** The refusal it committed instead (`{ code, params }`), when it refused. */
+  refusal: ColumnType<
+    { code: string; params: Record<string, string | number> } | null,
+    string | null,
+    string | null
+  >;
   created_at: Timestamp;
 }
 

@@ -15,8 +15,10 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { ErrorSchema } from '../../shared/contracts/errors.ts';
 import type { Db } from '../db/database.ts';
 import { pendingMigrations } from '../db/migrate.ts';
+import { AppError } from '../errors.ts';
 import { campaignConsoleRoutes } from '../modules/catalog/campaigns.console.routes.ts';
 import { catalogRoutes } from '../modules/catalog/catalog.routes.ts';
 import type { CatalogService } from '../modules/catalog/catalog-service.ts';
@@ -25,11 +27,12 @@ import type { ClaimsDeps } from '../modules/claims/claims-deps.ts';
 import { devOutboxRoutes } from '../modules/notify/notify.routes.ts';
 import { fulfilmentRoutes } from '../modules/remedies/fulfilment.routes.ts';
 import { reviewRoutes } from '../modules/review/review.routes.ts';
+import { CONSOLE_PREFIX, type ConsoleRoute, consoleApi } from '../modules/staff/console-gate.ts';
 import { authenticate, type SessionPolicy } from '../modules/staff/sessions.ts';
 import { staffRoutes } from '../modules/staff/staff.routes.ts';
 import { webhookRoutes } from '../modules/webhooks/webhooks.routes.ts';
-import { CONSOLE_PREFIX, type ConsoleRoute, consoleApi } from './console-api.ts';
-import { AppError, ErrorSchema, errorBody, handleError, requestLanguage } from './errors.ts';
+import { errorBody, handleError } from './errors.ts';
+import { requestLanguage } from './request-language.ts';
 
 export interface AppDependencies {
   db: Db;
@@ -154,6 +157,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(multipart, {
     // preservePath: see the name as sent, so a name that tries to be a path is refused, not silently cut.
     preservePath: true,
+    // A file over its cap is cut short and marked `truncated`, never thrown: each upload route
+    // refuses it with its own code (photo_too_large, body_too_large), one code per condition.
+    throwFileSizeLimit: false,
     limits: { fileSize: deps.claims.config.photoMaxBytes, files: 1, fields: 4, fieldSize: 1000, parts: 6 },
   });
   await app.register(catalogRoutes, { catalog: deps.catalog, lookupRateLimit: deps.lookupRateLimit });

@@ -1,16 +1,15 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import type { ErrorBody } from '../../shared/contracts/errors.ts';
 import { translate } from '../../shared/i18n/index.ts';
-import { type Language, pickLanguage } from '../../shared/languages.ts';
+import type { Language } from '../../shared/languages.ts';
+import { AppError, type AppErrorCode } from '../errors.ts';
+import { requestLanguage } from './request-language.ts';
 
-/**
- * Every error a client can be shown: a stable machine `code` (logged, documented, never
- * translated) and an HTTP status. The human sentence comes from the message catalogs in the
- * caller's language, so the owner reads it in theirs.
- */
-export const APP_ERRORS = {
+/** The HTTP status of each domain error code: the one place codes meet HTTP. */
+const HTTP_STATUS: Record<AppErrorCode, number> = {
   invalid_request: 400,
+  malformed_json: 400,
   query_empty: 400,
   serial_empty: 400,
   serial_too_long: 400,
@@ -28,31 +27,35 @@ export const APP_ERRORS = {
   forbidden: 403,
   csrf_invalid: 403,
   password_change_required: 403,
+  not_found: 404,
   staff_not_found: 404,
+  claim_not_found: 404,
+  campaign_not_found: 404,
+  method_not_allowed: 405,
   staff_email_taken: 409,
   staff_inactive: 409,
-  password_wrong: 422,
-  password_too_weak: 422,
-  login_locked: 429,
   claim_not_decidable: 409,
   claim_in_review: 409,
   claim_changed: 409,
   second_review_same_person: 409,
+  campaign_transition_invalid: 409,
+  campaign_exists: 409,
+  return_not_expected: 409,
+  claim_duplicate_unit: 409,
+  claim_not_editable: 409,
+  claims_closed: 409,
+  body_too_large: 413,
+  photo_too_large: 413,
+  photo_too_many_pixels: 413,
+  unsupported_media_type: 415,
+  photo_unsupported_type: 415,
+  password_wrong: 422,
+  password_too_weak: 422,
   reason_required: 422,
   reason_unknown: 422,
   message_required: 422,
   campaign_invalid: 422,
-  campaign_transition_invalid: 409,
-  campaign_exists: 409,
   import_refused: 422,
-  return_not_expected: 409,
-  claim_not_found: 404,
-  claim_duplicate_unit: 409,
-  claim_not_editable: 409,
-  claims_closed: 409,
-  photo_too_large: 413,
-  photo_too_many_pixels: 413,
-  photo_unsupported_type: 415,
   unit_not_affected: 422,
   remedy_not_offered: 422,
   address_required: 422,
@@ -61,40 +64,17 @@ export const APP_ERRORS = {
   proof_of_purchase_required: 422,
   photo_corrupt: 422,
   idempotency_key_reused: 422,
+  login_locked: 429,
   claim_limit_email: 429,
   claim_limit_address: 429,
   claim_limit_client: 429,
-  malformed_json: 400,
-  not_found: 404,
-  campaign_not_found: 404,
-  method_not_allowed: 405,
-  body_too_large: 413,
-  unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
-} as const;
-export type AppErrorCode = keyof typeof APP_ERRORS;
+};
 
-export class AppError extends Error {
-  readonly code: AppErrorCode;
-  readonly status: number;
-  readonly params: Record<string, string | number>;
-  constructor(code: AppErrorCode, params: Record<string, string | number> = {}) {
-    super(code);
-    this.code = code;
-    this.status = APP_ERRORS[code];
-    this.params = params;
-  }
-}
-
-export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
-}
-
-export function requestLanguage(request: FastifyRequest): Language {
-  const explicit = (request.query as Record<string, unknown> | undefined)?.lang;
-  return pickLanguage(typeof explicit === 'string' ? explicit : request.headers['accept-language']);
+export function httpStatus(error: AppError): number {
+  return HTTP_STATUS[error.code];
 }
 
 export function errorBody(language: Language, error: AppError, details?: unknown): ErrorBody {
@@ -128,15 +108,14 @@ export function handleError(raw: FastifyError | Error, request: FastifyRequest, 
   } else {
     error = fromFastifyError(raw as FastifyError, reply);
   }
-  if (error.status >= 500) request.log.error({ err: raw }, 'request failed');
+  const status = httpStatus(error);
+  if (status >= 500) request.log.error({ err: raw }, 'request failed');
   else request.log.info({ code: error.code }, 'request refused');
-  reply.status(error.status).send(errorBody(language, error, details));
+  reply.status(status).send(errorBody(language, error, details));
 }
 
 function fromFastifyError(error: FastifyError, reply: FastifyReply): AppError {
   switch (error.code) {
-    case 'FST_REQ_FILE_TOO_LARGE':
-      return new AppError('body_too_large');
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
       return new AppError('unsupported_media_type');
     case 'FST_FILES_LIMIT':
@@ -167,8 +146,3 @@ function fromFastifyError(error: FastifyError, reply: FastifyReply): AppError {
   }
   return new AppError('internal');
 }
-
-/** The error body as a schema, for the OpenAPI document. */
-export const ErrorSchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});

@@ -68,6 +68,7 @@ export const CreateClaimResponseSchema = z.object({
   statusUrl: z.string(),
   expiresAt: z.string(),
 });
+export type CreateClaimResponse = z.infer<typeof CreateClaimResponseSchema>;
 
 export const EvidenceSchema = z.object({
   id: z.string(),

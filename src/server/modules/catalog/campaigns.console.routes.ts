@@ -5,10 +5,11 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CONSOLE_RULES } from '../../../shared/console-roles.ts';
+import { ErrorSchema } from '../../../shared/contracts/errors.ts';
 import type { Db } from '../../db/database.ts';
-import { consoleErrors, tags } from '../../http/console-api.ts';
-import { AppError, ErrorSchema } from '../../http/errors.ts';
+import { AppError } from '../../errors.ts';
 import { actorOf, recordAudit } from '../staff/audit.ts';
+import { consoleErrors, tags } from '../staff/console-gate.ts';
 import { applyCampaignInTx } from './apply-campaign.ts';
 import {
   type CampaignDefinition,

@@ -9,8 +9,10 @@ import {
   LookupQuerySchema,
   LookupResultSchema,
 } from '../../../shared/contracts/catalog.ts';
+import { ErrorSchema } from '../../../shared/contracts/errors.ts';
 import { translate } from '../../../shared/i18n/index.ts';
-import { AppError, ErrorSchema, requestLanguage } from '../../http/errors.ts';
+import { AppError } from '../../errors.ts';
+import { requestLanguage } from '../../http/request-language.ts';
 import type { CatalogService } from './catalog-service.ts';
 import { lookup, presentCampaignDetail, presentCampaignSummary } from './lookup.ts';
 

@@ -8,7 +8,7 @@ import type {
 } from '../../../shared/contracts/catalog.ts';
 import { translate } from '../../../shared/i18n/index.ts';
 import { type Language, localize } from '../../../shared/languages.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../errors.ts';
 import { type Jurisdiction, jurisdictionFor } from './campaign-definition.ts';
 import type { CatalogCampaign, CatalogSnapshot, SerialHit } from './catalog-snapshot.ts';
 import { applySerialRules, lookAlikeVariants, normaliseModelCode, normaliseSerial } from './serial.ts';

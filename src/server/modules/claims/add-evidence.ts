@@ -1,6 +1,6 @@
 import { DISPOSAL_CONFIRMABLE, type EvidenceKind } from '../../../shared/claim-rules.ts';
 import { EvidenceKindSchema } from '../../../shared/contracts/claims.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { jobRow } from '../../jobs/queue.ts';
 import { PROCESS_EVIDENCE_QUEUE } from '../evidence/evidence-jobs.ts';

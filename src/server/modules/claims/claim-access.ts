@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { Kysely, QueryCreator, RawBuilder, Selectable } from 'kysely';
 import type { ClaimTable, Database } from '../../db/schema.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../errors.ts';
 
 /** Letters and digits an owner cannot confuse when writing the code on the unit in marker. */
 /** Letters and digits nobody (and no OCR) confuses with another of the set. */

@@ -3,7 +3,7 @@ import { pickJurisdiction } from '../../../shared/claim-rules.ts';
 import type { ClaimStatusResponse } from '../../../shared/contracts/claims.ts';
 import { type Language, localize } from '../../../shared/languages.ts';
 import type { EvidenceTable } from '../../db/schema.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../errors.ts';
 import { remedyForOwner } from '../remedies/remedies.ts';
 import { authorizeClaim } from './claim-access.ts';
 import type { ClaimsDeps } from './claims-deps.ts';

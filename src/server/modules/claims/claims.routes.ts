@@ -9,7 +9,9 @@ import {
   EvidenceSchema,
   SubmitClaimBodySchema,
 } from '../../../shared/contracts/claims.ts';
-import { AppError, ErrorSchema, errorBody, requestLanguage } from '../../http/errors.ts';
+import { ErrorSchema } from '../../../shared/contracts/errors.ts';
+import { AppError, unwrap } from '../../errors.ts';
+import { requestLanguage } from '../../http/request-language.ts';
 import { PhotoBytes, PhotoTooLarge } from '../evidence/photo-bytes.ts';
 import { addEvidence, authorizeUpload, checkFileName, parseEvidenceKind } from './add-evidence.ts';
 import { claimPhoto, claimStatus } from './claim-status.ts';
@@ -17,7 +19,6 @@ import type { ClaimsDeps } from './claims-deps.ts';
 import { confirmDisposal } from './confirm-disposal.ts';
 import { createClaim } from './create-claim.ts';
 import { evidenceFeedback } from './evidence-feedback.ts';
-import type { StoredResponse } from './idempotency.ts';
 import { recoverClaimLinks } from './recover-claim-links.ts';
 import { submitClaim } from './submit-claim.ts';
 
@@ -29,14 +30,6 @@ export const claimsRoutes: FastifyPluginAsyncZod<{ deps: ClaimsDeps; recoverRate
   app,
   { deps, recoverRateLimit },
 ) => {
-  /** Stored answers (idempotent replays included) keep only the error code; the message follows the caller's language. */
-  const send = (request: Parameters<typeof requestLanguage>[0], stored: StoredResponse) => {
-    const body = stored.body as { error?: { code?: string } };
-    if (stored.statusCode >= 400 && body.error?.code) {
-      return errorBody(requestLanguage(request), new AppError(body.error.code as never));
-    }
-    return stored.body;
-  };
   const idempotencyKey = (headers: Record<string, unknown>) => {
     const key = headers['idempotency-key'];
     return typeof key === 'string' ? key : undefined;
@@ -55,11 +48,11 @@ export const claimsRoutes: FastifyPluginAsyncZod<{ deps: ClaimsDeps; recoverRate
       },
     },
     async (request, reply) => {
-      const stored = await createClaim(deps, request.body, {
+      const created = await createClaim(deps, request.body, {
         clientAddress: request.ip ?? null,
         idempotencyKey: idempotencyKey(request.headers),
       });
-      return reply.status(stored.statusCode).send(send(request, stored) as never);
+      return reply.status(201).send(unwrap(created));
     },
   );
 
@@ -100,11 +93,7 @@ export const claimsRoutes: FastifyPluginAsyncZod<{ deps: ClaimsDeps; recoverRate
               const bytes = await PhotoBytes.receive(part.file, () => part.file.truncated, spool);
               file = { bytes, fileName };
             } catch (error) {
-              if (
-                !(error instanceof PhotoTooLarge) &&
-                (error as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE'
-              )
-                throw error;
+              if (!(error instanceof PhotoTooLarge)) throw error;
               throw new AppError('photo_too_large', { max: Math.round(deps.config.photoMaxBytes / 1048576) });
             }
           } else if (part.fieldname === 'kind') {
@@ -136,15 +125,15 @@ export const claimsRoutes: FastifyPluginAsyncZod<{ deps: ClaimsDeps; recoverRate
         response: { 200: z.object({ id: z.string(), code: z.string(), status: z.string() }), ...errors },
       },
     },
-    async (request, reply) => {
-      const stored = await submitClaim(
+    async (request) => {
+      const submitted = await submitClaim(
         deps,
         request.params.id,
         request.headers.authorization,
         request.body,
         idempotencyKey(request.headers),
       );
-      return reply.status(stored.statusCode).send(send(request, stored) as never);
+      return unwrap(submitted);
     },
   );
 

@@ -1,5 +1,5 @@
 import { DISPOSAL_CONFIRMABLE } from '../../../shared/claim-rules.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../errors.ts';
 import { releaseAfterDisposal } from '../remedies/remedies.ts';
 import { authorizeClaim } from './claim-access.ts';
 import { recordClaimEvent } from './claim-events.ts';

@@ -1,5 +1,5 @@
-import type { CreateClaimBody } from '../../../shared/contracts/claims.ts';
-import { AppError } from '../../http/errors.ts';
+import type { CreateClaimBody, CreateClaimResponse } from '../../../shared/contracts/claims.ts';
+import { AppError, type Outcome } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { jobRow } from '../../jobs/queue.ts';
 import { jurisdictionFor } from '../catalog/campaign-definition.ts';
@@ -8,10 +8,11 @@ import { normaliseModelCode, normaliseSerial } from '../catalog/serial.ts';
 import { newAccessToken, newClaimCode } from './claim-access.ts';
 import { claimEventRow } from './claim-events.ts';
 import { type ClaimsDeps, statusUrl } from './claims-deps.ts';
-import { type StoredResponse, withIdempotency } from './idempotency.ts';
+import { withIdempotency } from './idempotency.ts';
 import { findUnitHolder, refuseDuplicateUnit } from './send-claim-link.ts';
 import { addressKey, checkClaimVelocity, emailKey } from './velocity.ts';
 
+export type CreatedClaim = CreateClaimResponse;
 export const EXPIRE_DRAFT_QUEUE = 'claim.expire_draft';
 
 /**
@@ -24,7 +25,7 @@ export async function createClaim(
   deps: ClaimsDeps,
   body: CreateClaimBody,
   request: { clientAddress: string | null; idempotencyKey: string | undefined },
-): Promise<StoredResponse> {
+): Promise<Outcome<CreatedClaim>> {
   const snapshot = deps.catalog.current();
   const campaign = snapshot.campaign(body.campaign);
   if (!campaign) throw new AppError('campaign_not_found');
@@ -52,7 +53,7 @@ export async function createClaim(
   };
   const openDraft = (code: string) =>
     deps.db.transaction((tx) =>
-      withIdempotency(tx, 'claim.create', request.idempotencyKey, body, async () => {
+      withIdempotency<CreatedClaim>(tx, 'claim.create', request.idempotencyKey, body, async () => {
         if (serial !== null) {
           const holder = await findUnitHolder(tx.kysely, campaign.id, serial);
           if (holder) return refuseDuplicateUnit(tx.kysely, holder, snapshot, deps.config.publicUrl);
@@ -101,8 +102,8 @@ export async function createClaim(
           .values(jobRow(EXPIRE_DRAFT_QUEUE, { claimId: id }, { runAt: expiresAt, singletonKey: id }))
           .execute();
         return {
-          statusCode: 201,
-          body: {
+          ok: true,
+          value: {
             id,
             code,
             status: 'draft',

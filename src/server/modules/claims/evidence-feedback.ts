@@ -2,7 +2,7 @@ import type { EvidenceKind } from '../../../shared/claim-rules.ts';
 import type { EvidenceFeedback } from '../../../shared/contracts/claims.ts';
 import { translate } from '../../../shared/i18n/index.ts';
 import type { Language } from '../../../shared/languages.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../errors.ts';
 import { claimFacts, feedbackFor, photoChecks, type StoredAnalysis } from '../evidence/photo-feedback.ts';
 import { authorizeClaim } from './claim-access.ts';
 import type { ClaimsDeps } from './claims-deps.ts';

@@ -1,51 +1,54 @@
 import { createHash } from 'node:crypto';
 import type { Tx } from '../../db/database.ts';
-import { AppError } from '../../http/errors.ts';
-
-export interface StoredResponse {
-  statusCode: number;
-  body: unknown;
-}
+import { AppError, isAppErrorCode, type Outcome } from '../../errors.ts';
 
 const KEY = /^[A-Za-z0-9_-]{1,200}$/;
 
 /**
- * Runs `work` once per (scope, Idempotency-Key): a retried request gets the first answer.
- * The key row is written first, so a concurrent retry waits on it and then reads the answer
+ * Runs `work` once per (scope, Idempotency-Key): a retried request gets the first outcome.
+ * The key row is written first, so a concurrent retry waits on it and then reads the outcome
  * instead of doing the work twice. Without a key the work simply runs.
  */
-export async function withIdempotency(
+export async function withIdempotency<T>(
   tx: Tx,
   scope: string,
   key: string | undefined,
   request: unknown,
-  work: () => Promise<StoredResponse>,
-): Promise<StoredResponse> {
+  work: () => Promise<Outcome<T>>,
+): Promise<Outcome<T>> {
   if (key === undefined) return work();
   if (!KEY.test(key)) throw new AppError('idempotency_key_invalid');
   const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
   const inserted = await tx.kysely
     .insertInto('idempotency_key')
-    .values({ scope, key, request_hash: requestHash, status_code: null, response: null })
+    .values({ scope, key, request_hash: requestHash, response: null, refusal: null })
     .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
     .returning('key')
     .executeTakeFirst();
   if (!inserted) {
     const stored = await tx.kysely
       .selectFrom('idempotency_key')
-      .select(['request_hash', 'status_code', 'response'])
+      .select(['request_hash', 'response', 'refusal'])
       .where('scope', '=', scope)
       .where('key', '=', key)
       .executeTakeFirstOrThrow();
     if (stored.request_hash !== requestHash) throw new AppError('idempotency_key_reused');
-    return { statusCode: stored.status_code ?? 200, body: stored.response };
+    if (stored.refusal) {
+      const code = isAppErrorCode(stored.refusal.code) ? stored.refusal.code : 'internal';
+      return { ok: false, refusal: new AppError(code, stored.refusal.params) };
+    }
+    return { ok: true, value: stored.response as T };
   }
-  const response = await work();
+  const outcome = await work();
   await tx.kysely
     .updateTable('idempotency_key')
-    .set({ status_code: response.statusCode, response: JSON.stringify(response.body) })
+    .set(
+      outcome.ok
+        ? { response: JSON.stringify(outcome.value) }
+        : { refusal: JSON.stringify({ code: outcome.refusal.code, params: outcome.refusal.params }) },
+    )
     .where('scope', '=', scope)
     .where('key', '=', key)
     .execute();
-  return response;
+  return outcome;
 }

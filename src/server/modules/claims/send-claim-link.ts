@@ -2,12 +2,12 @@ import { type Kysely, sql } from 'kysely';
 import { HOLDING_STATUSES } from '../../../shared/claim-rules.ts';
 import { localize, pickLanguage } from '../../../shared/languages.ts';
 import type { Database } from '../../db/schema.ts';
+import { AppError } from '../../errors.ts';
 import type { CatalogSnapshot } from '../catalog/catalog-snapshot.ts';
 import { queueMail } from '../notify/outbox.ts';
 import { type ClaimRow, issueAccessToken } from './claim-access.ts';
 import { recordClaimEvent } from './claim-events.ts';
 import { statusUrl } from './claims-deps.ts';
-import type { StoredResponse } from './idempotency.ts';
 
 const ONE_HOUR = 3_600_000;
 
@@ -76,7 +76,7 @@ export async function refuseDuplicateUnit(
   holder: ClaimRow,
   snapshot: CatalogSnapshot,
   publicUrl: string,
-): Promise<StoredResponse> {
+): Promise<{ ok: false; refusal: AppError }> {
   await sendClaimLink(db, holder, snapshot, publicUrl, 'duplicate_attempt');
-  return { statusCode: 409, body: { error: { code: 'claim_duplicate_unit' } } };
+  return { ok: false, refusal: new AppError('claim_duplicate_unit') };
 }

@@ -1,8 +1,8 @@
 import { type QueryCreator, sql } from 'kysely';
 import { localize, pickLanguage } from '../../../shared/languages.ts';
 import type { Tx } from '../../db/database.ts';
-import type { Database } from '../../db/schema.ts';
-import { AppError } from '../../http/errors.ts';
+import type { ClaimStatus, Database } from '../../db/schema.ts';
+import { AppError, type Outcome } from '../../errors.ts';
 import { jobRow } from '../../jobs/queue.ts';
 import type { CatalogSnapshot } from '../catalog/catalog-snapshot.ts';
 import { mailRows } from '../notify/outbox.ts';
@@ -11,12 +11,18 @@ import { authorizeClaim, type ClaimRow, newAccessToken } from './claim-access.ts
 import { claimEventRow } from './claim-events.ts';
 import { type ClaimsDeps, statusUrl } from './claims-deps.ts';
 import { EXPIRE_DRAFT_QUEUE } from './create-claim.ts';
-import { type StoredResponse, withIdempotency } from './idempotency.ts';
+import { withIdempotency } from './idempotency.ts';
 import { requiredEvidence } from './required-evidence.ts';
 import { findUnitHolder, refuseDuplicateUnit } from './send-claim-link.ts';
 
 export const VERIFY_CLAIM_QUEUE = 'claim.verify';
 const UNIQUE_VIOLATION = '23505';
+
+export interface SubmittedClaim {
+  id: string;
+  code: string;
+  status: ClaimStatus;
+}
 
 /**
  * Deletes a draft's expiry job. The state is a literal so that a generic plan can use the
@@ -44,10 +50,10 @@ export async function submitClaim(
   authorization: string | undefined,
   body: { disposalAttested?: boolean | undefined } | undefined,
   idempotencyKey: string | undefined,
-): Promise<StoredResponse> {
+): Promise<Outcome<SubmittedClaim>> {
   const snapshot = deps.catalog.current();
   const scope = `claim.submit:${claimId}`;
-  const once = (work: (tx: Tx, claim: ClaimRow) => Promise<StoredResponse>) =>
+  const once = (work: (tx: Tx, claim: ClaimRow) => Promise<Outcome<SubmittedClaim>>) =>
     deps.db.transaction(async (tx) => {
       const claim = await authorizeClaim(tx.kysely, claimId, authorization, true);
       return withIdempotency(tx, scope, idempotencyKey, body ?? {}, () => work(tx, claim));
@@ -88,7 +94,7 @@ async function submitDraft(
   snapshot: CatalogSnapshot,
   claim: ClaimRow,
   body: { disposalAttested?: boolean | undefined } | undefined,
-): Promise<StoredResponse> {
+): Promise<Outcome<SubmittedClaim>> {
   const claimId = claim.id;
   if (claim.status !== 'draft' && claim.status !== 'needs_info') throw new AppError('claim_not_editable');
   const campaign = snapshot.campaignById(claim.campaign_id);
@@ -177,5 +183,5 @@ async function submitDraft(
   } else {
     await effects.insertInto('job').values(verifyJob).execute();
   }
-  return { statusCode: 200, body: { id: claimId, code: claim.code, status: next } };
+  return { ok: true, value: { id: claimId, code: claim.code, status: next } };
 }

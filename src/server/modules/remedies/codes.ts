@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { parseCsv } from '../../csv.ts';
 import type { Database } from '../../db/schema.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
 

@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CONSOLE_RULES } from '../../../shared/console-roles.ts';
 import type { Db } from '../../db/database.ts';
-import { consoleErrors, sendCsv, tags } from '../../http/console-api.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../errors.ts';
 import { findCampaign } from '../catalog/catalog.queries.ts';
 import { actorOf, recordAudit } from '../staff/audit.ts';
+import { consoleErrors, sendCsv, tags } from '../staff/console-gate.ts';
 import { poolStatus } from './codes.ts';
 import {
   exportPayouts,

@@ -5,7 +5,7 @@ import { formatMoney } from '../../../shared/money.ts';
 import { parseCsv, toCsv } from '../../csv.ts';
 import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import type { CampaignDefinition } from '../catalog/campaign-definition.ts';

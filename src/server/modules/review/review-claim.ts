@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database, StaffRole } from '../../db/schema.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../errors.ts';
 import type { ClaimRow } from '../claims/claim-access.ts';
 import { QUALITY_PROBLEMS, READ_CHECKS } from '../evidence/checks.ts';
 import type { StaffRow } from '../staff/staff-accounts.ts';

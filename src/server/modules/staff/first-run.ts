@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/schema.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../errors.ts';
 import { createStaff } from './staff-accounts.ts';
 
 export const FIRST_ADMIN_EMAIL = 'admin@recallkit.local';

@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../errors.ts';
 import { hashToken } from '../claims/claim-access.ts';
 import { decoyHash, verifyPassword } from './passwords.ts';
 import { presentStaff, type StaffRow, type StaffView } from './staff-accounts.ts';

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, StaffRole, StaffUserTable } from '../../db/schema.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { generatePassword, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 

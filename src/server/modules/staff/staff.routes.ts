@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CONSOLE_RULES } from '../../../shared/console-roles.ts';
+import { ErrorSchema } from '../../../shared/contracts/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { STAFF_ROLES } from '../../db/schema.ts';
+import { actorOf, auditCsv, listAudit, recordAudit } from './audit.ts';
 import {
   clearSessionCookie,
   consoleErrors,
@@ -10,9 +12,7 @@ import {
   setSessionCookie,
   staffOf,
   tags,
-} from '../../http/console-api.ts';
-import { ErrorSchema } from '../../http/errors.ts';
-import { actorOf, auditCsv, listAudit, recordAudit } from './audit.ts';
+} from './console-gate.ts';
 import { login, logout, presentSession, type SessionPolicy } from './sessions.ts';
 import { changePassword, createStaff, deactivateStaff, listStaff } from './staff-accounts.ts';
 

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CONSOLE_RULES } from '../../../shared/console-roles.ts';
 import type { Db } from '../../db/database.ts';
-import { consoleErrors, tags } from '../../http/console-api.ts';
 import { actorOf, recordAudit } from '../staff/audit.ts';
+import { consoleErrors, tags } from '../staff/console-gate.ts';
 import {
   createEndpoint,
   listDeliveries,

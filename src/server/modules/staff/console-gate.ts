@@ -1,8 +1,9 @@
 import cookie from '@fastify/cookie';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { StaffRole } from '../db/schema.ts';
-import { csrfMatches, type StaffSession } from '../modules/staff/sessions.ts';
-import { AppError, ErrorSchema } from './errors.ts';
+import { ErrorSchema } from '../../../shared/contracts/errors.ts';
+import type { StaffRole } from '../../db/schema.ts';
+import { AppError } from '../../errors.ts';
+import { csrfMatches, type StaffSession } from './sessions.ts';
 
 /**
  * Who may call a console route: `public` (the login), `session` (anyone signed in, even one who
