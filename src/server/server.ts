@@ -12,7 +12,6 @@ import { evidenceJobHandlers } from './modules/evidence/evidence-jobs.ts';
 import { configureOcr, shutdownOcr } from './modules/evidence/ocr.ts';
 import type { VerifyContext } from './modules/evidence/verify-claim.ts';
 import { mailSender } from './modules/notify/mailer.ts';
-import { MAIL_QUEUE } from './modules/notify/outbox.ts';
 import { type IssueOptions, remedyJobHandlers } from './modules/remedies/remedies.ts';
 import { ensureFirstAdmin } from './modules/staff/first-run.ts';
 import { webhookJobHandlers } from './modules/webhooks/webhooks.ts';
@@ -113,7 +112,7 @@ export function jobHandlers(
   options: Pick<VerifyContext, 'sampleQuality'> & Pick<IssueOptions, 'afterProviderCall'> = {},
 ): JobHandlers {
   return {
-    [MAIL_QUEUE]: mailSender({ smtpUrl: config.smtpUrl, from: config.mailFrom }),
+    'mail.send': mailSender({ smtpUrl: config.smtpUrl, from: config.mailFrom }),
     ...claimJobHandlers(
       blobs,
       config.publicUrl,

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../test/support/app.ts';
 import { createPostgresDatabase, testDatabases } from '../../../test/support/databases.ts';
 import { type Db, openDatabase } from '../db/database.ts';
@@ -6,6 +6,9 @@ import { claimJobs, enqueue, jobCounts, listJobs, retryDeadJob } from './queue.t
 import { type JobHandlers, JobWorker } from './worker.ts';
 
 const noBackoff = () => 0;
+/** The queue these tests run their own handlers on; each test's jobs carry ids with its own tag. */
+const QUEUE = 'mail.send';
+const message = (tag: string, n: number | string = 1) => ({ messageId: `${tag}-${n}` });
 
 describe.each(await testDatabases())('job queue on $name', ({ open }) => {
   let db: Db;
@@ -13,46 +16,54 @@ describe.each(await testDatabases())('job queue on $name', ({ open }) => {
     db = await open();
   });
   afterAll(async () => db?.close());
+  // Every test uses the same queue: each starts with none of another's jobs in it.
+  beforeEach(async () => {
+    await db.kysely.deleteFrom('job').execute();
+  });
+  const jobsTagged = async (tag: string) =>
+    (await listJobs(db.kysely, { queue: QUEUE })).filter((job) =>
+      String((job.payload as { messageId?: unknown }).messageId).startsWith(`${tag}-`),
+    );
 
   it('enqueues in the caller’s transaction: a rolled-back change leaves no job', async () => {
     await db
       .transaction(async (tx) => {
-        await enqueue(tx.kysely, 'test.rollback', { n: 1 });
+        await enqueue(tx.kysely, QUEUE, message('rollback', 1));
         throw new Error('the change failed');
       })
       .catch(() => {});
-    await db.transaction((tx) => enqueue(tx.kysely, 'test.rollback', { n: 2 }));
-    const jobs = await listJobs(db.kysely, { queue: 'test.rollback' });
-    expect(jobs.map((job) => job.payload)).toEqual([{ n: 2 }]);
+    await db.transaction((tx) => enqueue(tx.kysely, QUEUE, message('rollback', 2)));
+    const jobs = await jobsTagged('rollback');
+    expect(jobs.map((job) => job.payload)).toEqual([message('rollback', 2)]);
   });
 
   it('retries a failing job with backoff until it succeeds, and records each attempt', async () => {
     let calls = 0;
     const handlers: JobHandlers = {
-      'test.flaky': async () => {
+      [QUEUE]: async () => {
         calls++;
         if (calls < 3) throw new Error(`attempt ${calls} failed`);
       },
     };
-    await enqueue(db.kysely, 'test.flaky', {});
+    await enqueue(db.kysely, QUEUE, message('flaky'));
     const worker = new JobWorker(db, handlers, silentLogger, { backoff: noBackoff });
     await worker.drain();
     expect(calls).toBe(3);
-    const [job] = await listJobs(db.kysely, { queue: 'test.flaky' });
+    const [job] = await jobsTagged('flaky');
     expect(job).toMatchObject({ state: 'done', attempts: 3, lastError: null });
   });
 
   it('moves a job that keeps failing to dead, where an operator can retry it', async () => {
     let fixed = false;
     const handlers: JobHandlers = {
-      'test.broken': async () => {
+      [QUEUE]: async () => {
         if (!fixed) throw new Error('the SMTP relay refused');
       },
     };
-    await enqueue(db.kysely, 'test.broken', {}, { maxAttempts: 3 });
+    await enqueue(db.kysely, QUEUE, message('broken'), { maxAttempts: 3 });
     const worker = new JobWorker(db, handlers, silentLogger, { backoff: noBackoff });
     await worker.drain();
-    const [dead] = await listJobs(db.kysely, { queue: 'test.broken' });
+    const [dead] = await jobsTagged('broken');
     expect(dead).toMatchObject({ state: 'dead', attempts: 3 });
     expect(dead?.lastError).toMatch(/SMTP relay refused/);
     expect((await jobCounts(db.kysely)).dead).toBeGreaterThanOrEqual(1);
@@ -60,48 +71,69 @@ describe.each(await testDatabases())('job queue on $name', ({ open }) => {
     fixed = true;
     expect(await retryDeadJob(db.kysely, dead?.id as string)).toBe(true);
     await worker.drain();
-    expect((await listJobs(db.kysely, { queue: 'test.broken' }))[0]).toMatchObject({
+    expect((await jobsTagged('broken'))[0]).toMatchObject({
       state: 'done',
       attempts: 1,
     });
   });
 
   it('keeps one unfinished job per singleton key', async () => {
-    await enqueue(db.kysely, 'test.single', { first: true }, { singletonKey: 'draft-1' });
-    await enqueue(db.kysely, 'test.single', { first: false }, { singletonKey: 'draft-1' });
-    expect(await listJobs(db.kysely, { queue: 'test.single' })).toHaveLength(1);
+    await enqueue(db.kysely, QUEUE, message('single', 1), { singletonKey: 'draft-1' });
+    await enqueue(db.kysely, QUEUE, message('single', 2), { singletonKey: 'draft-1' });
+    expect(await jobsTagged('single')).toEqual([expect.objectContaining({ payload: message('single', 1) })]);
   });
 
   it('keeps enqueuing once its statement has run often enough to get a generic plan', async () => {
     // PostgreSQL plans a prepared statement's first five runs with the values, then tries a plan
     // without them: an ON CONFLICT that named its partial index's states as parameters failed there.
     for (let n = 0; n < 8; n++) {
-      await enqueue(db.kysely, 'test.generic', { n }, { singletonKey: `key-${n % 2}` });
+      await enqueue(db.kysely, QUEUE, message('generic', n), { singletonKey: `key-${n % 2}` });
     }
-    const jobs = await listJobs(db.kysely, { queue: 'test.generic' });
-    expect(jobs.map((job) => job.payload)).toEqual(expect.arrayContaining([{ n: 0 }, { n: 1 }]));
+    const jobs = await jobsTagged('generic');
+    expect(jobs.map((job) => job.payload)).toEqual(
+      expect.arrayContaining([message('generic', 0), message('generic', 1)]),
+    );
     expect(jobs).toHaveLength(2);
   });
 
   it('runs a job again when the worker that claimed it died, once its lease lapsed', async () => {
-    await enqueue(db.kysely, 'test.orphan', { claim: 'clm_1' });
+    await enqueue(db.kysely, QUEUE, message('orphan'));
     // A worker claims it with a short lease and dies: it neither completes nor renews.
-    const [claimed] = await claimJobs(db.kysely, ['test.orphan'], 'dead-worker', 1, 100);
+    const [claimed] = await claimJobs(db.kysely, [QUEUE], 'dead-worker', 1, 100);
     expect(claimed?.attempts).toBe(1);
     const ran: unknown[] = [];
-    const survivor = new JobWorker(
-      db,
-      { 'test.orphan': async (job) => void ran.push(job.payload) },
-      silentLogger,
-    );
+    const survivor = new JobWorker(db, { [QUEUE]: async (job) => void ran.push(job.payload) }, silentLogger);
     expect(await survivor.drain()).toBe(0); // still leased
     await new Promise((resolve) => setTimeout(resolve, 150));
     await survivor.drain();
-    expect(ran).toEqual([{ claim: 'clm_1' }]);
-    expect((await listJobs(db.kysely, { queue: 'test.orphan' }))[0]).toMatchObject({
+    expect(ran).toEqual([message('orphan')]);
+    expect((await jobsTagged('orphan'))[0]).toMatchObject({
       state: 'done',
       attempts: 2,
     });
+  });
+
+  it('sends a job whose payload does not fit its queue to dead at once, with the reason, without running it', async () => {
+    // Written by hand (or by another version): enqueue() would not compile with this payload.
+    await db.kysely
+      .insertInto('job')
+      .values({
+        queue: QUEUE,
+        payload: JSON.stringify({ messageId: 42, tag: 'malformed' }),
+        singleton_key: null,
+      })
+      .execute();
+    let ran = 0;
+    const worker = new JobWorker(db, { [QUEUE]: async () => void ran++ }, silentLogger, {
+      backoff: noBackoff,
+    });
+    await worker.drain();
+    expect(ran).toBe(0);
+    const [malformed] = (await listJobs(db.kysely, { queue: QUEUE })).filter(
+      (job) => (job.payload as { tag?: string }).tag === 'malformed',
+    );
+    expect(malformed).toMatchObject({ state: 'dead', attempts: 1 });
+    expect(malformed?.lastError).toMatch(/MalformedPayload: .*messageId/s);
   });
 });
 
@@ -115,10 +147,10 @@ describe('two worker processes on one PostgreSQL', async () => {
     try {
       await one.transaction((tx) => tx.query('CREATE TABLE ran (job_id text, worker text)'));
       await one.transaction(async (tx) => {
-        for (let i = 0; i < 150; i++) await enqueue(tx.kysely, 'test.race', { i });
+        for (let i = 0; i < 150; i++) await enqueue(tx.kysely, QUEUE, message('race', i));
       });
       const handlerFor = (db: Db, name: string): JobHandlers => ({
-        'test.race': async (job) => {
+        [QUEUE]: async (job) => {
           await db.transaction((tx) => tx.query('INSERT INTO ran VALUES ($1, $2)', [job.id, name]));
           await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
         },

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database, JobState } from '../db/schema.ts';
+import type { JobPayload, QueueName } from './registry.ts';
 
 /**
  * A small durable queue in Postgres, the pattern of pg-boss and graphile-worker:
@@ -28,7 +29,7 @@ export interface EnqueueOptions {
 }
 
 /** The row `enqueue` writes, for a caller that inserts it as part of a larger statement. */
-export function jobRow(queue: string, payload: Record<string, unknown>, options: EnqueueOptions = {}) {
+export function jobRow<Q extends QueueName>(queue: Q, payload: JobPayload<Q>, options: EnqueueOptions = {}) {
   return {
     queue,
     payload: JSON.stringify(payload),
@@ -38,10 +39,10 @@ export function jobRow(queue: string, payload: Record<string, unknown>, options:
   };
 }
 
-export async function enqueue(
+export async function enqueue<Q extends QueueName>(
   db: Kysely<Database>,
-  queue: string,
-  payload: Record<string, unknown>,
+  queue: Q,
+  payload: JobPayload<Q>,
   options: EnqueueOptions = {},
 ): Promise<void> {
   await db
@@ -63,7 +64,8 @@ export async function enqueue(
 export interface ClaimedJob {
   id: string;
   queue: string;
-  payload: Record<string, unknown>;
+  /** As stored; the worker validates it against the queue's schema (registry.ts) before a handler sees it. */
+  payload: unknown;
   attempts: number;
   maxAttempts: number;
 }
@@ -80,7 +82,7 @@ export async function claimJobs(
   const result = await sql<{
     id: string;
     queue: string;
-    payload: Record<string, unknown>;
+    payload: unknown;
     attempts: number;
     max_attempts: number;
   }>`
@@ -124,16 +126,20 @@ export function backoffMs(attempts: number): number {
   return Math.round(base * (0.75 + Math.random() * 0.5));
 }
 
-/** Records a failed attempt: back to the queue after a backoff, or dead past max_attempts. */
+/**
+ * Records a failed attempt: back to the queue after a backoff, or dead past max_attempts (or at
+ * once with `final`, for a job that can never succeed, such as one whose payload does not fit).
+ */
 export async function failJob(
   db: Kysely<Database>,
   job: ClaimedJob,
   worker: string,
   error: unknown,
   retryInMs = backoffMs(job.attempts),
+  final = false,
 ): Promise<JobState> {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  const dead = job.attempts >= job.maxAttempts;
+  const dead = final || job.attempts >= job.maxAttempts;
   await db
     .updateTable('job')
     .set({

@@ -3,14 +3,26 @@ import os from 'node:os';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import { backoffMs, type ClaimedJob, claimJobs, completeJob, failJob, renewLeases } from './queue.ts';
+import { isQueueName, type JobPayload, parsePayload, type QueueName } from './registry.ts';
 
 export interface JobContext {
   db: Db;
   logger: Logger;
 }
 
-export type JobHandler = (job: ClaimedJob, context: JobContext) => Promise<void>;
-export type JobHandlers = Record<string, JobHandler>;
+/** A job as its handler sees it: the payload validated against its queue's schema. */
+export interface Job<Q extends QueueName> extends Omit<ClaimedJob, 'queue' | 'payload'> {
+  queue: Q;
+  payload: JobPayload<Q>;
+}
+export type JobHandler<Q extends QueueName> = (job: Job<Q>, context: JobContext) => Promise<void>;
+/** The handlers of some queues, each typed by its queue's payload. */
+export type JobHandlers = { [Q in QueueName]?: JobHandler<Q> };
+
+/** A payload that does not fit its queue's schema: the job can never succeed. */
+export class MalformedPayload extends Error {
+  override name = 'MalformedPayload';
+}
 
 export interface WorkerOptions {
   /** Jobs run at once by this worker. */
@@ -44,7 +56,7 @@ export class JobWorker {
     this.db = db;
     this.handlers = handlers;
     this.logger = logger.child({ worker: this.id });
-    this.queues = Object.keys(handlers);
+    this.queues = Object.keys(handlers).filter((queue) => handlers[queue as QueueName]);
     this.concurrency = options.concurrency ?? 4;
     this.pollMs = options.pollMs ?? 500;
     this.leaseMs = options.leaseMs ?? 60_000;
@@ -124,21 +136,29 @@ export class JobWorker {
 
   private async run(job: ClaimedJob): Promise<void> {
     const logger = this.logger.child({ job: job.id, queue: job.queue, attempt: job.attempts });
-    const handler = this.handlers[job.queue];
     try {
-      if (!handler) throw new Error(`No handler for queue ${job.queue}`);
-      await handler(job, { db: this.db, logger });
+      if (!isQueueName(job.queue) || !this.handlers[job.queue])
+        throw new Error(`No handler for queue ${job.queue}`);
+      await this.dispatch(job.queue, job, logger);
       if (!(await completeJob(this.db.kysely, job.id, this.id))) {
         logger.warn('job finished after its lease was taken over');
       }
     } catch (error) {
       try {
-        const state = await failJob(this.db.kysely, job, this.id, error, this.backoff(job.attempts));
+        const final = error instanceof MalformedPayload;
+        const state = await failJob(this.db.kysely, job, this.id, error, this.backoff(job.attempts), final);
         logger[state === 'dead' ? 'error' : 'warn']({ err: error, state }, 'job failed');
       } catch (recordError) {
         // The lease will lapse and the job run again.
         logger.error({ err: recordError }, 'could not record a failed job');
       }
     }
+  }
+
+  private async dispatch<Q extends QueueName>(queue: Q, job: ClaimedJob, logger: Logger): Promise<void> {
+    const handler = this.handlers[queue] as JobHandler<Q>;
+    const parsed = parsePayload(queue, job.payload);
+    if (!parsed.ok) throw new MalformedPayload(parsed.reason);
+    await handler({ ...job, queue, payload: parsed.payload }, { db: this.db, logger });
   }
 }

@@ -3,7 +3,6 @@ import { EvidenceKindSchema } from '../../../shared/contracts/claims.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { jobRow } from '../../jobs/queue.ts';
-import { PROCESS_EVIDENCE_QUEUE } from '../evidence/evidence-jobs.ts';
 import { type InspectedPhoto, inspectPhoto, PhotoError } from '../evidence/photo.ts';
 import type { PhotoBytes } from '../evidence/photo-bytes.ts';
 import { authorizeClaim } from './claim-access.ts';
@@ -135,7 +134,7 @@ export async function addEvidence(
             .returning('id'),
         )
         .insertInto('job')
-        .values(jobRow(PROCESS_EVIDENCE_QUEUE, { evidenceId: id }))
+        .values(jobRow('evidence.process', { evidenceId: id }))
         .returning((eb) => eb.exists(eb.selectFrom('previous').select('id')).as('replaced'))
         .executeTakeFirstOrThrow();
       return Boolean(written.replaced);

@@ -3,8 +3,6 @@ import type { JobHandlers } from '../../jobs/worker.ts';
 import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
 import { type VerifyContext, verifyClaim } from '../evidence/verify-claim.ts';
 import { deleteUnreferencedBlobs } from './claim-blobs.ts';
-import { EXPIRE_DRAFT_QUEUE } from './create-claim.ts';
-import { VERIFY_CLAIM_QUEUE } from './submit-claim.ts';
 
 /**
  * The claim jobs.
@@ -22,8 +20,8 @@ export function claimJobHandlers(
   options: Pick<VerifyContext, 'sampleQuality'> = {},
 ): JobHandlers {
   return {
-    [VERIFY_CLAIM_QUEUE]: async (job, { db }) => {
-      const claimId = String(job.payload.claimId);
+    'claim.verify': async (job, { db }) => {
+      const claimId = job.payload.claimId;
       await db.transaction(async (tx) => {
         const claim = await tx.kysely
           .selectFrom('claim')
@@ -38,8 +36,8 @@ export function claimJobHandlers(
         });
       });
     },
-    [EXPIRE_DRAFT_QUEUE]: async (job, { db, logger }) => {
-      const claimId = String(job.payload.claimId);
+    'claim.expire_draft': async (job, { db, logger }) => {
+      const claimId = job.payload.claimId;
       const keys = await db.transaction(async (tx) => {
         const claim = await tx.kysely
           .selectFrom('claim')

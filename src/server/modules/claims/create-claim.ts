@@ -13,7 +13,6 @@ import { findUnitHolder, refuseDuplicateUnit } from './send-claim-link.ts';
 import { addressKey, checkClaimVelocity, emailKey } from './velocity.ts';
 
 export type CreatedClaim = CreateClaimResponse;
-export const EXPIRE_DRAFT_QUEUE = 'claim.expire_draft';
 
 /**
  * Opens a draft claim for an affected unit. The owner then uploads photos and submits. Refuses
@@ -99,7 +98,7 @@ export async function createClaim(
               .returning('id'),
           )
           .insertInto('job')
-          .values(jobRow(EXPIRE_DRAFT_QUEUE, { claimId: id }, { runAt: expiresAt, singletonKey: id }))
+          .values(jobRow('claim.expire_draft', { claimId: id }, { runAt: expiresAt, singletonKey: id }))
           .execute();
         return {
           ok: true,

@@ -10,12 +10,10 @@ import { withEvent } from '../webhooks/webhooks.ts';
 import { authorizeClaim, type ClaimRow, newAccessToken } from './claim-access.ts';
 import { claimEventRow } from './claim-events.ts';
 import { type ClaimsDeps, statusUrl } from './claims-deps.ts';
-import { EXPIRE_DRAFT_QUEUE } from './create-claim.ts';
 import { withIdempotency } from './idempotency.ts';
 import { requiredEvidence } from './required-evidence.ts';
 import { findUnitHolder, refuseDuplicateUnit } from './send-claim-link.ts';
 
-export const VERIFY_CLAIM_QUEUE = 'claim.verify';
 const UNIQUE_VIOLATION = '23505';
 
 export interface SubmittedClaim {
@@ -31,7 +29,7 @@ export interface SubmittedClaim {
 export function cancelDraftExpiry(db: QueryCreator<Database>, claimId: string) {
   return db
     .deleteFrom('job')
-    .where('queue', '=', EXPIRE_DRAFT_QUEUE)
+    .where('queue', '=', 'claim.expire_draft')
     .where('singleton_key', '=', claimId)
     .where('state', '=', sql.lit('queued'))
     .returning('id');
@@ -149,7 +147,7 @@ async function submitDraft(
     )
     // A submitted claim no longer expires.
     .with('expiry_job', (db) => cancelDraftExpiry(db, claimId));
-  const verifyJob = jobRow(VERIFY_CLAIM_QUEUE, { claimId });
+  const verifyJob = jobRow('claim.verify', { claimId });
   if (claim.status === 'draft') {
     // The mailed link carries a secret of its own; the browser's stays valid alongside it.
     const { token, row: tokenRow } = newAccessToken(claimId);

@@ -4,12 +4,9 @@ import { enqueue } from '../../jobs/queue.ts';
 import type { JobHandlers } from '../../jobs/worker.ts';
 import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
 import { deleteUnreferencedBlobs, keepBlob } from '../claims/claim-blobs.ts';
-import { VERIFY_CLAIM_QUEUE } from '../claims/submit-claim.ts';
 import { type OcrResult, type RecognizeOptions, sharedOcr } from './ocr.ts';
 import { derivePhoto, PhotoError } from './photo.ts';
 import { hashBands, type ImageQuality, measureQuality, perceptualHash } from './quality.ts';
-
-export const PROCESS_EVIDENCE_QUEUE = 'evidence.process';
 
 export interface PhotoAnalysis {
   /** Label and marked photos only: the other kinds are for people. */
@@ -57,8 +54,8 @@ export function evidenceJobHandlers(
 ): JobHandlers {
   const limits = { maxBytes: config.photoMaxBytes, maxPixels: config.photoMaxPixels };
   return {
-    [PROCESS_EVIDENCE_QUEUE]: async (job, { db, logger }) => {
-      const evidenceId = String(job.payload.evidenceId);
+    'evidence.process': async (job, { db, logger }) => {
+      const evidenceId = job.payload.evidenceId;
       const row = await db.kysely
         .selectFrom('evidence')
         .innerJoin('claim', 'claim.id', 'evidence.claim_id')
@@ -137,7 +134,7 @@ export function evidenceJobHandlers(
             .where('state', '=', 'processing')
             .executeTakeFirst();
           if (!waiting)
-            await enqueue(tx.kysely, VERIFY_CLAIM_QUEUE, { claimId: claim.id }, { singletonKey: claim.id });
+            await enqueue(tx.kysely, 'claim.verify', { claimId: claim.id }, { singletonKey: claim.id });
         }
         return true;
       });

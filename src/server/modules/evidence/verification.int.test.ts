@@ -7,7 +7,6 @@ import { testDatabases } from '../../../../test/support/databases.ts';
 import type { Db } from '../../db/database.ts';
 import { claimJobs, enqueue } from '../../jobs/queue.ts';
 import type { JobWorker } from '../../jobs/worker.ts';
-import { VERIFY_CLAIM_QUEUE } from '../claims/submit-claim.ts';
 
 const serials = demoSerials('anker-2025-us-a1263');
 let nextSerial = 200;
@@ -202,7 +201,7 @@ describe.each(await testDatabases())('evidence checks on $name', ({ open }) => {
     await worker.drain();
     expect((await submit(claim)).statusCode).toBe(200);
     // A worker claims the verification and dies: its lease lapses unrenewed.
-    const [taken] = await claimJobs(db.kysely, [VERIFY_CLAIM_QUEUE], 'dead-worker', 1, 60_000);
+    const [taken] = await claimJobs(db.kysely, ['claim.verify'], 'dead-worker', 1, 60_000);
     expect(taken).toBeDefined();
     await db.kysely
       .updateTable('job')
@@ -211,7 +210,7 @@ describe.each(await testDatabases())('evidence checks on $name', ({ open }) => {
       .execute();
     await worker.drain();
     // And the same job delivered twice does nothing more.
-    await enqueue(db.kysely, VERIFY_CLAIM_QUEUE, { claimId: claim.id });
+    await enqueue(db.kysely, 'claim.verify', { claimId: claim.id });
     await worker.drain();
 
     expect((await status(claim)).status).toBe('fulfilled');

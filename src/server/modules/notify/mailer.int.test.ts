@@ -7,7 +7,7 @@ import type { Db } from '../../db/database.ts';
 import { listJobs } from '../../jobs/queue.ts';
 import { JobWorker } from '../../jobs/worker.ts';
 import { mailSender } from './mailer.ts';
-import { MAIL_QUEUE, queueMail } from './outbox.ts';
+import { queueMail } from './outbox.ts';
 
 interface Received {
   from: string;
@@ -57,7 +57,7 @@ describe.each(await testDatabases())('mail delivery over SMTP on $name', ({ open
     new JobWorker(
       db,
       {
-        [MAIL_QUEUE]: mailSender({
+        'mail.send': mailSender({
           smtpUrl: `smtp://127.0.0.1:${port}`,
           from: 'Anker Recalls <recalls@anker.test>',
         }),
@@ -103,7 +103,7 @@ describe.each(await testDatabases())('mail delivery over SMTP on $name', ({ open
     await db.kysely
       .updateTable('job')
       .set({ state: 'queued', run_at: new Date() })
-      .where('queue', '=', MAIL_QUEUE)
+      .where('queue', '=', 'mail.send')
       .execute();
     await worker().drain();
     expect(received.filter((mail) => mail.to.includes('li.wei@example.cn'))).toHaveLength(1);
@@ -127,7 +127,7 @@ describe.each(await testDatabases())('mail delivery over SMTP on $name', ({ open
     );
     await worker().drain();
     expect(received.filter((mail) => mail.to.includes('later@example.com'))).toHaveLength(1);
-    const [job] = (await listJobs(db.kysely, { queue: MAIL_QUEUE })).filter((j) => j.attempts === 3);
+    const [job] = (await listJobs(db.kysely, { queue: 'mail.send' })).filter((j) => j.attempts === 3);
     expect(job?.state).toBe('done');
   });
 });

@@ -13,14 +13,14 @@ export interface MailerConfig {
  * sent is not sent again when a job runs twice; the SMTP Message-ID is the message's own id, so
  * a relay that deduplicates sees a retry as the same message.
  */
-export function mailSender(config: MailerConfig): JobHandler {
+export function mailSender(config: MailerConfig): JobHandler<'mail.send'> {
   // nodemailer is loaded with the first message to send, not by every process that queues mail.
   const smtp = loadOnce(async (): Promise<Transporter> => {
     const { default: nodemailer } = await import('nodemailer');
     return nodemailer.createTransport(config.smtpUrl);
   });
   return async (job, { db, logger }) => {
-    const id = String(job.payload.messageId);
+    const id = job.payload.messageId;
     const message = await db.kysely
       .selectFrom('outbox_message')
       .selectAll()

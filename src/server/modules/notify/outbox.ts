@@ -5,8 +5,6 @@ import { newId } from '../../ids.ts';
 import { jobRow } from '../../jobs/queue.ts';
 import { type MailParams, type MailTemplate, renderMail } from './templates.ts';
 
-export const MAIL_QUEUE = 'mail.send';
-
 export interface QueuedMail {
   claimId: string | null;
   to: string;
@@ -44,7 +42,7 @@ export function mailRows(mail: QueuedMail) {
       subject,
       text_body: body,
     },
-    job: jobRow(MAIL_QUEUE, { messageId: id }, { maxAttempts: 10 }),
+    job: jobRow('mail.send', { messageId: id }, { maxAttempts: 10 }),
   };
 }
 

@@ -13,13 +13,7 @@ import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
 import { recordClaimEvent } from '../claims/claim-events.ts';
 import { mailOwner } from '../claims/mail-owner.ts';
 import { importGiftCards, minorDigits } from './codes.ts';
-import {
-  ISSUE_REMEDY_QUEUE,
-  issuedEvent,
-  remedyDone,
-  retryWaitingForCodes,
-  setRemedyState,
-} from './remedies.ts';
+import { issuedEvent, remedyDone, retryWaitingForCodes, setRemedyState } from './remedies.ts';
 
 /** The warehouse's file: one line per parcel. */
 const SHIPMENT_COLUMNS = [
@@ -458,7 +452,7 @@ export async function receiveReturn(
       .where('id', '=', claim.id)
       .execute();
     await recordClaimEvent(k, { claimId: claim.id, actor, type: 'return_received' });
-    await enqueue(k, ISSUE_REMEDY_QUEUE, { remedyId: claim.remedy_id }, { singletonKey: claim.remedy_id });
+    await enqueue(k, 'remedy.issue', { remedyId: claim.remedy_id }, { singletonKey: claim.remedy_id });
     return { claimCode: claim.code, remedyId: claim.remedy_id };
   });
 }

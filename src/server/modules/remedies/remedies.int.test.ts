@@ -22,7 +22,7 @@ import {
   importTracking,
   receiveReturn,
 } from './fulfilment.ts';
-import { ISSUE_REMEDY_QUEUE, onClaimApproved } from './remedies.ts';
+import { onClaimApproved } from './remedies.ts';
 
 const US = 'anker-2025-us-a1263';
 const GLOBAL = 'anker-2025-global-5-models';
@@ -360,7 +360,7 @@ describe.each(await testDatabases())('remedies on $name', ({ open }) => {
     const jobs = await db.kysely
       .selectFrom('job')
       .select('id')
-      .where('queue', '=', ISSUE_REMEDY_QUEUE)
+      .where('queue', '=', 'remedy.issue')
       .where('singleton_key', '=', remedies[0]?.id as string)
       .execute();
     expect(jobs).toHaveLength(1);
@@ -371,7 +371,7 @@ describe.each(await testDatabases())('remedies on $name', ({ open }) => {
     await harness.worker.drain();
     const remedy = await remedyOf(claim.id);
     for (let i = 0; i < 3; i++) {
-      await enqueue(db.kysely, ISSUE_REMEDY_QUEUE, { remedyId: remedy.id });
+      await enqueue(db.kysely, 'remedy.issue', { remedyId: remedy.id });
       await harness.worker.drain();
     }
     expect((await remedyOf(claim.id)).code).toBe(remedy.code);

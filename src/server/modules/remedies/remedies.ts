@@ -16,7 +16,6 @@ import { queueMail } from '../notify/outbox.ts';
 import { emitEvent, type WebhookEvent } from '../webhooks/webhooks.ts';
 import { generateCode, takeCode } from './codes.ts';
 
-export const ISSUE_REMEDY_QUEUE = 'remedy.issue';
 export type RemedyRow = Selectable<RemedyTable>;
 
 /** The claim statuses a remedy moves a claim through. */
@@ -90,7 +89,7 @@ export async function onClaimApproved(
     .executeTakeFirst();
   if (!inserted) return;
   if (inserted.state === 'pending')
-    await enqueue(db, ISSUE_REMEDY_QUEUE, { remedyId: inserted.id }, { singletonKey: inserted.id });
+    await enqueue(db, 'remedy.issue', { remedyId: inserted.id }, { singletonKey: inserted.id });
   if (inserted.state !== 'awaiting_disposal')
     await moveClaim(db, claim, 'fulfilling', { remedy: inserted.id });
 }
@@ -105,7 +104,7 @@ export async function releaseAfterDisposal(db: Kysely<Database>, claimId: string
     .returning('id')
     .executeTakeFirst();
   if (!released) return;
-  await enqueue(db, ISSUE_REMEDY_QUEUE, { remedyId: released.id }, { singletonKey: released.id });
+  await enqueue(db, 'remedy.issue', { remedyId: released.id }, { singletonKey: released.id });
   await moveClaim(db, { id: claimId }, 'fulfilling', { remedy: released.id });
 }
 
@@ -128,8 +127,8 @@ export interface IssueOptions {
  */
 export function remedyJobHandlers(options: IssueOptions): JobHandlers {
   return {
-    [ISSUE_REMEDY_QUEUE]: async (job, { db, logger }) => {
-      const remedyId = String(job.payload.remedyId);
+    'remedy.issue': async (job, { db, logger }) => {
+      const remedyId = job.payload.remedyId;
       const external = await db.transaction(async (tx) => {
         const k = tx.kysely;
         const remedy = await k
@@ -371,7 +370,7 @@ export async function retryWaitingForCodes(db: Kysely<Database>, campaignId: str
     .where('provider', '=', 'code_pool')
     .execute();
   for (const row of waiting)
-    await enqueue(db, ISSUE_REMEDY_QUEUE, { remedyId: row.id }, { singletonKey: row.id });
+    await enqueue(db, 'remedy.issue', { remedyId: row.id }, { singletonKey: row.id });
   return waiting.length;
 }
 

@@ -4,6 +4,7 @@ import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { enqueue } from '../../jobs/queue.ts';
+import type { QueueName } from '../../jobs/registry.ts';
 import type { JobHandlers } from '../../jobs/worker.ts';
 
 export const WEBHOOK_EVENTS = [
@@ -15,7 +16,6 @@ export const WEBHOOK_EVENTS = [
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
-export const DELIVER_WEBHOOK_QUEUE = 'webhook.deliver';
 export const SIGNATURE_HEADER = 'Recallkit-Signature';
 /** Attempts before a delivery is given up (with the queue's backoff: about a day and a half). */
 const MAX_ATTEMPTS = 12;
@@ -94,7 +94,7 @@ export function withEvent<DB extends Database>(
           eb
             .selectFrom('webhook_deliveries')
             .select([
-              sql<string>`${DELIVER_WEBHOOK_QUEUE}::text`.as('queue'),
+              sql<string>`${'webhook.deliver' satisfies QueueName}::text`.as('queue'),
               sql<string>`jsonb_build_object('deliveryId', webhook_deliveries.id)`.as('payload'),
               sql<number>`${MAX_ATTEMPTS}::integer`.as('max_attempts'),
             ]),
@@ -160,7 +160,7 @@ export async function resendDelivery(db: Kysely<Database>, deliveryId: string): 
     .where('id', '=', deliveryId)
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) throw new AppError('not_found');
-  await enqueue(db, DELIVER_WEBHOOK_QUEUE, { deliveryId }, { maxAttempts: MAX_ATTEMPTS });
+  await enqueue(db, 'webhook.deliver', { deliveryId }, { maxAttempts: MAX_ATTEMPTS });
 }
 
 /**
@@ -170,8 +170,8 @@ export async function resendDelivery(db: Kysely<Database>, deliveryId: string): 
  */
 export function webhookJobHandlers(): JobHandlers {
   return {
-    [DELIVER_WEBHOOK_QUEUE]: async (job, { db }) => {
-      const deliveryId = String(job.payload.deliveryId);
+    'webhook.deliver': async (job, { db }) => {
+      const deliveryId = job.payload.deliveryId;
       const delivery = await db.kysely
         .selectFrom('webhook_delivery as d')
         .innerJoin('webhook_endpoint as e', 'e.id', 'd.endpoint_id')
