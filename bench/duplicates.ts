@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { openDatabase } from '../src/server/db/database.ts';
 import { applyCampaign, readCampaignFile } from '../src/server/modules/catalog/apply-campaign.ts';
 import { NEAR_DUPLICATE_BITS } from '../src/server/modules/evidence/duplicates.ts';
-import { nearDuplicates } from '../src/server/modules/evidence/verify-claim.ts';
+import { nearDuplicates } from '../src/server/modules/claims/verify-claim.ts';
 import { fmt, repoRoot, scratchPostgres } from './support.ts';
 
 const PHOTOS = Number(process.env.BENCH_PHOTOS ?? 2_000_000);

@@ -11,7 +11,7 @@ import { openDatabase } from '../src/server/db/database.ts';
 import { createLogger } from '../src/server/logger.ts';
 import { CatalogSnapshot } from '../src/server/modules/catalog/catalog-snapshot.ts';
 import { importSerials } from '../src/server/modules/catalog/import-serials.ts';
-import { seedExampleCampaigns } from '../src/server/modules/catalog/seed-examples.ts';
+import { seedExampleCampaigns } from '../src/server/seed-examples.ts';
 import { benchDir, drive, fmt, freePort, makeSerials, repoRoot, startChild, stopChild } from './support.ts';
 
 const SERIALS = Number(process.env.BENCH_SERIALS ?? 1_100_000);

@@ -1,7 +1,7 @@
 import { loadConfig } from '../server/config.ts';
 import { type Db, databaseOptions, openDatabase } from '../server/db/database.ts';
 import { createLogger } from '../server/logger.ts';
-import { seedExampleCampaigns } from '../server/modules/catalog/seed-examples.ts';
+import { seedExampleCampaigns } from '../server/seed-examples.ts';
 
 /**
  * Opens the database the server would use, with the same configuration. On the embedded

@@ -6,15 +6,16 @@ import { type Db, databaseOptions, openDatabase } from './db/database.ts';
 import { buildApp } from './http/app.ts';
 import { type JobHandlers, JobWorker } from './jobs/worker.ts';
 import { CatalogService } from './modules/catalog/catalog-service.ts';
-import { seedExampleCampaigns } from './modules/catalog/seed-examples.ts';
 import { claimJobHandlers } from './modules/claims/claim-jobs.ts';
+import type { ClaimHooks } from './modules/claims/claim-lifecycle.ts';
+import type { VerifyContext } from './modules/claims/verify-claim.ts';
 import { evidenceJobHandlers } from './modules/evidence/evidence-jobs.ts';
 import { configureOcr, shutdownOcr } from './modules/evidence/ocr.ts';
-import type { VerifyContext } from './modules/evidence/verify-claim.ts';
 import { mailSender } from './modules/notify/mailer.ts';
-import { type IssueOptions, remedyJobHandlers } from './modules/remedies/remedies.ts';
+import { type IssueOptions, remedyClaimHooks, remedyJobHandlers } from './modules/remedies/remedies.ts';
 import { ensureFirstAdmin } from './modules/staff/first-run.ts';
 import { webhookJobHandlers } from './modules/webhooks/webhooks.ts';
+import { seedExampleCampaigns } from './seed-examples.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -27,6 +28,9 @@ export interface RunningServer {
   url: string;
   close(): Promise<void>;
 }
+
+/** What the modules above claims do at its lifecycle's moments (claims/claim-lifecycle.ts). */
+export const claimHooks: ClaimHooks = remedyClaimHooks;
 
 /** Composition root: config -> database -> modules -> HTTP. Used by `npm start`, tests and benchmarks. */
 export async function startServer(
@@ -69,6 +73,7 @@ export async function startServer(
         catalog,
         blobs,
         config,
+        hooks: claimHooks,
         jobsQueued: () => worker?.wake(),
         ...(options.claimCode ? { claimCode: options.claimCode } : {}),
       },
@@ -113,11 +118,11 @@ export function jobHandlers(
 ): JobHandlers {
   return {
     'mail.send': mailSender({ smtpUrl: config.smtpUrl, from: config.mailFrom }),
-    ...claimJobHandlers(
-      blobs,
-      config.publicUrl,
-      options.sampleQuality ? { sampleQuality: options.sampleQuality } : {},
-    ),
+    ...claimJobHandlers(blobs, {
+      publicUrl: config.publicUrl,
+      hooks: claimHooks,
+      ...(options.sampleQuality ? { sampleQuality: options.sampleQuality } : {}),
+    }),
     ...evidenceJobHandlers(config, blobs),
     ...remedyJobHandlers({
       publicUrl: config.publicUrl,

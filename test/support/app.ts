@@ -7,8 +7,9 @@ import { type Config, loadConfig } from '../../src/server/config.ts';
 import type { Db } from '../../src/server/db/database.ts';
 import { buildApp } from '../../src/server/http/app.ts';
 import { CatalogService } from '../../src/server/modules/catalog/catalog-service.ts';
-import { seedExampleCampaigns } from '../../src/server/modules/catalog/seed-examples.ts';
 import { newClaimCode } from '../../src/server/modules/claims/claim-access.ts';
+import { seedExampleCampaigns } from '../../src/server/seed-examples.ts';
+import { claimHooks } from '../../src/server/server.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 export const campaignsDir = path.join(repoRoot, 'campaigns');
@@ -52,7 +53,14 @@ export async function appWithExamples(
     lookupRateLimit: options.lookupRateLimit ?? 0,
     trustProxy: false,
     webRoot: '/nonexistent',
-    claims: { db, catalog, blobs, config, ...(options.claimCode ? { claimCode: options.claimCode } : {}) },
+    claims: {
+      db,
+      catalog,
+      blobs,
+      config,
+      hooks: claimHooks,
+      ...(options.claimCode ? { claimCode: options.claimCode } : {}),
+    },
     devOutboxPage: true,
     console: { policy: config.staffSessions, loginRateLimit: 0 },
   });

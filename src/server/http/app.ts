@@ -185,6 +185,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         db: deps.db,
         blobs: deps.claims.blobs,
         publicUrl: deps.claims.config.publicUrl,
+        hooks: deps.claims.hooks,
       });
       await console.register(campaignConsoleRoutes, { db: deps.db });
       await console.register(fulfilmentRoutes, { db: deps.db, publicUrl: deps.claims.config.publicUrl });

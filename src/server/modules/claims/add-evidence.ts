@@ -3,11 +3,11 @@ import { EvidenceKindSchema } from '../../../shared/contracts/claims.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { jobRow } from '../../jobs/queue.ts';
+import { blobLock, deleteUnreferencedBlobs, keepLockedBlob } from '../evidence/evidence-blobs.ts';
 import { type InspectedPhoto, inspectPhoto, PhotoError } from '../evidence/photo.ts';
 import type { PhotoBytes } from '../evidence/photo-bytes.ts';
 import { authorizeClaim } from './claim-access.ts';
-import { blobLock, deleteUnreferencedBlobs, keepLockedBlob } from './claim-blobs.ts';
-import { claimEventRow } from './claim-events.ts';
+import { claimEventRow } from './claim-lifecycle.ts';
 import type { ClaimsDeps } from './claims-deps.ts';
 
 export function parseEvidenceKind(value: unknown): EvidenceKind {

@@ -1,7 +1,8 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import type { Kysely, QueryCreator, RawBuilder, Selectable } from 'kysely';
 import type { ClaimTable, Database } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
+import { hashSecret, newBearerSecret } from '../../secrets.ts';
 
 /** Letters and digits an owner cannot confuse when writing the code on the unit in marker. */
 /** Letters and digits nobody (and no OCR) confuses with another of the set. */
@@ -36,12 +37,8 @@ export async function issueAccessToken(
 
 /** A new secret for a claim and the row that stores its hash, for a caller that inserts it with more. */
 export function newAccessToken(claimId: string) {
-  const token = randomBytes(32).toString('base64url');
-  return { token, row: { token_sha256: hashToken(token), claim_id: claimId } };
-}
-
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  const { secret, sha256 } = newBearerSecret();
+  return { token: secret, row: { token_sha256: sha256, claim_id: claimId } };
 }
 
 export type ClaimRow = Selectable<ClaimTable>;
@@ -67,7 +64,7 @@ export async function authorizeClaim(
       .selectAll('claim')
       .innerJoin('claim_token', 'claim_token.claim_id', 'claim.id')
       .where('claim.id', '=', claimId)
-      .where('claim_token.token_sha256', '=', hashToken(token))
+      .where('claim_token.token_sha256', '=', hashSecret(token))
       .where('claim_token.revoked_at', 'is', null);
     return forUpdate ? query.forUpdate('claim') : query;
   };

@@ -1,8 +1,8 @@
 import type { BlobStore } from '../../blobs/blob-store.ts';
 import type { JobHandlers } from '../../jobs/worker.ts';
 import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
-import { type VerifyContext, verifyClaim } from '../evidence/verify-claim.ts';
-import { deleteUnreferencedBlobs } from './claim-blobs.ts';
+import { deleteUnreferencedBlobs } from '../evidence/evidence-blobs.ts';
+import { type VerifyContext, verifyClaim } from './verify-claim.ts';
 
 /**
  * The claim jobs.
@@ -14,11 +14,7 @@ import { deleteUnreferencedBlobs } from './claim-blobs.ts';
  * `claim.expire_draft` deletes a draft nobody submitted in time, with its photos (a photo that
  * another claim also uses stays).
  */
-export function claimJobHandlers(
-  blobs: BlobStore,
-  publicUrl: string,
-  options: Pick<VerifyContext, 'sampleQuality'> = {},
-): JobHandlers {
+export function claimJobHandlers(blobs: BlobStore, context: Omit<VerifyContext, 'campaign'>): JobHandlers {
   return {
     'claim.verify': async (job, { db }) => {
       const claimId = job.payload.claimId;
@@ -31,8 +27,7 @@ export function claimJobHandlers(
         if (!claim) return;
         await verifyClaim(tx, claimId, {
           campaign: await campaignDefinitionById(tx.kysely, claim.campaign_id),
-          publicUrl,
-          ...options,
+          ...context,
         });
       });
     },

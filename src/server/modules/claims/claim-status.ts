@@ -4,7 +4,6 @@ import type { ClaimStatusResponse } from '../../../shared/contracts/claims.ts';
 import { type Language, localize } from '../../../shared/languages.ts';
 import type { EvidenceTable } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
-import { remedyForOwner } from '../remedies/remedies.ts';
 import { authorizeClaim } from './claim-access.ts';
 import type { ClaimsDeps } from './claims-deps.ts';
 import { requiredEvidence } from './required-evidence.ts';
@@ -33,7 +32,7 @@ export async function claimStatus(
       .where('claim_id', '=', claimId)
       .orderBy('id')
       .execute(),
-    remedyForOwner(deps.db.kysely, claimId),
+    deps.hooks.remedyForOwner(deps.db.kysely, claimId),
   ]);
   const required = requiredEvidence(campaign.definition, claim);
   const present = new Set(evidence.map((e) => e.kind));

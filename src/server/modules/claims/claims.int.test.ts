@@ -11,8 +11,8 @@ import { pixelDamagedPng } from '../../../../test/support/photos.ts';
 import type { BlobStore, Spool } from '../../blobs/blob-store.ts';
 import type { Db } from '../../db/database.ts';
 import type { JobWorker } from '../../jobs/worker.ts';
+import { deleteUnreferencedBlobs } from '../evidence/evidence-blobs.ts';
 import { newClaimCode } from './claim-access.ts';
-import { deleteUnreferencedBlobs } from './claim-blobs.ts';
 
 const US = { campaign: 'anker-2025-us-a1263', model: 'A1263' };
 const usSerials = demoSerials(US.campaign);

@@ -1,8 +1,7 @@
 import { DISPOSAL_CONFIRMABLE } from '../../../shared/claim-rules.ts';
 import { AppError } from '../../errors.ts';
-import { releaseAfterDisposal } from '../remedies/remedies.ts';
 import { authorizeClaim } from './claim-access.ts';
-import { recordClaimEvent } from './claim-events.ts';
+import { recordClaimEvent } from './claim-lifecycle.ts';
 import type { ClaimsDeps } from './claims-deps.ts';
 
 /**
@@ -38,7 +37,7 @@ export async function confirmDisposal(
       type: 'disposal_confirmed',
       detail: receipt ? { evidence: receipt.id } : {},
     });
-    await releaseAfterDisposal(tx.kysely, claimId);
+    await deps.hooks.afterDisposalConfirmed(tx.kysely, claimId);
     return { confirmedAt: now.toISOString() };
   });
 }

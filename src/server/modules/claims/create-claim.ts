@@ -6,7 +6,7 @@ import { jurisdictionFor } from '../catalog/campaign-definition.ts';
 import { claimsOpen } from '../catalog/lookup.ts';
 import { normaliseModelCode, normaliseSerial } from '../catalog/serial.ts';
 import { newAccessToken, newClaimCode } from './claim-access.ts';
-import { claimEventRow } from './claim-events.ts';
+import { claimEventRow } from './claim-lifecycle.ts';
 import { type ClaimsDeps, statusUrl } from './claims-deps.ts';
 import { withIdempotency } from './idempotency.ts';
 import { findUnitHolder, refuseDuplicateUnit } from './send-claim-link.ts';

@@ -8,7 +8,7 @@ import type { CatalogSnapshot } from '../catalog/catalog-snapshot.ts';
 import { mailRows } from '../notify/outbox.ts';
 import { withEvent } from '../webhooks/webhooks.ts';
 import { authorizeClaim, type ClaimRow, newAccessToken } from './claim-access.ts';
-import { claimEventRow } from './claim-events.ts';
+import { assertTransition, claimEventRow } from './claim-lifecycle.ts';
 import { type ClaimsDeps, statusUrl } from './claims-deps.ts';
 import { withIdempotency } from './idempotency.ts';
 import { requiredEvidence } from './required-evidence.ts';
@@ -113,6 +113,7 @@ async function submitDraft(
   if (unreadable.length > 0) throw new AppError('evidence_unreadable', { kinds: unreadable.join(', ') });
 
   const next = claim.status === 'draft' ? 'submitted' : 'verifying';
+  assertTransition(claim.status, next);
   // The status (which the unit's unique index may refuse), the timeline line, the end of the
   // draft's expiry, the verification job and, for a first submission, the "claim received"
   // e-mail with a link of its own and the partners' webhooks, in one statement.

@@ -3,7 +3,7 @@ import type { Config } from '../../config.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import type { JobHandlers } from '../../jobs/worker.ts';
 import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
-import { deleteUnreferencedBlobs, keepBlob } from '../claims/claim-blobs.ts';
+import { deleteUnreferencedBlobs, keepBlob } from './evidence-blobs.ts';
 import { type OcrResult, type RecognizeOptions, sharedOcr } from './ocr.ts';
 import { derivePhoto, PhotoError } from './photo.ts';
 import { hashBands, type ImageQuality, measureQuality, perceptualHash } from './quality.ts';

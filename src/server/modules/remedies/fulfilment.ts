@@ -10,7 +10,7 @@ import { newId } from '../../ids.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
 import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
-import { recordClaimEvent } from '../claims/claim-events.ts';
+import { recordClaimEvent } from '../claims/claim-lifecycle.ts';
 import { mailOwner } from '../claims/mail-owner.ts';
 import { importGiftCards, minorDigits } from './codes.ts';
 import { issuedEvent, remedyDone, retryWaitingForCodes, setRemedyState } from './remedies.ts';

@@ -22,7 +22,7 @@ import {
   importTracking,
   receiveReturn,
 } from './fulfilment.ts';
-import { onClaimApproved } from './remedies.ts';
+import { grantRemedy } from './remedies.ts';
 
 const US = 'anker-2025-us-a1263';
 const GLOBAL = 'anker-2025-global-5-models';
@@ -346,10 +346,7 @@ describe.each(await testDatabases())('remedies on $name', ({ open }) => {
       .where('id', '=', claim.id)
       .executeTakeFirstOrThrow();
     const campaign = await findCampaign(db.kysely, US);
-    const approve = () =>
-      db.transaction((tx) =>
-        onClaimApproved(tx.kysely, row, campaign?.definition as never, 'http://recalls.test'),
-      );
+    const approve = () => db.transaction((tx) => grantRemedy(tx.kysely, row, campaign?.definition as never));
     await Promise.all([approve(), approve(), approve()]);
     const remedies = await db.kysely
       .selectFrom('remedy')

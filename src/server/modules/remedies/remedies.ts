@@ -10,7 +10,7 @@ import type { JobHandlers } from '../../jobs/worker.ts';
 import type { CampaignDefinition, CodeProvider } from '../catalog/campaign-definition.ts';
 import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
 import type { ClaimRow } from '../claims/claim-access.ts';
-import { transitionClaim } from '../claims/claim-events.ts';
+import { type ClaimHooks, transitionClaim } from '../claims/claim-lifecycle.ts';
 import { mailOwner } from '../claims/mail-owner.ts';
 import { queueMail } from '../notify/outbox.ts';
 import { emitEvent, type WebhookEvent } from '../webhooks/webhooks.ts';
@@ -41,26 +41,24 @@ function optionFor(campaign: CampaignDefinition, claim: Pick<ClaimRow, 'remedy' 
   return { jurisdiction, option: jurisdiction?.remedies.find((remedy) => remedy.kind === claim.remedy) };
 }
 
+/** What the remedies module does at the claim lifecycle's moments (claims/claim-lifecycle.ts). */
+export const remedyClaimHooks: ClaimHooks = {
+  afterApproval: grantRemedy,
+  afterDisposalConfirmed: releaseAfterDisposal,
+  remedyForOwner,
+};
+
 /**
- * What follows an approval, in its transaction: the owner's e-mail, the `claim.approved` event,
- * and the claim's one remedy. The remedy waits for the returned unit where the country requires
- * it back, or for the owner's confirmed drop-off where the campaign says so; otherwise its
- * `remedy.issue` job is queued now. The remedy's row is unique per claim, so an approval that
- * somehow ran twice still makes one.
+ * The claim's one remedy, in the approval's transaction. It waits for the returned unit where
+ * the country requires it back, or for the owner's confirmed drop-off where the campaign says
+ * so; otherwise its `remedy.issue` job is queued now. The remedy's row is unique per claim, so
+ * an approval that somehow ran twice still makes one.
  */
-export async function onClaimApproved(
+export async function grantRemedy(
   db: Kysely<Database>,
   claim: ClaimRow,
   campaign: CampaignDefinition,
-  publicUrl: string,
 ): Promise<void> {
-  await mailOwner(db, claim, campaign.title, publicUrl, 'approved');
-  await emitEvent(db, 'claim.approved', {
-    claimId: claim.id,
-    code: claim.code,
-    campaign: campaign.slug,
-    remedy: claim.remedy,
-  });
   const { jurisdiction, option } = optionFor(campaign, claim);
   const state = jurisdiction?.returnRequired
     ? 'awaiting_return'

@@ -3,8 +3,8 @@ import { localize } from '../../../shared/languages.ts';
 import type { Db, Tx } from '../../db/database.ts';
 import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
 import { presentEvidence } from '../claims/claim-status.ts';
+import { fraudSignals } from '../claims/verify-claim.ts';
 import type { StoredAnalysis } from '../evidence/photo-feedback.ts';
-import { fraudSignals } from '../evidence/verify-claim.ts';
 import { type AuditActor, recordAudit } from '../staff/audit.ts';
 import type { StaffRow } from '../staff/staff-accounts.ts';
 import {

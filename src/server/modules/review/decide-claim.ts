@@ -6,9 +6,9 @@ import { AppError } from '../../errors.ts';
 import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
 import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
 import type { ClaimRow } from '../claims/claim-access.ts';
-import { transitionClaim } from '../claims/claim-events.ts';
+import { approveClaim, type ClaimHooks, transitionClaim } from '../claims/claim-lifecycle.ts';
 import { mailOwner } from '../claims/mail-owner.ts';
-import { onClaimApproved } from '../remedies/remedies.ts';
+import { secondReviewReasons } from '../claims/second-review.ts';
 import { type AuditActor, recordAudit } from '../staff/audit.ts';
 import type { StaffRow } from '../staff/staff-accounts.ts';
 import { emitEvent } from '../webhooks/webhooks.ts';
@@ -20,7 +20,6 @@ import {
   pendingDecision,
   type ReviewAction,
 } from './review-claim.ts';
-import { secondReviewReasons } from './second-review.ts';
 
 export interface DecisionInput {
   action: ReviewAction;
@@ -55,7 +54,7 @@ const EFFECT: Record<ReviewAction, ClaimStatus> = {
  */
 export async function decideClaim(
   tx: Tx,
-  context: { publicUrl: string },
+  context: { publicUrl: string; hooks: ClaimHooks },
   staff: StaffRow,
   actor: AuditActor,
   claimId: string,
@@ -120,17 +119,19 @@ export async function decideClaim(
     await recordDecision(awaitingSecondReview ? 'pending' : 'final', waitFor);
   }
   const to = awaitingSecondReview ? 'second_review' : EFFECT[input.action];
-  await transitionClaim(db, claimId, claim.status, to, by, {
+  const detail = {
     action: input.action,
     ...(input.reason ? { reason: input.reason } : {}),
     ...(ownerMessage ? { message: ownerMessage } : {}),
-  });
+  };
+  if (to === 'approved')
+    await approveClaim(db, context, claim, campaign, { from: claim.status, actor: by, detail });
+  else await transitionClaim(db, claimId, claim.status, to, by, detail);
   await db
     .updateTable('claim')
     .set({ review_by: null, review_until: null })
     .where('id', '=', claimId)
     .execute();
-  if (to === 'approved') await onClaimApproved(db, claim, campaign, context.publicUrl);
   if (to === 'rejected') {
     await mailOwner(db, claim, campaign.title, context.publicUrl, 'rejected', ownerMessage);
     await emitEvent(db, 'claim.rejected', {

@@ -4,6 +4,7 @@ import { CONSOLE_RULES } from '../../../shared/console-roles.ts';
 import type { BlobStore } from '../../blobs/blob-store.ts';
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
+import type { ClaimHooks } from '../claims/claim-lifecycle.ts';
 import { actorOf, recordAudit } from '../staff/audit.ts';
 import { consoleErrors, staffOf, tags } from '../staff/console-gate.ts';
 import { claimForReview, photoForReview } from './claim-for-review.ts';
@@ -35,10 +36,12 @@ const QueueItemSchema = z.object({
 const Counts = z.record(z.string(), z.number());
 
 /** The review queue, a claim for review, its photos, and decisions. */
-export const reviewRoutes: FastifyPluginAsyncZod<{ db: Db; blobs: BlobStore; publicUrl: string }> = async (
-  app,
-  { db, blobs, publicUrl },
-) => {
+export const reviewRoutes: FastifyPluginAsyncZod<{
+  db: Db;
+  blobs: BlobStore;
+  publicUrl: string;
+  hooks: ClaimHooks;
+}> = async (app, { db, blobs, publicUrl, hooks }) => {
   app.get(
     '/claims',
     {
@@ -178,7 +181,7 @@ export const reviewRoutes: FastifyPluginAsyncZod<{ db: Db; blobs: BlobStore; pub
       db.transaction((tx) =>
         decideClaim(
           tx,
-          { publicUrl },
+          { publicUrl, hooks },
           staffOf(request).staff,
           actorOf(request),
           request.params.id,

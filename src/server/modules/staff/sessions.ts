@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
-import { hashToken } from '../claims/claim-access.ts';
+import { hashSecret, newBearerSecret } from '../../secrets.ts';
 import { decoyHash, verifyPassword } from './passwords.ts';
 import { presentStaff, type StaffRow, type StaffView } from './staff-accounts.ts';
 
@@ -70,13 +70,13 @@ export async function login(
     .set({ failed_logins: 0, locked_until: null })
     .where('id', '=', staff.id)
     .execute();
-  const token = randomBytes(32).toString('base64url');
+  const { secret: token, sha256: tokenHash } = newBearerSecret();
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(now.getTime() + policy.maxHours * 3_600_000);
   await db
     .insertInto('staff_session')
     .values({
-      token_sha256: hashToken(token),
+      token_sha256: tokenHash,
       staff_id: staff.id,
       csrf_token: csrfToken,
       expires_at: expiresAt,
@@ -84,7 +84,7 @@ export async function login(
       user_agent: input.userAgent?.slice(0, 300) ?? null,
     })
     .execute();
-  return { token, session: { staff, tokenHash: hashToken(token), csrfToken, expiresAt } };
+  return { token, session: { staff, tokenHash, csrfToken, expiresAt } };
 }
 
 /** The live session behind a cookie value, or null: unknown, revoked, expired, idle too long, or its account deactivated. */
@@ -94,7 +94,7 @@ export async function authenticate(
   token: string | undefined,
 ): Promise<StaffSession | null> {
   if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
-  const tokenHash = hashToken(token);
+  const tokenHash = hashSecret(token);
   const row = await db
     .selectFrom('staff_session as s')
     .innerJoin('staff_user as u', 'u.id', 's.staff_id')

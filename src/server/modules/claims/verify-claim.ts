@@ -5,26 +5,33 @@ import { pickLanguage } from '../../../shared/languages.ts';
 import type { Tx } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
-import type { ClaimRow } from '../claims/claim-access.ts';
-import { transitionClaim } from '../claims/claim-events.ts';
-import { mailOwner } from '../claims/mail-owner.ts';
-import { onClaimApproved } from '../remedies/remedies.ts';
-import { secondReviewReasons } from '../review/second-review.ts';
-import { type CheckResult, exifCheck, riskScore, type TriageOutcome, triage, worstOf } from './checks.ts';
+import {
+  type CheckResult,
+  exifCheck,
+  riskScore,
+  type TriageOutcome,
+  triage,
+  worstOf,
+} from '../evidence/checks.ts';
 import {
   CANONICAL_CODE_SQL,
   claimCodesIn,
   NEAR_DUPLICATE_BITS,
   type PhotoIdentity,
   sameScene,
-} from './duplicates.ts';
-import type { ExifSummary } from './photo.ts';
-import { claimFacts, feedbackFor, photoChecks, type StoredAnalysis } from './photo-feedback.ts';
-import { bandNeighbours, hammingDistance, hashBands } from './quality.ts';
+} from '../evidence/duplicates.ts';
+import type { ExifSummary } from '../evidence/photo.ts';
+import { claimFacts, feedbackFor, photoChecks, type StoredAnalysis } from '../evidence/photo-feedback.ts';
+import { bandNeighbours, hammingDistance, hashBands } from '../evidence/quality.ts';
+import type { ClaimRow } from './claim-access.ts';
+import { approveClaim, type ClaimHooks, transitionClaim } from './claim-lifecycle.ts';
+import { mailOwner } from './mail-owner.ts';
+import { secondReviewReasons } from './second-review.ts';
 
 export interface VerifyContext {
   campaign: CampaignDefinition;
   publicUrl: string;
+  hooks: ClaimHooks;
   /** Whether this automatic approval is picked for a person's quality check (default: at the campaign's rate, at random). */
   sampleQuality?: (rate: number) => boolean;
 }
@@ -124,8 +131,11 @@ export async function verifyClaim(
         secondReview: waitFor,
       });
     } else {
-      await transitionClaim(db, claimId, 'verifying', 'approved', 'system', detail);
-      await onClaimApproved(db, claim, context.campaign, context.publicUrl);
+      await approveClaim(db, context, claim, context.campaign, {
+        from: 'verifying',
+        actor: 'system',
+        detail,
+      });
     }
   } else if (outcome.verdict === 'request_info') {
     const language = pickLanguage(claim.claimant.language);

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Db } from '../../db/database.ts';
-import { importGiftCards } from '../remedies/codes.ts';
-import { applyCampaignInTx, campaignFiles, readCampaignFile } from './apply-campaign.ts';
-import { findCampaign } from './catalog.queries.ts';
-import { importSerialsInTx } from './import-serials.ts';
+import type { Db } from './db/database.ts';
+import { applyCampaignInTx, campaignFiles, readCampaignFile } from './modules/catalog/apply-campaign.ts';
+import { findCampaign } from './modules/catalog/catalog.queries.ts';
+import { importSerialsInTx } from './modules/catalog/import-serials.ts';
+import { importGiftCards } from './modules/remedies/codes.ts';
 
 /**
  * Loads the shipped example campaigns (and their demo eligibility lists) that the database
