@@ -6,8 +6,8 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase } from '../src/server/db/database.ts';
 import { applyCampaign, readCampaignFile } from '../src/server/modules/catalog/apply-campaign.ts';
-import { NEAR_DUPLICATE_BITS } from '../src/server/modules/evidence/duplicates.ts';
 import { nearDuplicates } from '../src/server/modules/claims/verify-claim.ts';
+import { NEAR_DUPLICATE_BITS } from '../src/server/modules/evidence/duplicates.ts';
 import { fmt, repoRoot, scratchPostgres } from './support.ts';
 
 const PHOTOS = Number(process.env.BENCH_PHOTOS ?? 2_000_000);

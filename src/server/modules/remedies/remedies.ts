@@ -82,7 +82,9 @@ export async function grantRemedy(
       sku: kind === 'replacement' || kind === 'repair' ? (option?.sku ?? claim.model_code) : null,
       quantity: kind === 'replacement' || kind === 'repair' ? 1 : null,
     })
-    .onConflict((oc) => oc.column('claim_id').doNothing())
+    // No conflict target: the row has two unique keys derived from the claim (claim_id and
+    // idempotency_key), and under concurrent approvals either may be the one that detects it.
+    .onConflict((oc) => oc.doNothing())
     .returning(['id', 'state'])
     .executeTakeFirst();
   if (!inserted) return;
