@@ -1,17 +1,16 @@
 import type { CampaignDetail, CampaignSummary, LookupResult } from '../shared/contracts/catalog.ts';
-import type { ClaimStatusResponse, CreateClaimBody, EvidenceFeedback } from '../shared/contracts/claims.ts';
+import type {
+  ClaimStatusResponse,
+  CreateClaimBody,
+  CreateClaimResponse,
+  Evidence,
+  EvidenceFeedback,
+} from '../shared/contracts/claims.ts';
+import { ApiError } from './api-error.ts';
 import { currentLanguage } from './i18n.ts';
+import { uploadWithProgress } from './upload.ts';
 
-/** An error the API answered with: `message` is already in the owner's language. */
-export class ApiError extends Error {
-  readonly code: string;
-  readonly status: number;
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
+export { ApiError };
 
 async function getJson<T>(
   path: string,
@@ -40,46 +39,33 @@ const json = (body: unknown, headers: Record<string, string> = {}): RequestInit 
   headers: { 'content-type': 'application/json', ...headers },
 });
 
-export interface CreatedClaim {
-  id: string;
-  code: string;
-  accessToken: string;
-  statusUrl: string;
-}
-
-/** Uploads one photo with progress (fetch cannot report upload progress; XMLHttpRequest can). */
+/** Uploads one photo, reporting progress. */
 export function uploadEvidence(
   claimId: string,
   token: string,
   kind: string,
   file: Blob,
   onProgress: (fraction: number) => void,
-): Promise<{ id: string }> {
-  return new Promise((resolve, reject) => {
-    const form = new FormData();
-    form.append('kind', kind);
-    form.append('file', file, 'photo.jpg');
-    const request = new XMLHttpRequest();
-    request.open('POST', `/api/v1/claims/${encodeURIComponent(claimId)}/evidence`);
-    request.setRequestHeader('authorization', `Bearer ${token}`);
-    request.setRequestHeader('accept-language', currentLanguage());
-    request.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
-    request.onload = () => {
-      if (request.status < 300) return resolve(JSON.parse(request.responseText) as { id: string });
-      let error: { code?: string; message?: string } = {};
-      try {
-        error = JSON.parse(request.responseText).error ?? {};
-      } catch {}
-      reject(new ApiError(request.status, error.code ?? 'unknown', error.message ?? request.statusText));
-    };
-    request.onerror = () => reject(new Error('network'));
-    request.send(form);
-  });
+): Promise<Evidence> {
+  const form = new FormData();
+  form.append('kind', kind);
+  form.append('file', file, 'photo.jpg');
+  return uploadWithProgress<Evidence>(
+    `/api/v1/claims/${encodeURIComponent(claimId)}/evidence`,
+    form,
+    { ...bearer(token), 'accept-language': currentLanguage() },
+    onProgress,
+  );
 }
 
 export const api = {
   createClaim: (body: CreateClaimBody, idempotencyKey: string) =>
-    getJson<CreatedClaim>('/api/v1/claims', {}, undefined, json(body, { 'idempotency-key': idempotencyKey })),
+    getJson<CreateClaimResponse>(
+      '/api/v1/claims',
+      {},
+      undefined,
+      json(body, { 'idempotency-key': idempotencyKey }),
+    ),
   submitClaim: (claimId: string, token: string, disposalAttested: boolean, idempotencyKey: string) =>
     getJson<{ status: string }>(
       `/api/v1/claims/${encodeURIComponent(claimId)}/submit`,

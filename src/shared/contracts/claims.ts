@@ -83,6 +83,7 @@ export const EvidenceSchema = z.object({
   height: z.number().int(),
   createdAt: z.string(),
 });
+export type Evidence = z.infer<typeof EvidenceSchema>;
 
 export const EvidenceFeedbackSchema = z.object({
   id: z.string(),

@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { type AuditEvent, consoleFetch } from './console-api.ts';
+import { type AuditPage as AuditPageData, consoleFetch } from './console-api.ts';
 
 /** The audit trail with filters, and its CSV export with the same filters. */
 export function AuditPage() {
@@ -8,7 +8,7 @@ export function AuditPage() {
   const query = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== ''));
   const events = useQuery({
     queryKey: ['console', 'audit', query],
-    queryFn: () => consoleFetch<{ events: AuditEvent[] }>('/audit', { query: { ...query, limit: 500 } }),
+    queryFn: () => consoleFetch<AuditPageData>('/audit', { query: { ...query, limit: 500 } }),
     placeholderData: keepPreviousData,
   });
   const field = (key: keyof typeof filters, label: string, type = 'text') => (

@@ -3,12 +3,12 @@ import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { parse, stringify } from 'yaml';
 import { CsvUpload } from './CsvUpload.tsx';
-import { type CampaignRow, consoleFetch, type ImportRow } from './console-api.ts';
+import { type CampaignList, type CampaignUpdated, consoleFetch, type SerialImport } from './console-api.ts';
 
 export function CampaignsPage() {
   const campaigns = useQuery({
     queryKey: ['console', 'campaigns'],
-    queryFn: () => consoleFetch<{ campaigns: CampaignRow[] }>('/campaigns'),
+    queryFn: () => consoleFetch<CampaignList>('/campaigns'),
   });
   return (
     <section>
@@ -68,7 +68,7 @@ export function CampaignPage({ canEdit }: { canEdit: boolean }) {
   const queryClient = useQueryClient();
   const campaign = useQuery({
     queryKey: ['console', 'campaign', slug],
-    queryFn: () => consoleFetch<{ definition: Definition; imports: ImportRow[] }>(`/campaigns/${slug}`),
+    queryFn: () => consoleFetch<{ definition: Definition; imports: SerialImport[] }>(`/campaigns/${slug}`),
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['console', 'campaign', slug] });
   const definition = campaign.data?.definition;
@@ -79,7 +79,7 @@ export function CampaignPage({ canEdit }: { canEdit: boolean }) {
   });
   const save = useMutation({
     mutationFn: (next: Definition) =>
-      consoleFetch<{ outcome: string }>(`/campaigns/${slug}`, { method: 'PUT', body: { definition: next } }),
+      consoleFetch<CampaignUpdated>(`/campaigns/${slug}`, { method: 'PUT', body: { definition: next } }),
     onSuccess: refresh,
   });
   if (!definition) return <p>{campaign.error?.message ?? 'Loading…'}</p>;
@@ -243,7 +243,7 @@ function EligibilityUpload({ slug, onDone }: { slug: string; onDone: () => void 
       <CsvUpload
         label="Eligibility CSV"
         path={`/campaigns/${slug}/eligibility`}
-        describe={(row: ImportRow) =>
+        describe={(row: SerialImport) =>
           `${row.fileName}: ${row.rowsTotal} rows, ${row.rowsAdded} added, ${row.rowsUnchanged} already listed, ${row.rowsRejected} rejected.`
         }
         onDone={onDone}
@@ -252,7 +252,7 @@ function EligibilityUpload({ slug, onDone }: { slug: string; onDone: () => void 
   );
 }
 
-function Imports({ imports }: { imports: ImportRow[] }) {
+function Imports({ imports }: { imports: SerialImport[] }) {
   return (
     <>
       <h2>Imports</h2>

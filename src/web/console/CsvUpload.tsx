@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { uploadWithProgress } from './console-api.ts';
+import { uploadFile } from './console-api.ts';
 
 /** A CSV upload with a progress bar, and what the server made of the file. */
 export function CsvUpload<T>({
@@ -27,7 +27,7 @@ export function CsvUpload<T>({
         setResult(null);
         setProgress(0);
         try {
-          setResult(describe(await uploadWithProgress<T>(path, file, setProgress)));
+          setResult(describe(await uploadFile<T>(path, file, setProgress)));
           onDone();
         } catch (e) {
           setError((e as Error).message);

@@ -2,22 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { formatMoney } from '../../shared/money.ts';
 import { CsvUpload } from './CsvUpload.tsx';
-import { consoleFetch } from './console-api.ts';
-
-interface Overview {
-  remedies: { kind: string; state: string; count: number }[];
-  pools: {
-    campaign: string;
-    kind: string;
-    amountMinor: number;
-    currency: string;
-    free: number;
-    assigned: number;
-    low: boolean;
-  }[];
-  shipmentBatches: { id: string; createdAt: string; createdBy: string; lines: number }[];
-  payoutBatches: { id: string; createdAt: string; createdBy: string; lines: number }[];
-}
+import { consoleFetch, type FulfilmentOverview, type ReturnReceived } from './console-api.ts';
 
 /** Downloads a POST answer that is a CSV file (a new batch), or says there was nothing to do. */
 async function downloadBatch(path: string, csrf: () => Promise<Response>): Promise<string> {
@@ -43,7 +28,7 @@ export function FulfilmentPage({ csrfToken, canWork }: { csrfToken: string; canW
   const queryClient = useQueryClient();
   const overview = useQuery({
     queryKey: ['console', 'fulfilment'],
-    queryFn: () => consoleFetch<Overview>('/fulfilment'),
+    queryFn: () => consoleFetch<FulfilmentOverview>('/fulfilment'),
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['console', 'fulfilment'] });
   const [message, setMessage] = useState<string | null>(null);
@@ -63,7 +48,7 @@ export function FulfilmentPage({ csrfToken, canWork }: { csrfToken: string; canW
   const [reference, setReference] = useState('');
   const received = useMutation({
     mutationFn: () =>
-      consoleFetch<{ claimCode: string }>('/fulfilment/returns', { method: 'POST', body: { reference } }),
+      consoleFetch<ReturnReceived>('/fulfilment/returns', { method: 'POST', body: { reference } }),
     onSuccess: (result) => {
       setMessage(`${result.claimCode}: unit received; its remedy is being issued.`);
       setReference('');

@@ -3,7 +3,14 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { ApiError } from '../api.ts';
 import { ClaimView } from './ClaimView.tsx';
-import { type Action, type ClaimForReview, consoleFetch, type Queue, type Session } from './console-api.ts';
+import {
+  type Action,
+  type ClaimForReview,
+  consoleFetch,
+  type DecisionResult,
+  type Queue,
+  type Session,
+} from './console-api.ts';
 
 const STATUSES = ['needs_review', 'escalated', 'second_review'];
 const AGES: [string, string][] = [
@@ -352,7 +359,7 @@ function DecisionPanel({
   }, []);
   const decide = useMutation({
     mutationFn: () =>
-      consoleFetch<{ status: string; awaitingSecondReview: boolean }>(`/claims/${detail.claim.id}/decision`, {
+      consoleFetch<DecisionResult>(`/claims/${detail.claim.id}/decision`, {
         method: 'POST',
         body: {
           action,

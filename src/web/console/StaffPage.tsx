@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { consoleFetch, type Role, type Staff } from './console-api.ts';
+import { type CreatedStaff, consoleFetch, type Role, type StaffList } from './console-api.ts';
 
 const ROLES: Role[] = ['reviewer', 'supervisor', 'fulfilment', 'manager', 'analyst', 'admin'];
 
@@ -9,7 +9,7 @@ export function StaffPage() {
   const queryClient = useQueryClient();
   const staff = useQuery({
     queryKey: ['console', 'staff'],
-    queryFn: () => consoleFetch<{ staff: Staff[] }>('/staff'),
+    queryFn: () => consoleFetch<StaffList>('/staff'),
   });
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
@@ -17,7 +17,7 @@ export function StaffPage() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['console', 'staff'] });
   const create = useMutation({
     mutationFn: () =>
-      consoleFetch<{ staff: Staff; oneTimePassword: string | null }>('/staff', {
+      consoleFetch<CreatedStaff>('/staff', {
         method: 'POST',
         body: { email, role, ...(name ? { name } : {}) },
       }),

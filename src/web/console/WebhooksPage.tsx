@@ -1,37 +1,17 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { consoleFetch } from './console-api.ts';
-
-const EVENTS = ['claim.submitted', 'claim.approved', 'claim.rejected', 'remedy.issued', 'shipment.sent'];
-
-interface Endpoint {
-  id: string;
-  url: string;
-  events: string[];
-  active: boolean;
-  createdAt: string;
-  secret: string | null;
-}
-interface Delivery {
-  id: string;
-  eventType: string;
-  state: string;
-  attempts: number;
-  lastStatus: number | null;
-  lastResponse: string | null;
-  lastError: string | null;
-  createdAt: string;
-}
+import { WEBHOOK_EVENTS } from '../../shared/contracts/console/webhooks.ts';
+import { consoleFetch, type DeliveryList, type Endpoint, type EndpointList } from './console-api.ts';
 
 /** Webhook endpoints: register (the secret is shown once), see each delivery's answer, re-send. */
 export function WebhooksPage() {
   const queryClient = useQueryClient();
   const endpoints = useQuery({
     queryKey: ['console', 'webhooks'],
-    queryFn: () => consoleFetch<{ endpoints: Endpoint[] }>('/webhooks'),
+    queryFn: () => consoleFetch<EndpointList>('/webhooks'),
   });
   const [url, setUrl] = useState('');
-  const [events, setEvents] = useState<string[]>(EVENTS);
+  const [events, setEvents] = useState<string[]>([...WEBHOOK_EVENTS]);
   const [open, setOpen] = useState<string | null>(null);
   const create = useMutation({
     mutationFn: () => consoleFetch<Endpoint>('/webhooks', { method: 'POST', body: { url, events } }),
@@ -56,7 +36,7 @@ export function WebhooksPage() {
         </label>
         <fieldset>
           <legend>Events</legend>
-          {EVENTS.map((event) => (
+          {WEBHOOK_EVENTS.map((event) => (
             <label key={event}>
               <input
                 type="checkbox"
@@ -103,7 +83,7 @@ function Deliveries({ endpointId }: { endpointId: string }) {
   const queryClient = useQueryClient();
   const deliveries = useQuery({
     queryKey: ['console', 'webhooks', endpointId],
-    queryFn: () => consoleFetch<{ deliveries: Delivery[] }>(`/webhooks/${endpointId}/deliveries`),
+    queryFn: () => consoleFetch<DeliveryList>(`/webhooks/${endpointId}/deliveries`),
     refetchInterval: 5000,
   });
   const resend = useMutation({

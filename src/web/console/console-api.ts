@@ -1,5 +1,6 @@
 import type { StaffRole } from '../../shared/console-roles.ts';
-import { ApiError } from '../api.ts';
+import { ApiError } from '../api-error.ts';
+import { uploadWithProgress } from '../upload.ts';
 
 /** The staff console's calls: the session cookie rides along; every change carries the CSRF token. */
 let csrfToken = '';
@@ -35,207 +36,46 @@ export async function consoleFetch<T>(
   return body as T;
 }
 
-/** Uploads a file with progress (XMLHttpRequest reports upload progress; fetch does not). */
-export function uploadWithProgress<T>(
-  path: string,
-  file: File,
-  onProgress: (fraction: number) => void,
-): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const form = new FormData();
-    form.append('file', file, file.name);
-    const request = new XMLHttpRequest();
-    request.open('POST', `/api/v1/console${path}`);
-    request.setRequestHeader('x-csrf-token', csrfToken);
-    request.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
-    request.onload = () => {
-      let body: { error?: { code?: string; message?: string } } = {};
-      try {
-        body = JSON.parse(request.responseText);
-      } catch {}
-      if (request.status < 300) return resolve(body as T);
-      reject(
-        new ApiError(
-          request.status,
-          body.error?.code ?? 'unknown',
-          body.error?.message ?? request.statusText,
-        ),
-      );
-    };
-    request.onerror = () => reject(new Error('The upload failed: check the connection and try again.'));
-    request.send(form);
-  });
+/** Uploads a file to a console route (field `file`), with the CSRF token, reporting progress. */
+export function uploadFile<T>(path: string, file: File, onProgress: (fraction: number) => void): Promise<T> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  return uploadWithProgress<T>(`/api/v1/console${path}`, form, { 'x-csrf-token': csrfToken }, onProgress);
 }
 
 export type Role = StaffRole;
 
-export interface Staff {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  active: boolean;
-  mustChangePassword: boolean;
-  createdAt: string;
-  lockedUntil: string | null;
-}
-
-export interface Session {
-  staff: Staff;
-  csrfToken: string;
-  expiresAt: string;
-}
-
-export interface QueueItem {
-  id: string;
-  code: string;
-  status: string;
-  campaign: string;
-  model: string;
-  serial: string | null;
-  remedy: string;
-  hasUnit: boolean;
-  claimantName: string;
-  country: string;
-  riskScore: number | null;
-  failedChecks: string[];
-  waitingSince: string;
-  waitingHours: number;
-  reviewer: string | null;
-}
-
-export interface Queue {
-  total: number;
-  counts: Record<'status' | 'campaign' | 'country' | 'check', Record<string, number>>;
-  claims: QueueItem[];
-}
-
-export interface OcrWord {
-  text: string;
-  confidence: number;
-  box: [number, number, number, number];
-}
-
-export interface ReviewEvidence {
-  id: string;
-  kind: string;
-  state: string;
-  problem: string | null;
-  width: number;
-  height: number;
-  current: boolean;
-  exif: Record<string, unknown> | null;
-  ocr: { lines: string[]; words: OcrWord[]; angle: number } | null;
-  quality: Record<string, number> | null;
-}
-
-export interface ReviewCheck {
-  id: string;
-  outcome: 'pass' | 'fail' | 'unsure';
-  score: number;
-  detail: Record<string, unknown>;
-  evidenceId: string | null;
-}
-
-export interface ClaimForReview {
-  version: string;
-  reviewer: { id: string; name: string; until: string | null; you: boolean } | null;
-  allowedActions: Action[];
-  pendingDecision: {
-    action: string;
-    actor: string;
-    at: string;
-    reasons: string[];
-    qualitySample: boolean;
-  } | null;
-  rejectReasons: { code: string; label: string }[];
-  infoReasons: string[];
-  claim: {
-    id: string;
-    code: string;
-    status: string;
-    campaign: { slug: string; title: string };
-    model: string;
-    serial: string | null;
-    remedy: string;
-    hasUnit: boolean;
-    claimant: { name: string; email: string; phone?: string; country: string; language: string };
-    address: Record<string, string> | null;
-    orderNumber: string | null;
-    incidentDescription: string | null;
-    riskScore: number | null;
-    submittedAt: string | null;
-    disposalAttestedAt: string | null;
-    disposalConfirmedAt: string | null;
-  };
-  evidence: ReviewEvidence[];
-  checks: ReviewCheck[];
-  signals: { kind: string; claims: string[]; forcesReview: boolean }[];
-  otherClaims: { id: string; code: string; status: string; serial: string | null; createdAt: string }[];
-  duplicates: {
-    evidence: string;
-    otherClaim: string;
-    otherEvidence: string | null;
-    distance: number | null;
-    reason: string;
-    otherCode: string | null;
-    otherStatus: string | null;
-  }[];
-  timeline: {
-    id: string;
-    at: string;
-    actor: string;
-    type: string;
-    from: string | null;
-    to: string | null;
-    detail: Record<string, unknown>;
-  }[];
-  decisions: {
-    id: string;
-    at: string;
-    actor: string;
-    action: string;
-    reasonCode: string | null;
-    reasons: string[];
-    message: string | null;
-    state: string;
-    confirmedBy: string | null;
-  }[];
-}
-
-export type Action = 'approve' | 'reject' | 'request_info' | 'escalate';
-
-export interface CampaignRow {
-  slug: string;
-  status: string;
-  title: string;
-  announcedOn: string;
-  models: string[];
-  serials: number;
-  claims: Record<string, number>;
-  updatedAt: string;
-}
-
-export interface ImportRow {
-  id: string;
-  fileName: string;
-  actor: string;
-  rowsTotal: number;
-  rowsAdded: number;
-  rowsUnchanged: number;
-  rowsRejected: number;
-  rejectedSample: string | null;
-  finishedAt: string;
-}
-
-export interface AuditEvent {
-  id: string;
-  at: string;
-  actorEmail: string | null;
-  actorRole: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  detail: Record<string, unknown>;
-  ip: string | null;
-}
+// The console's request and response types are the server's own contracts.
+export type { AuditEvent, AuditPage } from '../../shared/contracts/console/audit.ts';
+export type {
+  CampaignDetail,
+  CampaignList,
+  CampaignRow,
+  CampaignUpdated,
+  SerialImport,
+} from '../../shared/contracts/console/campaigns.ts';
+export type {
+  CodeImport,
+  FulfilmentOverview,
+  PayoutImport,
+  ReturnReceived,
+  TrackingImport,
+} from '../../shared/contracts/console/fulfilment.ts';
+export type {
+  ClaimForReview,
+  DecisionBody,
+  DecisionResult,
+  OcrWord,
+  Queue,
+  QueueItem,
+  ReviewAction as Action,
+  ReviewCheck,
+  ReviewEvidence,
+} from '../../shared/contracts/console/review.ts';
+export type { CreatedStaff, Session, Staff, StaffList } from '../../shared/contracts/console/staff.ts';
+export type {
+  Delivery,
+  DeliveryList,
+  Endpoint,
+  EndpointList,
+} from '../../shared/contracts/console/webhooks.ts';

@@ -4,9 +4,9 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { pickJurisdiction, requiredEvidenceKinds } from '../../shared/claim-rules.ts';
 import type { CampaignDetail } from '../../shared/contracts/catalog.ts';
-import type { CreateClaimBody } from '../../shared/contracts/claims.ts';
+import type { CreateClaimBody, CreateClaimResponse } from '../../shared/contracts/claims.ts';
 import { type Language, pickLanguage } from '../../shared/languages.ts';
-import { ApiError, api, type CreatedClaim } from '../api.ts';
+import { ApiError, api } from '../api.ts';
 import { MarkedExample } from '../components/MarkedExample.tsx';
 import { PhotoUpload } from '../components/PhotoUpload.tsx';
 import { countryName } from '../format.ts';
@@ -64,7 +64,7 @@ function ClaimForm({ recall, serial, model }: { recall: CampaignDetail; serial: 
     region: '',
     postalCode: '',
   });
-  const [created, setCreated] = useState<CreatedClaim | undefined>();
+  const [created, setCreated] = useState<CreateClaimResponse | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const [uploaded, setUploaded] = useState<Set<string>>(new Set());

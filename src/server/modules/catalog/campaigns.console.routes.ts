@@ -5,6 +5,17 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CONSOLE_RULES } from '../../../shared/console-roles.ts';
+import {
+  CampaignCreatedSchema,
+  CampaignDefinitionBodySchema,
+  CampaignDetailSchema,
+  CampaignListSchema,
+  CampaignStatusBodySchema,
+  CampaignStatusSchema,
+  CampaignUpdatedSchema,
+  type SerialImport,
+  SerialImportSchema,
+} from '../../../shared/contracts/console/campaigns.ts';
 import { ErrorSchema } from '../../../shared/contracts/errors.ts';
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
@@ -16,6 +27,7 @@ import {
   InvalidCampaignError,
   parseCampaignDefinition,
 } from './campaign-definition.ts';
+import { campaignOverview, serialImports } from './campaign-overview.ts';
 import { findCampaign } from './catalog.queries.ts';
 import { ImportRefusedError, importSerials } from './import-serials.ts';
 
@@ -57,99 +69,11 @@ export const campaignConsoleRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (a
       schema: {
         tags,
         summary: 'Every campaign (drafts too), with claim counts by status and the size of its lists',
-        response: {
-          200: z.object({
-            campaigns: z.array(
-              z.object({
-                slug: z.string(),
-                status: z.string(),
-                title: z.string(),
-                announcedOn: z.string(),
-                models: z.array(z.string()),
-                serials: z.number(),
-                claims: z.record(z.string(), z.number()),
-                updatedAt: z.string(),
-              }),
-            ),
-          }),
-          ...consoleErrors,
-        },
+        response: { 200: CampaignListSchema, ...consoleErrors },
       },
     },
-    async () => {
-      const [campaigns, rows, serials] = await Promise.all([
-        k
-          .selectFrom('campaign')
-          .select(['id', 'slug', 'status', 'definition', 'announced_on', 'updated_at'])
-          .orderBy('announced_on')
-          .orderBy('slug')
-          .execute(),
-        k
-          .selectFrom('claim')
-          .select(['campaign_id', 'status', (eb) => eb.fn.countAll<string>().as('n')])
-          .groupBy(['campaign_id', 'status'])
-          .execute(),
-        k
-          .selectFrom('serial_import')
-          .select(['campaign_id', (eb) => eb.fn.sum<string>('rows_added').as('n')])
-          .groupBy('campaign_id')
-          .execute(),
-      ]);
-      return {
-        campaigns: campaigns.map((campaign) => {
-          const definition = campaign.definition as CampaignDefinition;
-          return {
-            slug: campaign.slug,
-            status: campaign.status,
-            title: definition.title.en,
-            announcedOn: String(campaign.announced_on),
-            models: definition.models.map((model) => model.code),
-            serials: Number(serials.find((s) => s.campaign_id === campaign.id)?.n ?? 0),
-            claims: Object.fromEntries(
-              rows.filter((r) => r.campaign_id === campaign.id).map((r) => [r.status, Number(r.n)]),
-            ),
-            updatedAt: campaign.updated_at.toISOString(),
-          };
-        }),
-      };
-    },
+    async () => ({ campaigns: await campaignOverview(k) }),
   );
-
-  const ImportSchema = z.object({
-    id: z.string(),
-    fileName: z.string(),
-    fileSha256: z.string(),
-    actor: z.string(),
-    rowsTotal: z.number(),
-    rowsAdded: z.number(),
-    rowsUnchanged: z.number(),
-    rowsRejected: z.number(),
-    rejectedSample: z.string().nullable(),
-    startedAt: z.string(),
-    finishedAt: z.string(),
-  });
-  const imports = async (campaignId: string) =>
-    (
-      await k
-        .selectFrom('serial_import')
-        .selectAll()
-        .where('campaign_id', '=', campaignId)
-        .orderBy('finished_at', 'desc')
-        .limit(100)
-        .execute()
-    ).map((row) => ({
-      id: row.id,
-      fileName: row.file_name,
-      fileSha256: row.file_sha256,
-      actor: row.actor,
-      rowsTotal: row.rows_total,
-      rowsAdded: row.rows_added,
-      rowsUnchanged: row.rows_unchanged,
-      rowsRejected: row.rows_rejected,
-      rejectedSample: row.rejected_sample,
-      startedAt: row.started_at.toISOString(),
-      finishedAt: row.finished_at.toISOString(),
-    }));
 
   app.get(
     '/campaigns/:slug',
@@ -159,10 +83,7 @@ export const campaignConsoleRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (a
         tags,
         summary: "A campaign's definition and every import of its eligibility list",
         params: SlugParams,
-        response: {
-          200: z.object({ definition: z.record(z.string(), z.unknown()), imports: z.array(ImportSchema) }),
-          ...consoleErrors,
-        },
+        response: { 200: CampaignDetailSchema, ...consoleErrors },
       },
     },
     async (request) => {
@@ -170,7 +91,7 @@ export const campaignConsoleRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (a
       if (!campaign) throw new AppError('campaign_not_found');
       return {
         definition: campaign.definition as unknown as Record<string, unknown>,
-        imports: await imports(campaign.id),
+        imports: await serialImports(k, campaign.id),
       };
     },
   );
@@ -182,8 +103,8 @@ export const campaignConsoleRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (a
       schema: {
         tags,
         summary: 'Create a campaign from a definition (the shape of a campaign file)',
-        body: z.object({ definition: z.record(z.string(), z.unknown()) }),
-        response: { 201: z.object({ slug: z.string(), status: z.string() }), ...consoleErrors },
+        body: CampaignDefinitionBodySchema,
+        response: { 201: CampaignCreatedSchema, ...consoleErrors },
       },
     },
     async (request, reply) => {
@@ -211,8 +132,8 @@ export const campaignConsoleRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (a
         description:
           'The status changes only through `/status`, so a definition edit never opens or closes a campaign by accident.',
         params: SlugParams,
-        body: z.object({ definition: z.record(z.string(), z.unknown()) }),
-        response: { 200: z.object({ slug: z.string(), outcome: z.string() }), ...consoleErrors },
+        body: CampaignDefinitionBodySchema,
+        response: { 200: CampaignUpdatedSchema, ...consoleErrors },
       },
     },
     async (request) => {
@@ -249,8 +170,8 @@ export const campaignConsoleRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (a
         tags,
         summary: 'Move a campaign: draft -> active -> closed (a closed campaign can be reopened)',
         params: SlugParams,
-        body: z.object({ status: z.enum(['draft', 'active', 'closed']) }),
-        response: { 200: z.object({ slug: z.string(), status: z.string() }), ...consoleErrors },
+        body: CampaignStatusBodySchema,
+        response: { 200: CampaignStatusSchema, ...consoleErrors },
       },
     },
     async (request) =>
@@ -283,7 +204,7 @@ export const campaignConsoleRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (a
         description:
           'Valid rows are added, rows already listed are left alone, invalid rows are counted and returned with their line numbers and reasons. A file without the right header imports nothing.',
         params: SlugParams,
-        response: { 201: ImportSchema, ...consoleErrors, 413: ErrorSchema, 415: ErrorSchema },
+        response: { 201: SerialImportSchema, ...consoleErrors, 413: ErrorSchema, 415: ErrorSchema },
       },
     },
     async (request, reply) => {
@@ -317,8 +238,8 @@ export const campaignConsoleRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (a
             rowsRejected: result.rowsRejected,
           },
         );
-        const stored = (await imports(campaign.id)).find((row) => row.id === result.id);
-        return reply.status(201).send(stored as z.infer<typeof ImportSchema>);
+        const stored = (await serialImports(k, campaign.id)).find((row) => row.id === result.id);
+        return reply.status(201).send(stored as SerialImport);
       } catch (error) {
         if (error instanceof ImportRefusedError)
           throw new AppError('import_refused', { reason: error.message });

@@ -1,6 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CONSOLE_RULES } from '../../../shared/console-roles.ts';
+import {
+  CodeImportSchema,
+  CodePoolQuerySchema,
+  FulfilmentOverviewSchema,
+  PayoutImportSchema,
+  ReturnBodySchema,
+  ReturnReceivedSchema,
+  TrackingImportSchema,
+} from '../../../shared/contracts/console/fulfilment.ts';
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { findCampaign } from '../catalog/catalog.queries.ts';
@@ -15,6 +24,7 @@ import {
   importPayoutResults,
   importTracking,
   receiveReturn,
+  recentBatches,
   shipmentBatchCsv,
 } from './fulfilment.ts';
 
@@ -44,47 +54,15 @@ export const fulfilmentRoutes: FastifyPluginAsyncZod<{ db: Db; publicUrl: string
       schema: {
         tags,
         summary: 'Remedies by kind and state, gift card pools, and recent batches',
-        response: {
-          200: z.object({
-            remedies: z.array(z.object({ kind: z.string(), state: z.string(), count: z.number() })),
-            pools: z.array(
-              z.object({
-                campaign: z.string(),
-                kind: z.string(),
-                amountMinor: z.number(),
-                currency: z.string(),
-                free: z.number(),
-                assigned: z.number(),
-              }),
-            ),
-            shipmentBatches: z.array(
-              z.object({ id: z.string(), createdAt: z.string(), createdBy: z.string(), lines: z.number() }),
-            ),
-            payoutBatches: z.array(
-              z.object({ id: z.string(), createdAt: z.string(), createdBy: z.string(), lines: z.number() }),
-            ),
-          }),
-          ...consoleErrors,
-        },
+        response: { 200: FulfilmentOverviewSchema, ...consoleErrors },
       },
     },
-    async () => {
-      const batches = async (table: 'shipment_batch' | 'payout_batch') =>
-        (await k.selectFrom(table).selectAll().orderBy('created_at', 'desc').limit(20).execute()).map(
-          (b) => ({
-            id: b.id,
-            createdAt: b.created_at.toISOString(),
-            createdBy: b.created_by,
-            lines: b.lines,
-          }),
-        );
-      return {
-        remedies: await fulfilmentCounts(k),
-        pools: await poolStatus(k),
-        shipmentBatches: await batches('shipment_batch'),
-        payoutBatches: await batches('payout_batch'),
-      };
-    },
+    async () => ({
+      remedies: await fulfilmentCounts(k),
+      pools: await poolStatus(k),
+      shipmentBatches: await recentBatches(k, 'shipment_batch'),
+      payoutBatches: await recentBatches(k, 'payout_batch'),
+    }),
   );
 
   app.post(
@@ -133,7 +111,6 @@ export const fulfilmentRoutes: FastifyPluginAsyncZod<{ db: Db; publicUrl: string
     },
   );
 
-  const RejectedSchema = z.array(z.object({ line: z.number(), reason: z.string() }).loose());
   app.post(
     '/fulfilment/tracking',
     {
@@ -142,15 +119,7 @@ export const fulfilmentRoutes: FastifyPluginAsyncZod<{ db: Db; publicUrl: string
         tags,
         summary:
           'Import the warehouse’s tracking numbers (multipart, field file: CSV order_id,carrier,tracking_number[,tracking_url])',
-        response: {
-          200: z.object({
-            shipped: z.number(),
-            bags: z.number(),
-            unchanged: z.number(),
-            rejected: RejectedSchema,
-          }),
-          ...consoleErrors,
-        },
+        response: { 200: TrackingImportSchema, ...consoleErrors },
       },
     },
     async (request) => {
@@ -195,15 +164,7 @@ export const fulfilmentRoutes: FastifyPluginAsyncZod<{ db: Db; publicUrl: string
       schema: {
         tags,
         summary: 'Mark payouts paid or failed (multipart, field file: CSV payout_id,status[,reason])',
-        response: {
-          200: z.object({
-            paid: z.number(),
-            failed: z.number(),
-            unchanged: z.number(),
-            rejected: RejectedSchema,
-          }),
-          ...consoleErrors,
-        },
+        response: { 200: PayoutImportSchema, ...consoleErrors },
       },
     },
     async (request) => {
@@ -223,8 +184,8 @@ export const fulfilmentRoutes: FastifyPluginAsyncZod<{ db: Db; publicUrl: string
       schema: {
         tags,
         summary: 'A returned unit was received and scanned (by claim code or serial): its remedy is issued',
-        body: z.object({ reference: z.string().min(4).max(60) }),
-        response: { 200: z.object({ claimCode: z.string(), remedyId: z.string() }), ...consoleErrors },
+        body: ReturnBodySchema,
+        response: { 200: ReturnReceivedSchema, ...consoleErrors },
       },
     },
     async (request) => {
@@ -250,11 +211,8 @@ export const fulfilmentRoutes: FastifyPluginAsyncZod<{ db: Db; publicUrl: string
         summary:
           'Add gift card (or voucher) codes to a campaign’s pool (multipart, field file: CSV code[,amount,currency])',
         params: z.object({ slug: z.string().max(80) }),
-        querystring: z.object({ kind: z.enum(['gift_card', 'voucher']).default('gift_card') }),
-        response: {
-          201: z.object({ id: z.string(), added: z.number(), skipped: z.number(), requeued: z.number() }),
-          ...consoleErrors,
-        },
+        querystring: CodePoolQuerySchema,
+        response: { 201: CodeImportSchema, ...consoleErrors },
       },
     },
     async (request, reply) => {

@@ -479,3 +479,18 @@ export async function importGiftCardPool(
     return { ...imported, requeued: await retryWaitingForCodes(tx.kysely, campaign.id) };
   });
 }
+
+/** The newest shipment or payout batches, for the fulfilment overview. */
+export async function recentBatches(
+  db: Kysely<Database>,
+  table: 'shipment_batch' | 'payout_batch',
+  limit = 20,
+) {
+  const rows = await db.selectFrom(table).selectAll().orderBy('created_at', 'desc').limit(limit).execute();
+  return rows.map((batch) => ({
+    id: batch.id,
+    createdAt: batch.created_at.toISOString(),
+    createdBy: batch.created_by,
+    lines: batch.lines,
+  }));
+}

@@ -1,12 +1,12 @@
 import { type Kysely, sql } from 'kysely';
+import { QUEUE_STATUSES, type ReviewAction } from '../../../shared/contracts/console/review.ts';
 import type { Database, StaffRole } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import type { ClaimRow } from '../claims/claim-access.ts';
 import { QUALITY_PROBLEMS, READ_CHECKS } from '../evidence/checks.ts';
 import type { StaffRow } from '../staff/staff-accounts.ts';
-import { QUEUE_STATUSES } from './review-queue.ts';
 
-export type ReviewAction = 'approve' | 'reject' | 'request_info' | 'escalate';
+export type { ReviewAction };
 
 /** How long opening a claim keeps it marked as someone's: a closed tab lets go by itself. */
 export const REVIEW_LEASE_MS = 10 * 60_000;
@@ -69,3 +69,18 @@ export function allowedActions(
 }
 
 export const inQueue = (status: string) => (QUEUE_STATUSES as readonly string[]).includes(status);
+
+/** Lets go of a claim `staff` has open, so another reviewer can take it. */
+export async function releaseClaim(
+  db: Kysely<Database>,
+  staff: Pick<StaffRow, 'id'>,
+  claimId: string,
+): Promise<void> {
+  await lockClaim(db, claimId);
+  await db
+    .updateTable('claim')
+    .set({ review_by: null, review_until: null })
+    .where('id', '=', claimId)
+    .where('review_by', '=', staff.id)
+    .execute();
+}

@@ -1,12 +1,8 @@
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
-import type { ClaimStatus, Database } from '../../db/schema.ts';
+import { QUEUE_STATUSES } from '../../../shared/contracts/console/review.ts';
+import type { Database } from '../../db/schema.ts';
 
-/** The statuses a person must act on: the review queue. */
-export const QUEUE_STATUSES = [
-  'needs_review',
-  'escalated',
-  'second_review',
-] as const satisfies readonly ClaimStatus[];
+export { QUEUE_STATUSES };
 
 export interface QueueFilter {
   campaign?: string | undefined;

@@ -1,6 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CONSOLE_RULES } from '../../../shared/console-roles.ts';
+import {
+  ClaimForReviewSchema,
+  DecisionBodySchema,
+  DecisionResultSchema,
+  QueueQuerySchema,
+  QueueSchema,
+} from '../../../shared/contracts/console/review.ts';
 import type { BlobStore } from '../../blobs/blob-store.ts';
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
@@ -9,31 +16,11 @@ import { actorOf, recordAudit } from '../staff/audit.ts';
 import { consoleErrors, staffOf, tags } from '../staff/console-gate.ts';
 import { claimForReview, photoForReview } from './claim-for-review.ts';
 import { decideClaim } from './decide-claim.ts';
-import { lockClaim } from './review-claim.ts';
-import { QUEUE_STATUSES, reviewQueue } from './review-queue.ts';
+import { releaseClaim } from './review-claim.ts';
+import { reviewQueue } from './review-queue.ts';
 
 const REVIEWERS = CONSOLE_RULES.review;
 const ClaimParams = z.object({ id: z.string().max(60) });
-
-const QueueItemSchema = z.object({
-  id: z.string(),
-  code: z.string(),
-  status: z.string(),
-  campaign: z.string(),
-  model: z.string(),
-  serial: z.string().nullable(),
-  remedy: z.string(),
-  hasUnit: z.boolean(),
-  claimantName: z.string(),
-  country: z.string(),
-  riskScore: z.number().nullable(),
-  failedChecks: z.array(z.string()),
-  waitingSince: z.string(),
-  waitingHours: z.number(),
-  submittedAt: z.string().nullable(),
-  reviewer: z.string().nullable(),
-});
-const Counts = z.record(z.string(), z.number());
 
 /** The review queue, a claim for review, its photos, and decisions. */
 export const reviewRoutes: FastifyPluginAsyncZod<{
@@ -49,26 +36,8 @@ export const reviewRoutes: FastifyPluginAsyncZod<{
       schema: {
         tags,
         summary: 'The review queue, longest-waiting first, with counts per filter value',
-        querystring: z.object({
-          campaign: z.string().max(80).optional(),
-          status: z.enum(QUEUE_STATUSES).optional(),
-          check: z.string().max(40).optional(),
-          country: z
-            .string()
-            .regex(/^[A-Za-z]{2}$/)
-            .optional(),
-          minAgeHours: z.coerce.number().min(0).max(100_000).optional(),
-          limit: z.coerce.number().int().min(1).max(200).default(50),
-          offset: z.coerce.number().int().min(0).default(0),
-        }),
-        response: {
-          200: z.object({
-            total: z.number(),
-            counts: z.object({ status: Counts, campaign: Counts, country: Counts, check: Counts }),
-            claims: z.array(QueueItemSchema),
-          }),
-          ...consoleErrors,
-        },
+        querystring: QueueQuerySchema,
+        response: { 200: QueueSchema, ...consoleErrors },
       },
     },
     async (request) => {
@@ -89,16 +58,7 @@ export const reviewRoutes: FastifyPluginAsyncZod<{
         tags,
         summary: 'One claim with everything needed to decide it; opening it marks it as yours for 10 minutes',
         params: ClaimParams,
-        response: {
-          200: z.looseObject({
-            version: z.string(),
-            allowedActions: z.array(z.string()),
-            reviewer: z
-              .object({ id: z.string(), name: z.string(), until: z.string().nullable(), you: z.boolean() })
-              .nullable(),
-          }),
-          ...consoleErrors,
-        },
+        response: { 200: ClaimForReviewSchema, ...consoleErrors },
       },
     },
     async (request) => claimForReview(db, staffOf(request).staff, actorOf(request), request.params.id),
@@ -116,16 +76,7 @@ export const reviewRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request, reply) => {
-      const staff = staffOf(request).staff;
-      await db.transaction(async (tx) => {
-        await lockClaim(tx.kysely, request.params.id);
-        await tx.kysely
-          .updateTable('claim')
-          .set({ review_by: null, review_until: null })
-          .where('id', '=', request.params.id)
-          .where('review_by', '=', staff.id)
-          .execute();
-      });
+      await db.transaction((tx) => releaseClaim(tx.kysely, staffOf(request).staff, request.params.id));
       return reply.status(204).send(null);
     },
   );
@@ -165,16 +116,8 @@ export const reviewRoutes: FastifyPluginAsyncZod<{
         description:
           'Send the `version` from the claim as you saw it: if the claim changed since, the answer is 409 `claim_changed`. A claim another reviewer has open answers 409 `claim_in_review`. Where the campaign asks for a second review, an approval waits (`awaitingSecondReview`) for a supervisor, who confirms it with the same action or overturns it with another.',
         params: ClaimParams,
-        body: z.object({
-          action: z.enum(['approve', 'reject', 'request_info', 'escalate']),
-          reason: z.string().max(60).optional(),
-          message: z.string().trim().max(2000).optional(),
-          version: z.string().max(20).optional(),
-        }),
-        response: {
-          200: z.object({ status: z.string(), awaitingSecondReview: z.boolean(), version: z.string() }),
-          ...consoleErrors,
-        },
+        body: DecisionBodySchema,
+        response: { 200: DecisionResultSchema, ...consoleErrors },
       },
     },
     async (request) =>

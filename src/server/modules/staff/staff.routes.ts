@@ -1,9 +1,22 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CONSOLE_RULES } from '../../../shared/console-roles.ts';
+import {
+  AuditPageSchema,
+  type AuditQuery,
+  AuditQuerySchema,
+} from '../../../shared/contracts/console/audit.ts';
+import {
+  ChangePasswordBodySchema,
+  CreatedStaffSchema,
+  CreateStaffBodySchema,
+  LoginBodySchema,
+  SessionSchema,
+  StaffListSchema,
+  StaffSchema,
+} from '../../../shared/contracts/console/staff.ts';
 import { ErrorSchema } from '../../../shared/contracts/errors.ts';
 import type { Db } from '../../db/database.ts';
-import { STAFF_ROLES } from '../../db/schema.ts';
 import { actorOf, auditCsv, listAudit, recordAudit } from './audit.ts';
 import {
   clearSessionCookie,
@@ -15,18 +28,6 @@ import {
 } from './console-gate.ts';
 import { login, logout, presentSession, type SessionPolicy } from './sessions.ts';
 import { changePassword, createStaff, deactivateStaff, listStaff } from './staff-accounts.ts';
-
-const StaffSchema = z.object({
-  id: z.string(),
-  email: z.string(),
-  name: z.string(),
-  role: z.enum(STAFF_ROLES),
-  active: z.boolean(),
-  mustChangePassword: z.boolean(),
-  createdAt: z.string(),
-  lockedUntil: z.string().nullable(),
-});
-const SessionSchema = z.object({ staff: StaffSchema, csrfToken: z.string(), expiresAt: z.string() });
 
 /** Sign-in, sessions, staff accounts and the audit trail. */
 export const staffRoutes: FastifyPluginAsyncZod<{
@@ -48,7 +49,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{
         summary: 'Sign in',
         description:
           'Sets the session cookie (HttpOnly, SameSite=Strict, Secure over HTTPS). Every later request that changes something sends the returned `csrfToken` as `X-CSRF-Token`.',
-        body: z.object({ email: z.string().max(254), password: z.string().max(256) }),
+        body: LoginBodySchema,
         response: { 200: SessionSchema, ...consoleErrors },
       },
     },
@@ -117,7 +118,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{
       schema: {
         tags,
         summary: 'Change my password (ends my other sessions)',
-        body: z.object({ currentPassword: z.string().max(256), newPassword: z.string().max(256) }),
+        body: ChangePasswordBodySchema,
         response: { 204: z.null(), ...consoleErrors },
       },
     },
@@ -147,7 +148,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{
       schema: {
         tags,
         summary: 'Staff accounts',
-        response: { 200: z.object({ staff: z.array(StaffSchema) }), ...consoleErrors },
+        response: { 200: StaffListSchema, ...consoleErrors },
       },
     },
     async () => ({ staff: await listStaff(k) }),
@@ -162,16 +163,8 @@ export const staffRoutes: FastifyPluginAsyncZod<{
         summary: 'Create a staff account',
         description:
           'Without `password`, a one-time password is generated, returned once, and must be changed at the first sign-in.',
-        body: z.object({
-          email: z.email().max(254),
-          name: z.string().trim().min(1).max(120).optional(),
-          role: z.enum(STAFF_ROLES),
-          password: z.string().max(256).optional(),
-        }),
-        response: {
-          201: z.object({ staff: StaffSchema, oneTimePassword: z.string().nullable() }),
-          ...consoleErrors,
-        },
+        body: CreateStaffBodySchema,
+        response: { 201: CreatedStaffSchema, ...consoleErrors },
       },
     },
     async (request, reply) => {
@@ -218,33 +211,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{
       }),
   );
 
-  const AuditQuery = z.object({
-    actor: z.string().max(254).optional(),
-    action: z.string().max(60).optional(),
-    targetType: z.string().max(30).optional(),
-    targetId: z.string().max(80).optional(),
-    from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-    to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-    before: z
-      .string()
-      .regex(/^\d{1,19}$/)
-      .optional(),
-    limit: z.coerce.number().int().min(1).max(100_000).default(200),
-  });
-  const AuditEventSchema = z.object({
-    id: z.string(),
-    at: z.string(),
-    actorId: z.string().nullable(),
-    actorEmail: z.string().nullable(),
-    actorRole: z.string().nullable(),
-    action: z.string(),
-    targetType: z.string().nullable(),
-    targetId: z.string().nullable(),
-    detail: z.record(z.string(), z.unknown()),
-    ip: z.string().nullable(),
-    userAgent: z.string().nullable(),
-  });
-  const auditRows = (q: z.infer<typeof AuditQuery>) =>
+  const auditRows = (q: AuditQuery) =>
     listAudit(k, {
       actor: q.actor,
       action: q.action,
@@ -262,9 +229,9 @@ export const staffRoutes: FastifyPluginAsyncZod<{
       schema: {
         tags,
         summary: 'The audit trail, newest first, filtered',
-        querystring: AuditQuery,
+        querystring: AuditQuerySchema,
         response: {
-          200: z.object({ events: z.array(AuditEventSchema) }),
+          200: AuditPageSchema,
           400: ErrorSchema,
           401: ErrorSchema,
           403: ErrorSchema,
@@ -280,7 +247,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{
       schema: {
         tags,
         summary: 'The audit trail as CSV, with the same filters (the export itself is audited)',
-        querystring: AuditQuery,
+        querystring: AuditQuerySchema,
         produces: ['text/csv'],
       },
     },

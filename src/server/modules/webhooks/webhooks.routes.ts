@@ -1,26 +1,24 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CONSOLE_RULES } from '../../../shared/console-roles.ts';
+import {
+  CreateEndpointBodySchema,
+  DeliveryListSchema,
+  EndpointListSchema,
+  EndpointSchema,
+} from '../../../shared/contracts/console/webhooks.ts';
 import type { Db } from '../../db/database.ts';
 import { actorOf, recordAudit } from '../staff/audit.ts';
 import { consoleErrors, tags } from '../staff/console-gate.ts';
 import {
   createEndpoint,
+  deactivateEndpoint,
   listDeliveries,
-  presentEndpoint,
+  listEndpoints,
   resendDelivery,
-  WEBHOOK_EVENTS,
 } from './webhooks.ts';
 
 const MANAGERS = CONSOLE_RULES.webhooks;
-const EndpointSchema = z.object({
-  id: z.string(),
-  url: z.string(),
-  events: z.array(z.string()),
-  active: z.boolean(),
-  createdAt: z.string(),
-  secret: z.string().nullable(),
-});
 
 /** Webhook endpoints, their deliveries with the answers, and re-sending. */
 export const webhookRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
@@ -32,14 +30,10 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
       schema: {
         tags,
         summary: 'Webhook endpoints',
-        response: { 200: z.object({ endpoints: z.array(EndpointSchema) }), ...consoleErrors },
+        response: { 200: EndpointListSchema, ...consoleErrors },
       },
     },
-    async () => ({
-      endpoints: (await k.selectFrom('webhook_endpoint').selectAll().orderBy('created_at').execute()).map(
-        (row) => presentEndpoint(row),
-      ),
-    }),
+    async () => ({ endpoints: await listEndpoints(k) }),
   );
 
   app.post(
@@ -49,10 +43,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
       schema: {
         tags,
         summary: 'Register an endpoint; the answer carries its signing secret, shown only this once',
-        body: z.object({
-          url: z.url({ protocol: /^https?$/ }).max(2000),
-          events: z.array(z.enum(WEBHOOK_EVENTS)).min(1),
-        }),
+        body: CreateEndpointBodySchema,
         response: { 201: EndpointSchema, ...consoleErrors },
       },
     },
@@ -85,11 +76,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
     },
     async (request, reply) => {
       await db.transaction(async (tx) => {
-        await tx.kysely
-          .updateTable('webhook_endpoint')
-          .set({ active: false })
-          .where('id', '=', request.params.id)
-          .execute();
+        await deactivateEndpoint(tx.kysely, request.params.id);
         await recordAudit(tx.kysely, actorOf(request), 'webhook.deactivated', {
           type: 'webhook',
           id: request.params.id,
@@ -107,26 +94,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
         tags,
         summary: 'The newest deliveries to an endpoint, with the answers they got',
         params: z.object({ id: z.string().max(60) }),
-        response: {
-          200: z.object({
-            deliveries: z.array(
-              z.object({
-                id: z.string(),
-                eventId: z.string(),
-                eventType: z.string(),
-                state: z.string(),
-                attempts: z.number(),
-                lastStatus: z.number().nullable(),
-                lastResponse: z.string().nullable(),
-                lastError: z.string().nullable(),
-                createdAt: z.string(),
-                lastAttemptAt: z.string().nullable(),
-                deliveredAt: z.string().nullable(),
-              }),
-            ),
-          }),
-          ...consoleErrors,
-        },
+        response: { 200: DeliveryListSchema, ...consoleErrors },
       },
     },
     async (request) => ({ deliveries: await listDeliveries(k, request.params.id) }),

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { type Kysely, type QueryCreator, sql } from 'kysely';
+import { WEBHOOK_EVENTS, type WebhookEvent } from '../../../shared/contracts/console/webhooks.ts';
 import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
@@ -7,14 +8,7 @@ import { enqueue } from '../../jobs/queue.ts';
 import type { QueueName } from '../../jobs/registry.ts';
 import type { JobHandlers } from '../../jobs/worker.ts';
 
-export const WEBHOOK_EVENTS = [
-  'claim.submitted',
-  'claim.approved',
-  'claim.rejected',
-  'remedy.issued',
-  'shipment.sent',
-] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+export { WEBHOOK_EVENTS, type WebhookEvent };
 
 export const SIGNATURE_HEADER = 'Recallkit-Signature';
 /** Attempts before a delivery is given up (with the queue's backoff: about a day and a half). */
@@ -117,7 +111,7 @@ export async function createEndpoint(
   return presentEndpoint(row, true);
 }
 
-export const presentEndpoint = (
+const presentEndpoint = (
   row: { id: string; url: string; events: string[]; secret: string; active: boolean; created_at: Date },
   withSecret = false,
 ) => ({
@@ -128,6 +122,16 @@ export const presentEndpoint = (
   createdAt: row.created_at.toISOString(),
   secret: withSecret ? row.secret : null,
 });
+
+export async function listEndpoints(db: Kysely<Database>) {
+  const rows = await db.selectFrom('webhook_endpoint').selectAll().orderBy('created_at').execute();
+  return rows.map((row) => presentEndpoint(row));
+}
+
+/** Stops sending to an endpoint; its deliveries under way are not taken back. */
+export async function deactivateEndpoint(db: Kysely<Database>, endpointId: string): Promise<void> {
+  await db.updateTable('webhook_endpoint').set({ active: false }).where('id', '=', endpointId).execute();
+}
 
 export async function listDeliveries(db: Kysely<Database>, endpointId: string, limit = 100) {
   const rows = await db
