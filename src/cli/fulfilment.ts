@@ -2,14 +2,12 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../server/config.ts';
 import { findCampaign } from '../server/modules/catalog/catalog.queries.ts';
-import {
-  exportPayouts,
-  exportShipments,
-  importGiftCardPool,
-  importPayoutResults,
-  importTracking,
-  receiveReturn,
-} from '../server/modules/remedies/fulfilment.ts';
+import { exportPayouts } from '../server/modules/remedies/export-payouts.ts';
+import { exportShipments } from '../server/modules/remedies/export-shipments.ts';
+import { importGiftCardPool } from '../server/modules/remedies/import-gift-card-pool.ts';
+import { importPayoutResults } from '../server/modules/remedies/import-payout-results.ts';
+import { importTracking } from '../server/modules/remedies/import-tracking.ts';
+import { receiveReturn } from '../server/modules/remedies/receive-return.ts';
 import { cliActor, withDatabase } from './context.ts';
 
 /** Writes a batch's CSV to --out, or to standard output. */

@@ -15,18 +15,14 @@ import { AppError } from '../../errors.ts';
 import { findCampaign } from '../catalog/catalog.queries.ts';
 import { actorOf, recordAudit } from '../staff/audit.ts';
 import { consoleErrors, sendCsv, tags } from '../staff/console-gate.ts';
+import { fulfilmentCounts, recentBatches } from './batches.ts';
 import { poolStatus } from './codes.ts';
-import {
-  exportPayouts,
-  exportShipments,
-  fulfilmentCounts,
-  importGiftCardPool,
-  importPayoutResults,
-  importTracking,
-  receiveReturn,
-  recentBatches,
-  shipmentBatchCsv,
-} from './fulfilment.ts';
+import { exportPayouts } from './export-payouts.ts';
+import { exportShipments, shipmentBatchCsv } from './export-shipments.ts';
+import { importGiftCardPool } from './import-gift-card-pool.ts';
+import { importPayoutResults } from './import-payout-results.ts';
+import { importTracking } from './import-tracking.ts';
+import { receiveReturn } from './receive-return.ts';
 
 const FULFILMENT = CONSOLE_RULES.fulfilment;
 

@@ -14,15 +14,13 @@ import { jobHandlers } from '../../server.ts';
 import { parseCampaignDefinition } from '../catalog/campaign-definition.ts';
 import { findCampaign } from '../catalog/catalog.queries.ts';
 import { codeIsValid, generateCode } from './codes.ts';
-import {
-  exportPayouts,
-  exportShipments,
-  importGiftCardPool,
-  importPayoutResults,
-  importTracking,
-  receiveReturn,
-} from './fulfilment.ts';
-import { grantRemedy } from './remedies.ts';
+import { exportPayouts } from './export-payouts.ts';
+import { exportShipments } from './export-shipments.ts';
+import { grantRemedy } from './grant-remedy.ts';
+import { importGiftCardPool } from './import-gift-card-pool.ts';
+import { importPayoutResults } from './import-payout-results.ts';
+import { importTracking } from './import-tracking.ts';
+import { receiveReturn } from './receive-return.ts';
 
 const US = 'anker-2025-us-a1263';
 const GLOBAL = 'anker-2025-global-5-models';

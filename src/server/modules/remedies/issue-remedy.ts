@@ -1,112 +1,16 @@
-import type { Kysely, Selectable } from 'kysely';
-import { pickJurisdiction } from '../../../shared/claim-rules.ts';
+import type { Kysely } from 'kysely';
 import { translate } from '../../../shared/i18n/index.ts';
-import { type LocalizedText, pickLanguage } from '../../../shared/languages.ts';
+import { pickLanguage } from '../../../shared/languages.ts';
 import { formatMoney } from '../../../shared/money.ts';
-import type { ClaimStatus, Database, RemedyTable } from '../../db/schema.ts';
-import { newId } from '../../ids.ts';
+import type { Database } from '../../db/schema.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import type { JobHandlers } from '../../jobs/worker.ts';
 import type { CampaignDefinition, CodeProvider } from '../catalog/campaign-definition.ts';
 import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
 import type { ClaimRow } from '../claims/claim-access.ts';
-import { type ClaimHooks, transitionClaim } from '../claims/claim-lifecycle.ts';
-import { mailOwner } from '../claims/mail-owner.ts';
 import { queueMail } from '../notify/outbox.ts';
-import { emitEvent, type WebhookEvent } from '../webhooks/webhooks.ts';
 import { generateCode, takeCode } from './codes.ts';
-
-export type RemedyRow = Selectable<RemedyTable>;
-
-/** The claim statuses a remedy moves a claim through. */
-const OPEN: ClaimStatus[] = ['approved', 'fulfilling'];
-
-async function moveClaim(
-  db: Kysely<Database>,
-  claim: Pick<ClaimRow, 'id'>,
-  to: ClaimStatus,
-  detail: Record<string, unknown>,
-) {
-  const current = await db
-    .selectFrom('claim')
-    .select('status')
-    .where('id', '=', claim.id)
-    .executeTakeFirstOrThrow();
-  if (current.status !== to && OPEN.includes(current.status))
-    await transitionClaim(db, claim.id, current.status, to, 'system', detail);
-}
-
-function optionFor(campaign: CampaignDefinition, claim: Pick<ClaimRow, 'remedy' | 'claimant'>) {
-  const jurisdiction = pickJurisdiction(campaign.jurisdictions, claim.claimant.country);
-  return { jurisdiction, option: jurisdiction?.remedies.find((remedy) => remedy.kind === claim.remedy) };
-}
-
-/** What the remedies module does at the claim lifecycle's moments (claims/claim-lifecycle.ts). */
-export const remedyClaimHooks: ClaimHooks = {
-  afterApproval: grantRemedy,
-  afterDisposalConfirmed: releaseAfterDisposal,
-  remedyForOwner,
-};
-
-/**
- * The claim's one remedy, in the approval's transaction. It waits for the returned unit where
- * the country requires it back, or for the owner's confirmed drop-off where the campaign says
- * so; otherwise its `remedy.issue` job is queued now. The remedy's row is unique per claim, so
- * an approval that somehow ran twice still makes one.
- */
-export async function grantRemedy(
-  db: Kysely<Database>,
-  claim: ClaimRow,
-  campaign: CampaignDefinition,
-): Promise<void> {
-  const { jurisdiction, option } = optionFor(campaign, claim);
-  const state = jurisdiction?.returnRequired
-    ? 'awaiting_return'
-    : jurisdiction?.disposal.confirmBeforeRemedy && !claim.disposal_confirmed_at
-      ? 'awaiting_disposal'
-      : 'pending';
-  const kind = claim.remedy as RemedyRow['kind'];
-  const codes = kind === 'gift_card' || kind === 'voucher';
-  const inserted = await db
-    .insertInto('remedy')
-    .values({
-      id: newId('rem'),
-      claim_id: claim.id,
-      campaign_id: claim.campaign_id,
-      kind,
-      state,
-      idempotency_key: `remedy:${claim.id}`,
-      provider: codes ? (option?.provider?.type ?? 'generated') : null,
-      amount_minor: codes ? (option?.value?.amountMinor ?? null) : null,
-      currency: codes ? (option?.value?.currency ?? null) : null,
-      sku: kind === 'replacement' || kind === 'repair' ? (option?.sku ?? claim.model_code) : null,
-      quantity: kind === 'replacement' || kind === 'repair' ? 1 : null,
-    })
-    // No conflict target: the row has two unique keys derived from the claim (claim_id and
-    // idempotency_key), and under concurrent approvals either may be the one that detects it.
-    .onConflict((oc) => oc.doNothing())
-    .returning(['id', 'state'])
-    .executeTakeFirst();
-  if (!inserted) return;
-  if (inserted.state === 'pending')
-    await enqueue(db, 'remedy.issue', { remedyId: inserted.id }, { singletonKey: inserted.id });
-  if (inserted.state !== 'awaiting_disposal')
-    await moveClaim(db, claim, 'fulfilling', { remedy: inserted.id });
-}
-
-/** The owner confirmed the drop-off: a remedy that waited for it is issued now. */
-export async function releaseAfterDisposal(db: Kysely<Database>, claimId: string): Promise<void> {
-  const released = await db
-    .updateTable('remedy')
-    .set({ state: 'pending', updated_at: new Date() })
-    .where('claim_id', '=', claimId)
-    .where('state', '=', 'awaiting_disposal')
-    .returning('id')
-    .executeTakeFirst();
-  if (!released) return;
-  await enqueue(db, 'remedy.issue', { remedyId: released.id }, { singletonKey: released.id });
-  await moveClaim(db, { id: claimId }, 'fulfilling', { remedy: released.id });
-}
+import { issuedEvent, optionFor, type RemedyRow, remedyDone, setRemedyState } from './remedy-state.ts';
 
 export interface IssueOptions {
   publicUrl: string;
@@ -226,18 +130,6 @@ export class PoolEmptyError extends Error {
   }
 }
 
-export function setRemedyState(
-  db: Kysely<Database>,
-  remedyId: string,
-  values: Partial<Record<keyof RemedyTable, unknown>>,
-) {
-  return db
-    .updateTable('remedy')
-    .set({ ...(values as object), updated_at: new Date() })
-    .where('id', '=', remedyId)
-    .execute();
-}
-
 /** The owner's stated price (from the proof of purchase), else the campaign's default, plus any compensation. */
 export function refundAmount(
   claim: Pick<ClaimRow, 'purchase_price_minor' | 'purchase_currency'>,
@@ -304,60 +196,6 @@ async function recordIssued(
   const amount = formatMoney(Number(remedy.amount_minor), remedy.currency as string, language);
   const message = translate(language, `remedy.${remedy.kind}`, { code: issued.code, amount });
   await remedyDone(db, claim, campaign.title, publicUrl, message, issuedEvent(claim, remedy));
-}
-
-/** The `remedy.issued` event of a code sent or a refund paid. */
-export function issuedEvent(
-  claim: Pick<ClaimRow, 'id' | 'code'>,
-  remedy: Pick<RemedyRow, 'id' | 'kind' | 'amount_minor' | 'currency'>,
-): { type: WebhookEvent; data: Record<string, unknown> } {
-  return {
-    type: 'remedy.issued',
-    data: {
-      claimId: claim.id,
-      code: claim.code,
-      remedy: {
-        id: remedy.id,
-        kind: remedy.kind,
-        amountMinor: Number(remedy.amount_minor),
-        currency: remedy.currency,
-      },
-    },
-  };
-}
-
-/**
- * The remedy reached the owner (code sent, parcel shipped, money paid): mail them, the claim is
- * fulfilled, and the event is announced.
- */
-export async function remedyDone(
-  db: Kysely<Database>,
-  claim: Pick<ClaimRow, 'id' | 'code' | 'claimant'>,
-  recall: LocalizedText,
-  publicUrl: string,
-  message: string,
-  event: { type: WebhookEvent; data: Record<string, unknown> },
-) {
-  await mailOwner(db, claim, recall, publicUrl, 'remedy_sent', message);
-  await moveClaim(db, claim, 'fulfilled', {});
-  await emitEvent(db, event.type, event.data);
-}
-
-/** The remedy as the owner sees it on the status page. */
-export async function remedyForOwner(db: Kysely<Database>, claimId: string) {
-  const remedy = await db.selectFrom('remedy').selectAll().where('claim_id', '=', claimId).executeTakeFirst();
-  if (!remedy) return null;
-  return {
-    kind: remedy.kind,
-    state: remedy.state,
-    code: remedy.state === 'issued' ? remedy.code : null,
-    amountMinor: remedy.amount_minor === null ? null : Number(remedy.amount_minor),
-    currency: remedy.currency,
-    carrier: remedy.carrier,
-    trackingNumber: remedy.tracking_number,
-    trackingUrl: remedy.tracking_url,
-    issuedAt: remedy.issued_at?.toISOString() ?? null,
-  };
 }
 
 /** Re-queues remedies that could not be issued for want of pool codes, once codes arrive. */
