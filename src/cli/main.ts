@@ -4,7 +4,7 @@ import { ConfigError } from '../server/config.ts';
 import { DataDirBusyError } from '../server/db/data-dir-lock.ts';
 import { AppError } from '../server/errors.ts';
 import { InvalidCampaignError } from '../server/modules/catalog/campaign-definition.ts';
-import { ImportRefusedError } from '../server/modules/catalog/import-serials.ts';
+import { ImportRefusedError } from '../server/modules/catalog/serial-list-csv.ts';
 import { translate } from '../shared/i18n/index.ts';
 import { registerCampaignCommands } from './campaign.ts';
 import { registerFulfilmentCommands } from './fulfilment.ts';

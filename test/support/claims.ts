@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll } from 'vitest';
 import type { Db } from '../../src/server/db/database.ts';
 import { JobWorker } from '../../src/server/jobs/worker.ts';
+import { newClaimCode } from '../../src/server/modules/claims/claim-access.ts';
 import { shutdownOcr } from '../../src/server/modules/evidence/ocr.ts';
 import { jobHandlers } from '../../src/server/server.ts';
 import { appWithExamples, campaignsDir, silentLogger } from './app.ts';
@@ -157,4 +160,104 @@ export async function claimsHarness(
       await harness.close();
     },
   };
+}
+
+const US = { campaign: 'anker-2025-us-a1263', model: 'A1263' };
+
+/**
+ * The claims API suite's setup, shared by the files that test it: a harness on the US example
+ * recall with known claim codes on request, a Spanish-speaking owner, and helpers. Call it inside
+ * `describe`; its hooks open and close the harness, and `suite.db` etc. are set once they ran.
+ */
+export function claimsApiSuite(open: () => Promise<Db>) {
+  const usSerials = demoSerials(US.campaign);
+  let nextSerial = 10;
+  /** The claim codes the next creates draw, before random ones. */
+  const drawnCodes: string[] = [];
+  const suite = {
+    db: undefined as unknown as Db,
+    harness: undefined as unknown as Awaited<ReturnType<typeof claimsHarness>>,
+    worker: undefined as unknown as JobWorker,
+    drawnCodes,
+    US,
+    freshSerial: () => usSerials[nextSerial++] as string,
+    photo: (colour: string, width = 1200, height = 900) =>
+      sharp({ create: { width, height, channels: 3, background: colour } })
+        .jpeg()
+        .toBuffer(),
+    claimBody(overrides: Record<string, unknown> = {}) {
+      return {
+        ...US,
+        serial: suite.freshSerial(),
+        remedy: 'gift_card',
+        claimant: {
+          name: 'Ana García',
+          email: `ana.${Math.random().toString(36).slice(2)}@example.com`,
+          country: 'US',
+          language: 'es',
+        },
+        ...overrides,
+      };
+    },
+    /** Every file under the blob directory (spooled uploads included). */
+    files(blobDir: string): string[] {
+      if (!fs.existsSync(blobDir)) return [];
+      return fs
+        .readdirSync(blobDir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => entry.name);
+    },
+    create: (body: unknown, headers: Record<string, string> = {}) => suite.harness.create(body, headers),
+    /** The owner's answers are in Spanish. */
+    upload: (
+      claim: { id: string; accessToken: string },
+      kind: string,
+      data: Buffer,
+      fileName = 'photo.jpg',
+    ) => suite.harness.upload(claim, kind, data, fileName, { 'accept-language': 'es' }),
+    submit: (
+      claim: { id: string; accessToken: string },
+      headers: Record<string, string> = {},
+      body: object = { disposalAttested: true },
+    ) => suite.harness.submit(claim, headers, body),
+    status: (claim: { id: string; accessToken: string }) => suite.harness.status(claim),
+    /** Lets time pass: the draft's expiry and its job come due, and the worker runs it. */
+    async expireDraftNow(claimId: string) {
+      const past = new Date(Date.now() - 1000);
+      await suite.db.kysely
+        .updateTable('claim')
+        .set({ expires_at: past })
+        .where('id', '=', claimId)
+        .execute();
+      await suite.db.kysely
+        .updateTable('job')
+        .set({ run_at: past })
+        .where('singleton_key', '=', claimId)
+        .execute();
+      await suite.worker.drain();
+    },
+    outboxFor: (claimId: string) =>
+      suite.db.kysely
+        .selectFrom('outbox_message')
+        .selectAll()
+        .where('claim_id', '=', claimId)
+        .orderBy('created_at')
+        .execute(),
+  };
+  beforeAll(async () => {
+    suite.db = await open();
+    suite.harness = await claimsHarness(suite.db, {
+      claimCode: () => drawnCodes.shift() ?? newClaimCode(),
+      config: {
+        claimLimits: { windowHours: 24, perEmail: 3, perAddress: 3, perClient: 0 },
+        photoMaxBytes: 2_000_000,
+      },
+    });
+    suite.worker = suite.harness.worker;
+  });
+  afterAll(async () => {
+    await suite.harness?.close();
+    await suite.db?.close();
+  });
+  return suite;
 }

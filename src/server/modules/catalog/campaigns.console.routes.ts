@@ -29,7 +29,8 @@ import {
 } from './campaign-definition.ts';
 import { campaignOverview, serialImports } from './campaign-overview.ts';
 import { findCampaign } from './catalog.queries.ts';
-import { ImportRefusedError, importSerials } from './import-serials.ts';
+import { importSerials } from './import-serials.ts';
+import { ImportRefusedError } from './serial-list-csv.ts';
 
 const MANAGERS = CONSOLE_RULES.campaignsEdit;
 const READERS = CONSOLE_RULES.campaignsRead;

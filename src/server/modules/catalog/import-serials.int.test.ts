@@ -7,7 +7,8 @@ import { testDatabases } from '../../../../test/support/databases.ts';
 import type { Db } from '../../db/database.ts';
 import { applyCampaign, readCampaignFile } from './apply-campaign.ts';
 import { CatalogSnapshot } from './catalog-snapshot.ts';
-import { ImportRefusedError, importSerials } from './import-serials.ts';
+import { importSerials } from './import-serials.ts';
+import { ImportRefusedError } from './serial-list-csv.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'recallkit-import-'));
 function csv(name: string, content: string | Buffer): string {
