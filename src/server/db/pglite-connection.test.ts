@@ -59,4 +59,44 @@ describe('node-postgres over PGlite (pglitePool)', () => {
     client.release(true); // as after a failed rollback: the client is destroyed
     expect((await pool.query('select $1::int + 1 as n', [41])).rows).toEqual([{ n: 42 }]);
   });
+
+  // PgliteConnection stands in for node-postgres's own Connection and keeps the fields its Client
+  // and Query read (package.json pins pg exactly for this; docs/decisions/0002). These fail when
+  // a pg release changes what the fields mean.
+  describe('the node-postgres internals it stands on', () => {
+    type Internals = {
+      connection: {
+        parsedStatements: Record<string, string>;
+        submittedNamedStatements: Record<string, string>;
+        parse: (...args: unknown[]) => void;
+        on: (event: string, listener: () => void) => void;
+      };
+    };
+
+    it('parses a named statement once per connection (parsedStatements, submittedNamedStatements)', async () => {
+      const client = await pool.connect();
+      try {
+        const { connection } = client as unknown as Internals;
+        const parse = vi.spyOn(connection, 'parse');
+        const query = { name: 'probe_internals', text: 'select count(*)::int as n from probe where id > $1' };
+        await client.query({ ...query, values: [0] });
+        await client.query({ ...query, values: [1] });
+        expect(parse).toHaveBeenCalledTimes(1);
+        expect(connection.parsedStatements.probe_internals).toBe(query.text);
+        expect(connection.submittedNamedStatements.probe_internals).toBeUndefined();
+        parse.mockRestore();
+      } finally {
+        client.release();
+      }
+    });
+
+    it('ends a client through its connection (_connecting, stream.destroy)', async () => {
+      const client = await pool.connect();
+      const { connection } = client as unknown as Internals;
+      const ended = new Promise<void>((resolve) => connection.on('end', resolve));
+      client.release(true); // thrown away: node-postgres ends it
+      await ended;
+      expect((await pool.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+    });
+  });
 });
