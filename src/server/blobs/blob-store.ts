@@ -41,12 +41,8 @@ function checkKey(key: string) {
 }
 
 /**
- * The most one write call hands the kernel. Since Linux 6.16 ext4 caches a file in folios as
- * large as each write allows (2 MB for one 3 MB writev), and allocating such large blocks of
- * memory is what costs: measured on these machines (Linux 6.18 in a VM that hands free 2 MB
- * blocks back to its host, so each one is faulted in again), a kept 3 MB file took 4-9 ms of
- * kernel time written in one call, 1.3-1.7 ms in 256 KB calls (1 MB calls: 3.7-5.3 ms). In
- * bench:intake the web process went from 29-30 to 21-24 ms of CPU per claim (ARCHITECTURE.md).
+ * The most one write call hands the kernel: larger calls make the page cache allocate large
+ * folios, which cost far more on some kernels and VMs (docs/decisions/0008-256-kb-writes.md).
  */
 export const WRITE_BYTES = 256 * 1024;
 const IOV_MAX = 1024;
@@ -95,8 +91,8 @@ async function sweepSpool(dir: string, before: number): Promise<void> {
  * A directory: `<dir>/<prefix>/<aa>/<sha256>`, written to a temporary name, flushed to disk,
  * then renamed (and the rename flushed). The row that points at a photo commits after `put`
  * returns, and PostgreSQL flushes its commit: without the flushes here, a power cut could leave
- * a committed row pointing at an empty file. Measured: 4-6 ms more per 3 MB photo, mostly
- * waiting on the disk rather than CPU. Uploads are spooled in `<dir>/spool`.
+ * a committed row pointing at an empty file (docs/decisions/0006-photo-intake.md). Uploads are
+ * spooled in `<dir>/spool`.
  */
 export class FsBlobStore implements BlobStore {
   readonly kind = 'fs';

@@ -32,9 +32,9 @@ export function pglitePool(pglite: PGlite): pg.Pool {
  * (parse the first time, bind, describe, execute, sync), so each statement entered the database
  * four or five times, each time through PGlite's file-sync lock. This one keeps the messages of
  * a statement until node-postgres ends it with sync (or flush) and hands them over together, as
- * a socket would deliver them to PostgreSQL; the database answers each in turn. Measured on
- * PGlite 0.5 (CPU per statement, one connection): a named SELECT by key 200 -> 65 µs, a named
- * INSERT 175 -> 115 µs, BEGIN + INSERT + COMMIT 245 -> 175 µs.
+ * a socket would deliver them to PostgreSQL; the database answers each in turn, at a third to
+ * two thirds of the CPU per statement (docs/decisions/0002-own-pglite-connection.md, which also
+ * says why `pg` is pinned: the fields below are node-postgres's internals).
  *
  * `syncToFs` is off: PGlite copies its files elsewhere after a call only for filesystems that
  * are not a directory (IndexedDB, OPFS). The databases opened here are a directory (NodeFS) or

@@ -4,9 +4,9 @@ import type pg from 'pg';
 /**
  * Named prepared statements for the queries Kysely sends with parameters. node-postgres sends an
  * unnamed statement by default, which PostgreSQL parses, analyses and plans again at every
- * execution; a named one is parsed once per connection and then only bound and executed. A
- * claim's statements (25 then) cost PostgreSQL 4.4-5.1 ms of CPU unnamed and 3.0-3.6 ms named
- * (bench:intake, five pairs; ARCHITECTURE.md on generic plans). Names are given per SQL text,
+ * execution; a named one is parsed once per connection and then only bound and executed, about a
+ * quarter less database CPU per claim (docs/decisions/0004-named-prepared-statements.md, which
+ * also says what generic plans ask of the queries). Names are given per SQL text,
  * process-wide, so one name always means one text (node-postgres refuses a name reused for
  * another text); texts past MAX_NAMED (say, IN lists of every length) go unnamed, so that no
  * connection accumulates statements without bound.

@@ -40,7 +40,7 @@ const PAGE_ROWS = 100_000;
  * An immutable, in-memory picture of the public catalog (campaigns that are not drafts, their
  * models and their eligibility lists) that answers lookups without touching the database.
  * Lists are held as sorted 64-bit hashes (8 bytes a serial) plus 32-bit look-alike
- * fingerprints (4 bytes a serial); see ARCHITECTURE.md.
+ * fingerprints (4 bytes a serial); see docs/decisions/0010-lookup-index.md.
  */
 export class CatalogSnapshot {
   readonly revision: string;

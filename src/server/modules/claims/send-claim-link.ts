@@ -51,7 +51,7 @@ export async function sendClaimLink(
 /**
  * The claim that holds a unit (one open or approved claim per unit), as a query. The statuses
  * are literals so that a generic plan can use the partial index claim_one_per_unit
- * (ARCHITECTURE.md, Database access).
+ * (docs/decisions/0004-named-prepared-statements.md).
  */
 export function unitHolderQuery(db: Kysely<Database>, campaignId: string, serial: string) {
   return db

@@ -24,7 +24,7 @@ export interface SubmittedClaim {
 
 /**
  * Deletes a draft's expiry job. The state is a literal so that a generic plan can use the
- * partial index job_singleton (ARCHITECTURE.md, Database access).
+ * partial index job_singleton (docs/decisions/0004-named-prepared-statements.md).
  */
 export function cancelDraftExpiry(db: QueryCreator<Database>, claimId: string) {
   return db

@@ -8,7 +8,7 @@ import { loadOnce } from '../../load-once.ts';
  * OCR of claim photos: tesseract.js (Tesseract 5 in WebAssembly) with the English model from
  * the `@tesseract.js-data/eng` package, so nothing is downloaded at run time. Each Tesseract
  * worker is a Node worker thread: recognising a photo never blocks the event loop.
- * ARCHITECTURE.md records why this engine (measured against PaddleOCR).
+ * docs/decisions/0012-ocr-engine.md records why this engine (measured against PaddleOCR).
  *
  * Before OCR a photo is oriented (EXIF), turned grey, scaled so text is a size Tesseract
  * reads well, contrast-stretched, and straightened: owners hold phones at an angle, and

@@ -2,19 +2,14 @@ import { Worker } from 'node:worker_threads';
 
 /**
  * What an upload costs apart from parsing it, done on a thread of its own while the upload
- * arrives: its SHA-256 (1.7 ms per 3 MB photo with SHA-NI, the largest single piece of CPU in
- * an upload) and, when the blob store can spool (a directory), writing it to a file and flushing
- * that to disk. The web process's one JavaScript thread is left to HTTP, multipart and SQL, and
- * the upload is on disk by the time its last byte has arrived instead of being written after
- * it. Measured in `bench:intake` (ARCHITECTURE.md, Measured).
+ * arrives: its SHA-256 and, when the blob store can spool (a directory), writing it to a file
+ * and flushing that to disk. The web process's one JavaScript thread is left to HTTP, multipart
+ * and SQL, and the upload is on disk by the time its last byte has arrived
+ * (docs/decisions/0007-upload-thread.md).
  *
  * The arriving chunks are copied into reused 512 KB buffers whose ownership moves to the thread
- * and back (a transfer, not a copy): about 0.45 ms per 3 MB photo (perf, in `bench:intake`),
- * a quarter of its hash. The chunks themselves cannot be handed over, since the HTTP parser and
- * the multipart parser own the memory they are views of.
- *
- * One thread serves the process: it hashes at 1.7 GB/s and hands each flush to the thread pool,
- * so it keeps up with several hundred photos a second.
+ * and back (a transfer, not a copy): the chunks themselves cannot be handed over, since the HTTP
+ * and multipart parsers own the memory they are views of. One thread serves the process.
  */
 const PIECE_BYTES = 512 * 1024;
 /** Buffers kept for reuse; more in flight at once are allocated and dropped on return. */
