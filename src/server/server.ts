@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { buildApp } from './app.ts';
 import { type BlobStore, openBlobStore } from './blobs/blob-store.ts';
 import type { Config } from './config.ts';
 import { type Db, databaseOptions, openDatabase } from './db/database.ts';
-import { buildApp } from './http/app.ts';
 import { type JobHandlers, JobWorker } from './jobs/worker.ts';
 import { CatalogService } from './modules/catalog/catalog-service.ts';
 import { claimJobHandlers } from './modules/claims/claim-jobs.ts';

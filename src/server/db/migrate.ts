@@ -1,6 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Tx } from './database.ts';
+
+/** What migrating needs of a transaction: SQL text run as is. */
+interface SqlRunner {
+  query(text: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+}
 
 const MIGRATIONS_DIR = path.join(import.meta.dirname, 'migrations');
 
@@ -17,7 +21,7 @@ export function shippedMigrations(): string[] {
  * Applies pending SQL migrations inside the caller's transaction. An advisory lock makes
  * several processes starting at once against one PostgreSQL take turns.
  */
-export async function migrate(tx: Tx): Promise<string[]> {
+export async function migrate(tx: SqlRunner): Promise<string[]> {
   await tx.query("SELECT pg_advisory_xact_lock(hashtext('recallkit:migrate'))");
   await tx.query(
     'CREATE TABLE IF NOT EXISTS schema_migration (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
@@ -36,7 +40,7 @@ export async function migrate(tx: Tx): Promise<string[]> {
 }
 
 /** Versions shipped but not yet applied: empty when the schema is current. */
-export async function pendingMigrations(tx: Tx): Promise<string[]> {
+export async function pendingMigrations(tx: SqlRunner): Promise<string[]> {
   const exists = await tx.query("SELECT to_regclass('schema_migration') IS NOT NULL AS present");
   if (!exists.rows[0]?.present) return shippedMigrations();
   const done = new Set(

@@ -86,3 +86,9 @@ export async function authorizeClaim(
   const { also_locked: _, ...claim } = row;
   return claim;
 }
+
+/** The owner's private status page for a claim, with the secret that opens it. */
+export function statusUrl(publicUrl: string, claimId: string, token: string): string {
+  // The secret travels in the fragment: browsers never send it to servers or in Referer headers.
+  return `${publicUrl}/c/${claimId}#t=${token}`;
+}

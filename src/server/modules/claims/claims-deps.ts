@@ -17,8 +17,3 @@ export interface ClaimsDeps {
   /** Makes claim codes (default: random). Tests pass known codes, so OCR of the code is repeatable. */
   claimCode?: () => string;
 }
-
-export function statusUrl(publicUrl: string, claimId: string, token: string): string {
-  // The secret travels in the fragment: browsers never send it to servers or in Referer headers.
-  return `${publicUrl}/c/${claimId}#t=${token}`;
-}

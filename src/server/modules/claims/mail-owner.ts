@@ -3,8 +3,7 @@ import { type LocalizedText, localize, pickLanguage } from '../../../shared/lang
 import type { Database } from '../../db/schema.ts';
 import { queueMail } from '../notify/outbox.ts';
 import type { MailTemplate } from '../notify/templates.ts';
-import { type ClaimRow, issueAccessToken } from './claim-access.ts';
-import { statusUrl } from './claims-deps.ts';
+import { type ClaimRow, issueAccessToken, statusUrl } from './claim-access.ts';
 
 /** E-mails the owner about their claim, in their language, with a fresh link to its status page. */
 export async function mailOwner(

@@ -5,9 +5,8 @@ import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import type { CatalogSnapshot } from '../catalog/catalog-snapshot.ts';
 import { queueMail } from '../notify/outbox.ts';
-import { type ClaimRow, issueAccessToken } from './claim-access.ts';
+import { type ClaimRow, issueAccessToken, statusUrl } from './claim-access.ts';
 import { recordClaimEvent } from './claim-lifecycle.ts';
-import { statusUrl } from './claims-deps.ts';
 
 const ONE_HOUR = 3_600_000;
 

@@ -15,24 +15,24 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { ErrorSchema } from '../../shared/contracts/errors.ts';
-import type { Db } from '../db/database.ts';
-import { pendingMigrations } from '../db/migrate.ts';
-import { AppError } from '../errors.ts';
-import { campaignConsoleRoutes } from '../modules/catalog/campaigns.console.routes.ts';
-import { catalogRoutes } from '../modules/catalog/catalog.routes.ts';
-import type { CatalogService } from '../modules/catalog/catalog-service.ts';
-import { claimsRoutes } from '../modules/claims/claims.routes.ts';
-import type { ClaimsDeps } from '../modules/claims/claims-deps.ts';
-import { devOutboxRoutes } from '../modules/notify/notify.routes.ts';
-import { fulfilmentRoutes } from '../modules/remedies/fulfilment.routes.ts';
-import { reviewRoutes } from '../modules/review/review.routes.ts';
-import { CONSOLE_PREFIX, type ConsoleRoute, consoleApi } from '../modules/staff/console-gate.ts';
-import { authenticate, type SessionPolicy } from '../modules/staff/sessions.ts';
-import { staffRoutes } from '../modules/staff/staff.routes.ts';
-import { webhookRoutes } from '../modules/webhooks/webhooks.routes.ts';
-import { errorBody, handleError } from './errors.ts';
-import { requestLanguage } from './request-language.ts';
+import { ErrorSchema } from '../shared/contracts/errors.ts';
+import type { Db } from './db/database.ts';
+import { pendingMigrations } from './db/migrate.ts';
+import { AppError } from './errors.ts';
+import { errorBody, handleError } from './http/errors.ts';
+import { requestLanguage } from './http/request-language.ts';
+import { campaignConsoleRoutes } from './modules/catalog/campaigns.console.routes.ts';
+import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
+import type { CatalogService } from './modules/catalog/catalog-service.ts';
+import { claimsRoutes } from './modules/claims/claims.routes.ts';
+import type { ClaimsDeps } from './modules/claims/claims-deps.ts';
+import { devOutboxRoutes } from './modules/notify/notify.routes.ts';
+import { fulfilmentRoutes } from './modules/remedies/fulfilment.routes.ts';
+import { reviewRoutes } from './modules/review/review.routes.ts';
+import { CONSOLE_PREFIX, type ConsoleRoute, consoleApi } from './modules/staff/console-gate.ts';
+import { authenticate, type SessionPolicy } from './modules/staff/sessions.ts';
+import { staffRoutes } from './modules/staff/staff.routes.ts';
+import { webhookRoutes } from './modules/webhooks/webhooks.routes.ts';
 
 export interface AppDependencies {
   db: Db;
@@ -49,7 +49,7 @@ export interface AppDependencies {
   webRoot?: string | undefined;
 }
 
-export const DEFAULT_WEB_ROOT = path.resolve(import.meta.dirname, '../../../dist/web');
+export const DEFAULT_WEB_ROOT = path.resolve(import.meta.dirname, '../../dist/web');
 
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
