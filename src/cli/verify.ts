@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../server/config.ts';
 import { campaignFiles, readCampaignFile } from '../server/modules/catalog/apply-campaign.ts';
-import type { CampaignDefinition } from '../server/modules/catalog/campaign-definition.ts';
 import { normaliseModelCode } from '../server/modules/catalog/serial.ts';
 import { shutdownOcr } from '../server/modules/evidence/ocr.ts';
 import { PhotoError } from '../server/modules/evidence/photo.ts';
 import { verifyPhotos } from '../server/modules/evidence/verify-photos.ts';
+import type { CampaignDefinition } from '../shared/contracts/campaign-definition.ts';
 
 interface VerifyOptions {
   serial: string;

@@ -2,8 +2,15 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { parse, stringify } from 'yaml';
+import type { CampaignDefinition } from '../../shared/contracts/campaign-definition.ts';
 import { CsvUpload } from './CsvUpload.tsx';
-import { type CampaignList, type CampaignUpdated, consoleFetch, type SerialImport } from './console-api.ts';
+import {
+  type CampaignDetail,
+  type CampaignList,
+  type CampaignUpdated,
+  consoleFetch,
+  type SerialImport,
+} from './console-api.ts';
 
 export function CampaignsPage() {
   const campaigns = useQuery({
@@ -49,17 +56,6 @@ export function CampaignsPage() {
   );
 }
 
-type Definition = {
-  slug: string;
-  status: string;
-  title: { en: string };
-  triage: {
-    autoApprove: boolean;
-    qualitySampleRate: number;
-    secondReview: { riskScoreAbove: number; refundAboveMinor?: number };
-  };
-} & Record<string, unknown>;
-
 const NEXT: Record<string, string[]> = { draft: ['active'], active: ['closed'], closed: ['active'] };
 
 /** One campaign: status, triage policy, the whole definition as YAML, and its eligibility lists. */
@@ -68,7 +64,7 @@ export function CampaignPage({ canEdit }: { canEdit: boolean }) {
   const queryClient = useQueryClient();
   const campaign = useQuery({
     queryKey: ['console', 'campaign', slug],
-    queryFn: () => consoleFetch<{ definition: Definition; imports: SerialImport[] }>(`/campaigns/${slug}`),
+    queryFn: () => consoleFetch<CampaignDetail & { definition: CampaignDefinition }>(`/campaigns/${slug}`),
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['console', 'campaign', slug] });
   const definition = campaign.data?.definition;
@@ -78,7 +74,7 @@ export function CampaignPage({ canEdit }: { canEdit: boolean }) {
     onSuccess: refresh,
   });
   const save = useMutation({
-    mutationFn: (next: Definition) =>
+    mutationFn: (next: CampaignDefinition) =>
       consoleFetch<CampaignUpdated>(`/campaigns/${slug}`, { method: 'PUT', body: { definition: next } }),
     onSuccess: refresh,
   });
@@ -115,9 +111,9 @@ function TriageForm({
   canEdit,
   onSave,
 }: {
-  definition: Definition;
+  definition: CampaignDefinition;
   canEdit: boolean;
-  onSave: (d: Definition) => void;
+  onSave: (d: CampaignDefinition) => void;
 }) {
   const [triage, setTriage] = useState(definition.triage);
   useEffect(() => setTriage(definition.triage), [definition]);
@@ -195,9 +191,9 @@ function DefinitionEditor({
   canEdit,
   onSave,
 }: {
-  definition: Definition;
+  definition: CampaignDefinition;
   canEdit: boolean;
-  onSave: (d: Definition) => void;
+  onSave: (d: CampaignDefinition) => void;
 }) {
   const [text, setText] = useState(() => stringify(definition));
   const [problem, setProblem] = useState<string | null>(null);
@@ -220,7 +216,7 @@ function DefinitionEditor({
           onClick={() => {
             try {
               setProblem(null);
-              onSave(parse(text) as Definition);
+              onSave(parse(text) as CampaignDefinition);
             } catch (error) {
               setProblem(`Not valid YAML: ${(error as Error).message}`);
             }

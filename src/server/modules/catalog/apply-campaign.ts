@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import type { Db, Tx } from '../../db/database.ts';
-import { newId } from '../../ids.ts';
 import {
   type CampaignDefinition,
   InvalidCampaignError,
   parseCampaignDefinition,
-} from './campaign-definition.ts';
+} from '../../../shared/contracts/campaign-definition.ts';
+import type { Db, Tx } from '../../db/database.ts';
+import { newId } from '../../ids.ts';
 import { bumpCatalogRevision } from './catalog.queries.ts';
 
 export type ApplyOutcome = 'created' | 'updated' | 'unchanged';

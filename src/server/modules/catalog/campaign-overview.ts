@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
+import type { CampaignDefinition } from '../../../shared/contracts/campaign-definition.ts';
 import type { CampaignRow, SerialImport } from '../../../shared/contracts/console/campaigns.ts';
 import type { Database } from '../../db/schema.ts';
-import type { CampaignDefinition } from './campaign-definition.ts';
 
 /** Every campaign (drafts too) with its claim counts by status and the size of its lists: the console's list. */
 export async function campaignOverview(db: Kysely<Database>): Promise<CampaignRow[]> {

@@ -6,6 +6,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CONSOLE_RULES } from '../../../shared/console-roles.ts';
 import {
+  type CampaignDefinition,
+  InvalidCampaignError,
+  parseCampaignDefinition,
+} from '../../../shared/contracts/campaign-definition.ts';
+import {
   CampaignCreatedSchema,
   CampaignDefinitionBodySchema,
   CampaignDetailSchema,
@@ -22,11 +27,6 @@ import { AppError } from '../../errors.ts';
 import { actorOf, recordAudit } from '../staff/audit.ts';
 import { consoleErrors, tags } from '../staff/console-gate.ts';
 import { applyCampaignInTx } from './apply-campaign.ts';
-import {
-  type CampaignDefinition,
-  InvalidCampaignError,
-  parseCampaignDefinition,
-} from './campaign-definition.ts';
 import { campaignOverview, serialImports } from './campaign-overview.ts';
 import { findCampaign } from './catalog.queries.ts';
 import { importSerials } from './import-serials.ts';

@@ -1,6 +1,6 @@
+import type { CampaignDefinition } from '../../../shared/contracts/campaign-definition.ts';
+import { parseCampaignDefinition } from '../../../shared/contracts/campaign-definition.ts';
 import type { Db } from '../../db/database.ts';
-import type { CampaignDefinition } from './campaign-definition.ts';
-import { parseCampaignDefinition } from './campaign-definition.ts';
 import { applySerialRules, collapseLookAlikes, type SerialRules } from './serial.ts';
 import { FingerprintSet, hashSerialInto, SerialHashSet } from './serial-hash.ts';
 

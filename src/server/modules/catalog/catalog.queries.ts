@@ -1,11 +1,11 @@
 import { type Kysely, sql } from 'kysely';
-import type { Tx } from '../../db/database.ts';
-import type { Database } from '../../db/schema.ts';
 import {
   type CampaignDefinition,
   CampaignDefinitionSchema,
   parseCampaignDefinition,
-} from './campaign-definition.ts';
+} from '../../../shared/contracts/campaign-definition.ts';
+import type { Tx } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
 
 export interface StoredCampaign {
   id: string;

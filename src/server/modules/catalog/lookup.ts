@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { type Jurisdiction, jurisdictionFor } from '../../../shared/contracts/campaign-definition.ts';
 import type {
   CampaignDetail,
   CampaignSummary,
@@ -9,7 +10,6 @@ import type {
 import { translate } from '../../../shared/i18n/index.ts';
 import { type Language, localize } from '../../../shared/languages.ts';
 import { AppError } from '../../errors.ts';
-import { type Jurisdiction, jurisdictionFor } from './campaign-definition.ts';
 import type { CatalogCampaign, CatalogSnapshot, SerialHit } from './catalog-snapshot.ts';
 import { applySerialRules, lookAlikeVariants, normaliseModelCode, normaliseSerial } from './serial.ts';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse as parseCsv } from 'csv-parse';
-import type { CampaignDefinition } from './campaign-definition.ts';
+import type { CampaignDefinition } from '../../../shared/contracts/campaign-definition.ts';
 import { applySerialRules, normaliseModelCode, normaliseSerial, type SerialProblem } from './serial.ts';
 
 // Reading an eligibility list: the CSV is streamed, each row checked and normalised against the

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
+import type { CampaignDefinition } from '../../../shared/contracts/campaign-definition.ts';
 import type { ClaimStatusResponse } from '../../../shared/contracts/claims.ts';
 import type { ClaimStatus, Database } from '../../db/schema.ts';
-import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
 import { emitEvent } from '../webhooks/webhooks.ts';
 import type { ClaimRow } from './claim-access.ts';
 import { mailOwner } from './mail-owner.ts';

@@ -1,8 +1,8 @@
+import { jurisdictionFor } from '../../../shared/contracts/campaign-definition.ts';
 import type { CreateClaimBody, CreateClaimResponse } from '../../../shared/contracts/claims.ts';
 import { AppError, type Outcome } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { jobRow } from '../../jobs/queue.ts';
-import { jurisdictionFor } from '../catalog/campaign-definition.ts';
 import { claimsOpen } from '../catalog/lookup.ts';
 import { normaliseModelCode, normaliseSerial } from '../catalog/serial.ts';
 import { newAccessToken, newClaimCode, statusUrl } from './claim-access.ts';

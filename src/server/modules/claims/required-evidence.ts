@@ -1,5 +1,5 @@
 import { type EvidenceKind, requiredEvidenceKinds } from '../../../shared/claim-rules.ts';
-import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
+import type { CampaignDefinition } from '../../../shared/contracts/campaign-definition.ts';
 
 /** The photos this claim needs before it can be submitted (see requiredEvidenceKinds). */
 export function requiredEvidence(

@@ -1,5 +1,5 @@
 import { pickJurisdiction } from '../../../shared/claim-rules.ts';
-import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
+import type { CampaignDefinition } from '../../../shared/contracts/campaign-definition.ts';
 
 /**
  * Why an approval of this claim must wait for a supervisor's confirmation (four eyes), or an

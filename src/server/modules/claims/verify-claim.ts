@@ -1,10 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
+import type { CampaignDefinition } from '../../../shared/contracts/campaign-definition.ts';
 import { translate } from '../../../shared/i18n/index.ts';
 import { pickLanguage } from '../../../shared/languages.ts';
 import type { Tx } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
-import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
 import {
   type CheckResult,
   exifCheck,

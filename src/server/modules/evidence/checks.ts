@@ -1,4 +1,4 @@
-import type { TriagePolicy } from '../catalog/campaign-definition.ts';
+import type { TriagePolicy } from '../../../shared/contracts/campaign-definition.ts';
 import { type DateWindow, findDates, inWindow } from './dates.ts';
 import {
   type Match,

@@ -1,5 +1,5 @@
 import type { EvidenceKind } from '../../../shared/claim-rules.ts';
-import type { TriagePolicy } from '../catalog/campaign-definition.ts';
+import type { TriagePolicy } from '../../../shared/contracts/campaign-definition.ts';
 import {
   type CheckResult,
   type ClaimFacts,

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
+import type { CampaignDefinition } from '../../../shared/contracts/campaign-definition.ts';
 import type { Database } from '../../db/schema.ts';
 import { newId } from '../../ids.ts';
-import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
 import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
 
 /** A return bag's order id is the remedy's with this suffix. */

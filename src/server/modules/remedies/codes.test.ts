@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCampaignDefinition } from '../catalog/campaign-definition.ts';
+import { parseCampaignDefinition } from '../../../shared/contracts/campaign-definition.ts';
 import { codeIsValid, generateCode } from './codes.ts';
 
 describe('gift card codes', () => {

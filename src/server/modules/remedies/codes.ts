@@ -1,10 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
+import type { CampaignDefinition } from '../../../shared/contracts/campaign-definition.ts';
 import { parseCsv } from '../../csv.ts';
 import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
 
 /** Letters and digits nobody confuses when typing a code from an e-mail into a shop's checkout. */
 const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';

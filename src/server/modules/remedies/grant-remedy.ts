@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
+import type { CampaignDefinition } from '../../../shared/contracts/campaign-definition.ts';
 import type { Database } from '../../db/schema.ts';
 import { newId } from '../../ids.ts';
 import { enqueue } from '../../jobs/queue.ts';
-import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
 import type { ClaimRow } from '../claims/claim-access.ts';
 import type { ClaimHooks } from '../claims/claim-lifecycle.ts';
 import { remedyForOwner } from './remedy-for-owner.ts';

@@ -1,5 +1,5 @@
+import type { CampaignDefinition } from '../../../shared/contracts/campaign-definition.ts';
 import type { Db } from '../../db/database.ts';
-import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
 import { importGiftCards } from './codes.ts';
 import { retryWaitingForCodes } from './issue-remedy.ts';
 

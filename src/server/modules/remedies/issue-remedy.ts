@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
+import type { CampaignDefinition, CodeProvider } from '../../../shared/contracts/campaign-definition.ts';
 import { translate } from '../../../shared/i18n/index.ts';
 import { pickLanguage } from '../../../shared/languages.ts';
 import { formatMoney } from '../../../shared/money.ts';
 import type { Database } from '../../db/schema.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import type { JobHandlers } from '../../jobs/worker.ts';
-import type { CampaignDefinition, CodeProvider } from '../catalog/campaign-definition.ts';
 import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
 import type { ClaimRow } from '../claims/claim-access.ts';
 import { queueMail } from '../notify/outbox.ts';

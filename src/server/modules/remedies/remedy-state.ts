@@ -1,8 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import { pickJurisdiction } from '../../../shared/claim-rules.ts';
+import type { CampaignDefinition } from '../../../shared/contracts/campaign-definition.ts';
 import type { LocalizedText } from '../../../shared/languages.ts';
 import type { ClaimStatus, Database, RemedyTable } from '../../db/schema.ts';
-import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
 import type { ClaimRow } from '../claims/claim-access.ts';
 import { transitionClaim } from '../claims/claim-lifecycle.ts';
 import { mailOwner } from '../claims/mail-owner.ts';

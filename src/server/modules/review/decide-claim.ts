@@ -1,9 +1,9 @@
+import type { CampaignDefinition } from '../../../shared/contracts/campaign-definition.ts';
 import { translate } from '../../../shared/i18n/index.ts';
 import { localize, pickLanguage } from '../../../shared/languages.ts';
 import type { Tx } from '../../db/database.ts';
 import type { ClaimStatus } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
-import type { CampaignDefinition } from '../catalog/campaign-definition.ts';
 import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
 import type { ClaimRow } from '../claims/claim-access.ts';
 import { approveClaim, type ClaimHooks, transitionClaim } from '../claims/claim-lifecycle.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { pickJurisdiction } from '../../../shared/claim-rules.ts';
-import { LANGUAGES, type LocalizedText } from '../../../shared/languages.ts';
+import { pickJurisdiction } from '../claim-rules.ts';
+import { LANGUAGES, type LocalizedText } from '../languages.ts';
 
 /**
  * The shape of a campaign file in `campaigns/` (YAML or JSON) and of `campaign.definition`.
