@@ -7,8 +7,7 @@
 // the machine's cores with the servers), and the ratio (target >= 0.5): the median of
 // BENCH_ROUNDS rounds of both servers. The load client runs with the servers' garbage-collector
 // tuning (src/server/gc-tuning.ts): it streams the same Buffers, and without it its own full
-// collections made it spend 38 ms a claim against Recallkit and 21 ms against the bare server
-// (20 and 14 ms with it), which measured the client more than the servers. The bare server
+// collections measured the client more than the servers. The bare server
 // runs on Node's defaults. A second bare run flushes each upload and its directory to disk
 // before answering, as the blob store does: its ratio shows what durability alone costs.
 import '../src/server/gc-tuning.ts';

@@ -25,8 +25,6 @@ export const JOB_PAYLOADS = {
 export type QueueName = keyof typeof JOB_PAYLOADS;
 export type JobPayload<Q extends QueueName> = z.infer<(typeof JOB_PAYLOADS)[Q]>;
 
-export const QUEUE_NAMES = Object.keys(JOB_PAYLOADS) as QueueName[];
-
 export function isQueueName(queue: string): queue is QueueName {
   return Object.hasOwn(JOB_PAYLOADS, queue);
 }

@@ -7,16 +7,10 @@ import type { ClaimRow } from './claim-access.ts';
 import { mailOwner } from './mail-owner.ts';
 
 /*
- * The claims module owns a claim's lifecycle: the `claim` row, the statuses it may move
- * between, the timeline of who moved it and when, and the moments other modules act on. Those
- * modules sit above this one (evidence, review, remedies): they are called through the hooks
- * the composition root hands in (`ClaimHooks`), never imported from here.
- *
- *   draft ─submit─► submitted ─► verifying ─► approved ─► fulfilling ─► fulfilled
- *                                   │  ▲          ▲  │
- *                                   │  └needs_info│  └───────────────► fulfilled
- *                                   ├─► needs_review ─► approved | rejected | needs_info | escalated | second_review
- *                                   └─► second_review ─► approved | rejected | needs_info
+ * The claims module owns a claim's lifecycle: the `claim` row, the statuses it may move between
+ * (drawn in ARCHITECTURE.md), the timeline of who moved it and when, and the moments other
+ * modules act on. Those modules sit above this one (review, remedies): they are called through
+ * the hooks the composition root hands in (`ClaimHooks`), never imported from here.
  */
 
 /** Every move a claim may make. A move not listed here is a bug, refused before it is written. */
@@ -56,13 +50,6 @@ export interface ClaimHooks {
   /** The remedy as the owner's status page shows it, once there is one. */
   remedyForOwner(db: Kysely<Database>, claimId: string): Promise<ClaimStatusResponse['fulfilment']>;
 }
-
-/** Hooks that do nothing: for a tool that runs the claims module alone. */
-export const NO_CLAIM_HOOKS: ClaimHooks = {
-  afterApproval: async () => {},
-  afterDisposalConfirmed: async () => {},
-  remedyForOwner: async () => null,
-};
 
 /** One line of a claim's timeline: the audit trail of who did what, when. */
 export async function recordClaimEvent(db: Kysely<Database>, event: ClaimEventInput): Promise<void> {
