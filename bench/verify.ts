@@ -69,6 +69,8 @@ for (const [i, photo] of photos.entries()) {
 }
 stop = true;
 await other;
+// Peak memory with both OCR engines loaded (Tesseract's threads and PP-OCR's ONNX sessions).
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
 await shutdownOcr();
 
 // The peer: Debian's tesseract, one process per photo, on the same files.
@@ -97,7 +99,7 @@ try {
   console.log('Debian tesseract is not installed (apt install tesseract-ocr): no peer measured.');
 }
 
-console.log(`${PHOTOS} photos, 2000-4000 px, label and marked alternately`);
+console.log(`${PHOTOS} photos, 2000-4000 px, label and marked alternately; peak RSS ${fmt(peakRssMb)} MB`);
 console.log(
   `recallkit, one at a time          ${fmt(PHOTOS / aloneSeconds, 2)} photos/s  p50 ${fmt(percentile(alone, 50))} ms  p95 ${fmt(percentile(alone, 95))} ms`,
 );

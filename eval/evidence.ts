@@ -4,7 +4,9 @@
 //   EVAL_PAIRS (default 210), EVAL_SEED, OCR_WORKERS (default 2); EVAL_SAVE=<dir> writes the
 //   generated set there (photos and pairs.json), EVAL_LOAD=<dir> checks a saved set instead of
 //   generating one; EVAL_VERBOSE=1 prints what was read in each good readable pair not approved and each reused
-//   photo let through.
+//   photo let through. EVAL_WRITING=hand writes the marked photo by hand in marker (handwriting fonts,
+//   eval/handwritten-evidence.ts; EVAL_HANDS=<family>,… limits the hands) and reports each check's
+//   pass, unsure and fail on good evidence, per hand.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,9 +19,23 @@ import { canonical } from '../src/server/modules/evidence/matching.ts';
 import { configureOcr, shutdownOcr } from '../src/server/modules/evidence/ocr.ts';
 import { hammingDistance } from '../src/server/modules/evidence/quality.ts';
 import { verifyPhotos } from '../src/server/modules/evidence/verify-photos.ts';
+import {
+  checkHandsInstalled,
+  dateForms,
+  HANDS,
+  type Hand,
+  HELD_OUT_HANDS,
+  handwrittenPhoto,
+  SURFACES,
+} from './handwritten-evidence.ts';
 import { type Conditions, labelPhoto, markedPhoto, random } from './synthetic-evidence.ts';
 
 const PAIRS = Number(process.env.EVAL_PAIRS ?? 210);
+const BY_HAND = process.env.EVAL_WRITING === 'hand';
+const hands: readonly Hand[] = process.env.EVAL_HANDS
+  ? (process.env.EVAL_HANDS.split(',').map((h) => h.trim()) as Hand[])
+  : HANDS;
+if (BY_HAND) await checkHandsInstalled();
 const rand = random(Number(process.env.EVAL_SEED ?? 7));
 const PARALLEL = Math.max(1, Math.min(2, os.availableParallelism()));
 configureOcr(Number(process.env.OCR_WORKERS ?? PARALLEL));
@@ -55,6 +71,13 @@ const DATE_FORMS = [
   'NOV 21 2026',
 ];
 const OLD_DATE_FORMS = ['2026-09-02', '09/02/2026', '2.9.26', 'Sep 2 2026', '2025-11-21'];
+/** By hand: every form people write, today and for an old day; names in Latin and Chinese script. */
+const HAND_DATE_FORMS = dateForms(SUBMITTED);
+const HAND_OLD_DATE_FORMS = [...dateForms(new Date('2026-09-02T12:00:00Z')), '2025-11-21'];
+const HAND_NAMES = [...NAMES, '李伟', '王芳', '张敏'];
+/** How owners write the claim code: as shown, without the dash, in lower case, with spaces. */
+const writtenCode = (code: string) =>
+  pick([code, code, code.replaceAll('-', ''), code.toLowerCase(), code.replaceAll('-', ' ')]);
 
 type Kind =
   | 'good'
@@ -104,6 +127,8 @@ function conditions(): { c: Conditions; readable: boolean } {
 interface Pair {
   kind: Kind;
   readable: boolean;
+  /** The hand that wrote the marked photo (EVAL_WRITING=hand). */
+  hand?: Hand;
   label: Buffer;
   marked: Buffer;
   facts: { serial: string; model: string; name: string; code: string };
@@ -138,7 +163,12 @@ async function makePair(i: number): Promise<Pair> {
     i % 2 === 0 || earlierMarked.length === 0
       ? 'good'
       : (NEGATIVES[Math.floor(i / 2) % NEGATIVES.length] as Kind);
-  const facts = { serial: serial(), model: pick(MODELS), name: pick(NAMES), code: code() };
+  const facts = {
+    serial: serial(),
+    model: pick(MODELS),
+    name: pick(BY_HAND ? HAND_NAMES : NAMES),
+    code: code(),
+  };
   const onLabel = {
     serial: kind === 'wrong_serial' ? serial() : facts.serial,
     model: kind === 'wrong_model' ? pick(MODELS.filter((m) => m !== facts.model)) : facts.model,
@@ -147,17 +177,24 @@ async function makePair(i: number): Promise<Pair> {
     ...(kind === 'no_recalled' ? {} : { word: pick(['RECALLED', 'RECALLED', 'Recalled', 'RECALL']) }),
     name:
       kind === 'other_name'
-        ? pick(NAMES.filter((n) => n !== facts.name))
+        ? pick((BY_HAND ? HAND_NAMES : NAMES).filter((n) => n !== facts.name))
         : pick([facts.name, facts.name.split(' ')[0] as string]),
-    date: kind === 'old_date' ? pick(OLD_DATE_FORMS) : pick(DATE_FORMS),
-    ...(kind === 'no_code' ? {} : { code: facts.code }),
+    date: BY_HAND
+      ? pick(kind === 'old_date' ? HAND_OLD_DATE_FORMS : HAND_DATE_FORMS)
+      : pick(kind === 'old_date' ? OLD_DATE_FORMS : DATE_FORMS),
+    ...(kind === 'no_code' ? {} : { code: BY_HAND ? writtenCode(facts.code) : facts.code }),
   };
   const a = conditions();
   const b = conditions();
   const label = await labelPhoto(onLabel, i * 2 + 1, a.c);
+  const hand = BY_HAND ? pick(hands) : undefined;
   const marked =
-    kind === 'reused_photo' ? await reuse(pick(earlierMarked)) : await markedPhoto(written, i * 2 + 2, b.c);
-  return { kind, readable: a.readable && b.readable, label, marked, facts };
+    kind === 'reused_photo'
+      ? await reuse(pick(earlierMarked))
+      : hand
+        ? await handwrittenPhoto(written, i * 2 + 2, { hand, surface: pick(SURFACES) }, b.c)
+        : await markedPhoto(written, i * 2 + 2, b.c);
+  return { kind, readable: a.readable && b.readable, label, marked, facts, ...(hand ? { hand } : {}) };
 }
 
 /** photo_unique as the database decides it (verify-claim.ts), against every earlier claim's photos. */
@@ -185,7 +222,12 @@ function savePairs(dir: string, saved: Pair[]) {
     fs.writeFileSync(photoFile(dir, index, 'label'), pair.label);
     fs.writeFileSync(photoFile(dir, index, 'marked'), pair.marked);
   }
-  const rows: SavedPair[] = saved.map(({ kind, readable, facts }) => ({ kind, readable, facts }));
+  const rows: SavedPair[] = saved.map(({ kind, readable, facts, hand }) => ({
+    kind,
+    readable,
+    facts,
+    ...(hand ? { hand } : {}),
+  }));
   fs.writeFileSync(path.join(dir, 'pairs.json'), JSON.stringify(rows, null, 1));
 }
 
@@ -201,6 +243,7 @@ function loadPairs(dir: string): Pair[] {
 interface Row {
   kind: Kind;
   readable: boolean;
+  hand?: Hand;
   checks: CheckResult[];
   verdict: string;
 }
@@ -253,6 +296,7 @@ for (const [index, pair] of pairs.entries()) {
   rows.push({
     kind: pair.kind,
     readable: pair.readable,
+    ...(pair.hand ? { hand: pair.hand } : {}),
     checks,
     verdict: triage(checks, { autoApprove: true }).verdict,
   });
@@ -324,3 +368,47 @@ aim('near-duplicates caught (aim >= 99%)', caught, caught >= 0.99);
 console.log(
   `distinct photos taken for duplicates: ${falseDuplicates.length} of ${rows.length - reused.length} pairs`,
 );
+
+if (BY_HAND) {
+  // A fail on good evidence is wrong information for an honest owner: counted apart from unsure.
+  const good = rows.filter((r) => r.kind === 'good' && r.readable);
+  const outcomes = (group: Row[], id: string) =>
+    (['pass', 'unsure', 'fail'] as const).map(
+      (outcome) => group.filter((r) => r.checks.find((c) => c.id === id)?.outcome === outcome).length,
+    );
+  console.log(`\ngood readable pairs by hand: each check's pass / unsure / fail (${good.length} pairs)`);
+  console.log(
+    `${'check'.padEnd(20)} ${'all'.padEnd(12)} ${hands.map((h) => h.replace('Because We ', 'BW ').padEnd(14)).join('')}`,
+  );
+  for (const id of READ_CHECKS) {
+    const cells = [good, ...hands.map((h) => good.filter((r) => r.hand === h))].map((group) =>
+      outcomes(group, id).join('/'),
+    );
+    console.log(
+      `${id.padEnd(20)} ${(cells[0] as string).padEnd(12)} ${cells
+        .slice(1)
+        .map((c) => c.padEnd(14))
+        .join('')}`,
+    );
+  }
+  const line = (name: string, group: Row[]) => {
+    const approved = group.filter((r) => r.verdict === 'approve').length;
+    const failing = group.filter((r) =>
+      r.checks.some((c) => READ_CHECKS.has(c.id) && c.outcome === 'fail'),
+    ).length;
+    console.log(
+      `${name.padEnd(34)} approved ${pct(approved, group.length)}   a check failed ${pct(failing, group.length)}   n ${group.length}`,
+    );
+  };
+  console.log('');
+  for (const hand of hands)
+    line(
+      `${hand}${HELD_OUT_HANDS.includes(hand) ? ' (held out)' : ''}`,
+      good.filter((r) => r.hand === hand),
+    );
+  line('every hand', good);
+  const failOnGood =
+    good.filter((r) => r.checks.some((c) => READ_CHECKS.has(c.id) && c.outcome === 'fail')).length /
+    Math.max(good.length, 1);
+  aim('a check failing on good evidence (aim <= 2%)', failOnGood, failOnGood <= 0.02);
+}

@@ -89,7 +89,7 @@ export async function labelPhoto(
       )
       .join('')}
   </svg>`;
-  return finish(Buffer.from(svg), rand, conditions);
+  return finishPhoto(Buffer.from(svg), rand, conditions);
 }
 
 const HANDS = [
@@ -160,10 +160,11 @@ export async function markedPhoto(
     <rect x="${x - 40}" y="${y - 40}" width="1260" height="860" rx="70" fill="#e9e9e4"/>
     ${lines.map((line, i) => handwriting(line, x + 40 + rand() * 40, y + 140 + i * 175, size, rand, hand)).join('')}
   </svg>`;
-  return finish(Buffer.from(svg), rand, conditions);
+  return finishPhoto(Buffer.from(svg), rand, conditions);
 }
 
-async function finish(svg: Buffer, rand: () => number, c: Conditions): Promise<Buffer> {
+/** Photographs a drawn scene: shear, rotation, light, noise, blur, size and JPEG damage. */
+export async function finishPhoto(svg: Buffer, rand: () => number, c: Conditions): Promise<Buffer> {
   let image = sharp(svg, { density: 72 }).flatten({ background: '#777' });
   if (c.shear)
     image = sharp(await image.png().toBuffer()).affine([1, c.shear, 0, 1], { background: '#6a6a66' });

@@ -1,5 +1,5 @@
 import type { TriagePolicy } from '../../../shared/contracts/campaign-definition.ts';
-import { type DateWindow, findDates, inWindow } from './dates.ts';
+import { type DateWindow, findDates, inWindow, oneDigitFromWindow } from './dates.ts';
 import {
   type Match,
   matchClaimCode,
@@ -80,17 +80,19 @@ export function markedChecks(
 }
 
 function dateCheck(lines: readonly string[], at: Date, window: DateWindow): CheckResult {
-  const dates = findDates(lines);
+  // "22 NOV" has no year: it means that day around submission.
+  const year = at.getUTCFullYear();
+  const yearless = [year - 1, year, year + 1];
+  const dates = findDates(lines, yearless);
   const current = dates.find((found) => found.days.some((day) => inWindow(day, at, window)));
   if (current)
     return { id: 'date_current', outcome: 'pass', score: 1, detail: { found: current.text, window } };
-  if (dates.length > 0)
-    return {
-      id: 'date_current',
-      outcome: 'fail',
-      score: 0,
-      detail: { found: dates.map((d) => d.text), days: dates.flatMap((d) => d.days), window },
-    };
+  if (dates.length > 0) {
+    const detail = { found: dates.map((d) => d.text), days: dates.flatMap((d) => d.days), window };
+    // Old only when no digit of it may have been misread: a doubtful date goes to a person.
+    const doubtful = dates.some((date) => oneDigitFromWindow(date, at, window, yearless));
+    return { id: 'date_current', outcome: doubtful ? 'unsure' : 'fail', score: 0, detail };
+  }
   return { id: 'date_current', outcome: 'unsure', score: 0, detail: { found: null, window } };
 }
 
@@ -186,7 +188,17 @@ export function needsRetake(check: CheckResult): boolean {
 }
 
 /**
- * The next step. Approve only when every required check passes (EXIF may be unsure) and
+ * Whether every text a photo must show was read: then its light, focus or size did not matter,
+ * and a quality problem is no reason to ask for another photo.
+ */
+export function everythingRead(checks: readonly CheckResult[]): boolean {
+  const read = checks.filter((check) => READ_CHECKS.has(check.id));
+  return read.length > 0 && read.every((check) => check.outcome === 'pass');
+}
+
+/**
+ * The next step. Approve only when every required check passes (EXIF may be unsure; image
+ * quality does not count when every text was read anyway) and
  * nothing else calls for a person; ask for a new photo when something could not be read; send
  * anything that looks wrong (a different serial, an old date, a reused photo, fraud signals) to
  * a person with the reasons. The machine never rejects.
@@ -198,7 +210,10 @@ export function triage(
 ): TriageOutcome {
   if (!context.hasUnit) return { verdict: 'review', reasons: ['no_unit_always_reviewed'] };
   const failing = checks.filter(
-    (check) => check.outcome !== 'pass' && !(check.id === 'exif_plausible' && check.outcome === 'unsure'),
+    (check) =>
+      check.outcome !== 'pass' &&
+      !(check.id === 'exif_plausible' && check.outcome === 'unsure') &&
+      !(check.id === 'image_quality' && everythingRead(checks)),
   );
   const retake = failing.filter(needsRetake).map((check) => check.id);
   const suspicious = failing.filter((check) => !needsRetake(check)).map((check) => check.id);

@@ -90,7 +90,11 @@ function day(year: number, month: number, date: number): string | undefined {
 const days = (year: string, month: number, date: number) =>
   yearsMeant(year).map((meant) => day(meant, month, date));
 
-export function findDates(lines: readonly string[]): FoundDate[] {
+/**
+ * The dates in `lines`. A day and month written without a year ("22 NOV", "Nov 22") mean that day
+ * in each of `yearless` (the years around submission; none by default).
+ */
+export function findDates(lines: readonly string[], yearless: readonly number[] = []): FoundDate[] {
   const found: FoundDate[] = [];
   const add = (text: string, days: (string | undefined)[]) => {
     const valid = [...new Set(days.filter((d): d is string => Boolean(d)))];
@@ -124,8 +128,42 @@ export function findDates(lines: readonly string[]): FoundDate[] {
       ),
     ))
       add(m[0], days(m[3] as string, MONTHS[m[2] as string] as number, Number(m[1])));
+    if (yearless.length === 0) continue;
+    const inYears = (month: number, date: number) => yearless.map((year) => day(year, month, date));
+    for (const m of lower.matchAll(
+      new RegExp(
+        `(?<![\\d.])(\\d{1,2})(?:st|nd|rd|th)?\\.?\\s*(?:de\\s+)?(${MONTH})\\b(?!\\.?,?\\s*(?:de\\s+)?\\d)`,
+        'g',
+      ),
+    ))
+      add(m[0], inYears(MONTHS[m[2] as string] as number, Number(m[1])));
+    for (const m of lower.matchAll(new RegExp(`\\b(${MONTH})\\.?\\s*(\\d{1,2})(?![\\d.,]|\\s*\\d)`, 'g')))
+      add(m[0], inYears(MONTHS[m[1] as string] as number, Number(m[2])));
   }
   return found;
+}
+
+/**
+ * Whether `found` reads as a day in the window with one of its digits read differently (a
+ * marker 6 taken for a 0 turns 2026 into 2020) or read once where it was written twice (OCR
+ * merges the narrow 1s of "11"). Such a date is doubtful, not old.
+ */
+export function oneDigitFromWindow(
+  found: FoundDate,
+  at: Date,
+  window: DateWindow,
+  yearless: readonly number[] = [],
+): boolean {
+  const text = found.text;
+  const current = (changed: string) =>
+    findDates([changed], yearless).some((date) => date.days.some((d) => inWindow(d, at, window)));
+  for (let i = 0; i < text.length; i++) {
+    if (!/\d/.test(text[i] as string)) continue;
+    // A digit read as another, and a digit written twice but read once ("11" as "1").
+    for (const digit of '0123456789') if (current(text.slice(0, i) + digit + text.slice(i + 1))) return true;
+    if (current(text.slice(0, i + 1) + text.slice(i))) return true;
+  }
+  return false;
 }
 
 export interface DateWindow {

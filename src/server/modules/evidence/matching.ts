@@ -214,7 +214,16 @@ const shape = (text: string) => text.replace(/[A-Z]/g, 'a').replace(/[0-9]/g, '9
 
 function withStandIn(match: Match, lines: readonly string[], expected: string): Match {
   if (match.outcome !== 'fail') return match;
-  return { ...match, found: lookalikeWord(lines, expected) };
+  return unreadIsUnsure({ ...match, found: lookalikeWord(lines, expected) });
+}
+
+/**
+ * A check fails only on what the photo clearly shows instead (another serial, another claim's
+ * code, an old date); what could not be read at all is unsure, and `found: null` asks the owner
+ * for a better photo rather than telling them it is wrong.
+ */
+function unreadIsUnsure(match: Match): Match {
+  return match.outcome === 'fail' && match.found === null ? { ...match, outcome: 'unsure' } : match;
 }
 
 /**
@@ -245,7 +254,24 @@ export function matchModel(lines: readonly string[], model: string): Match {
  * random characters one edit from another claim's code are as good as unique), two are unsure.
  */
 export function matchClaimCode(lines: readonly string[], code: string): Match {
-  return searchLines(lines, code, 2, 3);
+  const match = searchLines(lines, code, 2, 3);
+  if (match.outcome !== 'fail') return match;
+  return unreadIsUnsure({ ...match, found: otherClaimCode(lines, code) });
+}
+
+/** A claim code shape ("RK" and eight letters or digits). */
+const CODE_SHAPE = /RK[A-Z0-9]{8}/g;
+
+/**
+ * A legible claim code far from the expected one: another claim's. Five or more of its ten
+ * characters must differ, so a code the hand or OCR mangled is never taken for another.
+ */
+function otherClaimCode(lines: readonly string[], code: string): string | null {
+  const expected = canonical(code);
+  for (const line of lines)
+    for (const candidate of collapse(lettersAndDigits(line)).match(CODE_SHAPE) ?? [])
+      if (editDistance(candidate, expected) >= 5) return candidate;
+  return null;
 }
 
 /** "RECALLED" or "RECALL" in marker: one misread letter still passes, two are unsure. */
@@ -253,7 +279,7 @@ export function matchRecalled(lines: readonly string[]): Match {
   const full = searchLines(lines, 'RECALLED', 2, 3);
   if (full.outcome === 'pass') return full;
   const short = searchLines(lines, 'RECALL', 1, 2);
-  return short.score > full.score ? short : full;
+  return unreadIsUnsure(short.score > full.score ? short : full);
 }
 
 const fold = (text: string) =>
@@ -287,11 +313,12 @@ export function matchName(lines: readonly string[], name: string): Match {
       if (!best || distance / part.length < best.distance / best.part.length) best = { part, word, distance };
     }
   }
-  if (!best) return { outcome: 'fail', score: 0, found: null, distance: null };
+  if (!best) return { outcome: 'unsure', score: 0, found: null, distance: null };
   const allowed = best.part.length >= 5 ? 1 : 0;
   const score = Math.max(0, 1 - best.distance / best.part.length);
   if (best.distance <= allowed) return { outcome: 'pass', score, found: best.word, distance: best.distance };
   if (best.distance <= allowed + 1 && best.part.length >= 4)
     return { outcome: 'unsure', score, found: best.word, distance: best.distance };
-  return { outcome: 'fail', score, found: null, distance: best.distance };
+  // Another name legibly written would be a mismatch, but a hand OCR cannot read looks the same.
+  return { outcome: 'unsure', score, found: null, distance: best.distance };
 }

@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import type Tesseract from 'tesseract.js';
 import { createWorker, PSM, type Worker as TesseractWorker } from 'tesseract.js';
 import { loadOnce } from '../../load-once.ts';
+import { sharedPpOcr, shutdownPpOcr } from './pp-ocr.ts';
 
 /**
  * OCR of claim photos: tesseract.js (Tesseract 5 in WebAssembly) with the English model from
@@ -171,7 +172,10 @@ export class OcrEngine {
       .join('');
     const started = performance.now();
     const { png, angle, width, height } = await prepareForOcr(photo);
-    return this.withWorker(async (worker) => {
+    // PP-OCR reads handwriting that Tesseract cannot; it runs beside Tesseract's thread, and the
+    // checks take the best match over both readings' lines (docs/decisions/0015).
+    const handwriting = sharedPpOcr().then((engine) => engine.read(png));
+    const tesseract = this.withWorker(async (worker) => {
       // Photos hold scattered bits of text, not a page: find as much text as possible.
       await worker.setParameters({
         tessedit_pageseg_mode: PSM.SPARSE_TEXT,
@@ -230,8 +234,11 @@ export class OcrEngine {
           }
         }
       }
-      return { lines, words, angle, ms: Math.round(performance.now() - started) };
+      return { lines, words };
     });
+    const [read, written] = await Promise.all([tesseract, handwriting]);
+    for (const line of written) if (!read.lines.includes(line.text)) read.lines.push(line.text);
+    return { ...read, angle, ms: Math.round(performance.now() - started) };
   }
 
   async close(): Promise<void> {
@@ -269,4 +276,5 @@ export const sharedOcr = loadOnce(() => OcrEngine.start(sharedWorkers));
 export async function shutdownOcr(): Promise<void> {
   const engine = await sharedOcr.forget()?.catch(() => undefined); // a failed start left nothing running
   await engine?.close();
+  await shutdownPpOcr();
 }

@@ -3,6 +3,7 @@ import type { TriagePolicy } from '../../../shared/contracts/campaign-definition
 import {
   type CheckResult,
   type ClaimFacts,
+  everythingRead,
   labelChecks,
   markedChecks,
   needsRetake,
@@ -58,7 +59,10 @@ export interface FeedbackItem {
  */
 export function feedbackFor(checks: readonly CheckResult[]): FeedbackItem[] {
   const items: FeedbackItem[] = [];
+  // A photo whose every text was read is good enough, however bright or small it is.
+  const readable = everythingRead(checks);
   for (const check of checks) {
+    if (check.id === 'image_quality' && readable) continue;
     const item = (message: string) => items.push({ check: check.id, outcome: check.outcome, message });
     if (check.id === 'date_current' && check.outcome === 'fail') item('date_old');
     else if (!needsRetake(check)) continue;

@@ -1,0 +1,45 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { handwrittenPhoto } from '../../../../eval/handwritten-evidence.ts';
+import { CLEAN } from '../../../../eval/synthetic-evidence.ts';
+import { canonical } from './matching.ts';
+import { ctcGreedy, sharedPpOcr, shutdownPpOcr, textRegions } from './pp-ocr.ts';
+
+describe('PP-OCR through ONNX Runtime', () => {
+  afterAll(shutdownPpOcr);
+
+  it('reads a claim code, RECALLED and a date written in marker, which Tesseract reads poorly', async () => {
+    const photo = await handwrittenPhoto(
+      { word: 'RECALLED', name: 'Ana García', date: 'Nov 22 2026', code: 'RK-7K3F-9Q2M' },
+      5,
+      { hand: 'Comic Neue', surface: 'light_unit' },
+      CLEAN,
+    );
+    const lines = (await (await sharedPpOcr()).read(photo)).map((line) => canonical(line.text));
+    expect(lines).toContain(canonical('RK-7K3F-9Q2M'));
+    expect(lines.some((line) => line.includes(canonical('RECALLED')))).toBe(true);
+  });
+
+  it('finds each line of text as one region of the detector map, top to bottom', () => {
+    const map = new Float32Array(10 * 6);
+    for (const at of [11, 12, 13, 46, 47]) map[at] = 0.9;
+    const regions = textRegions(map, 10, 6);
+    expect(regions).toEqual([]); // specks: smaller than a line of text
+    const line = new Float32Array(100 * 20);
+    for (let x = 10; x < 60; x++) for (let y = 4; y < 8; y++) line[y * 100 + x] = 0.8;
+    for (let x = 10; x < 40; x++) for (let y = 12; y < 16; y++) line[y * 100 + x] = 0.8;
+    expect(textRegions(line, 100, 20)).toEqual([
+      { left: 10, top: 4, right: 59, bottom: 7 },
+      { left: 10, top: 12, right: 39, bottom: 15 },
+    ]);
+  });
+
+  it('decodes CTC output: repeats merge, blanks separate', () => {
+    const characters = ['', 'A', 'B'];
+    // steps: A A blank A B B
+    const classes = [1, 1, 0, 1, 2, 2];
+    const scores = new Float32Array(
+      classes.flatMap((best) => [0, 1, 2].map((c) => (c === best ? 0.9 : 0.05))),
+    );
+    expect(ctcGreedy(scores, classes.length, 3, characters)).toMatchObject({ text: 'AAB' });
+  });
+});
