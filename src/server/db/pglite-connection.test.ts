@@ -90,6 +90,20 @@ describe('node-postgres over PGlite (pglitePool)', () => {
       }
     });
 
+    it('keeps using statements prepared by a client the pool has since replaced', async () => {
+      // PGlite is one backend session: its prepared statements outlive the client that made them.
+      const query = { name: 'probe_replaced', text: 'select $1::int as n' };
+      const first = await pool.connect();
+      await first.query({ ...query, values: [1] });
+      first.release(true); // thrown away, as after a failed ROLLBACK, or ended when idle 10 s
+      const next = await pool.connect();
+      try {
+        expect((await next.query({ ...query, values: [2] })).rows).toEqual([{ n: 2 }]);
+      } finally {
+        next.release();
+      }
+    });
+
     it('ends a client through its connection (_connecting, stream.destroy)', async () => {
       const client = await pool.connect();
       const { connection } = client as unknown as Internals;

@@ -3,9 +3,14 @@ import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { serialize } from 'pg-protocol';
 
-/** Every call into one PGlite, in order: the next waits for the one before, whichever client made it. */
+/**
+ * What the clients of one PGlite share: every call goes into it in order (the next waits for the
+ * one before, whichever client made it), and the statements prepared in it, which live in its one
+ * backend session and so outlive the client that prepared them.
+ */
 interface CallQueue {
   last: Promise<unknown>;
+  parsedStatements: Record<string, string>;
 }
 
 /**
@@ -14,7 +19,7 @@ interface CallQueue {
  * all of them taking turns on the one PGlite.
  */
 export function pglitePool(pglite: PGlite): pg.Pool {
-  const queue: CallQueue = { last: pglite.waitReady };
+  const queue: CallQueue = { last: pglite.waitReady, parsedStatements: {} };
   class PgliteClient extends pg.Client {
     constructor(config?: pg.ClientConfig) {
       super({ ...config, connection: new PgliteConnection(pglite, queue) } as pg.ClientConfig);
@@ -44,7 +49,11 @@ class PgliteConnection extends EventEmitter {
   // The fields node-postgres reads off its connection.
   _connecting = false;
   readonly stream = { destroy: () => this.end() };
-  parsedStatements = {};
+  /**
+   * Shared by every connection to this PGlite: a client the pool replaces (idle for 10 s, or
+   * thrown away after an error) must not prepare a statement again ("already exists").
+   */
+  readonly parsedStatements: Record<string, string>;
   submittedNamedStatements = {};
 
   private readonly pglite: PGlite;
@@ -56,6 +65,7 @@ class PgliteConnection extends EventEmitter {
     super();
     this.pglite = pglite;
     this.queue = queue;
+    this.parsedStatements = queue.parsedStatements;
   }
 
   async connect(): Promise<void> {
