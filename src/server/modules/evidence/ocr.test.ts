@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handwrittenPhoto } from '../../../../eval/handwritten-evidence.ts';
 import { CLEAN, labelPhoto } from '../../../../eval/synthetic-evidence.ts';
+import { matchClaimCode, matchRecalled } from './matching.ts';
 import { OcrEngine } from './ocr.ts';
+import { shutdownPpOcr } from './pp-ocr.ts';
 
 describe('OcrEngine', () => {
   let engine: OcrEngine;
@@ -9,6 +12,7 @@ describe('OcrEngine', () => {
   });
   afterAll(async () => {
     await engine?.close();
+    await shutdownPpOcr();
   });
 
   it('re-reads codes without the characters the campaign’s serials never contain', async () => {
@@ -22,5 +26,18 @@ describe('OcrEngine', () => {
     expect(rereadWithRule.some((line) => line.includes('S/N'))).toBe(true);
     for (const line of rereadWithRule) expect(line, line).not.toMatch(/[OI]/);
     expect(rereadWithout.some((line) => /[OI]/.test(line))).toBe(true);
+  });
+
+  it('reads marker handwriting that Tesseract alone cannot, with PP-OCR beside it', async () => {
+    // A script hand in black marker, slightly tilted and soft: Tesseract alone reads no code.
+    const photo = await handwrittenPhoto(
+      { word: 'RECALLED', name: 'Ana García', date: 'Nov 22 2026', code: 'RK-7K3F-9Q2M' },
+      5,
+      { hand: 'Dancing Script', surface: 'light_unit' },
+      { ...CLEAN, rotate: 4, blur: 0.8, noise: 6, jpegQuality: 75 },
+    );
+    const { lines } = await engine.recognize(photo);
+    expect(matchClaimCode(lines, 'RK-7K3F-9Q2M').outcome, lines.join(' | ')).toBe('pass');
+    expect(matchRecalled(lines).outcome, lines.join(' | ')).toBe('pass');
   });
 });
