@@ -73,7 +73,7 @@ const HTTP_STATUS: Record<AppErrorCode, number> = {
   unavailable: 503,
 };
 
-export function httpStatus(error: AppError): number {
+function httpStatus(error: AppError): number {
   return HTTP_STATUS[error.code];
 }
 
