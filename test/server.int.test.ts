@@ -1,20 +1,11 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { campaignsDir, repoRoot } from './support/app.ts';
 import { ensureWebBuilt } from './support/browser.ts';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './support/processes.ts';
 
 describe('the server process (npm start)', () => {
   it('starts on an empty data directory with the examples, serves the web app, and stops cleanly on SIGTERM', async () => {

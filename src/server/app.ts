@@ -19,7 +19,7 @@ import { ErrorSchema } from '../shared/contracts/errors.ts';
 import type { Db } from './db/database.ts';
 import { pendingMigrations } from './db/migrate.ts';
 import { AppError } from './errors.ts';
-import { errorBody, handleError } from './http/errors.ts';
+import { errorBody, handleError, sendError } from './http/errors.ts';
 import { requestLanguage } from './http/request-language.ts';
 import { campaignConsoleRoutes } from './modules/catalog/campaigns.console.routes.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
@@ -149,7 +149,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         if (pending.length > 0 || !deps.catalog.ready) throw new Error('not ready');
         return { status: 'ready' as const, catalogRevision: deps.catalog.current().revision };
       } catch {
-        return reply.status(503).send(errorBody(requestLanguage(request), new AppError('unavailable')));
+        return sendError(reply, requestLanguage(request), new AppError('unavailable'));
       }
     },
   );

@@ -75,9 +75,14 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Db> {
 }
 
 function openPostgres(databaseUrl: string, poolMax: number, named: boolean): Db {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolMax });
-  // An idle client's error (server restart) must not take the process down; the pool replaces it.
+  // During an outage a request waits at most 5 s for a connection, then answers 503.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolMax, connectionTimeoutMillis: 5000 });
+  // A connection's error (backend terminated, server restart) must not take the process down:
+  // an idle client's reaches the pool, which replaces it; a checked-out client's would be an
+  // unhandled 'error' event, so every client listens from the start. The query in flight
+  // rejects, and the pool discards the client when it is released.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const kysely = kyselyOver(named ? preparedPool(pool) : pool);
   return {
     kind: 'postgres',

@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorBody } from '../../shared/contracts/errors.ts';
 import { translate } from '../../shared/i18n/index.ts';
 import type { Language } from '../../shared/languages.ts';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { AppError, type AppErrorCode } from '../errors.ts';
 import { requestLanguage } from './request-language.ts';
 
@@ -105,13 +106,27 @@ export function handleError(raw: FastifyError | Error, request: FastifyRequest, 
       .map((d) => `${d.field}: ${d.message}`)
       .join('; ');
     error = new AppError('invalid_request', { details: summary });
+  } else if (isDatabaseUnavailable(raw)) {
+    error = new AppError('unavailable');
   } else {
     error = fromFastifyError(raw as FastifyError, reply);
   }
   const status = httpStatus(error);
-  if (status >= 500) request.log.error({ err: raw }, 'request failed');
+  if (error.code === 'unavailable')
+    request.log.warn({ code: (raw as { code?: unknown }).code }, 'database unavailable');
+  else if (status >= 500) request.log.error({ err: raw }, 'request failed');
   else request.log.info({ code: error.code }, 'request refused');
-  reply.status(status).send(errorBody(language, error, details));
+  sendError(reply, language, error, details);
+}
+
+/** Seconds a client should wait before trying again after a 503: an outage or a restart. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/** Sends an error in the envelope with its status; a 503 also says when to try again. */
+export function sendError(reply: FastifyReply, language: Language, error: AppError, details?: unknown) {
+  const status = httpStatus(error);
+  if (status === 503) reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+  return reply.status(status).send(errorBody(language, error, details));
 }
 
 function fromFastifyError(error: FastifyError, reply: FastifyReply): AppError {
