@@ -19,6 +19,7 @@ import { ErrorSchema } from '../shared/contracts/errors.ts';
 import type { Db } from './db/database.ts';
 import { pendingMigrations } from './db/migrate.ts';
 import { AppError } from './errors.ts';
+import { discardUnreadBody } from './http/discard-body.ts';
 import { errorBody, handleError, sendError } from './http/errors.ts';
 import { requestLanguage } from './http/request-language.ts';
 import { campaignConsoleRoutes } from './modules/catalog/campaigns.console.routes.ts';
@@ -73,6 +74,15 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'strict-origin-when-cross-origin');
+  });
+  // A request answered before its body was read (an upload refused early): the unread rest would
+  // be taken for the next request on a kept-alive connection, which then hangs. Read and drop it
+  // (so the client, still sending, gets the answer rather than a reset), then close.
+  const discardLimit = deps.claims.config.photoMaxBytes + 1024 * 1024;
+  app.addHook('onSend', async (request, reply) => {
+    if (request.raw.complete) return;
+    reply.header('connection', 'close');
+    await discardUnreadBody(request.raw, discardLimit);
   });
 
   await app.register(swagger, {
