@@ -33,6 +33,17 @@ describe('the marked photo', () => {
     expect(triage(misread, { autoApprove: true }).verdict).toBe('review');
   });
 
+  it('reads a month word one letter off as the month expected, never an old month as a current one', () => {
+    for (const date of ['NOY 22 2026', 'NV 22 2026', '2Z NON', '22 NO y', 'N0V 22 2026'])
+      expect(outcome(marked('RECALLED', 'Ana', date, 'RK-7K3F-9Q2M'), 'date_current'), date).toBe('pass');
+    // The digits must still match, and September stays September.
+    expect(outcome(marked('RECALLED', 'Ana', 'NOY 2 2026', 'RK-7K3F-9Q2M'), 'date_current')).not.toBe('pass');
+    expect(outcome(marked('RECALLED', 'Ana', 'SEP 22 2026', 'RK-7K3F-9Q2M'), 'date_current')).toBe('fail');
+    expect(outcome(marked('RECALLED', 'Ana', 'SEQ 22 2026', 'RK-7K3F-9Q2M'), 'date_current')).not.toBe(
+      'pass',
+    );
+  });
+
   it('never fails what it could not read: nothing legible asks the owner for a better photo', () => {
     const blank = marked('~~ ~~~');
     expect(blank.map((check) => check.outcome)).toEqual(['unsure', 'unsure', 'unsure', 'unsure']);

@@ -1,5 +1,12 @@
 import type { TriagePolicy } from '../../../shared/contracts/campaign-definition.ts';
-import { type DateWindow, findDates, inWindow, oneDigitFromWindow } from './dates.ts';
+import {
+  type DateWindow,
+  type FoundDate,
+  findDates,
+  inWindow,
+  oneDigitFromWindow,
+  withExpectedMonths,
+} from './dates.ts';
 import {
   type Match,
   matchClaimCode,
@@ -84,7 +91,10 @@ function dateCheck(lines: readonly string[], at: Date, window: DateWindow): Chec
   const year = at.getUTCFullYear();
   const yearless = [year - 1, year, year + 1];
   const dates = findDates(lines, yearless);
-  const current = dates.find((found) => found.days.some((day) => inWindow(day, at, window)));
+  const isCurrent = (found: FoundDate) => found.days.some((day) => inWindow(day, at, window));
+  // Read as written first; then with a month word one letter off read as the expected month.
+  const current =
+    dates.find(isCurrent) ?? findDates(withExpectedMonths(lines, at, window), yearless).find(isCurrent);
   if (current)
     return { id: 'date_current', outcome: 'pass', score: 1, detail: { found: current.text, window } };
   if (dates.length > 0) {

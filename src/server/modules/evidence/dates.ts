@@ -1,3 +1,5 @@
+import { editDistance } from './matching.ts';
+
 /**
  * Dates as owners write them next to "RECALLED": 2026-11-21, 11/21/2026, 21/11/2026, 21.11.26,
  * Nov 21 2026, 21 Nov 2026, 21 de noviembre de 2026, 2026年11月21日. A numeric date that reads
@@ -177,4 +179,52 @@ export function inWindow(day: string, at: Date, window: DateWindow): boolean {
   const reference = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
   const dayMs = 86_400_000;
   return written >= reference - window.daysBefore * dayMs && written <= reference + window.daysAfter * dayMs;
+}
+
+const MONTH_ABBREVIATIONS = [
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'may',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+  'oct',
+  'nov',
+  'dec',
+];
+
+/**
+ * `lines` with a month word misread by one letter ("NOY", "NV", "N0V" for NOV) spelled as the
+ * expected month, and the one- or two-character day beside it ("2I NOV") read as digits. Only
+ * the months of the window are expected, so an old month never becomes a current one; the
+ * digits of the day and year still have to match.
+ */
+export function withExpectedMonths(lines: readonly string[], at: Date, window: DateWindow): string[] {
+  const expected = new Set<string>();
+  for (const offset of [-window.daysBefore, 0, window.daysAfter]) {
+    const day = new Date(at.getTime() + offset * 86_400_000);
+    expected.add(MONTH_ABBREVIATIONS[day.getUTCMonth()] as string);
+  }
+  return lines.map((line) => {
+    const tokens = line.split(/(\s+)/);
+    const months = tokens.map((token) => {
+      const word = token.toLowerCase().replace(/[^a-z0-9]/g, '');
+      if (word.length < 2 || word.length > 4 || MONTHS[word] !== undefined) return undefined;
+      return [...expected].find((month) => editDistance(word, month) <= 1);
+    });
+    if (months.every((month) => month === undefined)) return line;
+    return tokens
+      .map((token, i) => {
+        const month = months[i];
+        if (month) return month;
+        const besideMonth = months[i - 2] !== undefined || months[i + 2] !== undefined;
+        if (besideMonth && /^[0-9OoDQIli|SsBZzg]{1,2}$/.test(token))
+          return token.replace(/[OoDQIli|SsBZzg]/g, (c) => DIGIT_LOOKALIKES[c] ?? c);
+        return token;
+      })
+      .join('');
+  });
 }
