@@ -21,13 +21,14 @@ import { pendingMigrations } from './db/migrate.ts';
 import { AppError } from './errors.ts';
 import { discardUnreadBody } from './http/discard-body.ts';
 import { errorBody, handleError, sendError } from './http/errors.ts';
+import { inputSafety, inputSafetyServerOptions } from './http/input-safety.ts';
 import { requestLanguage } from './http/request-language.ts';
 import { campaignConsoleRoutes } from './modules/catalog/campaigns.console.routes.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import type { CatalogService } from './modules/catalog/catalog-service.ts';
 import { claimsRoutes } from './modules/claims/claims.routes.ts';
 import type { ClaimsDeps } from './modules/claims/claims-deps.ts';
-import { devOutboxRoutes } from './modules/notify/notify.routes.ts';
+import { outboxConsoleRoutes, retiredOutboxPage } from './modules/notify/notify.routes.ts';
 import { fulfilmentRoutes } from './modules/remedies/fulfilment.routes.ts';
 import { reviewRoutes } from './modules/review/review.routes.ts';
 import { CONSOLE_PREFIX, type ConsoleRoute, consoleApi } from './modules/staff/console-gate.ts';
@@ -42,7 +43,7 @@ export interface AppDependencies {
   lookupRateLimit: number;
   trustProxy: boolean;
   claims: ClaimsDeps;
-  /** Serve the outbox at /dev/outbox (development without SMTP). */
+  /** Show admins the outbox in the console (development without SMTP; never in production). */
   devOutboxPage: boolean;
   /** The staff console: session policy and sign-in attempts per client per 15 minutes (0: no limit). */
   console: { policy: SessionPolicy; loginRateLimit: number };
@@ -63,6 +64,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       return typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
     },
     routerOptions: { maxParamLength: 200 },
+    ...inputSafetyServerOptions,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -70,6 +72,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.setErrorHandler(handleError);
   // The API speaks JSON only: anything else is 415, not a string for the schema to trip on.
   app.removeContentTypeParser('text/plain');
+  inputSafety(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
@@ -80,7 +83,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   // (so the client, still sending, gets the answer rather than a reset), then close.
   const discardLimit = deps.claims.config.photoMaxBytes + 1024 * 1024;
   app.addHook('onSend', async (request, reply) => {
-    if (request.raw.complete) return;
+    if (request.raw.complete || request.raw.readableEnded) return;
     reply.header('connection', 'close');
     await discardUnreadBody(request.raw, discardLimit);
   });
@@ -177,7 +180,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     deps: deps.claims,
     recoverRateLimit: deps.lookupRateLimit > 0 ? 10 : 0,
   });
-  if (deps.devOutboxPage) await app.register(devOutboxRoutes, { db: deps.db });
+  await app.register(retiredOutboxPage);
 
   const consoleRoutes: ConsoleRoute[] = [];
   app.decorate('consoleRoutes', consoleRoutes);
@@ -190,7 +193,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         db: deps.db,
         policy: deps.console.policy,
         loginRateLimit: deps.console.loginRateLimit,
+        features: { outbox: deps.devOutboxPage },
       });
+      if (deps.devOutboxPage) await console.register(outboxConsoleRoutes, { db: deps.db });
       await console.register(reviewRoutes, {
         db: deps.db,
         blobs: deps.claims.blobs,

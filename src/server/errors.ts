@@ -8,6 +8,9 @@ export const APP_ERROR_CODES = [
   // the request itself
   'invalid_request',
   'malformed_json',
+  'malformed_multipart',
+  'text_unstorable',
+  'headers_too_large',
   'body_too_large',
   'unsupported_media_type',
   'method_not_allowed',
@@ -36,6 +39,7 @@ export const APP_ERROR_CODES = [
   'staff_not_found',
   'staff_email_taken',
   'staff_inactive',
+  'staff_last_admin',
   // campaigns and lists
   'campaign_not_found',
   'campaign_invalid',

@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
  * consuming the body (a multipart parser that gave up) is detached first.
  */
 export function discardUnreadBody(raw: IncomingMessage, maxBytes: number, maxMs = 10_000): Promise<void> {
-  if (raw.complete || raw.destroyed) return Promise.resolve();
+  if (raw.complete || raw.readableEnded || raw.destroyed) return Promise.resolve();
   raw.unpipe();
   return new Promise((resolve) => {
     let seen = 0;

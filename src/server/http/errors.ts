@@ -11,6 +11,8 @@ import { requestLanguage } from './request-language.ts';
 const HTTP_STATUS: Record<AppErrorCode, number> = {
   invalid_request: 400,
   malformed_json: 400,
+  malformed_multipart: 400,
+  text_unstorable: 400,
   query_empty: 400,
   serial_empty: 400,
   serial_too_long: 400,
@@ -35,6 +37,7 @@ const HTTP_STATUS: Record<AppErrorCode, number> = {
   method_not_allowed: 405,
   staff_email_taken: 409,
   staff_inactive: 409,
+  staff_last_admin: 409,
   claim_not_decidable: 409,
   claim_in_review: 409,
   claim_changed: 409,
@@ -49,6 +52,7 @@ const HTTP_STATUS: Record<AppErrorCode, number> = {
   photo_too_large: 413,
   photo_too_many_pixels: 413,
   unsupported_media_type: 415,
+  headers_too_large: 431,
   photo_unsupported_type: 415,
   password_wrong: 422,
   password_too_weak: 422,
@@ -147,6 +151,7 @@ function fromFastifyError(error: FastifyError, reply: FastifyReply): AppError {
     default:
       break;
   }
+  if (MULTIPART_PARSER_ERRORS.test(error.message)) return new AppError('malformed_multipart');
   if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
     return new AppError('malformed_json');
   }
@@ -161,3 +166,7 @@ function fromFastifyError(error: FastifyError, reply: FastifyReply): AppError {
   }
   return new AppError('internal');
 }
+
+/** What the multipart parser (busboy) throws on a body that is not multipart/form-data as declared. */
+const MULTIPART_PARSER_ERRORS =
+  /^(Multipart: Boundary not found|Unexpected end of (multipart data|form)|Malformed part header|Unsupported content type|The needle cannot have a length bigger than 256|\w+ terminated early due to unexpected end of multipart data)/;

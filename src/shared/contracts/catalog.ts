@@ -64,8 +64,11 @@ export const LookupQuerySchema = z.object({
 
 export const BATCH_MAX = 1000;
 export const BatchLookupBodySchema = z.object({
-  serials: z.array(z.string()).describe(`Up to ${BATCH_MAX} serial numbers`),
-  country: z.string().optional(),
+  serials: z.array(z.string().max(100)).describe(`Up to ${BATCH_MAX} serial numbers`),
+  country: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'a two-letter country code such as US')
+    .optional(),
 });
 
 export const BatchLookupItemSchema = z.union([

@@ -9,6 +9,8 @@ export const en = {
     password_change_required: 'Set a new password first: the one you signed in with was for one use.',
     staff_not_found: 'There is no staff member with that id.',
     staff_email_taken: 'A staff member with that e-mail exists already.',
+    staff_last_admin:
+      'This is the last active admin: make another admin first, or nobody could manage staff.',
     staff_inactive: 'That account is deactivated already.',
     password_wrong: 'The current password is wrong.',
     password_too_weak: 'Choose another password: {{rule}}.',
@@ -68,6 +70,9 @@ export const en = {
     rate_limited: 'Too many requests. Please wait {{seconds}} seconds and try again.',
     body_too_large: 'The request is too large.',
     unsupported_media_type: 'Send the request as JSON (Content-Type: application/json).',
+    malformed_multipart: 'The upload is not a valid multipart/form-data body. Please try again.',
+    text_unstorable: '{{field}} contains a character that cannot be stored (a NUL or an unpaired surrogate).',
+    headers_too_large: 'The request’s headers or address are too long.',
     malformed_json: 'The request body is not valid JSON.',
     method_not_allowed: 'That method is not allowed here.',
     unavailable: 'The service is starting or busy. Please try again in a moment.',

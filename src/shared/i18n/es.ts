@@ -10,6 +10,8 @@ export const es: Messages = {
     password_change_required: 'Elija primero una contraseña nueva: la que usó era de un solo uso.',
     staff_not_found: 'No hay ningún miembro del personal con ese id.',
     staff_email_taken: 'Ya existe un miembro del personal con ese correo.',
+    staff_last_admin:
+      'Es el último administrador activo: cree otro administrador antes, o nadie podría gestionar el personal.',
     staff_inactive: 'Esa cuenta ya está desactivada.',
     password_wrong: 'La contraseña actual no es correcta.',
     password_too_weak: 'Elija otra contraseña: {{rule}}.',
@@ -70,6 +72,9 @@ export const es: Messages = {
     rate_limited: 'Demasiadas solicitudes. Espere {{seconds}} segundos y vuelva a intentarlo.',
     body_too_large: 'La solicitud es demasiado grande.',
     unsupported_media_type: 'Envíe la solicitud en JSON (Content-Type: application/json).',
+    malformed_multipart: 'La subida no es un cuerpo multipart/form-data válido. Inténtelo de nuevo.',
+    text_unstorable: '{{field}} contiene un carácter que no se puede guardar (un NUL o un sustituto suelto).',
+    headers_too_large: 'Las cabeceras o la dirección de la solicitud son demasiado largas.',
     malformed_json: 'El cuerpo de la solicitud no es un JSON válido.',
     method_not_allowed: 'Ese método no está permitido aquí.',
     unavailable: 'El servicio se está iniciando o está ocupado. Inténtelo de nuevo en un momento.',

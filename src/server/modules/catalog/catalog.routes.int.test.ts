@@ -131,7 +131,7 @@ describe.each(await testDatabases())('lookup API on $name', ({ open }) => {
   it('refuses bad input with a clear JSON error and keeps serving', async () => {
     const cases: [string, number, string][] = [
       [`/api/v1/lookup?serial=${'A'.repeat(10_000)}`, 400, 'serial_too_long'],
-      ['/api/v1/lookup?serial=AH7M%00Z2K', 400, 'serial_invalid_characters'],
+      ['/api/v1/lookup?serial=AH7M%00Z2K', 400, 'text_unstorable'],
       ['/api/v1/lookup?serial=AH7M%0AZ2K', 400, 'serial_invalid_characters'],
       ['/api/v1/lookup', 400, 'query_empty'],
       ['/api/v1/lookup?serial=', 400, 'query_empty'],

@@ -10,6 +10,7 @@ export const AuditQuerySchema = z.object({
   before: z
     .string()
     .regex(/^\d{1,19}$/)
+    .refine((value) => BigInt(value) <= 9_223_372_036_854_775_807n, 'an audit event id')
     .optional(),
   limit: z.coerce.number().int().min(1).max(100_000).default(200),
 });
