@@ -18,7 +18,7 @@ const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOOKUP_RATE_LIMIT: z.coerce.number().int().min(0).default(120),
   CATALOG_REFRESH_MS: z.coerce.number().int().min(100).default(2000),
-  SEED_EXAMPLES: booleanFlag.default(true),
+  SEED_EXAMPLES: booleanFlag.optional(),
   TRUST_PROXY: booleanFlag.default(false),
   CAMPAIGNS_DIR: z.string().min(1).default('./campaigns'),
   PUBLIC_URL: z.string().url().optional(),
@@ -101,15 +101,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: c.LOG_LEVEL,
     lookupRateLimit: c.LOOKUP_RATE_LIMIT,
     catalogRefreshMs: c.CATALOG_REFRESH_MS,
-    seedExamples: c.SEED_EXAMPLES,
+    // The example recalls are for trying Recallkit on its embedded database; a production
+    // database or a PostgreSQL server gets none unless asked for.
+    seedExamples: c.SEED_EXAMPLES ?? (!c.DATABASE_URL && env.NODE_ENV !== 'production'),
     trustProxy: c.TRUST_PROXY,
     campaignsDir: path.resolve(c.CAMPAIGNS_DIR),
     publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
     storageUrl: c.STORAGE_URL,
     smtpUrl: c.SMTP_URL,
     mailFrom: c.MAIL_FROM,
-    // Without SMTP, mail stays in the outbox; outside production it can be read at /dev/outbox.
-    devOutboxPage: c.DEV_OUTBOX_PAGE ?? (!c.SMTP_URL && env.NODE_ENV !== 'production'),
+    // Without SMTP, mail stays in the outbox; outside production admins can read it in the
+    // console. Never in production: the mail holds claim links and gift card codes.
+    devOutboxPage: env.NODE_ENV !== 'production' && (c.DEV_OUTBOX_PAGE ?? !c.SMTP_URL),
     photoMaxBytes: c.PHOTO_MAX_BYTES,
     photoMaxPixels: c.PHOTO_MAX_PIXELS,
     draftTtlHours: c.DRAFT_TTL_HOURS,

@@ -61,6 +61,7 @@ export type {
   ReturnReceived,
   TrackingImport,
 } from '../../shared/contracts/console/fulfilment.ts';
+export type { Outbox, OutboxMessage } from '../../shared/contracts/console/outbox.ts';
 export type {
   ClaimForReview,
   DecisionBody,

@@ -14,22 +14,11 @@ export function newClaimCode(): string {
 }
 
 /**
- * Gives the owner a new secret for the claim (status link, Authorization header) and returns
- * it; only its hash is stored. With `revokeOthers`, earlier links stop working.
+ * Gives the owner an additional secret for the claim (status link, Authorization header) and
+ * returns it; only its hash is stored. Earlier links keep working: a link is mailed again at
+ * anyone's request (recovery, a second claim on the unit), and that must not cut off the owner.
  */
-export async function issueAccessToken(
-  db: Kysely<Database>,
-  claimId: string,
-  revokeOthers = false,
-): Promise<string> {
-  if (revokeOthers) {
-    await db
-      .updateTable('claim_token')
-      .set({ revoked_at: new Date() })
-      .where('claim_id', '=', claimId)
-      .where('revoked_at', 'is', null)
-      .execute();
-  }
+export async function issueAccessToken(db: Kysely<Database>, claimId: string): Promise<string> {
   const { token, row } = newAccessToken(claimId);
   await db.insertInto('claim_token').values(row).execute();
   return token;

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { claimsApiSuite } from '../../../../test/support/claims.ts';
+import { signIn } from '../../../../test/support/console.ts';
 import { testDatabases } from '../../../../test/support/databases.ts';
 import type { Db } from '../../db/database.ts';
 import type { JobWorker } from '../../jobs/worker.ts';
@@ -190,8 +191,9 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
     const links = (await outboxFor(first.id)).filter((m) => m.template === 'claim_link');
     expect(links).toHaveLength(1); // at most one an hour, however often someone tries
     expect(links[0]?.to_address).toBe(body.claimant.email);
-    // The new link works; the earlier ones do not.
-    expect((await status(first)).statusCode).toBe(401);
+    // The mailed link works, and so does the one the owner holds: a stranger's attempt on the
+    // serial must not cut the owner off.
+    expect((await status(first)).statusCode).toBe(200);
     const token = /#t=([\w-]+)/.exec(links[0]?.text_body ?? '')?.[1] as string;
     expect((await status({ id: first.id, accessToken: token })).statusCode).toBe(200);
 
@@ -319,7 +321,8 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
     expect(links).toHaveLength(1);
     const token = /#t=([\w-]+)/.exec(links[0]?.text_body ?? '')?.[1] as string;
     expect((await status({ id: claim.id, accessToken: token })).statusCode).toBe(200);
-    expect((await status(claim)).statusCode).toBe(401); // the old link no longer works
+    // Anyone can ask for a link to be mailed: that must never cut the owner off the link they hold.
+    expect((await status(claim)).statusCode).toBe(200);
   });
 
   it('limits claims per postal address, however the address is written', async () => {
@@ -338,9 +341,26 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
     expect(statuses).toEqual([201, 201, 201, 429]);
   });
 
-  it('shows the outbox on the development page', async () => {
+  it('shows the outbox to signed-in admins only, in the console, and nowhere else', async () => {
+    // The mail holds claim links (bearer tokens) and gift card codes.
     const page = await harness.app.inject({ method: 'GET', url: '/dev/outbox' });
-    expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('Hemos recibido su reclamación');
+    expect(page.statusCode).toBe(404);
+    expect(page.json().error.code).toBe('not_found');
+    const anonymous = await harness.app.inject({ method: 'GET', url: '/api/v1/console/outbox' });
+    expect(anonymous.statusCode).toBe(401);
+    const reviewer = await signIn(harness.app, db, 'reviewer');
+    expect((await reviewer.get('/api/v1/console/outbox')).statusCode).toBe(403);
+    expect((await reviewer.get('/api/v1/console/session')).json().features).toEqual({ outbox: false });
+    const admin = await signIn(harness.app, db, 'admin');
+    expect((await admin.get('/api/v1/console/session')).json().features).toEqual({ outbox: true });
+    const outbox = await admin.get('/api/v1/console/outbox');
+    expect(outbox.statusCode).toBe(200);
+    expect(outbox.headers['cache-control']).toBe('no-store');
+    expect(
+      outbox
+        .json()
+        .messages.map((m: { subject: string }) => m.subject)
+        .join('\n'),
+    ).toContain('Hemos recibido su reclamación');
   });
 });

@@ -11,7 +11,7 @@ import { recordClaimEvent } from './claim-lifecycle.ts';
 const ONE_HOUR = 3_600_000;
 
 /**
- * E-mails the owner of `claim` a fresh status link (the old one stops working). Sent at most
+ * E-mails the owner of `claim` an additional status link (the one they hold keeps working). Sent at most
  * once an hour per claim, so asking again and again cannot flood an owner's mailbox.
  */
 export async function sendClaimLink(
@@ -29,7 +29,7 @@ export async function sendClaimLink(
     .where('created_at', '>=', new Date(Date.now() - ONE_HOUR))
     .executeTakeFirst();
   if (recent) return;
-  const token = await issueAccessToken(db, claim.id, true);
+  const token = await issueAccessToken(db, claim.id);
   const language = pickLanguage(claim.claimant.language);
   const campaign = snapshot.campaignById(claim.campaign_id);
   await queueMail(db, {

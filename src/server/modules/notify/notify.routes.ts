@@ -1,32 +1,51 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { CONSOLE_RULES } from '../../../shared/console-roles.ts';
+import { OutboxSchema } from '../../../shared/contracts/console/outbox.ts';
+import { ErrorSchema } from '../../../shared/contracts/errors.ts';
 import type { Db } from '../../db/database.ts';
+import { AppError } from '../../errors.ts';
 import { listOutbox } from './outbox.ts';
 
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
-
 /**
- * Development only (no SMTP_URL, not production): the outbox as a page, so a developer can
- * read the mail a claim sent and follow its links.
+ * Development without SMTP: admins read the outbox in the console (its mail holds claim links
+ * and gift card codes, so never anyone else, and never in production; see config.ts).
  */
-export const devOutboxRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
-  app.get('/dev/outbox', { schema: { hide: true } }, async (_request, reply) => {
-    const messages = await listOutbox(db.kysely, 100);
-    const items = messages
-      .map(
-        (m) => `<article><h2>${escapeHtml(m.subject)}</h2>
-<p class="meta">${escapeHtml(m.created_at.toISOString())} · to ${escapeHtml(m.to_address)} · ${escapeHtml(m.language)} · ${escapeHtml(m.template)} · ${m.state}</p>
-<pre>${escapeHtml(m.text_body).replace(/(https?:\/\/[^\s<]+)/g, '<a href="$1">$1</a>')}</pre></article>`,
-      )
-      .join('\n');
-    return reply
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Outbox (development)</title><style>body{font-family:system-ui,sans-serif;max-width:50rem;margin:1rem auto;padding:0 1rem}article{border-bottom:1px solid #ccc}pre{white-space:pre-wrap}.meta{color:#555}</style></head>
-<body><h1>Outbox (development)</h1><p>Mail is not sent because SMTP_URL is not set. Newest first.</p>${items || '<p>No mail yet.</p>'}</body></html>`);
+export const outboxConsoleRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
+  app.get(
+    '/outbox',
+    {
+      config: { access: CONSOLE_RULES.admin },
+      schema: {
+        tags: ['console'],
+        summary: 'The mail queued, newest first (development without SMTP only)',
+        response: { 200: OutboxSchema, 401: ErrorSchema, 403: ErrorSchema },
+      },
+    },
+    async (_request, reply) => {
+      const messages = await listOutbox(db.kysely, 100);
+      reply.header('cache-control', 'no-store');
+      return {
+        messages: messages.map((m) => ({
+          id: m.id,
+          claimId: m.claim_id,
+          to: m.to_address,
+          language: m.language,
+          template: m.template,
+          subject: m.subject,
+          text: m.text_body,
+          state: m.state,
+          createdAt: m.created_at.toISOString(),
+          sentAt: m.sent_at?.toISOString() ?? null,
+        })),
+      };
+    },
+  );
+};
+
+/** The old public page is gone: answered 404 here rather than by the web app's page fallback. */
+export const retiredOutboxPage: FastifyPluginAsync = async (app) => {
+  app.get('/dev/outbox', { schema: { hide: true } }, async () => {
+    throw new AppError('not_found');
   });
 };

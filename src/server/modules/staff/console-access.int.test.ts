@@ -10,7 +10,7 @@ import {
 import { testDatabases } from '../../../../test/support/databases.ts';
 import type { Db } from '../../db/database.ts';
 import { STAFF_ROLES, type StaffRole } from '../../db/schema.ts';
-import { createStaff } from './staff-accounts.ts';
+import { createStaff, deactivateStaff, reactivateStaff } from './staff-accounts.ts';
 
 /**
  * The authorization matrix: who may call each console route. A route added without a line here
@@ -26,6 +26,7 @@ const EXPECTED: Record<string, 'public' | 'session' | readonly StaffRole[]> = {
   'POST /api/v1/console/staff/:id/deactivate': ['admin'],
   'GET /api/v1/console/audit': ['admin'],
   'GET /api/v1/console/audit/export': ['admin'],
+  'GET /api/v1/console/outbox': ['admin'],
   'GET /api/v1/console/claims': ['admin', 'supervisor', 'reviewer'],
   'GET /api/v1/console/claims/:id': ['admin', 'supervisor', 'reviewer'],
   'POST /api/v1/console/claims/:id/release': ['admin', 'supervisor', 'reviewer'],
@@ -249,19 +250,58 @@ describe.each(await testDatabases())('staff console access on $name', ({ open })
   it('creates the first admin with a one-time password only on an empty staff table', async () => {
     const { ensureFirstAdmin, FIRST_ADMIN_EMAIL } = await import('./first-run.ts');
     const logged: string[] = [];
-    const logger = { warn: (_o: unknown, message: string) => logged.push(message) } as never;
-    await ensureFirstAdmin(db.kysely, logger, 'http://recalls.test');
-    expect(logged).toEqual([]); // staff exist already
+    const shown: string[] = [];
+    const logger = {
+      warn: (fields: unknown, message: string) => logged.push(JSON.stringify(fields) + message),
+    } as never;
+    const show = (text: string) => shown.push(text);
+    await ensureFirstAdmin(db.kysely, logger, 'http://recalls.test', show);
+    expect([...logged, ...shown]).toEqual([]); // staff exist already
     const fresh = await open();
     try {
-      await ensureFirstAdmin(fresh.kysely, logger, 'http://recalls.test');
+      await ensureFirstAdmin(fresh.kysely, logger, 'http://recalls.test', show);
+      expect(shown[0]).toContain(FIRST_ADMIN_EMAIL);
+      const password = /one-time password (\S+)/.exec(shown[0] as string)?.[1];
+      // Shown once on the terminal, never in the log.
       expect(logged[0]).toContain(FIRST_ADMIN_EMAIL);
-      const password = /one-time password (\S+)/.exec(logged[0] as string)?.[1];
+      expect(logged.join('\n')).not.toContain(password);
       const row = await fresh.kysely.selectFrom('staff_user').selectAll().executeTakeFirstOrThrow();
       expect(row).toMatchObject({ role: 'admin', must_change_password: true });
       expect(password).toBeTruthy();
       expect(row.password_hash).toMatch(/^\$argon2id\$/);
       await createStaff(fresh.kysely, { email: 'second@staff.example', role: 'reviewer' }, 'test');
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('refuses to deactivate the last active admin, even two admins deactivating each other at once', async () => {
+    const fresh = await open();
+    try {
+      const admin = (email: string) =>
+        createStaff(fresh.kysely, { email, role: 'admin', password: STAFF_PASSWORD }, 'test').then(
+          (r) => r.staff.id,
+        );
+      const [a, b] = [await admin('a@staff.example'), await admin('b@staff.example')];
+      const deactivate = (who: string, by: string) =>
+        fresh
+          .transaction((tx) => deactivateStaff(tx.kysely, who, by))
+          .then(
+            () => 'done',
+            (error) => error.code,
+          );
+      const outcomes = await Promise.all([deactivate(a, b), deactivate(b, a)]);
+      expect(outcomes.sort()).toEqual(['done', 'staff_last_admin']);
+      const active = await fresh.kysely
+        .selectFrom('staff_user')
+        .select('id')
+        .where('deactivated_at', 'is', null)
+        .execute();
+      expect(active).toHaveLength(1);
+      const last = active[0]?.id as string;
+      expect(await deactivate(last, last)).toBe('staff_last_admin');
+      // `recallkit staff reactivate` brings the other back.
+      expect((await reactivateStaff(fresh.kysely, last === a ? b : a)).active).toBe(true);
     } finally {
       await fresh.close();
     }

@@ -131,10 +131,17 @@ export function csrfMatches(session: StaffSession, sent: unknown): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+export interface ConsoleFeatures {
+  outbox: boolean;
+}
+
 export const presentSession = (
   session: StaffSession,
-): { staff: StaffView; csrfToken: string; expiresAt: string } => ({
+  features: ConsoleFeatures,
+): { staff: StaffView; csrfToken: string; expiresAt: string; features: ConsoleFeatures } => ({
   staff: presentStaff(session.staff),
   csrfToken: session.csrfToken,
   expiresAt: session.expiresAt.toISOString(),
+  // Only an admin is shown what only an admin may open.
+  features: { outbox: features.outbox && session.staff.role === 'admin' },
 });

@@ -26,7 +26,7 @@ import {
   staffOf,
   tags,
 } from './console-gate.ts';
-import { login, logout, presentSession, type SessionPolicy } from './sessions.ts';
+import { type ConsoleFeatures, login, logout, presentSession, type SessionPolicy } from './sessions.ts';
 import { changePassword, createStaff, deactivateStaff, listStaff } from './staff-accounts.ts';
 
 /** Sign-in, sessions, staff accounts and the audit trail. */
@@ -34,7 +34,8 @@ export const staffRoutes: FastifyPluginAsyncZod<{
   db: Db;
   policy: SessionPolicy;
   loginRateLimit: number;
-}> = async (app, { db, policy, loginRateLimit }) => {
+  features: ConsoleFeatures;
+}> = async (app, { db, policy, loginRateLimit, features }) => {
   const k = db.kysely;
 
   app.post(
@@ -62,7 +63,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{
           id: session.staff.id,
         });
         setSessionCookie(request, reply, token, session.expiresAt);
-        return presentSession(session);
+        return presentSession(session, features);
       } catch (error) {
         await recordAudit(
           k,
@@ -88,7 +89,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{
         response: { 200: SessionSchema, 401: ErrorSchema },
       },
     },
-    async (request) => presentSession(staffOf(request)),
+    async (request) => presentSession(staffOf(request), features),
   );
 
   app.delete(

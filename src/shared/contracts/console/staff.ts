@@ -13,7 +13,13 @@ export const StaffSchema = z.object({
 });
 export type Staff = z.infer<typeof StaffSchema>;
 
-export const SessionSchema = z.object({ staff: StaffSchema, csrfToken: z.string(), expiresAt: z.string() });
+export const SessionSchema = z.object({
+  staff: StaffSchema,
+  csrfToken: z.string(),
+  expiresAt: z.string(),
+  /** Parts of the console this server offers (the outbox: development without SMTP, admins). */
+  features: z.object({ outbox: z.boolean() }),
+});
 export type Session = z.infer<typeof SessionSchema>;
 
 export const LoginBodySchema = z.object({ email: z.string().max(254), password: z.string().max(256) });
