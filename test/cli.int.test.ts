@@ -125,6 +125,16 @@ describe('recallkit CLI on the embedded database', () => {
     const list = await recallkit(['staff', 'list'], env);
     expect(list.stdout).toMatch(/reviewer\tactive\trev@example\.com/);
     expect(list.stdout).toMatch(/supervisor\tactive\tsup@example\.com/);
+
+    // An account deactivated (say, the last admin by mistake) is brought back from the command line.
+    const id = /\((stf_[^)]+)\)/.exec(created.stdout)?.[1] as string;
+    expect((await recallkit(['staff', 'deactivate', id], env)).code).toBe(0);
+    expect((await recallkit(['staff', 'list'], env)).stdout).toMatch(
+      /reviewer\tdeactivated\trev@example\.com/,
+    );
+    const reactivated = await recallkit(['staff', 'reactivate', id], env);
+    expect(reactivated.stdout).toBe('Reactivated reviewer rev@example.com\n');
+    expect((await recallkit(['staff', 'list'], env)).stdout).toMatch(/reviewer\tactive\trev@example\.com/);
   });
 
   it('imports gift card codes, and exports empty shipment and payout files with a clear message', async () => {
@@ -191,7 +201,7 @@ describe('recallkit CLI on PostgreSQL', async () => {
       try {
         const file = path.join(work, 'pg.csv');
         fs.writeFileSync(file, 'serial,model,market\nAG00PG0000000001,A1257,US\n');
-        const env = { DATABASE_URL: created.url };
+        const env = { DATABASE_URL: created.url, SEED_EXAMPLES: 'true' };
         const { code, stdout } = await recallkit(
           ['serials', 'import', file, '--campaign', 'anker-2025-global-5-models'],
           env,

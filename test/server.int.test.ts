@@ -21,9 +21,11 @@ describe('the server process (npm start)', () => {
         LOG_LEVEL: 'info',
       },
     });
+    // The JSON log on standard output; what is meant for the person at the terminal on standard error.
     let logs = '';
+    let terminal = '';
     child.stdout.on('data', (chunk) => (logs += chunk));
-    child.stderr.on('data', (chunk) => (logs += chunk));
+    child.stderr.on('data', (chunk) => (terminal += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       const base = `http://127.0.0.1:${port}`;
@@ -50,17 +52,56 @@ describe('the server process (npm start)', () => {
         bytesPerSerial: 12,
       });
       expect(logLines.some((l) => typeof l.reqId === 'string')).toBe(true);
-      // An empty database gets an admin whose one-time login is printed, and it works.
+      // An empty database gets an admin whose one-time login is printed on the terminal only.
       const firstRun = logLines.find((l) =>
-        String(l.msg).startsWith('First run: sign in to the staff console'),
+        String(l.msg).startsWith('First run: an admin account was created'),
       );
       expect(firstRun).toMatchObject({ email: 'admin@recallkit.local' });
+      expect(firstRun.password).toBeUndefined();
+      const password = /one-time password (\S+)/.exec(terminal)?.[1] as string;
+      expect(password).toBeTruthy();
+      expect(logs).not.toContain(password);
       const session = await fetch(`${base}/api/v1/console/session`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: firstRun.email, password: firstRun.password }),
+        body: JSON.stringify({ email: firstRun.email, password }),
       });
       expect(await session.json()).toMatchObject({ staff: { role: 'admin', mustChangePassword: true } });
+
+      // A claim goes through (created, read, its link mailed again): no log line holds the
+      // claimant's name, e-mail, phone or token.
+      const claimant = {
+        name: 'Zoë Kowalczyk',
+        email: 'zoe.kowalczyk@example.org',
+        phone: '+1 555 867 5309',
+      };
+      const unit = 'AHUKYMEBE3GH49L9';
+      const created = await fetch(`${base}/api/v1/claims`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          campaign: 'anker-2025-us-a1263',
+          serial: unit,
+          model: 'A1263',
+          remedy: 'gift_card',
+          hasUnit: true,
+          claimant: { ...claimant, country: 'US', language: 'en' },
+        }),
+      });
+      const claim = await created.json();
+      expect(created.status, JSON.stringify(claim)).toBe(201);
+      const read = await fetch(`${base}/api/v1/claims/${claim.id}`, {
+        headers: { authorization: `Bearer ${claim.accessToken}` },
+      });
+      expect(read.status).toBe(200);
+      await fetch(`${base}/api/v1/claims/recover`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: claimant.email }),
+      });
+      await new Promise((resolve) => setTimeout(resolve, 2000)); // the worker handles the mail jobs
+      for (const secret of [claimant.name, claimant.email, claimant.phone, claim.accessToken])
+        expect(logs, secret).not.toContain(secret);
 
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

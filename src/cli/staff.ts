@@ -2,7 +2,12 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { STAFF_ROLES, type StaffRole } from '../server/db/schema.ts';
 import { recordAudit } from '../server/modules/staff/audit.ts';
-import { createStaff, deactivateStaff, listStaff } from '../server/modules/staff/staff-accounts.ts';
+import {
+  createStaff,
+  deactivateStaff,
+  listStaff,
+  reactivateStaff,
+} from '../server/modules/staff/staff-accounts.ts';
 import { cliActor, withDatabase } from './context.ts';
 
 const cliAuditActor = () => ({ id: null, email: cliActor(), role: 'cli', ip: null, userAgent: 'recallkit' });
@@ -76,5 +81,26 @@ export function registerStaffCommands(program: Command) {
         }),
       );
       console.log(`Deactivated ${row.email}`);
+    });
+
+  staff
+    .command('reactivate')
+    .argument('<id>', 'the staff id (stf_…)')
+    .description('Let a deactivated account sign in again (for instance the last admin, locked out)')
+    .action(async (id: string) => {
+      const row = await withDatabase((db) =>
+        db.transaction(async (tx) => {
+          const reactivated = await reactivateStaff(tx.kysely, id);
+          await recordAudit(
+            tx.kysely,
+            cliAuditActor(),
+            'staff.reactivated',
+            { type: 'staff', id },
+            { email: reactivated.email },
+          );
+          return reactivated;
+        }),
+      );
+      console.log(`Reactivated ${row.role} ${row.email}`);
     });
 }

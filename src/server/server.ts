@@ -49,7 +49,7 @@ export async function startServer(
   const db = options.db ?? (await openDatabase(databaseOptions(config)));
   try {
     if (config.seedExamples) await seedExampleCampaigns(db, config.campaignsDir, logger);
-    await ensureFirstAdmin(db.kysely, logger, config.publicUrl);
+    await ensureFirstAdmin(db.kysely, logger, config.publicUrl, (text) => process.stderr.write(text));
     const catalog = new CatalogService(db, logger, config.catalogRefreshMs);
     await catalog.start();
     const blobs = options.blobs ?? openBlobStore(config.storageUrl, config.dataDir);

@@ -69,23 +69,44 @@ export async function listStaff(db: Kysely<Database>): Promise<StaffView[]> {
 
 /** Deactivates an account and ends its sessions at once. Keeps the row: the audit trail names it. */
 export async function deactivateStaff(db: Kysely<Database>, staffId: string, by: string): Promise<StaffView> {
+  const target = await db
+    .selectFrom('staff_user')
+    .select(['role', 'deactivated_at'])
+    .where('id', '=', staffId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!target) throw new AppError('staff_not_found');
+  if (target.deactivated_at) throw new AppError('staff_inactive');
+  if (target.role === 'admin') {
+    // Locked, so two admins deactivating each other at once cannot leave nobody.
+    const admins = await db
+      .selectFrom('staff_user')
+      .select('id')
+      .where('role', '=', 'admin')
+      .where('deactivated_at', 'is', null)
+      .forUpdate()
+      .execute();
+    if (admins.length <= 1) throw new AppError('staff_last_admin');
+  }
   const row = await db
     .updateTable('staff_user')
     .set({ deactivated_at: new Date(), deactivated_by: by })
     .where('id', '=', staffId)
-    .where('deactivated_at', 'is', null)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await revokeSessions(db, staffId);
+  return presentStaff(row);
+}
+
+/** Lets a deactivated account sign in again (`recallkit staff reactivate`); an active one is left as is. */
+export async function reactivateStaff(db: Kysely<Database>, staffId: string): Promise<StaffView> {
+  const row = await db
+    .updateTable('staff_user')
+    .set({ deactivated_at: null, deactivated_by: null })
+    .where('id', '=', staffId)
     .returningAll()
     .executeTakeFirst();
-  if (!row) {
-    const exists = await db
-      .selectFrom('staff_user')
-      .select('id')
-      .where('id', '=', staffId)
-      .executeTakeFirst();
-    if (!exists) throw new AppError('staff_not_found');
-    throw new AppError('staff_inactive');
-  }
-  await revokeSessions(db, staffId);
+  if (!row) throw new AppError('staff_not_found');
   return presentStaff(row);
 }
 
