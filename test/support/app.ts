@@ -38,6 +38,7 @@ export async function appWithExamples(
     catalogRefreshMs?: number;
     config?: Partial<Config>;
     claimCode?: () => string;
+    trustProxy?: boolean;
   } = {},
 ) {
   await seedExampleCampaigns(db, campaignsDir, silentLogger);
@@ -51,7 +52,7 @@ export async function appWithExamples(
     catalog,
     logger: silentLogger,
     lookupRateLimit: options.lookupRateLimit ?? 0,
-    trustProxy: false,
+    trustProxy: options.trustProxy ?? false,
     webRoot: '/nonexistent',
     claims: {
       db,
