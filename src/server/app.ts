@@ -44,6 +44,8 @@ export interface AppDependencies {
   lookupRateLimit: number;
   trustProxy: boolean;
   claims: ClaimsDeps;
+  /** Hosts webhooks may reach although private (WEBHOOK_ALLOWED_HOSTS). */
+  webhookAllowedHosts: ReadonlySet<string>;
   /** Show admins the outbox in the console (development without SMTP; never in production). */
   devOutboxPage: boolean;
   /** The staff console: session policy and sign-in attempts per client per 15 minutes (0: no limit). */
@@ -230,7 +232,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       });
       await console.register(campaignConsoleRoutes, { db: deps.db });
       await console.register(fulfilmentRoutes, { db: deps.db, publicUrl: deps.claims.config.publicUrl });
-      await console.register(webhookRoutes, { db: deps.db });
+      await console.register(webhookRoutes, {
+        db: deps.db,
+        allowedHosts: deps.webhookAllowedHosts,
+      });
     },
   });
 

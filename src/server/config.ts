@@ -26,6 +26,7 @@ const ConfigSchema = z.object({
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().min(3).default('Recallkit <recalls@localhost>'),
   DEV_OUTBOX_PAGE: booleanFlag.optional(),
+  WEBHOOK_ALLOWED_HOSTS: z.string().optional(),
   PHOTO_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -66,6 +67,8 @@ export type Config = {
   smtpUrl: string | undefined;
   mailFrom: string;
   devOutboxPage: boolean;
+  /** Host names (or addresses) webhooks may reach although they are private or loopback. */
+  webhookAllowedHosts: ReadonlySet<string>;
   photoMaxBytes: number;
   photoMaxPixels: number;
   draftTtlHours: number;
@@ -113,6 +116,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Without SMTP, mail stays in the outbox; outside production admins can read it in the
     // console. Never in production: the mail holds claim links and gift card codes.
     devOutboxPage: env.NODE_ENV !== 'production' && (c.DEV_OUTBOX_PAGE ?? !c.SMTP_URL),
+    webhookAllowedHosts: new Set(
+      (c.WEBHOOK_ALLOWED_HOSTS ?? '')
+        .split(',')
+        .map((host) =>
+          host
+            .trim()
+            .toLowerCase()
+            .replace(/^\[(.*)\]$/, '$1'),
+        )
+        .filter(Boolean),
+    ),
     photoMaxBytes: c.PHOTO_MAX_BYTES,
     photoMaxPixels: c.PHOTO_MAX_PIXELS,
     draftTtlHours: c.DRAFT_TTL_HOURS,

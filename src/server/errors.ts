@@ -42,6 +42,7 @@ export const APP_ERROR_CODES = [
   'staff_last_admin',
   // campaigns and lists
   'campaign_not_found',
+  'webhook_destination_refused',
   'campaign_invalid',
   'campaign_exists',
   'campaign_transition_invalid',

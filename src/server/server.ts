@@ -79,6 +79,7 @@ export async function startServer(
         ...(options.claimCode ? { claimCode: options.claimCode } : {}),
       },
       devOutboxPage: config.devOutboxPage,
+      webhookAllowedHosts: config.webhookAllowedHosts,
       console: { policy: config.staffSessions, loginRateLimit: config.staffLoginRateLimit },
     });
     await app.listen({ port: config.port, host: config.host });
@@ -129,6 +130,6 @@ export function jobHandlers(
       publicUrl: config.publicUrl,
       ...(options.afterProviderCall ? { afterProviderCall: options.afterProviderCall } : {}),
     }),
-    ...webhookJobHandlers(),
+    ...webhookJobHandlers({ allowedHosts: config.webhookAllowedHosts }),
   };
 }

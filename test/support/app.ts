@@ -63,6 +63,7 @@ export async function appWithExamples(
       ...(options.claimCode ? { claimCode: options.claimCode } : {}),
     },
     devOutboxPage: true,
+    webhookAllowedHosts: config.webhookAllowedHosts,
     console: { policy: config.staffSessions, loginRateLimit: 0 },
   });
   return {

@@ -60,6 +60,7 @@ const HTTP_STATUS: Record<AppErrorCode, number> = {
   reason_unknown: 422,
   message_required: 422,
   campaign_invalid: 422,
+  webhook_destination_refused: 422,
   import_refused: 422,
   unit_not_affected: 422,
   remedy_not_offered: 422,

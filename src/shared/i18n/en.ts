@@ -73,6 +73,8 @@ export const en = {
     malformed_multipart: 'The upload is not a valid multipart/form-data body. Please try again.',
     text_unstorable: '{{field}} contains a character that cannot be stored (a NUL or an unpaired surrogate).',
     headers_too_large: 'The request’s headers or address are too long.',
+    webhook_destination_refused:
+      'Webhooks cannot be sent to that address: {{reason}}. Use a public HTTPS address, or ask the operator to allow the host (WEBHOOK_ALLOWED_HOSTS).',
     malformed_json: 'The request body is not valid JSON.',
     method_not_allowed: 'That method is not allowed here.',
     unavailable: 'The service is starting or busy. Please try again in a moment.',

@@ -75,6 +75,8 @@ export const es: Messages = {
     malformed_multipart: 'La subida no es un cuerpo multipart/form-data válido. Inténtelo de nuevo.',
     text_unstorable: '{{field}} contiene un carácter que no se puede guardar (un NUL o un sustituto suelto).',
     headers_too_large: 'Las cabeceras o la dirección de la solicitud son demasiado largas.',
+    webhook_destination_refused:
+      'No se pueden enviar webhooks a esa dirección: {{reason}}. Use una dirección HTTPS pública o pida al operador que permita el host (WEBHOOK_ALLOWED_HOSTS).',
     malformed_json: 'El cuerpo de la solicitud no es un JSON válido.',
     method_not_allowed: 'Ese método no está permitido aquí.',
     unavailable: 'El servicio se está iniciando o está ocupado. Inténtelo de nuevo en un momento.',

@@ -65,6 +65,8 @@ export const zhCN: Messages = {
     malformed_multipart: '上传内容不是有效的 multipart/form-data 格式，请重试。',
     text_unstorable: '{{field}} 含有无法保存的字符（NUL 或不成对的代理字符）。',
     headers_too_large: '请求的标头或地址过长。',
+    webhook_destination_refused:
+      '无法向该地址发送 Webhook：{{reason}}。请使用公网 HTTPS 地址，或请运维人员放行该主机（WEBHOOK_ALLOWED_HOSTS）。',
     malformed_json: '请求内容不是有效的 JSON。',
     method_not_allowed: '此处不允许该请求方法。',
     unavailable: '服务正在启动或繁忙，请稍后重试。',

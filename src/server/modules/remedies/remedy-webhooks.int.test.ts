@@ -66,7 +66,11 @@ describe.each(await testDatabases())('remedy webhooks on $name', ({ open }) => {
     await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
     db = await open();
     harness = await claimsHarness(db, {
-      config: { claimLimits: { windowHours: 24, perEmail: 5, perAddress: 5, perClient: 0 } },
+      config: {
+        claimLimits: { windowHours: 24, perEmail: 5, perAddress: 5, perClient: 0 },
+        // The test's receiver listens on the loopback, which webhooks may reach only when allowed.
+        webhookAllowedHosts: new Set(['127.0.0.1']),
+      },
     });
     reviewer = await signIn(harness.app, db, 'supervisor');
     manager = await signIn(harness.app, db, 'manager');
@@ -149,6 +153,57 @@ describe.each(await testDatabases())('remedy webhooks on $name', ({ open }) => {
       body: JSON.stringify({ id: 'evt_x', type: 'claim.approved', data: {} }),
     });
     expect(forged.status).toBe(400);
+  });
+
+  it('refuses private destinations when registered, and again on the address connected to at delivery', async () => {
+    const refused = await manager.post('/api/v1/console/webhooks', {
+      url: 'http://169.254.169.254/latest/meta-data/',
+      events: ['claim.submitted'],
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error.code).toBe('webhook_destination_refused');
+    // A name that resolves to the loopback now (DNS rebinding: it was public when registered);
+    // only 127.0.0.1 itself is allowed here, by address.
+    const rebound = receiver.url().replace('127.0.0.1', 'localhost');
+    const endpoint = 'whk_rebindingtest01';
+    await db.kysely
+      .insertInto('webhook_endpoint')
+      .values({
+        id: endpoint,
+        url: rebound,
+        events: ['claim.submitted'],
+        secret: 'whsec_x',
+        created_by: 'test',
+      })
+      .execute();
+    const before = receiver.received.length;
+    try {
+      const claim = await harness.inReview({ remedy: 'gift_card' });
+      await harness.worker.drain();
+      const delivery = await db.kysely
+        .selectFrom('webhook_delivery')
+        .selectAll()
+        .where('endpoint_id', '=', endpoint)
+        .where(sql<boolean>`payload->'data'->>'claimId' = ${claim.id}`)
+        .executeTakeFirstOrThrow();
+      expect(delivery.state).not.toBe('delivered');
+      expect(delivery.last_error).toMatch(/private address/);
+      // The receiver got this claim's event only from the endpoints allowed to reach it.
+      const delivered = await db.kysely
+        .selectFrom('webhook_delivery')
+        .select('id')
+        .where('state', '=', 'delivered')
+        .where(sql<boolean>`payload->'data'->>'claimId' = ${claim.id}`)
+        .execute();
+      const got = receiver.received.slice(before).filter((event) => event.data.claimId === claim.id);
+      expect(got.length).toBe(delivered.length);
+    } finally {
+      await db.kysely
+        .updateTable('webhook_endpoint')
+        .set({ active: false })
+        .where('id', '=', endpoint)
+        .execute();
+    }
   });
 
   it('records an event for every endpoint that subscribed to it, each delivery with its own id and job', async () => {

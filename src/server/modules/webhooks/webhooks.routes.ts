@@ -10,6 +10,7 @@ import {
 import type { Db } from '../../db/database.ts';
 import { actorOf, recordAudit } from '../staff/audit.ts';
 import { consoleErrors, tags } from '../staff/console-gate.ts';
+import { checkDestination } from './destination.ts';
 import {
   createEndpoint,
   deactivateEndpoint,
@@ -21,7 +22,10 @@ import {
 const MANAGERS = CONSOLE_RULES.webhooks;
 
 /** Webhook endpoints, their deliveries with the answers, and re-sending. */
-export const webhookRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
+export const webhookRoutes: FastifyPluginAsyncZod<{ db: Db; allowedHosts: ReadonlySet<string> }> = async (
+  app,
+  { db, allowedHosts },
+) => {
   const k = db.kysely;
   app.get(
     '/webhooks',
@@ -48,6 +52,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
       },
     },
     async (request, reply) => {
+      await checkDestination(request.body.url, allowedHosts);
       const endpoint = await db.transaction(async (tx) => {
         const created = await createEndpoint(tx.kysely, request.body, actorOf(request).email ?? 'console');
         await recordAudit(

@@ -7,6 +7,7 @@ import { newId } from '../../ids.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import type { QueueName } from '../../jobs/registry.ts';
 import type { JobHandlers } from '../../jobs/worker.ts';
+import { postToEndpoint } from './destination.ts';
 
 export { WEBHOOK_EVENTS, type WebhookEvent };
 
@@ -172,7 +173,7 @@ export async function resendDelivery(db: Kysely<Database>, deliveryId: string): 
  * retried with the queue's backoff; after the last attempt the delivery is marked failed (it can
  * be re-sent from the console).
  */
-export function webhookJobHandlers(): JobHandlers {
+export function webhookJobHandlers(options: { allowedHosts: ReadonlySet<string> }): JobHandlers {
   return {
     'webhook.deliver': async (job, { db }) => {
       const deliveryId = job.payload.deliveryId;
@@ -188,21 +189,20 @@ export function webhookJobHandlers(): JobHandlers {
       let response: string | null = null;
       let error: string | null = null;
       try {
-        const answer = await fetch(delivery.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'Recallkit-Webhooks/1',
-            'recallkit-event': delivery.event_type,
-            'recallkit-delivery': delivery.id,
-            [SIGNATURE_HEADER.toLowerCase()]: signatureHeader(delivery.secret, body),
-          },
-          body,
-          signal: AbortSignal.timeout(TIMEOUT_MS),
-          redirect: 'manual',
+        const headers = {
+          'content-type': 'application/json',
+          'user-agent': 'Recallkit-Webhooks/1',
+          'recallkit-event': delivery.event_type,
+          'recallkit-delivery': delivery.id,
+          [SIGNATURE_HEADER.toLowerCase()]: signatureHeader(delivery.secret, body),
+        };
+        // Public addresses only (checked on the address connected to), a short excerpt kept.
+        const answer = await postToEndpoint(delivery.url, headers, body, {
+          allowedHosts: options.allowedHosts,
+          timeoutMs: TIMEOUT_MS,
         });
         status = answer.status;
-        response = (await answer.text()).slice(0, 2000);
+        response = answer.excerpt;
       } catch (failure) {
         error = (failure as Error).message.slice(0, 500);
       }
