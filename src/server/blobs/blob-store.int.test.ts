@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -120,6 +121,25 @@ describe('blob store in a local directory, spooling uploads', () => {
     await spool.discard(refused);
     await spool.discard(refused); // gone already: nothing happens
     expect(fs.readdirSync(path.dirname(refused))).toEqual([]);
+  });
+
+  it('deletes at start the spooled files of processes of this host that died, and no live one’s', async () => {
+    const dir = path.join(tmp, 'fs-spool-orphans');
+    const spoolDir = path.join(dir, 'spool');
+    fs.mkdirSync(spoolDir, { recursive: true });
+    const host = os.hostname();
+    // A process that has exited: its pid names no live process (until reused, which is rare).
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid as number;
+    const files = {
+      dead: path.join(spoolDir, `${host}_${dead}_aa11.part`),
+      alive: path.join(spoolDir, `${host}_${process.ppid}_bb22.part`),
+      otherHost: path.join(spoolDir, `another-host.example_${dead}_cc33.part`),
+    };
+    for (const file of Object.values(files)) fs.writeFileSync(file, 'half an upload');
+    await new FsBlobStore(dir).swept;
+    expect(fs.existsSync(files.dead)).toBe(false);
+    expect(fs.existsSync(files.alive)).toBe(true);
+    expect(fs.existsSync(files.otherHost)).toBe(true); // another host's: kept a day
   });
 
   it('deletes the spooled files an earlier process left more than a day ago, and no others', async () => {

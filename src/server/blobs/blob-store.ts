@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadOnce } from '../load-once.ts';
@@ -73,16 +74,40 @@ export async function writeAll(handle: fs.FileHandle, chunks: readonly Buffer[])
   }
 }
 
-/** How long a spooled file may wait for its adoption: an upload takes minutes at most. */
+/** How long another host's spooled file may wait for its adoption: an upload takes minutes at most. */
 const SPOOL_KEPT_MS = 24 * 3600 * 1000;
 
-/** Deletes spooled files last written before `before`; best effort, as nothing depends on them. */
-async function sweepSpool(dir: string, before: number): Promise<void> {
+/** A spooled file's name says which process owns it: `<host>_<pid>_<random>.part`. */
+const SPOOL_NAME = /^(.+)_(\d+)_[0-9a-f]+\.part$/;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
+  }
+}
+
+/**
+ * Deletes the spooled files no live process owns: on this host, those of processes that are gone
+ * (a kill -9 mid-upload) and any with this process's id (an earlier life); files of other hosts
+ * sharing the directory once older than a day. Best effort: nothing depends on them.
+ */
+async function sweepSpool(dir: string): Promise<void> {
+  const host = os.hostname();
+  const before = Date.now() - SPOOL_KEPT_MS;
   try {
     for (const name of await fs.readdir(dir)) {
       const file = path.join(dir, name);
-      const stat = await fs.stat(file).catch(() => undefined);
-      if (stat && stat.mtimeMs < before) await fs.rm(file, { force: true });
+      const owner = SPOOL_NAME.exec(name);
+      const pid = Number(owner?.[2]);
+      const orphan = owner?.[1] === host && (pid === process.pid || !processAlive(pid));
+      if (orphan) await fs.rm(file, { force: true });
+      else {
+        const stat = await fs.stat(file).catch(() => undefined);
+        if (stat && stat.mtimeMs < before) await fs.rm(file, { force: true });
+      }
     }
   } catch {}
 }
@@ -99,12 +124,15 @@ export class FsBlobStore implements BlobStore {
   private readonly dir: string;
   private readonly spoolDir: string;
   readonly spool: Spool;
+  /** The sweep of spooled files left by processes that died, started on construction. */
+  readonly swept: Promise<void>;
 
   constructor(dir: string) {
     this.dir = dir;
     this.spoolDir = path.join(dir, 'spool');
     this.spool = {
-      newPath: () => path.join(this.spoolDir, `${randomBytes(12).toString('hex')}.part`),
+      newPath: () =>
+        path.join(this.spoolDir, `${os.hostname()}_${process.pid}_${randomBytes(12).toString('hex')}.part`),
       adopt: async (spooled, key) => {
         const file = this.pathOf(key);
         try {
@@ -118,7 +146,7 @@ export class FsBlobStore implements BlobStore {
       discard: (spooled) => fs.rm(spooled, { force: true }),
     };
     // What died with an earlier process.
-    void sweepSpool(this.spoolDir, Date.now() - SPOOL_KEPT_MS);
+    this.swept = sweepSpool(this.spoolDir);
   }
 
   private pathOf(key: string): string {
