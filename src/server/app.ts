@@ -109,7 +109,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   // A request answered before its body was read (an upload refused early): the unread rest would
   // be taken for the next request on a kept-alive connection, which then hangs. Read and drop it
   // (so the client, still sending, gets the answer rather than a reset), then close.
-  const discardLimit = deps.claims.config.photoMaxBytes + 1024 * 1024;
+  // Up to 64 MB (or two photos' worth) is read and dropped; a client sending more is cut off.
+  const discardLimit = Math.max(64 * 1024 * 1024, 2 * deps.claims.config.photoMaxBytes);
   app.addHook('onSend', async (request, reply) => {
     if (request.raw.complete || request.raw.readableEnded) return;
     reply.header('connection', 'close');
