@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { CampaignDefinition } from '../../../shared/contracts/campaign-definition.ts';
+import { minorDigits } from '../../../shared/money.ts';
 import { parseCsv } from '../../csv.ts';
 import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
@@ -158,19 +159,6 @@ export async function poolStatus(db: Kysely<Database>) {
     free: Number(row.free),
     assigned: Number(row.assigned),
   }));
-}
-
-const digitsByCurrency = new Map<string, number>();
-/** Digits after the decimal point in a currency (JPY 0, USD 2, KWD 3). */
-export function minorDigits(currency: string): number {
-  let digits = digitsByCurrency.get(currency);
-  if (digits === undefined) {
-    digits =
-      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
-      2;
-    digitsByCurrency.set(currency, digits);
-  }
-  return digits;
 }
 
 /** The threshold under which a campaign's pool counts as low (the code_pool provider's setting). */

@@ -1,7 +1,7 @@
+import { minorDigits } from '../../../shared/money.ts';
 import { toCsv } from '../../csv.ts';
 import type { Db } from '../../db/database.ts';
 import { BATCH_MAX, newBatch } from './batches.ts';
-import { minorDigits } from './codes.ts';
 
 /** The payment file: one line per refund. */
 const PAYOUT_COLUMNS = [
