@@ -30,7 +30,6 @@ export const APP_ERROR_CODES = [
   // staff and sessions
   'unauthorized',
   'login_failed',
-  'login_locked',
   'forbidden',
   'csrf_invalid',
   'password_change_required',

@@ -296,9 +296,18 @@ export interface Database {
   payout_batch: BatchTable;
   webhook_endpoint: WebhookEndpointTable;
   webhook_delivery: WebhookDeliveryTable;
+  login_throttle: LoginThrottleTable;
 }
 
 type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+export interface LoginThrottleTable {
+  /** `account:<lower-case e-mail>` or `client:<address>`. */
+  key: string;
+  failures: Generated<number>;
+  blocked_until: Date | null;
+  updated_at: Generated<Date>;
+}
 
 export type RemedyState =
   | 'awaiting_disposal'

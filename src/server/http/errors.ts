@@ -70,7 +70,6 @@ const HTTP_STATUS: Record<AppErrorCode, number> = {
   proof_of_purchase_required: 422,
   photo_corrupt: 422,
   idempotency_key_reused: 422,
-  login_locked: 429,
   claim_limit_email: 429,
   claim_limit_address: 429,
   claim_limit_client: 429,
@@ -127,10 +126,13 @@ export function handleError(raw: FastifyError | Error, request: FastifyRequest, 
 /** Seconds a client should wait before trying again after a 503: an outage or a restart. */
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
-/** Sends an error in the envelope with its status; a 503 also says when to try again. */
+/** Sends an error in the envelope with its status; a 503 or 429 also says when to try again. */
 export function sendError(reply: FastifyReply, language: Language, error: AppError, details?: unknown) {
   const status = httpStatus(error);
   if (status === 503) reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+  // Every 429 says when to try again: the wait the refusal names, else a minute.
+  if (status === 429 && !reply.hasHeader('retry-after'))
+    reply.header('retry-after', String(Number(error.params?.seconds) || 60));
   return reply.status(status).send(errorBody(language, error, details));
 }
 

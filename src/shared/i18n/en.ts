@@ -14,7 +14,6 @@ export const en = {
     staff_inactive: 'That account is deactivated already.',
     password_wrong: 'The current password is wrong.',
     password_too_weak: 'Choose another password: {{rule}}.',
-    login_locked: 'Too many wrong passwords: this account is locked for {{minutes}} minutes.',
     claim_not_decidable: 'This claim is {{status}} and cannot be decided now.',
     claim_in_review: '{{name}} has this claim open. Wait until they finish, or ask them.',
     claim_changed: 'The claim changed since you opened it. Reload it and decide again.',

@@ -15,7 +15,6 @@ export const es: Messages = {
     staff_inactive: 'Esa cuenta ya está desactivada.',
     password_wrong: 'La contraseña actual no es correcta.',
     password_too_weak: 'Elija otra contraseña: {{rule}}.',
-    login_locked: 'Demasiadas contraseñas incorrectas: la cuenta está bloqueada {{minutes}} minutos.',
     claim_not_decidable: 'Esta reclamación está en estado {{status}} y no se puede decidir ahora.',
     claim_in_review: '{{name}} tiene abierta esta reclamación. Espere a que termine o pregúntele.',
     claim_changed: 'La reclamación cambió desde que la abrió. Recárguela y decida de nuevo.',

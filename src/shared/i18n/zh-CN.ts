@@ -14,7 +14,6 @@ export const zhCN: Messages = {
     staff_inactive: '该账户已停用。',
     password_wrong: '当前密码错误。',
     password_too_weak: '请换一个密码：{{rule}}。',
-    login_locked: '密码错误次数过多：该账户已锁定 {{minutes}} 分钟。',
     claim_not_decidable: '该申请处于 {{status}} 状态，目前无法处理。',
     claim_in_review: '{{name}} 正在处理该申请。请等待其完成或与其联系。',
     claim_changed: '您打开该申请后它已发生变化。请重新加载后再处理。',

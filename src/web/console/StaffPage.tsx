@@ -87,7 +87,7 @@ export function StaffPage() {
               <td>
                 {s.active
                   ? s.lockedUntil
-                    ? `locked until ${new Date(s.lockedUntil).toLocaleTimeString()}`
+                    ? `active · sign-in slowed until ${new Date(s.lockedUntil).toLocaleTimeString()} (wrong passwords)`
                     : 'active'
                   : 'deactivated'}
                 {s.mustChangePassword && ' · one-time password'}

@@ -160,25 +160,47 @@ describe.each(await testDatabases())('staff console access on $name', ({ open })
     expect(setCookie).toMatch(/SameSite=Strict/);
     expect(setCookie).toMatch(/Path=\/api\/v1\/console/);
 
-    const attempt = (password: string) =>
+    const attempt = (email: string, password: string, remoteAddress: string) =>
       harness.app.inject({
         method: 'POST',
         url: '/api/v1/console/session',
-        payload: { email: 'lock.me@staff.example', password },
+        payload: { email, password },
+        remoteAddress,
       });
-    for (let i = 0; i < 4; i++)
-      expect((await attempt('wrong password!')).json().error.code).toBe('login_failed');
-    const fifth = await attempt('wrong password!');
-    expect(fifth.statusCode).toBe(429);
-    expect(fifth.json().error.code).toBe('login_locked');
-    expect((await attempt(STAFF_PASSWORD)).json().error.code).toBe('login_locked'); // even the right one, until it expires
-    const unknown = await harness.app.inject({
-      method: 'POST',
-      url: '/api/v1/console/session',
-      payload: { email: 'nobody@staff.example', password: 'x' },
-    });
-    expect(unknown.statusCode).toBe(401);
-    expect(unknown.json().error.code).toBe('login_failed');
+    const answer = (response: Awaited<ReturnType<typeof attempt>>) => [
+      response.statusCode,
+      response.json().error?.code,
+      response.headers['retry-after'] === undefined ? 'no wait' : 'wait',
+    ];
+    // A known account and an unknown e-mail, each guessed from its own client: the same answers,
+    // throttling included (nobody learns which staff e-mails exist).
+    const sequences = [];
+    for (const [email, client] of [
+      ['lock.me@staff.example', '198.51.100.1'],
+      ['nobody@staff.example', '198.51.100.2'],
+    ] as const) {
+      const answers = [];
+      for (let i = 0; i < 6; i++) answers.push(answer(await attempt(email, 'wrong password!', client)));
+      // Now each attempt waits (1 s after the sixth failure), even with the right password.
+      answers.push(answer(await attempt(email, STAFF_PASSWORD, client)));
+      sequences.push(answers);
+    }
+    expect(sequences[0]).toEqual([
+      ...Array.from({ length: 6 }, () => [401, 'login_failed', 'no wait']),
+      [429, 'rate_limited', 'wait'],
+    ]);
+    expect(sequences[1]).toEqual(sequences[0]);
+    // Slowed, never locked: once the short wait is over, the real staff member signs in.
+    await db.kysely
+      .updateTable('login_throttle')
+      .set({ blocked_until: new Date(Date.now() - 1000) })
+      .execute();
+    expect((await attempt('lock.me@staff.example', STAFF_PASSWORD, '198.51.100.3')).statusCode).toBe(200);
+    // One client guessing many accounts is slowed too.
+    const spray = [];
+    for (let i = 0; i < 7; i++)
+      spray.push((await attempt(`guess${i}@staff.example`, 'wrong password!', '198.51.100.4')).statusCode);
+    expect(spray).toEqual([401, 401, 401, 401, 401, 401, 429]);
 
     const reviewer = await signIn(harness.app, db, 'reviewer');
     expect((await reviewer.delete('/api/v1/console/session')).statusCode).toBe(204);

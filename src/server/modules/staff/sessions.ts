@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { hashSecret, newBearerSecret } from '../../secrets.ts';
+import { accountKey, clearAccount, clientKey, recordFailure, secondsUntilAllowed } from './login-throttle.ts';
 import { decoyHash, verifyPassword } from './passwords.ts';
 import { presentStaff, type StaffRow, type StaffView } from './staff-accounts.ts';
 
@@ -11,8 +12,9 @@ export interface SessionPolicy {
   idleMinutes: number;
   /** A session ends this long after login, used or not. */
   maxHours: number;
-  /** Wrong passwords in a row before the account is locked. */
+  /** Wrong passwords (per account, per client) before each further attempt is delayed. */
   maxFailures: number;
+  /** The longest delay for a client that keeps guessing (an account's is at most a minute). */
   lockoutMinutes: number;
 }
 
@@ -27,49 +29,34 @@ export interface StaffSession {
 const TOUCH_EVERY_MS = 60_000;
 
 /**
- * Checks an e-mail and password. Wrong passwords count towards a lockout of the account; an
- * unknown e-mail costs the same time as a known one and gets the same answer.
+ * Checks an e-mail and password. Wrong passwords slow further attempts on the account and from
+ * the client (login-throttle.ts); an unknown e-mail costs the same time, is counted the same
+ * and gets the same answers as a known one.
  */
 export async function login(
   db: Kysely<Database>,
   policy: SessionPolicy,
   input: { email: string; password: string; ip: string | null; userAgent: string | null },
 ): Promise<{ session: StaffSession; token: string }> {
+  const keys = { account: accountKey(input.email), client: input.ip ? clientKey(input.ip) : null };
+  const wait = await secondsUntilAllowed(db, keys.client ? [keys.account, keys.client] : [keys.account]);
+  if (wait > 0) throw new AppError('rate_limited', { seconds: wait });
   const staff = await db
     .selectFrom('staff_user')
     .selectAll()
     .where(sql`lower(email)`, '=', input.email.trim().toLowerCase())
     .executeTakeFirst();
-  if (!staff || staff.deactivated_at) {
-    await verifyPassword(await decoyHash(), input.password);
-    throw new AppError('login_failed');
-  }
-  const now = new Date();
-  if (staff.locked_until && staff.locked_until > now) {
-    throw new AppError('login_locked', {
-      minutes: Math.ceil((staff.locked_until.getTime() - now.getTime()) / 60_000),
+  const usable = staff && !staff.deactivated_at;
+  if (!(await verifyPassword(usable ? staff.password_hash : await decoyHash(), input.password)) || !usable) {
+    await recordFailure(db, keys, {
+      freeFailures: policy.maxFailures,
+      accountMaxDelaySeconds: Math.min(60, policy.lockoutMinutes * 60),
+      clientMaxDelaySeconds: policy.lockoutMinutes * 60,
     });
-  }
-  if (!(await verifyPassword(staff.password_hash, input.password))) {
-    // Counted in one statement, so parallel guesses cannot slip past the limit.
-    const counted = await db
-      .updateTable('staff_user')
-      .set((eb) => ({
-        failed_logins: sql<number>`CASE WHEN ${eb.ref('failed_logins')} + 1 >= ${policy.maxFailures} THEN 0 ELSE ${eb.ref('failed_logins')} + 1 END`,
-        locked_until: sql<Date | null>`CASE WHEN ${eb.ref('failed_logins')} + 1 >= ${policy.maxFailures} THEN now() + make_interval(mins => ${policy.lockoutMinutes}) ELSE ${eb.ref('locked_until')} END`,
-      }))
-      .where('id', '=', staff.id)
-      .returning(['locked_until'])
-      .executeTakeFirst();
-    if (counted?.locked_until && counted.locked_until > now)
-      throw new AppError('login_locked', { minutes: policy.lockoutMinutes });
     throw new AppError('login_failed');
   }
-  await db
-    .updateTable('staff_user')
-    .set({ failed_logins: 0, locked_until: null })
-    .where('id', '=', staff.id)
-    .execute();
+  await clearAccount(db, keys.account);
+  const now = new Date();
   const { secret: token, sha256: tokenHash } = newBearerSecret();
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(now.getTime() + policy.maxHours * 3_600_000);

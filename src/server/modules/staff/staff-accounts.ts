@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database, StaffRole, StaffUserTable } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
@@ -17,7 +17,8 @@ export interface StaffView {
   lockedUntil: string | null;
 }
 
-export const presentStaff = (row: StaffRow): StaffView => ({
+/** `throttledUntil`: when wrong passwords have slowed sign-in to the account (login-throttle.ts). */
+export const presentStaff = (row: StaffRow, throttledUntil: Date | null = null): StaffView => ({
   id: row.id,
   email: row.email,
   name: row.name,
@@ -25,7 +26,7 @@ export const presentStaff = (row: StaffRow): StaffView => ({
   active: row.deactivated_at === null,
   mustChangePassword: row.must_change_password,
   createdAt: row.created_at.toISOString(),
-  lockedUntil: row.locked_until && row.locked_until > new Date() ? row.locked_until.toISOString() : null,
+  lockedUntil: throttledUntil && throttledUntil > new Date() ? throttledUntil.toISOString() : null,
 });
 
 const UNIQUE_VIOLATION = '23505';
@@ -63,8 +64,16 @@ export async function createStaff(
 }
 
 export async function listStaff(db: Kysely<Database>): Promise<StaffView[]> {
-  const rows = await db.selectFrom('staff_user').selectAll().orderBy('created_at').execute();
-  return rows.map(presentStaff);
+  const rows = await db
+    .selectFrom('staff_user')
+    .leftJoin('login_throttle', (join) =>
+      join.on('login_throttle.key', '=', sql<string>`'account:' || lower(staff_user.email)`),
+    )
+    .selectAll('staff_user')
+    .select('login_throttle.blocked_until')
+    .orderBy('staff_user.created_at')
+    .execute();
+  return rows.map((row) => presentStaff(row, row.blocked_until));
 }
 
 /** Deactivates an account and ends its sessions at once. Keeps the row: the audit trail names it. */
