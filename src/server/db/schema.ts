@@ -374,6 +374,9 @@ export interface WebhookEndpointTable {
   url: string;
   events: string[];
   secret: string;
+  /** The secret before the last rotation, still signing until `previous_secret_until`. */
+  previous_secret: Nullable<string>;
+  previous_secret_until: Nullable<Date>;
   active: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: Timestamp;
   created_by: string;

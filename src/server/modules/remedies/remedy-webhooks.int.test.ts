@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
+import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimsHarness, type InReviewOptions } from '../../../../test/support/claims.ts';
 import { type ConsoleClient, signIn } from '../../../../test/support/console.ts';
@@ -10,13 +11,19 @@ import type { Db } from '../../db/database.ts';
 import { exportShipments } from './export-shipments.ts';
 import { importTracking } from './import-tracking.ts';
 
-/** A webhook receiver written from the documentation alone: it checks the signature itself. */
-function webhookReceiver(secretOf: () => string) {
+/**
+ * A webhook receiver as a partner writes one: it verifies the Standard Webhooks headers with the
+ * Standard Webhooks library and each secret it knows (two during a rotation), and also the
+ * deprecated `Recallkit-Signature` header the way its documentation says.
+ */
+function webhookReceiver(secretOf: () => string, otherSecrets: () => string[] = () => []) {
   const received: {
     type: string;
     id: string;
     valid: boolean;
     fresh: boolean;
+    /** Which of the receiver's secrets verified the Standard Webhooks signature. */
+    standard: boolean[];
     data: Record<string, unknown>;
   }[] = [];
   let failFirst = 0;
@@ -37,7 +44,16 @@ function webhookReceiver(secretOf: () => string) {
         return;
       }
       const event = JSON.parse(body);
-      received.push({ type: event.type, id: event.id, valid, fresh, data: event.data });
+      const standard = [secretOf(), ...otherSecrets()].map((secret) => {
+        try {
+          new StandardWebhook(secret).verify(body, request.headers as Record<string, string>);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      if (request.headers['webhook-id'] !== event.id) standard.fill(false); // the signed id is the event's
+      received.push({ type: event.type, id: event.id, valid, fresh, standard, data: event.data });
       response.statusCode = valid && fresh ? 200 : 400;
       response.end('ok');
     });
@@ -60,7 +76,11 @@ describe.each(await testDatabases())('remedy webhooks on $name', ({ open }) => {
   let reviewer: ConsoleClient;
   let manager: ConsoleClient;
   let webhookSecret = '';
-  const receiver = webhookReceiver(() => webhookSecret);
+  let previousSecrets: string[] = [];
+  const receiver = webhookReceiver(
+    () => webhookSecret,
+    () => previousSecrets,
+  );
 
   beforeAll(async () => {
     await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
@@ -108,7 +128,7 @@ describe.each(await testDatabases())('remedy webhooks on $name', ({ open }) => {
       'claim.submitted',
       'remedy.issued',
     ]);
-    expect(forClaim.every((e) => e.valid && e.fresh)).toBe(true);
+    expect(forClaim.every((e) => e.valid && e.fresh && e.standard[0])).toBe(true);
 
     const parcel = await approved({ remedy: 'replacement', address: ADDRESS });
     await harness.worker.drain();
@@ -146,6 +166,23 @@ describe.each(await testDatabases())('remedy webhooks on $name', ({ open }) => {
     const again = receiver.received.filter((e) => e.id === approvedDelivery.eventId);
     expect(again).toHaveLength(2); // the same event id: receivers deduplicate on it
 
+    // Rotation: the new secret is shown once; for a day both sign every delivery, so a receiver
+    // holding either verifies it.
+    const oldSecret = webhookSecret;
+    const rotated = await manager.post(`/api/v1/console/webhooks/${registered.json().id}/rotate-secret`);
+    expect(rotated.statusCode).toBe(200);
+    webhookSecret = rotated.json().secret;
+    expect(webhookSecret).not.toBe(oldSecret);
+    previousSecrets = [oldSecret];
+    await reviewer
+      .post(`/api/v1/console/claims/${parcel.id}/decision`, { action: 'approve' })
+      .catch(() => {});
+    const afterRotation = await harness.inReview({ remedy: 'gift_card' });
+    await harness.worker.drain();
+    const rotatedEvent = receiver.received.find((e) => e.data.claimId === afterRotation.id);
+    expect(rotatedEvent?.standard).toEqual([true, true]);
+    previousSecrets = [];
+
     // A forged signature is refused by the receiver.
     const forged = await fetch(receiver.url(), {
       method: 'POST',
@@ -172,7 +209,7 @@ describe.each(await testDatabases())('remedy webhooks on $name', ({ open }) => {
         id: endpoint,
         url: rebound,
         events: ['claim.submitted'],
-        secret: 'whsec_x',
+        secret: `whsec_${Buffer.alloc(24, 7).toString('base64')}`,
         created_by: 'test',
       })
       .execute();

@@ -49,6 +49,7 @@ const EXPECTED: Record<string, 'public' | 'session' | readonly StaffRole[]> = {
   'GET /api/v1/console/webhooks': ['admin', 'manager'],
   'POST /api/v1/console/webhooks': ['admin', 'manager'],
   'POST /api/v1/console/webhooks/:id/deactivate': ['admin', 'manager'],
+  'POST /api/v1/console/webhooks/:id/rotate-secret': ['admin', 'manager'],
   'GET /api/v1/console/webhooks/:id/deliveries': ['admin', 'manager'],
   'POST /api/v1/console/webhooks/deliveries/:id/resend': ['admin', 'manager'],
 };

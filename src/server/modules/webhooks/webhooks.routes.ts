@@ -17,6 +17,7 @@ import {
   listDeliveries,
   listEndpoints,
   resendDelivery,
+  rotateEndpointSecret,
 } from './webhooks.ts';
 
 const MANAGERS = CONSOLE_RULES.webhooks;
@@ -66,6 +67,28 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ db: Db; allowedHosts: Readon
       });
       return reply.status(201).send(endpoint);
     },
+  );
+
+  app.post(
+    '/webhooks/:id/rotate-secret',
+    {
+      config: { access: MANAGERS },
+      schema: {
+        tags,
+        summary: 'Give an endpoint a new secret (shown once); the old one keeps signing for a day',
+        params: z.object({ id: z.string().max(60) }),
+        response: { 200: EndpointSchema, ...consoleErrors },
+      },
+    },
+    async (request) =>
+      db.transaction(async (tx) => {
+        const endpoint = await rotateEndpointSecret(tx.kysely, request.params.id);
+        await recordAudit(tx.kysely, actorOf(request), 'webhook.secret_rotated', {
+          type: 'webhook',
+          id: request.params.id,
+        });
+        return endpoint;
+      }),
   );
 
   app.post(

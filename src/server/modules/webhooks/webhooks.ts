@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { type Kysely, type QueryCreator, sql } from 'kysely';
+import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { WEBHOOK_EVENTS, type WebhookEvent } from '../../../shared/contracts/console/webhooks.ts';
 import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
@@ -11,15 +12,16 @@ import { postToEndpoint } from './destination.ts';
 
 export { WEBHOOK_EVENTS, type WebhookEvent };
 
+/** The signature before Standard Webhooks, still sent until 2027-06-30 (see the README). */
 export const SIGNATURE_HEADER = 'Recallkit-Signature';
 /** Attempts before a delivery is given up (with the queue's backoff: about a day and a half). */
 const MAX_ATTEMPTS = 12;
 const TIMEOUT_MS = 10_000;
 
 /**
- * `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the endpoint's secret>`, the scheme
- * payment providers use: the receiver recomputes it over the raw body, compares in constant time,
- * and refuses a timestamp outside its tolerance (replays).
+ * Deprecated (kept for receivers written against it, until 2027-06-30): `t=<unix seconds>,
+ * v1=<hex HMAC-SHA256 of "<t>.<body>" with the secret's text>`. It does not sign the event id;
+ * the Standard Webhooks headers (`standardHeaders`) do.
  */
 export function signatureHeader(
   secret: string,
@@ -28,6 +30,37 @@ export function signatureHeader(
 ): string {
   const mac = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
   return `t=${timestamp},v1=${mac}`;
+}
+
+/** A new endpoint secret: `whsec_` and 24 random bytes in base64, as Standard Webhooks gives them. */
+export const newEndpointSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
+
+/**
+ * The Standard Webhooks headers (https://www.standardwebhooks.com): `webhook-id` (the event's
+ * id, the same on every retry), `webhook-timestamp`, and `webhook-signature` with a `v1,<base64>`
+ * HMAC-SHA256 of `<id>.<timestamp>.<body>` for each secret still valid (two during a rotation).
+ * Any Standard Webhooks library verifies them with the endpoint's `whsec_` secret.
+ */
+export function standardHeaders(
+  secrets: readonly string[],
+  eventId: string,
+  body: string,
+  at = new Date(),
+): Record<string, string> {
+  // The key is the secret's bytes (base64 after whsec_); Node reads both base64 alphabets, so
+  // secrets made before Standard Webhooks (base64url) sign the same way.
+  const signatures = secrets.map((secret) =>
+    new StandardWebhook(Buffer.from(secret.replace(/^whsec_/, ''), 'base64'), { format: 'raw' }).sign(
+      eventId,
+      at,
+      body,
+    ),
+  );
+  return {
+    'webhook-id': eventId,
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': signatures.join(' '),
+  };
 }
 
 /**
@@ -103,7 +136,7 @@ export async function createEndpoint(
   input: { url: string; events: WebhookEvent[] },
   createdBy: string,
 ) {
-  const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+  const secret = newEndpointSecret();
   const row = await db
     .insertInto('webhook_endpoint')
     .values({ id: newId('whk'), url: input.url, events: input.events, secret, created_by: createdBy })
@@ -123,6 +156,29 @@ const presentEndpoint = (
   createdAt: row.created_at.toISOString(),
   secret: withSecret ? row.secret : null,
 });
+
+/** How long the secret before a rotation keeps signing beside the new one. */
+const ROTATION_OVERLAP_HOURS = 24;
+
+/**
+ * Gives an endpoint a new secret and returns it (shown once); the old one signs beside it for a
+ * day, so the receiver can switch without refusing a delivery.
+ */
+export async function rotateEndpointSecret(db: Kysely<Database>, endpointId: string) {
+  const secret = newEndpointSecret();
+  const row = await db
+    .updateTable('webhook_endpoint')
+    .set((eb) => ({
+      previous_secret: eb.ref('secret'),
+      previous_secret_until: sql<Date>`now() + make_interval(hours => ${ROTATION_OVERLAP_HOURS})`,
+      secret,
+    }))
+    .where('id', '=', endpointId)
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw new AppError('not_found');
+  return presentEndpoint(row, true);
+}
 
 export async function listEndpoints(db: Kysely<Database>) {
   const rows = await db.selectFrom('webhook_endpoint').selectAll().orderBy('created_at').execute();
@@ -180,7 +236,18 @@ export function webhookJobHandlers(options: { allowedHosts: ReadonlySet<string> 
       const delivery = await db.kysely
         .selectFrom('webhook_delivery as d')
         .innerJoin('webhook_endpoint as e', 'e.id', 'd.endpoint_id')
-        .select(['d.id', 'd.state', 'd.payload', 'd.event_type', 'e.url', 'e.secret', 'e.active'])
+        .select([
+          'd.id',
+          'd.state',
+          'd.payload',
+          'd.event_id',
+          'd.event_type',
+          'e.url',
+          'e.secret',
+          'e.previous_secret',
+          'e.previous_secret_until',
+          'e.active',
+        ])
         .where('d.id', '=', deliveryId)
         .executeTakeFirst();
       if (!delivery || delivery.state === 'delivered' || !delivery.active) return;
@@ -189,11 +256,19 @@ export function webhookJobHandlers(options: { allowedHosts: ReadonlySet<string> 
       let response: string | null = null;
       let error: string | null = null;
       try {
+        const secrets = [delivery.secret];
+        if (
+          delivery.previous_secret &&
+          delivery.previous_secret_until &&
+          delivery.previous_secret_until > new Date()
+        )
+          secrets.push(delivery.previous_secret);
         const headers = {
           'content-type': 'application/json',
           'user-agent': 'Recallkit-Webhooks/1',
           'recallkit-event': delivery.event_type,
           'recallkit-delivery': delivery.id,
+          ...standardHeaders(secrets, delivery.event_id, body),
           [SIGNATURE_HEADER.toLowerCase()]: signatureHeader(delivery.secret, body),
         };
         // Public addresses only (checked on the address connected to), a short excerpt kept.
