@@ -104,7 +104,20 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
     const first = await create(body, { 'idempotency-key': 'create-1' });
     const again = await create(body, { 'idempotency-key': 'create-1' });
     expect(again.statusCode).toBe(201);
-    expect(again.json()).toEqual(first.json());
+    // The same claim and code; the stored answer keeps no bearer token, so the retry gets a
+    // fresh one, and both work.
+    const { accessToken: firstToken, statusUrl: _a, ...firstRest } = first.json();
+    const { accessToken: againToken, statusUrl: _b, ...againRest } = again.json();
+    expect(againRest).toEqual(firstRest);
+    expect(againToken).not.toBe(firstToken);
+    for (const accessToken of [firstToken, againToken])
+      expect((await status({ id: firstRest.id, accessToken })).statusCode).toBe(200);
+    const stored = await db.kysely
+      .selectFrom('idempotency_key')
+      .select('response')
+      .where('key', '=', 'create-1')
+      .executeTakeFirstOrThrow();
+    expect(JSON.stringify(stored.response)).not.toContain(firstToken);
     expect(
       (
         await create(

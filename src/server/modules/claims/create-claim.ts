@@ -5,7 +5,7 @@ import { newId } from '../../ids.ts';
 import { jobRow } from '../../jobs/queue.ts';
 import { claimsOpen } from '../catalog/lookup.ts';
 import { normaliseModelCode, normaliseSerial } from '../catalog/serial.ts';
-import { newAccessToken, newClaimCode, statusUrl } from './claim-access.ts';
+import { issueAccessToken, newAccessToken, newClaimCode, statusUrl } from './claim-access.ts';
 import { claimEventRow } from './claim-lifecycle.ts';
 import type { ClaimsDeps } from './claims-deps.ts';
 import { withIdempotency } from './idempotency.ts';
@@ -52,66 +52,85 @@ export async function createClaim(
   };
   const openDraft = (code: string) =>
     deps.db.transaction((tx) =>
-      withIdempotency<CreatedClaim>(tx, 'claim.create', request.idempotencyKey, body, async () => {
-        if (serial !== null) {
-          const holder = await findUnitHolder(tx.kysely, campaign.id, serial);
-          if (holder) return refuseDuplicateUnit(tx.kysely, holder, snapshot, deps.config.publicUrl);
-        }
-        await checkClaimVelocity(tx.kysely, deps.config.claimLimits, keys);
+      withIdempotency<CreatedClaim>(
+        tx,
+        'claim.create',
+        request.idempotencyKey,
+        body,
+        async () => {
+          if (serial !== null) {
+            const holder = await findUnitHolder(tx.kysely, campaign.id, serial);
+            if (holder) return refuseDuplicateUnit(tx.kysely, holder, snapshot, deps.config.publicUrl);
+          }
+          await checkClaimVelocity(tx.kysely, deps.config.claimLimits, keys);
 
-        const id = newId('clm');
-        const expiresAt = new Date(Date.now() + deps.config.draftTtlHours * 3_600_000);
-        // The claim, its secret, its timeline and its expiry job in one statement (the foreign keys
-        // are checked at its end, when the claim row is there).
-        const { token, row: tokenRow } = newAccessToken(id);
-        await tx.kysely
-          .with('claim_row', (db) =>
-            db
-              .insertInto('claim')
-              .values({
-                id,
-                code,
-                campaign_id: campaign.id,
-                serial,
-                model_code: model,
-                has_unit: body.hasUnit,
-                remedy: body.remedy,
-                status: 'draft',
-                claimant: JSON.stringify(body.claimant),
-                email_key: keys.email,
-                address: body.address ? JSON.stringify(body.address) : null,
-                address_key: keys.address,
-                client_address: keys.client,
-                order_number: body.orderNumber ?? null,
-                purchase_price_minor: body.purchasePrice?.amountMinor ?? null,
-                purchase_currency: body.purchasePrice?.currency ?? null,
-                incident_description: body.incidentDescription ?? null,
-                expires_at: expiresAt,
-              })
-              .returning('id'),
-          )
-          .with('token_row', (db) => db.insertInto('claim_token').values(tokenRow).returning('claim_id'))
-          .with('event_row', (db) =>
-            db
-              .insertInto('claim_event')
-              .values(claimEventRow({ claimId: id, actor: 'owner', type: 'created', to: 'draft' }))
-              .returning('id'),
-          )
-          .insertInto('job')
-          .values(jobRow('claim.expire_draft', { claimId: id }, { runAt: expiresAt, singletonKey: id }))
-          .execute();
-        return {
-          ok: true,
-          value: {
-            id,
-            code,
-            status: 'draft',
-            accessToken: token,
-            statusUrl: statusUrl(deps.config.publicUrl, id, token),
-            expiresAt: expiresAt.toISOString(),
+          const id = newId('clm');
+          const expiresAt = new Date(Date.now() + deps.config.draftTtlHours * 3_600_000);
+          // The claim, its secret, its timeline and its expiry job in one statement (the foreign keys
+          // are checked at its end, when the claim row is there).
+          const { token, row: tokenRow } = newAccessToken(id);
+          await tx.kysely
+            .with('claim_row', (db) =>
+              db
+                .insertInto('claim')
+                .values({
+                  id,
+                  code,
+                  campaign_id: campaign.id,
+                  serial,
+                  model_code: model,
+                  has_unit: body.hasUnit,
+                  remedy: body.remedy,
+                  status: 'draft',
+                  claimant: JSON.stringify(body.claimant),
+                  email_key: keys.email,
+                  address: body.address ? JSON.stringify(body.address) : null,
+                  address_key: keys.address,
+                  client_address: keys.client,
+                  order_number: body.orderNumber ?? null,
+                  purchase_price_minor: body.purchasePrice?.amountMinor ?? null,
+                  purchase_currency: body.purchasePrice?.currency ?? null,
+                  incident_description: body.incidentDescription ?? null,
+                  expires_at: expiresAt,
+                })
+                .returning('id'),
+            )
+            .with('token_row', (db) => db.insertInto('claim_token').values(tokenRow).returning('claim_id'))
+            .with('event_row', (db) =>
+              db
+                .insertInto('claim_event')
+                .values(claimEventRow({ claimId: id, actor: 'owner', type: 'created', to: 'draft' }))
+                .returning('id'),
+            )
+            .insertInto('job')
+            .values(jobRow('claim.expire_draft', { claimId: id }, { runAt: expiresAt, singletonKey: id }))
+            .execute();
+          return {
+            ok: true,
+            value: {
+              id,
+              code,
+              status: 'draft',
+              accessToken: token,
+              statusUrl: statusUrl(deps.config.publicUrl, id, token),
+              expiresAt: expiresAt.toISOString(),
+            },
+          };
+        },
+        {
+          // The stored answer keeps no bearer token; a retry gets a fresh one (an additional link).
+          keep: ({ accessToken: _token, statusUrl: _url, ...rest }) => rest,
+          replay: async (stored) => {
+            const kept = stored as Omit<CreatedClaim, 'accessToken' | 'statusUrl'>;
+            const token = await issueAccessToken(tx.kysely, kept.id);
+            return {
+              ...kept,
+              accessToken: token,
+              statusUrl: statusUrl(deps.config.publicUrl, kept.id, token),
+            };
           },
-        };
-      }),
+        },
+      ),
     );
   // A claim code is one of 24^8, drawn at random, and the database's unique index checks it: in
   // the rare case one is taken, the draft is opened again with another (a round trip less for

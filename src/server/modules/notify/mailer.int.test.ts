@@ -98,6 +98,9 @@ describe.each(await testDatabases())('mail delivery over SMTP on $name', ({ open
       .executeTakeFirstOrThrow();
     expect(row.state).toBe('sent');
     expect(row.sent_at).toBeInstanceOf(Date);
+    // The link's secret went to the owner and is not kept.
+    expect(row.text_body).not.toContain('#t=secret');
+    expect(row.text_body).toContain('https://recalls.test/c/clm_x#t=(removed-after-sending)');
 
     // The job running again (a retry after a lost lease) sends nothing more.
     await db.kysely

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Transporter } from 'nodemailer';
 import type { JobHandler } from '../../jobs/worker.ts';
 import { loadOnce } from '../../load-once.ts';
@@ -13,6 +14,10 @@ export interface MailerConfig {
  * sent is not sent again when a job runs twice; the SMTP Message-ID is the message's own id, so
  * a relay that deduplicates sees a retry as the same message.
  */
+/** The bearer token in a claim link's fragment (`…/c/<id>#t=<token>`), and what replaces it once sent. */
+const CLAIM_LINK_SECRET = '#t=[A-Za-z0-9_-]+';
+const REMOVED = '#t=(removed-after-sending)';
+
 export function mailSender(config: MailerConfig): JobHandler<'mail.send'> {
   // nodemailer is loaded with the first message to send, not by every process that queues mail.
   const smtp = loadOnce(async (): Promise<Transporter> => {
@@ -43,7 +48,13 @@ export function mailSender(config: MailerConfig): JobHandler<'mail.send'> {
     });
     await db.kysely
       .updateTable('outbox_message')
-      .set({ state: 'sent', sent_at: new Date(), transport_id: info.messageId ?? null })
+      .set({
+        state: 'sent',
+        sent_at: new Date(),
+        transport_id: info.messageId ?? null,
+        // The claim link's secret is kept only until the mail has gone (it is the owner's alone).
+        text_body: sql<string>`regexp_replace(text_body, ${CLAIM_LINK_SECRET}, ${REMOVED}, 'g')`,
+      })
       .where('id', '=', id)
       .execute();
     logger.info({ message: id, template: message.template }, 'mail sent');
