@@ -23,6 +23,7 @@ import { AppError } from './errors.ts';
 import { discardUnreadBody } from './http/discard-body.ts';
 import { errorBody, handleError, sendError } from './http/errors.ts';
 import { inputSafety, inputSafetyServerOptions } from './http/input-safety.ts';
+import { databaseRateLimitStore } from './http/rate-limit-store.ts';
 import { requestLanguage } from './http/request-language.ts';
 import { campaignConsoleRoutes } from './modules/catalog/campaigns.console.routes.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
@@ -158,6 +159,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   await app.register(rateLimit, {
     global: false,
+    // Counted in the database: the limits hold across processes and restarts.
+    store: databaseRateLimitStore(deps.db, deps.logger),
     errorResponseBuilder: (_request, context) =>
       new AppError('rate_limited', { seconds: Math.max(1, Math.ceil(context.ttl / 1000)) }),
   });

@@ -297,9 +297,17 @@ export interface Database {
   webhook_endpoint: WebhookEndpointTable;
   webhook_delivery: WebhookDeliveryTable;
   login_throttle: LoginThrottleTable;
+  rate_limit: RateLimitTable;
 }
 
 type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+export interface RateLimitTable {
+  /** `<method> <route>|<client>`. */
+  key: string;
+  count: number;
+  window_ends: Date;
+}
 
 export interface LoginThrottleTable {
   /** `account:<lower-case e-mail>` or `client:<address>`. */

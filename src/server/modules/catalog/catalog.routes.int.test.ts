@@ -243,6 +243,26 @@ describe.each(await testDatabases())('lookup rate limit on $name', ({ open }) =>
       await db.close();
     }
   });
+
+  it('counts in the database: two servers on it allow what one would, and a restart forgets nothing', async () => {
+    const db = await open();
+    const first = await appWithExamples(db, { lookupRateLimit: 4 });
+    const second = await appWithExamples(db, { lookupRateLimit: 4 });
+    const lookup = (harness: typeof first) =>
+      harness.app.inject({ method: 'GET', url: '/api/v1/lookup?serial=AB12' }).then((r) => r.statusCode);
+    try {
+      const statuses = [await lookup(first), await lookup(second), await lookup(first), await lookup(second)];
+      expect(statuses).toEqual([200, 200, 200, 200]);
+      expect(await lookup(second)).toBe(429);
+      await first.close();
+      const restarted = await appWithExamples(db, { lookupRateLimit: 4 });
+      expect(await lookup(restarted)).toBe(429);
+      await restarted.close();
+    } finally {
+      await second.close();
+      await db.close();
+    }
+  });
 });
 
 describe('lookup index across processes (PostgreSQL)', async () => {
