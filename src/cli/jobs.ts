@@ -28,6 +28,7 @@ export function registerJobCommands(program: Command) {
           logger,
           {
             concurrency: options.concurrency ?? config.workerConcurrency,
+            leaseMs: config.workerLeaseMs,
           },
         );
         if (options.once) {

@@ -40,6 +40,7 @@ const ConfigSchema = z.object({
   CLAIM_LIMIT_PER_CLIENT: z.coerce.number().int().min(0).default(20),
   WORKER: booleanFlag.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(2),
+  WORKER_LEASE_SECONDS: z.coerce.number().int().min(2).default(60),
   OCR_WORKERS: z.coerce.number().int().positive().default(1),
   STAFF_SESSION_IDLE_MINUTES: z.coerce.number().positive().default(60),
   STAFF_SESSION_MAX_HOURS: z.coerce.number().positive().default(12),
@@ -77,6 +78,8 @@ export type Config = {
   /** Run the job worker in the web process (npm start); `recallkit work` runs it alone. */
   worker: boolean;
   workerConcurrency: number;
+  /** How long a job is a worker's without renewal: a dead worker's jobs run again after this. */
+  workerLeaseMs: number;
   /** Tesseract worker threads per process (each about 100 MB, one photo at a time). */
   ocrWorkers: number;
   /** Staff console sign-in: session lifetimes, lockout after wrong passwords, logins per client address per 15 minutes (0: off). */
@@ -138,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     worker: c.WORKER,
     workerConcurrency: c.WORKER_CONCURRENCY,
+    workerLeaseMs: c.WORKER_LEASE_SECONDS * 1000,
     ocrWorkers: c.OCR_WORKERS,
     staffSessions: {
       idleMinutes: c.STAFF_SESSION_IDLE_MINUTES,

@@ -59,7 +59,7 @@ export async function startServer(
           db,
           jobHandlers(config, blobs, options.sampleQuality ? { sampleQuality: options.sampleQuality } : {}),
           logger,
-          { concurrency: config.workerConcurrency },
+          { concurrency: config.workerConcurrency, leaseMs: config.workerLeaseMs },
         )
       : undefined;
     const app = await buildApp({
