@@ -137,6 +137,15 @@ describe('recallkit CLI on the embedded database', () => {
     expect((await recallkit(['staff', 'list'], env)).stdout).toMatch(/reviewer\tactive\trev@example\.com/);
   });
 
+  it('exports and erases a person’s data by e-mail, each in the audit trail', async () => {
+    const out = path.join(work, 'person.zip');
+    const exported = await recallkit(['privacy', 'export', '--email', 'nobody@example.com', '--out', out], env);
+    expect(exported.stdout).toBe(`0 claims and 0 photos written to ${out}\n`);
+    expect(fs.readFileSync(out).subarray(0, 2).toString()).toBe('PK'); // a zip, with claims.json and a README
+    const erased = await recallkit(['privacy', 'erase', '--email', 'nobody@example.com'], env);
+    expect(erased.stdout).toBe('Personal data removed from 0 claims (0 photos deleted)\n');
+  });
+
   it('imports gift card codes, and exports empty shipment and payout files with a clear message', async () => {
     const file = path.join(work, 'codes.csv');
     fs.writeFileSync(file, 'code\nCLI-0001-AAAA\nCLI-0002-BBBB\n');

@@ -9,6 +9,7 @@ import { translate } from '../shared/i18n/index.ts';
 import { registerCampaignCommands } from './campaign.ts';
 import { registerFulfilmentCommands } from './fulfilment.ts';
 import { registerJobCommands } from './jobs.ts';
+import { registerPrivacyCommands } from './privacy.ts';
 import { registerSerialCommands } from './serials.ts';
 import { registerServerCommands } from './server.ts';
 import { registerStaffCommands } from './staff.ts';
@@ -28,6 +29,7 @@ registerSerialCommands(program);
 registerJobCommands(program);
 registerVerifyCommand(program);
 registerStaffCommands(program);
+registerPrivacyCommands(program);
 registerFulfilmentCommands(program);
 
 try {

@@ -41,6 +41,7 @@ const ConfigSchema = z.object({
   WORKER: booleanFlag.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(2),
   WORKER_LEASE_SECONDS: z.coerce.number().int().min(2).default(60),
+  RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
   OCR_WORKERS: z.coerce.number().int().positive().default(1),
   STAFF_SESSION_IDLE_MINUTES: z.coerce.number().positive().default(60),
   STAFF_SESSION_MAX_HOURS: z.coerce.number().positive().default(12),
@@ -80,6 +81,8 @@ export type Config = {
   workerConcurrency: number;
   /** How long a job is a worker's without renewal: a dead worker's jobs run again after this. */
   workerLeaseMs: number;
+  /** A closed claim's personal data and photos are erased this many days after it closed. */
+  retentionDays: number;
   /** Tesseract worker threads per process (each about 100 MB, one photo at a time). */
   ocrWorkers: number;
   /** Staff console sign-in: session lifetimes, lockout after wrong passwords, logins per client address per 15 minutes (0: off). */
@@ -142,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     worker: c.WORKER,
     workerConcurrency: c.WORKER_CONCURRENCY,
     workerLeaseMs: c.WORKER_LEASE_SECONDS * 1000,
+    retentionDays: c.RETENTION_DAYS,
     ocrWorkers: c.OCR_WORKERS,
     staffSessions: {
       idleMinutes: c.STAFF_SESSION_IDLE_MINUTES,

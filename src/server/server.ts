@@ -5,6 +5,7 @@ import { type BlobStore, openBlobStore } from './blobs/blob-store.ts';
 import type { Config } from './config.ts';
 import { type Db, databaseOptions, openDatabase } from './db/database.ts';
 import { type JobHandlers, JobWorker } from './jobs/worker.ts';
+import { maintenanceJobHandlers, scheduleRetention } from './maintenance.ts';
 import { CatalogService } from './modules/catalog/catalog-service.ts';
 import { claimJobHandlers } from './modules/claims/claim-jobs.ts';
 import type { ClaimHooks } from './modules/claims/claim-lifecycle.ts';
@@ -49,6 +50,7 @@ export async function startServer(
   const db = options.db ?? (await openDatabase(databaseOptions(config)));
   try {
     if (config.seedExamples) await seedExampleCampaigns(db, config.campaignsDir, logger);
+    await scheduleRetention(db);
     await ensureFirstAdmin(db.kysely, logger, config.publicUrl, (text) => process.stderr.write(text));
     const catalog = new CatalogService(db, logger, config.catalogRefreshMs);
     await catalog.start();
@@ -131,5 +133,6 @@ export function jobHandlers(
       ...(options.afterProviderCall ? { afterProviderCall: options.afterProviderCall } : {}),
     }),
     ...webhookJobHandlers({ allowedHosts: config.webhookAllowedHosts }),
+    ...maintenanceJobHandlers({ blobs, retentionDays: config.retentionDays }),
   };
 }

@@ -20,6 +20,8 @@ export const JOB_PAYLOADS = {
   'webhook.deliver': z.object({ deliveryId: z.string().min(1) }),
   /** Send one e-mail from the outbox (notify). */
   'mail.send': z.object({ messageId: z.string().min(1) }),
+  /** Once a day: erase closed claims' personal data past RETENTION_DAYS, purge old rows (maintenance.ts). */
+  'maintenance.retention': z.object({}),
 } as const;
 
 export type QueueName = keyof typeof JOB_PAYLOADS;

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { strToU8, zipSync } from 'fflate';
+import type { BlobStore } from '../../blobs/blob-store.ts';
+import type { Db } from '../../db/database.ts';
+import { erasePersonalData } from './erase-personal-data.ts';
+import { emailKey } from './velocity.ts';
+
+/** The claims an e-mail address made (however it was written: case, +tags). */
+async function claimIdsOf(db: Db, email: string): Promise<string[]> {
+  const rows = await db.kysely
+    .selectFrom('claim')
+    .select('id')
+    .where('email_key', '=', emailKey(email))
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/** A stable, non-reversible name for a person in the audit trail (never the address itself). */
+export const personRef = (email: string) =>
+  `person:${createHash('sha256').update(emailKey(email)).digest('hex').slice(0, 16)}`;
+
+/**
+ * Everything held about the person behind an e-mail address (the right of access): each claim
+ * with its timeline, checks, decisions and remedy as JSON, its photos as files, and the e-mails
+ * sent to them, in one zip. Returns the zip and how many claims it covers.
+ */
+export async function exportPersonalData(
+  db: Db,
+  blobs: BlobStore,
+  email: string,
+): Promise<{ zip: Uint8Array; claims: number; photos: number }> {
+  const ids = await claimIdsOf(db, email);
+  const k = db.kysely;
+  const files: Record<string, Uint8Array> = {};
+  const claims = [];
+  let photos = 0;
+  for (const id of ids) {
+    const claim = await k.selectFrom('claim').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const [events, evidence, checks, decisions, remedy, emails] = await Promise.all([
+      k.selectFrom('claim_event').selectAll().where('claim_id', '=', id).orderBy('at').execute(),
+      k.selectFrom('evidence').selectAll().where('claim_id', '=', id).orderBy('created_at').execute(),
+      k.selectFrom('check_result').selectAll().where('claim_id', '=', id).execute(),
+      k.selectFrom('decision').selectAll().where('claim_id', '=', id).execute(),
+      k.selectFrom('remedy').selectAll().where('claim_id', '=', id).executeTakeFirst(),
+      k
+        .selectFrom('outbox_message')
+        .select(['id', 'to_address', 'language', 'subject', 'text_body', 'state', 'created_at', 'sent_at'])
+        .where('claim_id', '=', id)
+        .orderBy('created_at')
+        .execute(),
+    ]);
+    for (const photo of evidence) {
+      const bytes = await blobs.get(photo.original_key);
+      if (!bytes) continue;
+      files[`photos/${claim.code}-${photo.kind}-${photo.id}.${photo.format}`] = new Uint8Array(bytes);
+      photos++;
+    }
+    claims.push({
+      claim: { ...claim, review_by: undefined, review_until: undefined, risk_score: undefined },
+      timeline: events,
+      photos: evidence.map(({ phash_b0, phash_b1, phash_b2, phash_b3, ...photo }) => photo),
+      checks,
+      decisions,
+      remedy: remedy ?? null,
+      emails,
+    });
+  }
+  files['claims.json'] = strToU8(JSON.stringify({ exportedAt: new Date().toISOString(), claims }, null, 2));
+  files['README.txt'] = strToU8(
+    'Everything Recallkit holds about the claims made with this e-mail address: claims.json (each claim, its timeline, the checks of its photos, decisions, remedy and the e-mails sent) and the photos themselves under photos/.\n',
+  );
+  return { zip: zipSync(files), claims: ids.length, photos };
+}
+
+/**
+ * Removes the personal data of every claim an e-mail address made (the right to erasure);
+ * decisions, remedies and counts stay (erase-personal-data.ts).
+ */
+export async function erasePerson(db: Db, blobs: BlobStore, email: string, actor: string) {
+  return erasePersonalData(db, blobs, await claimIdsOf(db, email), 'erasure requested by the person', actor);
+}
