@@ -125,8 +125,13 @@ describe('recallkit CLI on the embedded database', () => {
     const list = await recallkit(['staff', 'list'], env);
     expect(list.stdout).toMatch(/reviewer\tactive\trev@example\.com/);
     expect(list.stdout).toMatch(/supervisor\tactive\tsup@example\.com/);
+  });
 
-    // An account deactivated (say, the last admin by mistake) is brought back from the command line.
+  it('brings a deactivated account back from the command line (say, the last admin by mistake)', async () => {
+    const created = await recallkit(
+      ['staff', 'create', '--email', 'back@example.com', '--role', 'reviewer'],
+      env,
+    );
     const id = /\((stf_[^)]+)\)/.exec(created.stdout)?.[1] as string;
     expect((await recallkit(['staff', 'deactivate', id], env)).code).toBe(0);
     expect((await recallkit(['staff', 'list'], env)).stdout).toMatch(
@@ -139,7 +144,10 @@ describe('recallkit CLI on the embedded database', () => {
 
   it('exports and erases a person’s data by e-mail, each in the audit trail', async () => {
     const out = path.join(work, 'person.zip');
-    const exported = await recallkit(['privacy', 'export', '--email', 'nobody@example.com', '--out', out], env);
+    const exported = await recallkit(
+      ['privacy', 'export', '--email', 'nobody@example.com', '--out', out],
+      env,
+    );
     expect(exported.stdout).toBe(`0 claims and 0 photos written to ${out}\n`);
     expect(fs.readFileSync(out).subarray(0, 2).toString()).toBe('PK'); // a zip, with claims.json and a README
     const erased = await recallkit(['privacy', 'erase', '--email', 'nobody@example.com'], env);

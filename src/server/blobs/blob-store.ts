@@ -96,18 +96,20 @@ function processAlive(pid: number): boolean {
  */
 async function sweepSpool(dir: string): Promise<void> {
   const host = os.hostname();
+  const startedAt = Date.now() - process.uptime() * 1000;
   const before = Date.now() - SPOOL_KEPT_MS;
   try {
     for (const name of await fs.readdir(dir)) {
       const file = path.join(dir, name);
       const owner = SPOOL_NAME.exec(name);
       const pid = Number(owner?.[2]);
-      const orphan = owner?.[1] === host && (pid === process.pid || !processAlive(pid));
-      if (orphan) await fs.rm(file, { force: true });
-      else {
-        const stat = await fs.stat(file).catch(() => undefined);
-        if (stat && stat.mtimeMs < before) await fs.rm(file, { force: true });
-      }
+      const stat = await fs.stat(file).catch(() => undefined);
+      if (!stat) continue;
+      // A file with this process's id is an earlier life's only if written before this one began
+      // (uploads may already be arriving while the sweep runs).
+      const orphan =
+        owner?.[1] === host && (pid === process.pid ? stat.mtimeMs < startedAt : !processAlive(pid));
+      if (orphan || stat.mtimeMs < before) await fs.rm(file, { force: true });
     }
   } catch {}
 }
