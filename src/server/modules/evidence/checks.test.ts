@@ -31,6 +31,8 @@ describe('the marked photo', () => {
     const misread = marked('RECALLED', 'Ana', 'Nov 22 2020', 'RK-7K3F-9Q2M'); // a marker 6 read as 0
     expect(outcome(misread, 'date_current')).toBe('unsure');
     expect(triage(misread, { autoApprove: true }).verdict).toBe('review');
+    // A handwritten 6 read as b.
+    expect(outcome(marked('RECALLED', 'Ana', '22 .11 .2b', 'RK-7K3F-9Q2M'), 'date_current')).toBe('pass');
   });
 
   it('reads a month word one letter off as the month expected, never an old month as a current one', () => {

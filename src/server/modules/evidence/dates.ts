@@ -49,15 +49,16 @@ const DIGIT_LOOKALIKES: Record<string, string> = {
   Z: '2',
   z: '2',
   g: '9',
+  b: '6',
 };
 
 /** Inside a run that is mostly digits and separators, letters that OCR puts for digits become digits. */
 function undoDigitMisreads(line: string): string {
-  return line.replace(/[0-9OoDQIli|SsBZzg]+(?:\s*[./\-年月]\s*[0-9OoDQIli|SsBZzg]+)+[日]?/g, (run) => {
+  return line.replace(/[0-9OoDQIli|SsBZzgb]+(?:\s*[./\-年月]\s*[0-9OoDQIli|SsBZzgb]+)+[日]?/g, (run) => {
     const digits = run.replace(/[^0-9]/g, '').length;
     const letters = run.replace(/[0-9./\-\s年月日]/g, '').length;
     if (digits < 3 || letters > digits / 2) return run;
-    return run.replace(/\s+/g, '').replace(/[OoDQIli|SsBZzg]/g, (c) => DIGIT_LOOKALIKES[c] ?? c);
+    return run.replace(/\s+/g, '').replace(/[OoDQIli|SsBZzgb]/g, (c) => DIGIT_LOOKALIKES[c] ?? c);
   });
 }
 
@@ -145,6 +146,18 @@ export function findDates(lines: readonly string[], yearless: readonly number[] 
   return found;
 }
 
+/** `text` with one digit read differently, or read once where it was written twice ("11" as "1"). */
+function oneDigitEdits(text: string): string[] {
+  const edits: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (!/\d/.test(text[i] as string)) continue;
+    for (const digit of '0123456789')
+      if (digit !== text[i]) edits.push(text.slice(0, i) + digit + text.slice(i + 1));
+    edits.push(text.slice(0, i + 1) + text.slice(i));
+  }
+  return edits;
+}
+
 /**
  * Whether `found` reads as a day in the window with one of its digits read differently (a
  * marker 6 taken for a 0 turns 2026 into 2020) or read once where it was written twice (OCR
@@ -156,16 +169,9 @@ export function oneDigitFromWindow(
   window: DateWindow,
   yearless: readonly number[] = [],
 ): boolean {
-  const text = found.text;
   const current = (changed: string) =>
     findDates([changed], yearless).some((date) => date.days.some((d) => inWindow(d, at, window)));
-  for (let i = 0; i < text.length; i++) {
-    if (!/\d/.test(text[i] as string)) continue;
-    // A digit read as another, and a digit written twice but read once ("11" as "1").
-    for (const digit of '0123456789') if (current(text.slice(0, i) + digit + text.slice(i + 1))) return true;
-    if (current(text.slice(0, i + 1) + text.slice(i))) return true;
-  }
-  return false;
+  return oneDigitEdits(found.text).some(current);
 }
 
 export interface DateWindow {
