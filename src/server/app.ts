@@ -30,6 +30,7 @@ import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import type { CatalogService } from './modules/catalog/catalog-service.ts';
 import { claimsRoutes } from './modules/claims/claims.routes.ts';
 import type { ClaimsDeps } from './modules/claims/claims-deps.ts';
+import { privacyConsoleRoutes } from './modules/claims/privacy.console.routes.ts';
 import { outboxConsoleRoutes, retiredOutboxPage } from './modules/notify/notify.routes.ts';
 import { fulfilmentRoutes } from './modules/remedies/fulfilment.routes.ts';
 import { reviewRoutes } from './modules/review/review.routes.ts';
@@ -235,6 +236,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         hooks: deps.claims.hooks,
       });
       await console.register(campaignConsoleRoutes, { db: deps.db });
+      await console.register(privacyConsoleRoutes, { db: deps.db, blobs: deps.claims.blobs });
       await console.register(fulfilmentRoutes, { db: deps.db, publicUrl: deps.claims.config.publicUrl });
       await console.register(webhookRoutes, {
         db: deps.db,

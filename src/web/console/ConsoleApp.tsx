@@ -8,6 +8,7 @@ import { CampaignPage, CampaignsPage } from './CampaignsPage.tsx';
 import { consoleFetch, type Session, setCsrfToken } from './console-api.ts';
 import { FulfilmentPage } from './FulfilmentPage.tsx';
 import { OutboxPage } from './OutboxPage.tsx';
+import { PrivacyPage } from './PrivacyPage.tsx';
 import { ReviewPage } from './ReviewPage.tsx';
 import { StaffPage } from './StaffPage.tsx';
 import { WebhooksPage } from './WebhooksPage.tsx';
@@ -80,6 +81,7 @@ export default function ConsoleApp() {
           {mayUse(role, CONSOLE_RULES.webhooks) && <Route path="webhooks" element={<WebhooksPage />} />}
           {mayUse(role, CONSOLE_RULES.admin) && <Route path="staff" element={<StaffPage />} />}
           {mayUse(role, CONSOLE_RULES.admin) && <Route path="audit" element={<AuditPage />} />}
+          {mayUse(role, CONSOLE_RULES.admin) && <Route path="privacy" element={<PrivacyPage />} />}
           {session.data.features.outbox && <Route path="outbox" element={<OutboxPage />} />}
           <Route path="password" element={<PasswordPage session={session.data} />} />
           <Route path="*" element={<p>There is nothing here for your role.</p>} />
@@ -108,6 +110,7 @@ function ConsoleHeader({ session }: { session: Session }) {
         {mayUse(role, CONSOLE_RULES.webhooks) && <NavLink to="/console/webhooks">Webhooks</NavLink>}
         {mayUse(role, CONSOLE_RULES.admin) && <NavLink to="/console/staff">Staff</NavLink>}
         {mayUse(role, CONSOLE_RULES.admin) && <NavLink to="/console/audit">Audit trail</NavLink>}
+        {mayUse(role, CONSOLE_RULES.admin) && <NavLink to="/console/privacy">Privacy</NavLink>}
         {session.features.outbox && <NavLink to="/console/outbox">Outbox</NavLink>}
         <NavLink to="/console/password">Password</NavLink>
       </nav>

@@ -36,6 +36,30 @@ export async function consoleFetch<T>(
   return body as T;
 }
 
+/** POSTs to a console route that answers a file, and saves it in the browser. */
+export async function downloadPost(path: string, body: unknown, fileName: string): Promise<void> {
+  const response = await fetch(`/api/v1/console${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken, 'accept-language': 'en' },
+    credentials: 'same-origin',
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) {
+    const error = await response.json().catch(() => undefined);
+    throw new ApiError(
+      response.status,
+      error?.error?.code ?? 'unknown',
+      error?.error?.message ?? response.statusText,
+    );
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  URL.revokeObjectURL(url);
+}
+
 /** Uploads a file to a console route (field `file`), with the CSRF token, reporting progress. */
 export function uploadFile<T>(path: string, file: File, onProgress: (fraction: number) => void): Promise<T> {
   const form = new FormData();

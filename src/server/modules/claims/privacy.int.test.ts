@@ -187,4 +187,31 @@ describe.each(await testDatabases())('personal data: retention, export, erasure 
       ).status,
     ).toBe('needs_review');
   });
+
+  it('gives admins the same in the console, audited, and nobody else', async () => {
+    const claim = await claimOf('console.person@example.com', true);
+    const admin = await signIn(harness.app, db, 'admin');
+    expect(
+      (await reviewer.post('/api/v1/console/privacy/export', { email: 'console.person@example.com' }))
+        .statusCode,
+    ).toBe(403);
+    const exported = await admin.post('/api/v1/console/privacy/export', {
+      email: 'console.person@example.com',
+    });
+    expect(exported.statusCode).toBe(200);
+    expect(exported.headers['content-type']).toBe('application/zip');
+    const files = unzipSync(new Uint8Array(exported.rawPayload));
+    expect(JSON.parse(strFromU8(files['claims.json'] as Uint8Array)).claims[0].claim.id).toBe(claim.id);
+    const erased = await admin.post('/api/v1/console/privacy/erase', { email: 'console.person@example.com' });
+    expect(erased.json()).toEqual({ claims: 1, photos: 1 });
+    const audit = await db.kysely
+      .selectFrom('audit_event')
+      .select(['action', 'target_id', 'detail'])
+      .where('action', 'like', 'privacy.%')
+      .where('actor_id', '=', admin.staffId)
+      .orderBy('id')
+      .execute();
+    expect(audit.map((row) => row.action)).toEqual(['privacy.exported', 'privacy.erased']);
+    expect(JSON.stringify(audit)).not.toContain('console.person@example.com'); // the trail names no address
+  });
 });

@@ -27,6 +27,8 @@ const EXPECTED: Record<string, 'public' | 'session' | readonly StaffRole[]> = {
   'GET /api/v1/console/audit': ['admin'],
   'GET /api/v1/console/audit/export': ['admin'],
   'GET /api/v1/console/outbox': ['admin'],
+  'POST /api/v1/console/privacy/export': ['admin'],
+  'POST /api/v1/console/privacy/erase': ['admin'],
   'GET /api/v1/console/claims': ['admin', 'supervisor', 'reviewer'],
   'GET /api/v1/console/claims/:id': ['admin', 'supervisor', 'reviewer'],
   'POST /api/v1/console/claims/:id/release': ['admin', 'supervisor', 'reviewer'],
