@@ -114,7 +114,10 @@ describe.runIf(hasPostgres)('a worker killed mid-job (PostgreSQL)', () => {
       await admin.query<{ state: string; n: string }>(
         "SELECT state, count(*) AS n FROM job WHERE queue IN ('evidence.process', 'claim.verify') GROUP BY state",
       )
-    ).rows.reduce<Record<string, number>>((all, row) => ({ ...all, [row.state]: Number(row.n) }), {});
+    ).rows.reduce<Record<string, number>>(
+      (all, row) => Object.assign(all, { [row.state]: Number(row.n) }),
+      {},
+    );
 
   it('has its jobs taken over after the lease and each claim verified once', async () => {
     const first = startWorker(env);
