@@ -1,5 +1,6 @@
 /**
- * Whether an error means the database cannot be reached right now (connection refused or cut,
+ * Whether an error means the database (or another service over the network, such as the photo
+ * bucket: the same connection errors) cannot be reached right now (connection refused or cut,
  * the server shutting down or starting, no connection free in time), as opposed to a query the
  * database refused. Callers answer the first with 503 and Retry-After: it passes by itself.
  */

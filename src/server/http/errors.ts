@@ -117,7 +117,10 @@ export function handleError(raw: FastifyError | Error, request: FastifyRequest, 
   }
   const status = httpStatus(error);
   if (error.code === 'unavailable')
-    request.log.warn({ code: (raw as { code?: unknown }).code }, 'database unavailable');
+    request.log.warn(
+      { code: (raw as { code?: unknown }).code },
+      'a service the request needs (database or photo store) is unavailable',
+    );
   else if (status >= 500) request.log.error({ err: raw }, 'request failed');
   else request.log.info({ code: error.code }, 'request refused');
   sendError(reply, language, error, details);
