@@ -1,6 +1,7 @@
 import { loadConfig } from '../server/config.ts';
 import { type Db, databaseOptions, openDatabase } from '../server/db/database.ts';
 import { createLogger } from '../server/logger.ts';
+import { configureSealingKeys } from '../server/sealing-keys.ts';
 import { seedExampleCampaigns } from '../server/seed-examples.ts';
 
 /**
@@ -11,6 +12,7 @@ import { seedExampleCampaigns } from '../server/seed-examples.ts';
  */
 export async function withDatabase<T>(work: (db: Db) => Promise<T>): Promise<T> {
   const config = loadConfig();
+  configureSealingKeys(config);
   const db = await openDatabase(databaseOptions(config));
   try {
     if (config.seedExamples) {

@@ -10,6 +10,7 @@ import { registerCampaignCommands } from './campaign.ts';
 import { registerFulfilmentCommands } from './fulfilment.ts';
 import { registerJobCommands } from './jobs.ts';
 import { registerPrivacyCommands } from './privacy.ts';
+import { registerSecretCommands } from './secrets.ts';
 import { registerSerialCommands } from './serials.ts';
 import { registerServerCommands } from './server.ts';
 import { registerStaffCommands } from './staff.ts';
@@ -30,6 +31,7 @@ registerJobCommands(program);
 registerVerifyCommand(program);
 registerStaffCommands(program);
 registerPrivacyCommands(program);
+registerSecretCommands(program);
 registerFulfilmentCommands(program);
 
 try {

@@ -42,6 +42,7 @@ const ConfigSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(2),
   WORKER_LEASE_SECONDS: z.coerce.number().int().min(2).default(60),
   RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
+  SECRET_KEY: z.string().optional(),
   OCR_WORKERS: z.coerce.number().int().positive().default(1),
   STAFF_SESSION_IDLE_MINUTES: z.coerce.number().positive().default(60),
   STAFF_SESSION_MAX_HOURS: z.coerce.number().positive().default(12),
@@ -83,6 +84,8 @@ export type Config = {
   workerLeaseMs: number;
   /** A closed claim's personal data and photos are erased this many days after it closed. */
   retentionDays: number;
+  /** SECRET_KEY's entries (the first seals, all open); empty: the data directory's key file. */
+  secretKeys: string[];
   /** Tesseract worker threads per process (each about 100 MB, one photo at a time). */
   ocrWorkers: number;
   /** Staff console sign-in: session lifetimes, lockout after wrong passwords, logins per client address per 15 minutes (0: off). */
@@ -101,6 +104,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const c = parsed.data;
+  const secretKeys = (c.SECRET_KEY ?? '').split(',').filter((key) => key.trim());
+  if (env.NODE_ENV === 'production' && secretKeys.length === 0)
+    throw new ConfigError(
+      'Invalid configuration:\n  SECRET_KEY: required in production (gift card codes and webhook secrets are sealed with it); make one with `openssl rand -base64 32`',
+    );
+  if (secretKeys.some((key) => key.trim().length < 32))
+    throw new ConfigError(
+      'Invalid configuration:\n  SECRET_KEY: each key must be at least 32 characters (`openssl rand -base64 32`)',
+    );
   return {
     port: c.PORT,
     host: c.HOST,
@@ -146,6 +158,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: c.WORKER_CONCURRENCY,
     workerLeaseMs: c.WORKER_LEASE_SECONDS * 1000,
     retentionDays: c.RETENTION_DAYS,
+    secretKeys: (c.SECRET_KEY ?? '')
+      .split(',')
+      .map((key) => key.trim())
+      .filter(Boolean),
     ocrWorkers: c.OCR_WORKERS,
     staffSessions: {
       idleMinutes: c.STAFF_SESSION_IDLE_MINUTES,

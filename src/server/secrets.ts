@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
 /**
  * Bearer secrets (an owner's claim link, a staff session): 256 random bits, handed out once and
@@ -12,4 +12,62 @@ export function newBearerSecret(): { secret: string; sha256: string } {
 
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
+}
+
+/*
+ * Secrets Recallkit must read back (gift card codes, webhook signing secrets) are sealed at rest
+ * with AES-256-GCM under SECRET_KEY (docs/decisions/0017-secrets-at-rest.md). A sealed value
+ * reads `enc:v1:<key id>:<base64 of iv, tag and ciphertext>`; a value without the prefix was
+ * stored before sealing and reads as itself until `recallkit secrets reseal` seals it.
+ */
+const SEALED = /^enc:v1:([0-9a-f]{8}):([A-Za-z0-9+/=]+)$/;
+
+interface SealingKey {
+  id: string;
+  key: Buffer;
+}
+
+/** Keys from SECRET_KEY's entries (comma-separated, the first seals): each is hashed to 32 bytes. */
+export function sealingKeys(entries: readonly string[]): SealingKey[] {
+  return entries.map((entry) => ({
+    id: createHash('sha256').update(`recallkit-key-id:${entry}`).digest('hex').slice(0, 8),
+    key: createHash('sha256').update(entry).digest(),
+  }));
+}
+
+let keys: SealingKey[] = [];
+
+/** Sets the keys this process seals and opens with (server and CLI start; tests). */
+export function configureSealing(entries: readonly string[]): void {
+  if (entries.length === 0) throw new Error('at least one SECRET_KEY is needed');
+  keys = sealingKeys(entries);
+}
+
+function currentKey(): SealingKey {
+  // A process that never configured keys (a unit test) seals with one of its own.
+  if (keys.length === 0) configureSealing([randomBytes(32).toString('base64')]);
+  return keys[0] as SealingKey;
+}
+
+export function seal(plain: string): string {
+  const { id, key } = currentKey();
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+  return `enc:v1:${id}:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
+}
+
+export const isSealed = (value: string) => SEALED.test(value);
+
+/** The plain text of a sealed value (or the value itself, stored before sealing). */
+export function unseal(value: string): string {
+  const match = SEALED.exec(value);
+  if (!match) return value;
+  currentKey();
+  const key = keys.find((candidate) => candidate.id === match[1]);
+  if (!key) throw new Error(`a secret is sealed with key ${match[1]}, which SECRET_KEY does not hold`);
+  const data = Buffer.from(match[2] as string, 'base64');
+  const decipher = createDecipheriv('aes-256-gcm', key.key, data.subarray(0, 12));
+  decipher.setAuthTag(data.subarray(12, 28));
+  return Buffer.concat([decipher.update(data.subarray(28)), decipher.final()]).toString('utf8');
 }

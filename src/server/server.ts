@@ -17,6 +17,7 @@ import { remedyClaimHooks } from './modules/remedies/grant-remedy.ts';
 import { type IssueOptions, remedyJobHandlers } from './modules/remedies/issue-remedy.ts';
 import { ensureFirstAdmin } from './modules/staff/first-run.ts';
 import { webhookJobHandlers } from './modules/webhooks/webhooks.ts';
+import { configureSealingKeys } from './sealing-keys.ts';
 import { seedExampleCampaigns } from './seed-examples.ts';
 
 export interface RunningServer {
@@ -47,6 +48,7 @@ export async function startServer(
     sampleQuality?: (rate: number) => boolean;
   } = {},
 ): Promise<RunningServer> {
+  configureSealingKeys(config);
   const db = options.db ?? (await openDatabase(databaseOptions(config)));
   try {
     if (config.seedExamples) await seedExampleCampaigns(db, config.campaignsDir, logger);

@@ -362,7 +362,9 @@ export interface GiftCardCodeTable {
   id: Generated<string>;
   campaign_id: string;
   kind: 'gift_card' | 'voucher';
+  /** Sealed (secrets.ts `seal`). */
   code: string;
+  code_sha256: string;
   amount_minor: ColumnType<string, number, number>;
   currency: string;
   import_id: string;

@@ -6,6 +6,7 @@ import { parseCsv } from '../../csv.ts';
 import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
+import { hashSecret, seal, unseal } from '../../secrets.ts';
 
 /** Letters and digits nobody confuses when typing a code from an e-mail into a shop's checkout. */
 const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
@@ -73,14 +74,22 @@ export async function importGiftCards(
       throw new AppError('import_refused', {
         reason: `line ${i + 2}: no amount and currency, and the campaign's ${kind} has no value to fall back on`,
       });
-    return { campaign_id: campaign.id, kind, code: row.code, amount_minor: amount, currency, import_id: id };
+    return {
+      campaign_id: campaign.id,
+      kind,
+      code: seal(row.code),
+      code_sha256: hashSecret(row.code),
+      amount_minor: amount,
+      currency,
+      import_id: id,
+    };
   });
   let added = 0;
   for (let i = 0; i < values.length; i += 1000) {
     const result = await db
       .insertInto('gift_card_code')
       .values(values.slice(i, i + 1000))
-      .onConflict((oc) => oc.columns(['campaign_id', 'code']).doNothing())
+      .onConflict((oc) => oc.columns(['campaign_id', 'code_sha256']).doNothing())
       .executeTakeFirst();
     added += Number(result.numInsertedOrUpdatedRows ?? 0);
   }
@@ -129,7 +138,7 @@ export async function takeCode(
     .where('kind', '=', wanted.kind)
     .where('claim_id', 'is', null)
     .executeTakeFirstOrThrow();
-  return { code: taken.code, remaining: Number(left.n) };
+  return { code: unseal(taken.code), remaining: Number(left.n) };
 }
 
 /** Codes left per campaign and value. */

@@ -6,6 +6,7 @@ import { formatMoney } from '../../../shared/money.ts';
 import type { Database } from '../../db/schema.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import type { JobHandlers } from '../../jobs/worker.ts';
+import { seal } from '../../secrets.ts';
 import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
 import type { ClaimRow } from '../claims/claim-access.ts';
 import { queueMail } from '../notify/outbox.ts';
@@ -188,7 +189,7 @@ async function recordIssued(
 ) {
   await setRemedyState(db, remedy.id, {
     state: 'issued',
-    code: issued.code,
+    code: seal(issued.code),
     external_ref: issued.externalRef,
     issued_at: new Date(),
   });

@@ -8,6 +8,7 @@ import { testDatabases } from '../../../../test/support/databases.ts';
 import type { Db } from '../../db/database.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { JobWorker } from '../../jobs/worker.ts';
+import { hashSecret, unseal } from '../../secrets.ts';
 import { jobHandlers } from '../../server.ts';
 import { findCampaign } from '../catalog/catalog.queries.ts';
 import { codeIsValid } from './codes.ts';
@@ -89,8 +90,15 @@ describe.each(await testDatabases())('remedies on $name', ({ open }) => {
       .where('claim_id', '=', claimId)
       .where('template', '=', template)
       .execute();
-  const remedyOf = (claimId: string) =>
-    db.kysely.selectFrom('remedy').selectAll().where('claim_id', '=', claimId).executeTakeFirstOrThrow();
+  /** The remedy row, its code opened (it is sealed at rest). */
+  const remedyOf = async (claimId: string) => {
+    const row = await db.kysely
+      .selectFrom('remedy')
+      .selectAll()
+      .where('claim_id', '=', claimId)
+      .executeTakeFirstOrThrow();
+    return { ...row, code: row.code === null ? null : unseal(row.code) };
+  };
 
   it('sends a gift card from the campaign’s pool, by e-mail and on the status page', async () => {
     const claim = await approved({ remedy: 'gift_card', language: 'en' });
@@ -105,10 +113,20 @@ describe.each(await testDatabases())('remedies on $name', ({ open }) => {
     expect(view.fulfilment).toMatchObject({ state: 'issued', amountMinor: 3000, currency: 'USD' });
     const pooled = await db.kysely
       .selectFrom('gift_card_code')
-      .select('claim_id')
-      .where('code', '=', view.fulfilment.code)
+      .select(['claim_id', 'code'])
+      .where('code_sha256', '=', hashSecret(view.fulfilment.code))
       .executeTakeFirstOrThrow();
     expect(pooled.claim_id).toBe(claim.id);
+    // Sealed at rest, in the pool and on the remedy: the database never holds the code in clear.
+    const remedy = await db.kysely
+      .selectFrom('remedy')
+      .select('code')
+      .where('claim_id', '=', claim.id)
+      .executeTakeFirstOrThrow();
+    for (const stored of [pooled.code, remedy.code as string]) {
+      expect(stored).toMatch(/^enc:v1:/);
+      expect(stored).not.toContain(view.fulfilment.code);
+    }
     const [mail] = await mails(claim.id);
     expect(mail?.text_body).toContain(`Your gift card code is ${view.fulfilment.code} (worth $30.00)`);
   });

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
+import { unseal } from '../../secrets.ts';
 
 /** The remedy as the owner sees it on the status page. */
 export async function remedyForOwner(db: Kysely<Database>, claimId: string) {
@@ -8,7 +9,7 @@ export async function remedyForOwner(db: Kysely<Database>, claimId: string) {
   return {
     kind: remedy.kind,
     state: remedy.state,
-    code: remedy.state === 'issued' ? remedy.code : null,
+    code: remedy.state === 'issued' && remedy.code ? unseal(remedy.code) : null,
     amountMinor: remedy.amount_minor === null ? null : Number(remedy.amount_minor),
     currency: remedy.currency,
     carrier: remedy.carrier,

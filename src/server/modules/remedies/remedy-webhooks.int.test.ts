@@ -118,6 +118,14 @@ describe.each(await testDatabases())('remedy webhooks on $name', ({ open }) => {
     expect(registered.statusCode).toBe(201);
     webhookSecret = registered.json().secret;
     expect(webhookSecret).toMatch(/^whsec_/);
+    // Kept sealed at rest: the database never holds the secret in clear.
+    const stored = await db.kysely
+      .selectFrom('webhook_endpoint')
+      .select('secret')
+      .where('id', '=', registered.json().id)
+      .executeTakeFirstOrThrow();
+    expect(stored.secret).toMatch(/^enc:v1:/);
+    expect(stored.secret).not.toContain(webhookSecret.slice(6));
     const claim = await harness.inReview({ remedy: 'gift_card' });
     receiver.failNext(1); // the endpoint is down for the approval's first attempt
     await reviewer.post(`/api/v1/console/claims/${claim.id}/decision`, { action: 'approve' });

@@ -8,6 +8,7 @@ import { newId } from '../../ids.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import type { QueueName } from '../../jobs/registry.ts';
 import type { JobHandlers } from '../../jobs/worker.ts';
+import { seal, unseal } from '../../secrets.ts';
 import { postToEndpoint } from './destination.ts';
 
 export { WEBHOOK_EVENTS, type WebhookEvent };
@@ -139,22 +140,29 @@ export async function createEndpoint(
   const secret = newEndpointSecret();
   const row = await db
     .insertInto('webhook_endpoint')
-    .values({ id: newId('whk'), url: input.url, events: input.events, secret, created_by: createdBy })
+    .values({
+      id: newId('whk'),
+      url: input.url,
+      events: input.events,
+      secret: seal(secret),
+      created_by: createdBy,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return presentEndpoint(row, true);
+  return presentEndpoint(row, secret);
 }
 
+/** An endpoint as the console shows it; its secret (plain) only when just made. */
 const presentEndpoint = (
-  row: { id: string; url: string; events: string[]; secret: string; active: boolean; created_at: Date },
-  withSecret = false,
+  row: { id: string; url: string; events: string[]; active: boolean; created_at: Date },
+  newSecret: string | null = null,
 ) => ({
   id: row.id,
   url: row.url,
   events: row.events,
   active: row.active,
   createdAt: row.created_at.toISOString(),
-  secret: withSecret ? row.secret : null,
+  secret: newSecret,
 });
 
 /** How long the secret before a rotation keeps signing beside the new one. */
@@ -171,13 +179,13 @@ export async function rotateEndpointSecret(db: Kysely<Database>, endpointId: str
     .set((eb) => ({
       previous_secret: eb.ref('secret'),
       previous_secret_until: sql<Date>`now() + make_interval(hours => ${ROTATION_OVERLAP_HOURS})`,
-      secret,
+      secret: seal(secret),
     }))
     .where('id', '=', endpointId)
     .returningAll()
     .executeTakeFirst();
   if (!row) throw new AppError('not_found');
-  return presentEndpoint(row, true);
+  return presentEndpoint(row, secret);
 }
 
 export async function listEndpoints(db: Kysely<Database>) {
@@ -256,20 +264,20 @@ export function webhookJobHandlers(options: { allowedHosts: ReadonlySet<string> 
       let response: string | null = null;
       let error: string | null = null;
       try {
-        const secrets = [delivery.secret];
+        const secrets = [unseal(delivery.secret)];
         if (
           delivery.previous_secret &&
           delivery.previous_secret_until &&
           delivery.previous_secret_until > new Date()
         )
-          secrets.push(delivery.previous_secret);
+          secrets.push(unseal(delivery.previous_secret));
         const headers = {
           'content-type': 'application/json',
           'user-agent': 'Recallkit-Webhooks/1',
           'recallkit-event': delivery.event_type,
           'recallkit-delivery': delivery.id,
           ...standardHeaders(secrets, delivery.event_id, body),
-          [SIGNATURE_HEADER.toLowerCase()]: signatureHeader(delivery.secret, body),
+          [SIGNATURE_HEADER.toLowerCase()]: signatureHeader(secrets[0] as string, body),
         };
         // Public addresses only (checked on the address connected to), a short excerpt kept.
         const answer = await postToEndpoint(delivery.url, headers, body, {

@@ -1,0 +1,23 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from './config.ts';
+import { configureSealing } from './secrets.ts';
+
+/**
+ * Configures the keys secrets are sealed with: SECRET_KEY when set (required in production);
+ * otherwise a key generated once into the data directory (`secret.key`, readable by its owner
+ * only), so `npm start` needs no setting and keeps its secrets readable across restarts.
+ */
+export function configureSealingKeys(config: Pick<Config, 'secretKeys' | 'dataDir'>): void {
+  if (config.secretKeys.length > 0) return configureSealing(config.secretKeys);
+  if (config.dataDir.startsWith('memory://')) return configureSealing([randomBytes(32).toString('base64')]);
+  const file = path.join(config.dataDir, 'secret.key');
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  try {
+    fs.writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  configureSealing([fs.readFileSync(file, 'utf8').trim()]);
+}
