@@ -24,7 +24,15 @@ function placeOf(file: string): { rank: number; name: string } {
     if (index < 0) throw new Error(`${rel}: module ${module} is not in MODULE_ORDER (and ARCHITECTURE.md)`);
     return { rank: 10 + index, name: `modules/${module}` };
   }
-  if (['server/server.ts', 'server/main.ts', 'server/seed-examples.ts', 'server/app.ts'].includes(rel))
+  if (
+    [
+      'server/server.ts',
+      'server/main.ts',
+      'server/seed-examples.ts',
+      'server/app.ts',
+      'server/maintenance.ts',
+    ].includes(rel)
+  )
     return { rank: 50, name: 'composition root' };
   return { rank: 1, name: 'platform' };
 }

@@ -135,11 +135,11 @@ describe('recallkit CLI on the embedded database', () => {
     const id = /\((stf_[^)]+)\)/.exec(created.stdout)?.[1] as string;
     expect((await recallkit(['staff', 'deactivate', id], env)).code).toBe(0);
     expect((await recallkit(['staff', 'list'], env)).stdout).toMatch(
-      /reviewer\tdeactivated\trev@example\.com/,
+      /reviewer\tdeactivated\tback@example\.com/,
     );
     const reactivated = await recallkit(['staff', 'reactivate', id], env);
-    expect(reactivated.stdout).toBe('Reactivated reviewer rev@example.com\n');
-    expect((await recallkit(['staff', 'list'], env)).stdout).toMatch(/reviewer\tactive\trev@example\.com/);
+    expect(reactivated.stdout).toBe('Reactivated reviewer back@example.com\n');
+    expect((await recallkit(['staff', 'list'], env)).stdout).toMatch(/reviewer\tactive\tback@example\.com/);
   });
 
   it('exports and erases a person’s data by e-mail, each in the audit trail', async () => {
