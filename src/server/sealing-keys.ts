@@ -10,8 +10,12 @@ import { configureSealing } from './secrets.ts';
  * only), so `npm start` needs no setting and keeps its secrets readable across restarts.
  */
 export function configureSealingKeys(config: Pick<Config, 'secretKeys' | 'dataDir'>): void {
-  if (config.secretKeys.length > 0) return configureSealing(config.secretKeys);
-  if (config.dataDir.startsWith('memory://')) return configureSealing([randomBytes(32).toString('base64')]);
+  configureSealing(sealingKeyEntries(config));
+}
+
+function sealingKeyEntries(config: Pick<Config, 'secretKeys' | 'dataDir'>): string[] {
+  if (config.secretKeys.length > 0) return config.secretKeys;
+  if (config.dataDir.startsWith('memory://')) return [randomBytes(32).toString('base64')];
   const file = path.join(config.dataDir, 'secret.key');
   fs.mkdirSync(config.dataDir, { recursive: true });
   try {
@@ -19,5 +23,5 @@ export function configureSealingKeys(config: Pick<Config, 'secretKeys' | 'dataDi
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
-  configureSealing([fs.readFileSync(file, 'utf8').trim()]);
+  return [fs.readFileSync(file, 'utf8').trim()];
 }
