@@ -31,3 +31,12 @@ export async function withDatabase<T>(work: (db: Db) => Promise<T>): Promise<T> 
 export function cliActor(): string {
   return `cli:${process.env.USER ?? process.env.USERNAME ?? 'unknown'}`;
 }
+
+/** Who a command acts as in the audit trail: the operating-system user, through the CLI. */
+export const cliAuditActor = () => ({
+  id: null,
+  email: cliActor(),
+  role: 'cli',
+  ip: null,
+  userAgent: 'recallkit',
+});

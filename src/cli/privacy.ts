@@ -4,9 +4,7 @@ import { openBlobStore } from '../server/blobs/blob-store.ts';
 import { loadConfig } from '../server/config.ts';
 import { erasePerson, exportPersonalData, personRef } from '../server/modules/claims/privacy.ts';
 import { recordAudit } from '../server/modules/staff/audit.ts';
-import { cliActor, withDatabase } from './context.ts';
-
-const cliAuditActor = () => ({ id: null, email: cliActor(), role: 'cli', ip: null, userAgent: 'recallkit' });
+import { cliActor, cliAuditActor, withDatabase } from './context.ts';
 
 export function registerPrivacyCommands(program: Command) {
   const privacy = program

@@ -8,9 +8,7 @@ import {
   listStaff,
   reactivateStaff,
 } from '../server/modules/staff/staff-accounts.ts';
-import { cliActor, withDatabase } from './context.ts';
-
-const cliAuditActor = () => ({ id: null, email: cliActor(), role: 'cli', ip: null, userAgent: 'recallkit' });
+import { cliActor, cliAuditActor, withDatabase } from './context.ts';
 
 export function registerStaffCommands(program: Command) {
   const staff = program.command('staff').description('Staff accounts of the console');

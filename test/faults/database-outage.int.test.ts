@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUnits } from '../support/claims.ts';
 import { type OwnPostgres, ownPostgresAvailable, startOwnPostgres } from '../support/own-postgres.ts';
-import { type RecallkitProcess, startRecallkit } from '../support/processes.ts';
+import { postClaim, type RecallkitProcess, startRecallkit } from '../support/processes.ts';
 
 /**
  * The database goes away under load, twice: its backends are terminated, then its server is
@@ -47,23 +47,7 @@ describe.runIf(ownPostgresAvailable())('a database outage under load', () => {
 
   async function createClaim(): Promise<number> {
     const unit = units[nextUnit++ % units.length] as { serial: string; model: string };
-    const response = await fetch(`${server.base}/api/v1/claims`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        campaign: 'anker-2025-us-a1263',
-        serial: unit.serial,
-        model: unit.model,
-        remedy: 'gift_card',
-        hasUnit: true,
-        claimant: {
-          name: 'Ana García',
-          email: `${unit.serial.toLowerCase()}@example.com`,
-          country: 'US',
-          language: 'en',
-        },
-      }),
-    });
+    const response = await postClaim(server.base, unit, `${unit.serial.toLowerCase()}@example.com`);
     await record(response, async (body) => acknowledged.push(body as { id: string; accessToken: string }));
     return response.status;
   }

@@ -5,7 +5,7 @@ import S3rver from 's3rver';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoUnits } from '../support/claims.ts';
-import { freePort, type RecallkitProcess, startRecallkit } from '../support/processes.ts';
+import { freePort, postClaim, type RecallkitProcess, startRecallkit } from '../support/processes.ts';
 
 /** The S3-compatible store stops during uploads: a retryable 503, nothing half-written. */
 describe('the photo store going away', () => {
@@ -40,18 +40,7 @@ describe('the photo store going away', () => {
       WORKER: 'false',
     });
     const unit = demoUnits('anker-2025-us-a1263')[40] as { serial: string; model: string };
-    const created = await fetch(`${web.base}/api/v1/claims`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        campaign: 'anker-2025-us-a1263',
-        serial: unit.serial,
-        model: unit.model,
-        remedy: 'gift_card',
-        hasUnit: true,
-        claimant: { name: 'Ana García', email: 'bucket@example.com', country: 'US', language: 'en' },
-      }),
-    });
+    const created = await postClaim(web.base, unit, 'bucket@example.com');
     const claim = (await created.json()) as { id: string; accessToken: string };
     const auth = { authorization: `Bearer ${claim.accessToken}` };
     const photo = await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#4a7' } })

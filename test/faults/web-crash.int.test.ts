@@ -5,7 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoUnits } from '../support/claims.ts';
-import { type RecallkitProcess, startRecallkit } from '../support/processes.ts';
+import { postClaim, type RecallkitProcess, startRecallkit } from '../support/processes.ts';
 
 /** Every file under `dir`, relative. */
 function files(dir: string): string[] {
@@ -32,18 +32,7 @@ describe('a web process killed mid-upload', () => {
     const env = { DATA_DIR: dataDir, WORKER: 'false', LOOKUP_RATE_LIMIT: '0', CLAIM_LIMIT_PER_CLIENT: '0' };
     web = await startRecallkit(env);
     const unit = demoUnits('anker-2025-us-a1263')[30] as { serial: string; model: string };
-    const created = await fetch(`${web.base}/api/v1/claims`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        campaign: 'anker-2025-us-a1263',
-        serial: unit.serial,
-        model: unit.model,
-        remedy: 'gift_card',
-        hasUnit: true,
-        claimant: { name: 'Ana García', email: 'crash@example.com', country: 'US', language: 'en' },
-      }),
-    });
+    const created = await postClaim(web.base, unit, 'crash@example.com');
     const claim = (await created.json()) as { id: string; accessToken: string };
     const photo = await sharp({
       create: {

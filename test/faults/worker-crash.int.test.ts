@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campaignsDir, repoRoot } from '../support/app.ts';
 import { demoUnits } from '../support/claims.ts';
 import { createPostgresDatabase, testDatabases } from '../support/databases.ts';
-import { type RecallkitProcess, startRecallkit } from '../support/processes.ts';
+import { postClaim, type RecallkitProcess, startRecallkit } from '../support/processes.ts';
 
 const hasPostgres = (await testDatabases()).some((database) => database.name === 'postgres');
 
@@ -63,18 +63,7 @@ describe.runIf(hasPostgres)('a worker killed mid-job (PostgreSQL)', () => {
         .jpeg()
         .toBuffer();
     for (const [i, unit] of demoUnits('anker-2025-us-a1263').slice(20, 26).entries()) {
-      const created = await fetch(`${web.base}/api/v1/claims`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          campaign: 'anker-2025-us-a1263',
-          serial: unit.serial,
-          model: unit.model,
-          remedy: 'gift_card',
-          hasUnit: true,
-          claimant: { name: 'Ana García', email: `crash${i}@example.com`, country: 'US', language: 'en' },
-        }),
-      });
+      const created = await postClaim(web.base, unit, `crash${i}@example.com`);
       const claim = (await created.json()) as { id: string; accessToken: string };
       const auth = { authorization: `Bearer ${claim.accessToken}` };
       for (const kind of ['label', 'marked']) {

@@ -67,3 +67,23 @@ export async function startRecallkit(env: Record<string, string>): Promise<Recal
   }
   return proc;
 }
+
+/** POSTs a draft claim for `unit` of the US example recall to a running server (the raw answer). */
+export function postClaim(
+  base: string,
+  unit: { serial: string; model: string },
+  email: string,
+): Promise<Response> {
+  return fetch(`${base}/api/v1/claims`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      campaign: 'anker-2025-us-a1263',
+      serial: unit.serial,
+      model: unit.model,
+      remedy: 'gift_card',
+      hasUnit: true,
+      claimant: { name: 'Ana García', email, country: 'US', language: 'en' },
+    }),
+  });
+}
