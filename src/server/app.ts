@@ -248,7 +248,21 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
   const webBuilt = fs.existsSync(path.join(webRoot, 'index.html'));
   if (webBuilt) {
-    await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: false, maxAge: '1h' });
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      wildcard: false,
+      index: false,
+      // Brotli or gzip copies made at build (scripts/precompress.ts), for browsers that take them.
+      preCompressed: true,
+      // Hashed file names change with their content: cached for a year; anything else revalidated.
+      cacheControl: false,
+      setHeaders: (reply, file) => {
+        reply.header(
+          'cache-control',
+          file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
   }
   app.setNotFoundHandler((request, reply) => {
     const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && webBuilt;

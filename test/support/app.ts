@@ -39,6 +39,8 @@ export async function appWithExamples(
     config?: Partial<Config>;
     claimCode?: () => string;
     trustProxy?: boolean;
+    /** Serve the built web app from here (default: none, the API alone). */
+    webRoot?: string;
   } = {},
 ) {
   await seedExampleCampaigns(db, campaignsDir, silentLogger);
@@ -53,7 +55,7 @@ export async function appWithExamples(
     logger: silentLogger,
     lookupRateLimit: options.lookupRateLimit ?? 0,
     trustProxy: options.trustProxy ?? false,
-    webRoot: '/nonexistent',
+    webRoot: options.webRoot ?? '/nonexistent',
     claims: {
       db,
       catalog,

@@ -13,6 +13,7 @@ export async function ensureWebBuilt(): Promise<void> {
   if (fs.existsSync(path.join(webRoot, 'index.html'))) return;
   const { build } = await import('vite');
   await build({ configFile: path.join(repoRoot, 'vite.config.ts'), logLevel: 'warn' });
+  await import('../../scripts/precompress.ts'); // as `npm run build:web` does
 }
 
 export function launchChromium(): Promise<Browser> {
