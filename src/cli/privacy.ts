@@ -2,14 +2,17 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { openBlobStore } from '../server/blobs/blob-store.ts';
 import { loadConfig } from '../server/config.ts';
-import { erasePerson, exportPersonalData, personRef } from '../server/modules/claims/privacy.ts';
-import { recordAudit } from '../server/modules/staff/audit.ts';
-import { cliActor, cliAuditActor, withDatabase } from './context.ts';
+import { erasePerson, exportPersonalData } from '../server/modules/claims/privacy.ts';
+import { cliAuditActor, withDatabase } from './context.ts';
 
 export function registerPrivacyCommands(program: Command) {
   const privacy = program
     .command('privacy')
     .description("A person's rights: a copy of their data, or its erasure");
+  const blobs = () => {
+    const config = loadConfig();
+    return openBlobStore(config.storageUrl, config.dataDir);
+  };
 
   privacy
     .command('export')
@@ -17,25 +20,9 @@ export function registerPrivacyCommands(program: Command) {
     .requiredOption('--email <email>', 'the address they claimed with')
     .requiredOption('--out <file>', 'where to write the zip')
     .action(async (options: { email: string; out: string }) => {
-      const config = loadConfig();
-      const result = await withDatabase(async (db) => {
-        const exported = await exportPersonalData(
-          db,
-          openBlobStore(config.storageUrl, config.dataDir),
-          options.email,
-        );
-        await recordAudit(
-          db.kysely,
-          cliAuditActor(),
-          'privacy.exported',
-          { type: 'person', id: personRef(options.email) },
-          {
-            claims: exported.claims,
-            photos: exported.photos,
-          },
-        );
-        return exported;
-      });
+      const result = await withDatabase((db) =>
+        exportPersonalData(db, blobs(), options.email, cliAuditActor()),
+      );
       fs.writeFileSync(options.out, result.zip);
       console.log(`${result.claims} claims and ${result.photos} photos written to ${options.out}`);
     });
@@ -47,23 +34,7 @@ export function registerPrivacyCommands(program: Command) {
     )
     .requiredOption('--email <email>', 'the address they claimed with')
     .action(async (options: { email: string }) => {
-      const config = loadConfig();
-      const result = await withDatabase(async (db) => {
-        const erased = await erasePerson(
-          db,
-          openBlobStore(config.storageUrl, config.dataDir),
-          options.email,
-          cliActor(),
-        );
-        await recordAudit(
-          db.kysely,
-          cliAuditActor(),
-          'privacy.erased',
-          { type: 'person', id: personRef(options.email) },
-          erased,
-        );
-        return erased;
-      });
+      const result = await withDatabase((db) => erasePerson(db, blobs(), options.email, cliAuditActor()));
       console.log(`Personal data removed from ${result.claims} claims (${result.photos} photos deleted)`);
     });
 }

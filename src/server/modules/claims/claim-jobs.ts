@@ -1,7 +1,7 @@
 import type { BlobStore } from '../../blobs/blob-store.ts';
 import type { JobHandlers } from '../../jobs/worker.ts';
 import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
-import { deleteUnreferencedBlobs } from '../evidence/evidence-blobs.ts';
+import { blobKeysOf, deleteUnreferencedBlobs } from '../evidence/evidence-blobs.ts';
 import { type VerifyContext, verifyClaim } from './verify-claim.ts';
 
 /**
@@ -47,7 +47,7 @@ export function claimJobHandlers(blobs: BlobStore, context: Omit<VerifyContext, 
           .where('claim_id', '=', claimId)
           .execute();
         await tx.kysely.deleteFrom('claim').where('id', '=', claimId).execute();
-        return photos.flatMap((photo) => [photo.original_key, photo.display_key ?? []].flat());
+        return blobKeysOf(photos);
       });
       if (keys.length > 0) {
         await deleteUnreferencedBlobs(db, blobs, keys);

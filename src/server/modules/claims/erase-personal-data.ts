@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { BlobStore } from '../../blobs/blob-store.ts';
 import type { Db } from '../../db/database.ts';
-import { deleteUnreferencedBlobs } from '../evidence/evidence-blobs.ts';
+import { blobKeysOf, deleteUnreferencedBlobs } from '../evidence/evidence-blobs.ts';
 import { claimEventRow } from './claim-lifecycle.ts';
 
 /** Claims that are over: nothing more will be asked of the owner or done for them. */
@@ -70,7 +70,7 @@ export async function erasePersonalData(
         )
         .execute();
       photos += evidence.length;
-      return evidence.flatMap((photo) => [photo.original_key, photo.display_key ?? []].flat());
+      return blobKeysOf(evidence);
     });
     if (keys === undefined) continue;
     claims++;

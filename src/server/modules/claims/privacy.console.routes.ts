@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { CONSOLE_RULES } from '../../../shared/console-roles.ts';
 import type { BlobStore } from '../../blobs/blob-store.ts';
 import type { Db } from '../../db/database.ts';
-import { actorOf, recordAudit } from '../staff/audit.ts';
+import { actorOf } from '../staff/audit.ts';
 import { consoleErrors, tags } from '../staff/console-gate.ts';
-import { erasePerson, exportPersonalData, personRef } from './privacy.ts';
+import { erasePerson, exportPersonalData } from './privacy.ts';
 
 const PersonBody = z.object({ email: z.email().max(254) });
 
@@ -26,17 +26,7 @@ export const privacyConsoleRoutes: FastifyPluginAsyncZod<{ db: Db; blobs: BlobSt
       },
     },
     async (request, reply) => {
-      const exported = await exportPersonalData(db, blobs, request.body.email);
-      await recordAudit(
-        db.kysely,
-        actorOf(request),
-        'privacy.exported',
-        { type: 'person', id: personRef(request.body.email) },
-        {
-          claims: exported.claims,
-          photos: exported.photos,
-        },
-      );
+      const exported = await exportPersonalData(db, blobs, request.body.email, actorOf(request));
       return reply
         .header('content-type', 'application/zip')
         .header('content-disposition', 'attachment; filename="personal-data.zip"')
@@ -57,17 +47,6 @@ export const privacyConsoleRoutes: FastifyPluginAsyncZod<{ db: Db; blobs: BlobSt
         response: { 200: z.object({ claims: z.number(), photos: z.number() }), ...consoleErrors },
       },
     },
-    async (request) => {
-      const staff = actorOf(request);
-      const erased = await erasePerson(db, blobs, request.body.email, `staff:${staff.id}`);
-      await recordAudit(
-        db.kysely,
-        staff,
-        'privacy.erased',
-        { type: 'person', id: personRef(request.body.email) },
-        erased,
-      );
-      return erased;
-    },
+    async (request) => erasePerson(db, blobs, request.body.email, actorOf(request)),
   );
 };

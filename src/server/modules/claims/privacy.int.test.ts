@@ -10,6 +10,8 @@ import { JobWorker } from '../../jobs/worker.ts';
 import { maintenanceJobHandlers, scheduleRetention } from '../../maintenance.ts';
 import { erasePerson, exportPersonalData } from './privacy.ts';
 
+const testActor = { id: null, email: 'test', role: 'cli', ip: null, userAgent: null };
+
 describe.each(await testDatabases())('personal data: retention, export, erasure on $name', ({ open }) => {
   let db: Db;
   let harness: Awaited<ReturnType<typeof claimsHarness>>;
@@ -160,7 +162,7 @@ describe.each(await testDatabases())('personal data: retention, export, erasure 
   it('exports everything about a person as a zip, then erases it on request', async () => {
     const first = await claimOf('Person.Two+recall@Example.com', true);
     const second = await claimOf('person.two@example.com', false);
-    const exported = await exportPersonalData(db, harness.blobs, 'PERSON.TWO@example.com');
+    const exported = await exportPersonalData(db, harness.blobs, 'PERSON.TWO@example.com', testActor);
     expect(exported.claims).toBe(2);
     const files = unzipSync(exported.zip);
     const data = JSON.parse(strFromU8(files['claims.json'] as Uint8Array));
@@ -173,9 +175,9 @@ describe.each(await testDatabases())('personal data: retention, export, erasure 
     expect(photos).toHaveLength(exported.photos);
     expect(photos.length).toBe(2);
 
-    const erased = await erasePerson(db, harness.blobs, 'person.two@example.com', 'test');
+    const erased = await erasePerson(db, harness.blobs, 'person.two@example.com', testActor);
     expect(erased.claims).toBe(2);
-    const again = await exportPersonalData(db, harness.blobs, 'person.two@example.com');
+    const again = await exportPersonalData(db, harness.blobs, 'person.two@example.com', testActor);
     expect(again.claims).toBe(0); // nothing left that names them
     expect(
       (

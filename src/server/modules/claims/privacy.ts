@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { strToU8, zipSync } from 'fflate';
 import type { BlobStore } from '../../blobs/blob-store.ts';
 import type { Db } from '../../db/database.ts';
+import { type AuditActor, recordAudit } from '../staff/audit.ts';
 import { erasePersonalData } from './erase-personal-data.ts';
 import { emailKey } from './velocity.ts';
 
@@ -28,6 +29,7 @@ export async function exportPersonalData(
   db: Db,
   blobs: BlobStore,
   email: string,
+  actor: AuditActor,
 ): Promise<{ zip: Uint8Array; claims: number; photos: number }> {
   const ids = await claimIdsOf(db, email);
   const k = db.kysely;
@@ -69,13 +71,33 @@ export async function exportPersonalData(
   files['README.txt'] = strToU8(
     'Everything Recallkit holds about the claims made with this e-mail address: claims.json (each claim, its timeline, the checks of its photos, decisions, remedy and the e-mails sent) and the photos themselves under photos/.\n',
   );
+  await recordAudit(
+    db.kysely,
+    actor,
+    'privacy.exported',
+    { type: 'person', id: personRef(email) },
+    {
+      claims: ids.length,
+      photos,
+    },
+  );
   return { zip: zipSync(files), claims: ids.length, photos };
 }
 
 /**
  * Removes the personal data of every claim an e-mail address made (the right to erasure);
- * decisions, remedies and counts stay (erase-personal-data.ts).
+ * decisions, remedies and counts stay (erase-personal-data.ts). Export and erasure are each
+ * recorded in the audit trail, naming the person by a hash, never the address.
  */
-export async function erasePerson(db: Db, blobs: BlobStore, email: string, actor: string) {
-  return erasePersonalData(db, blobs, await claimIdsOf(db, email), 'erasure requested by the person', actor);
+export async function erasePerson(db: Db, blobs: BlobStore, email: string, actor: AuditActor) {
+  const by = actor.id ? `staff:${actor.id}` : (actor.email ?? 'unknown');
+  const erased = await erasePersonalData(
+    db,
+    blobs,
+    await claimIdsOf(db, email),
+    'erasure requested by the person',
+    by,
+  );
+  await recordAudit(db.kysely, actor, 'privacy.erased', { type: 'person', id: personRef(email) }, erased);
+  return erased;
 }

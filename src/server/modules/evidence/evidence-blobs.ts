@@ -48,6 +48,15 @@ export async function keepLockedBlob(
   if (!(await blobs.exists(key))) await blobs.put(key, data, contentType);
 }
 
+/** The blob keys of photo rows: each original, and its display copy once made. */
+export function blobKeysOf(
+  photos: readonly { original_key: string; display_key: string | null }[],
+): string[] {
+  return photos.flatMap((photo) =>
+    photo.display_key ? [photo.original_key, photo.display_key] : [photo.original_key],
+  );
+}
+
 /**
  * Deletes blobs that no evidence row refers to any more. The same photo uploaded to two claims
  * is one blob: it goes only when neither needs it, and not while a row for it is being written.
