@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browserHarness, seriousAxeViolations } from '../support/browser.ts';
+import { browserHarness, keepScreenshot, seriousAxeViolations } from '../support/browser.ts';
 import { chromiumAvailable } from '../support/environment.ts';
 
 const US_SERIAL = 'AH7M4Z2K9C1QR8T3';
@@ -35,6 +35,47 @@ describe.runIf(chromiumAvailable())('public lookup pages in Chromium', () => {
       .toBe('Anker PowerCore 10000 power bank (A1263)');
     expect(await page.locator('.hazard-banner').textContent()).toMatch(/overheat and catch fire/);
     expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('never shows "not recalled" for part of a serial, a stray letter or the model number', async () => {
+    const page = await phone('en-US');
+    await page.goto(harness.server.url);
+    const serial = page.locator('#serial');
+    // The placeholder shows the shape of a serial, not a recalled one.
+    await expect.poll(() => serial.getAttribute('placeholder')).toBe('XXXX XXXX XXXX XXXX');
+
+    // 12 of 16 characters and a pause: nothing is checked while the input cannot be whole.
+    await serial.pressSequentially('AH7M-4Z2K-9C1Q', { delay: 20 });
+    await page.waitForTimeout(1200);
+    expect(await page.locator('.result').count()).toBe(0);
+
+    // Check pressed on it: "not a complete serial number", with the picture of where it is.
+    await page.getByRole('button', { name: 'Check' }).click();
+    const unknown = page.locator('.result-unknown');
+    await unknown.waitFor();
+    expect(await unknown.locator('h2').textContent()).toBe('Not a complete serial number');
+    expect(await unknown.textContent()).toMatch(/printed on the bottom/);
+    expect(await unknown.locator('svg.label-picture').count()).toBe(1);
+    expect(await page.locator('.result-clear').count()).toBe(0);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await keepScreenshot(page, 'lookup-partial-serial');
+
+    await serial.fill('x');
+    await page.getByRole('button', { name: 'Check' }).click();
+    await expect.poll(() => unknown.locator('.result-message').textContent()).toMatch(/^X is not a complete/);
+
+    await serial.fill('A1263');
+    await page.getByRole('button', { name: 'Check' }).click();
+    await expect
+      .poll(() => unknown.locator('h2').textContent())
+      .toBe('That is the model number, not the serial number');
+    expect(await unknown.locator('.result-message').textContent()).toMatch(
+      /A1263 is the model number of the Anker PowerCore 10000.*enter the serial number/,
+    );
+    expect(await page.locator('.result-clear').count()).toBe(0);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await keepScreenshot(page, 'lookup-model-number');
     await page.context().close();
   });
 

@@ -40,6 +40,14 @@ export interface AxeViolation {
   nodes: { target: string[] }[];
 }
 
+export const screenshotDir = path.join(repoRoot, 'test-results', 'screenshots');
+
+/** Keeps a full-page screenshot as a test artifact (test-results/screenshots/NAME.png, not in git). */
+export async function keepScreenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
 /** Serious and critical accessibility violations axe-core finds on the page as it is now. */
 export async function seriousAxeViolations(page: import('playwright-core').Page): Promise<AxeViolation[]> {
   // Evaluated through the browser's protocol, not as a script tag: the pages' content security

@@ -46,12 +46,30 @@ export const LookupSuggestionSchema = z.object({
 
 export const LookupResultSchema = z.object({
   affected: z.boolean(),
+  recognised: z
+    .boolean()
+    .describe(
+      'False when the input cannot settle the question: not a complete serial of any recalled product (too short or too long, characters its serials never use, or a model number), or a model of which only some units are recalled. Then affected: false does NOT mean the unit is safe; ask for the whole serial.',
+    ),
   normalizedSerial: z.string().nullable(),
   model: z.string().nullable(),
   matches: z.array(LookupMatchSchema),
   suggestions: z
     .array(LookupSuggestionSchema)
     .describe('Recalled serials one or two look-alike characters away'),
+  modelNumber: z
+    .object({
+      code: z.string(),
+      name: z.string(),
+      campaign: z.string().describe('Slug of the recall that names this model'),
+      recalledAsWhole: z.boolean(),
+    })
+    .nullable()
+    .describe('The input is the number of a model a recall names (a model number typed for a serial)'),
+  serialHelp: z
+    .string()
+    .nullable()
+    .describe('Where the serial number is printed, when the input was not recognised'),
   message: z.string(),
 });
 
@@ -79,10 +97,18 @@ export const BatchLookupItemSchema = z.union([
 export const BatchLookupResultSchema = z.object({
   results: z.array(BatchLookupItemSchema),
   affectedCount: z.number().int(),
+  unrecognisedCount: z
+    .number()
+    .int()
+    .describe('Items answered recognised: false: not complete serials, so not known to be safe'),
 });
 
 export const CampaignSummarySchema = CampaignRefSchema.extend({
   summary: z.string().nullable(),
+  serialLength: z
+    .object({ min: z.number().int(), max: z.number().int() })
+    .nullable()
+    .describe('Shortest and longest serial the recall lists, without spaces (null when it lists none)'),
   models: z.array(z.object({ code: z.string(), name: z.string(), recalledAsWhole: z.boolean() })),
   units: z.number().int(),
 });

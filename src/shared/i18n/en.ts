@@ -114,6 +114,10 @@ export const en = {
     affected: 'Your product is part of a recall. Stop using it now.',
     affected_model: 'Model {{model}} is recalled. Stop using it now.',
     not_affected: 'This serial number is not part of any recall we run.',
+    model_number:
+      '{{model}} is the model number of the {{name}}, not its serial number. Only some {{model}} units are recalled: enter the serial number to check yours.',
+    not_recognised:
+      '{{serial}} is not a complete serial number, so we cannot tell whether your unit is recalled. Enter the whole serial number as printed on the label.',
     did_you_mean:
       'We did not find {{serial}}, but a serial number that differs only by a look-alike character is recalled. Check the label: did you mean {{suggestion}}?',
   },
@@ -132,8 +136,10 @@ export const en = {
     where_serial_text:
       'Turn the power bank over: the model (for example A1263) and the serial number (SN) are printed on the bottom or the back.',
     picture_alt:
-      'The bottom of a power bank. The label shows the model, A1263, and below it the serial number, SN AH7M 4Z2K 9C1Q R8T3, which is highlighted.',
+      'The bottom of a power bank. The label shows the model, A1263, and below it the serial number, SN AB12 CD34 EF56 GH78, which is highlighted.',
     affected_title: 'Recalled: stop using it now',
+    model_number_title: 'That is the model number, not the serial number',
+    not_recognised_title: 'Not a complete serial number',
     not_affected_title: 'Not recalled',
     suggestion_title: 'Did you mean…',
     suggestion_use: 'Check {{serial}}',

@@ -119,6 +119,10 @@ export const es: Messages = {
     affected: 'Su producto forma parte de una retirada. Deje de usarlo ya.',
     affected_model: 'El modelo {{model}} está retirado. Deje de usarlo ya.',
     not_affected: 'Este número de serie no forma parte de ninguna retirada que gestionemos.',
+    model_number:
+      '{{model}} es el número de modelo de {{name}}, no su número de serie. Solo se retiran algunas unidades {{model}}: introduzca el número de serie para comprobar la suya.',
+    not_recognised:
+      '{{serial}} no es un número de serie completo, así que no podemos saber si su unidad está retirada. Introduzca el número de serie entero, tal como aparece en la etiqueta.',
     did_you_mean:
       'No encontramos {{serial}}, pero sí un número de serie retirado que solo se diferencia en un carácter parecido. Revise la etiqueta: ¿quería decir {{suggestion}}?',
   },
@@ -137,8 +141,10 @@ export const es: Messages = {
     where_serial_text:
       'Dé la vuelta a la batería: el modelo (por ejemplo A1263) y el número de serie (SN) están impresos en la parte inferior o trasera.',
     picture_alt:
-      'La parte inferior de una batería externa. La etiqueta muestra el modelo, A1263, y debajo, resaltado, el número de serie SN AH7M 4Z2K 9C1Q R8T3.',
+      'La parte inferior de una batería externa. La etiqueta muestra el modelo, A1263, y debajo, resaltado, el número de serie SN AB12 CD34 EF56 GH78.',
     affected_title: 'Retirado: deje de usarlo ya',
+    model_number_title: 'Ese es el número de modelo, no el número de serie',
+    not_recognised_title: 'No es un número de serie completo',
     not_affected_title: 'No está retirado',
     suggestion_title: '¿Quería decir…',
     suggestion_use: 'Comprobar {{serial}}',

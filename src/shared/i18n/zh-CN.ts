@@ -101,6 +101,10 @@ export const zhCN: Messages = {
     affected: '您的产品属于召回范围。请立即停止使用。',
     affected_model: '型号 {{model}} 已被召回。请立即停止使用。',
     not_affected: '该序列号不在我们处理的任何召回范围内。',
+    model_number:
+      '{{model}} 是 {{name}} 的型号，不是序列号。只有部分 {{model}} 产品被召回：请输入序列号以检查您的产品。',
+    not_recognised:
+      '{{serial}} 不是完整的序列号，因此无法判断您的产品是否被召回。请按标签上的印刷内容输入完整的序列号。',
     did_you_mean:
       '未找到 {{serial}}，但有一个仅相差一个易混淆字符的序列号属于召回范围。请核对标签：您是否要输入 {{suggestion}}？',
   },
@@ -116,8 +120,10 @@ export const zhCN: Messages = {
     checking: '正在查询…',
     where_serial: '在哪里找到序列号',
     where_serial_text: '将移动电源翻转过来：型号（例如 A1263）和序列号（SN）印在底部或背面。',
-    picture_alt: '移动电源底部。标签上显示型号 A1263，下方高亮显示序列号 SN AH7M 4Z2K 9C1Q R8T3。',
+    picture_alt: '移动电源底部。标签上显示型号 A1263，下方高亮显示序列号 SN AB12 CD34 EF56 GH78。',
     affected_title: '已召回：请立即停止使用',
+    model_number_title: '这是型号，不是序列号',
+    not_recognised_title: '不是完整的序列号',
     not_affected_title: '不在召回范围内',
     suggestion_title: '您是否要输入…',
     suggestion_use: '查询 {{serial}}',

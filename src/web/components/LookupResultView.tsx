@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import type { LookupMatch, LookupResult } from '../../shared/contracts/catalog.ts';
 import { countryName } from '../format.ts';
 import { RemedyList } from './RemedyList.tsx';
+import { SerialLabelPicture } from './SerialLabelPicture.tsx';
 
 export function LookupResultView({
   result,
@@ -45,6 +46,19 @@ export function LookupResultView({
             </li>
           ))}
         </ul>
+      </section>
+    );
+  }
+  if (!result.recognised) {
+    // Never a green "not recalled" for input that could not settle it (issue 23).
+    return (
+      <section className="result result-unknown" aria-labelledby="result-title">
+        <h2 id="result-title">
+          {result.modelNumber ? t('web.model_number_title') : t('web.not_recognised_title')}
+        </h2>
+        <p className="result-message">{result.message}</p>
+        {result.serialHelp && <p>{result.serialHelp}</p>}
+        <SerialLabelPicture />
       </section>
     );
   }

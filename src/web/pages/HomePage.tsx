@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import type { CampaignSummary } from '../../shared/contracts/catalog.ts';
 import { ApiError, api } from '../api.ts';
 import { LookupResultView } from '../components/LookupResultView.tsx';
 import { SerialLabelPicture } from '../components/SerialLabelPicture.tsx';
@@ -9,21 +10,36 @@ import { formatNumber } from '../format.ts';
 
 /** Typing pauses this long before the serial is checked. */
 const TYPING_PAUSE_MS = 400;
-/** Shorter input is not checked as you type (it cannot be a whole serial yet); Check still works. */
-const AUTO_CHECK_MIN_CHARS = 10;
+const compact = (value: string) => value.replace(/[\s\-\u2010-\u2015._/]/g, '');
 
-const compact = (value: string) => value.replace(/[\s\-\u2010-\u2015.]/g, '');
+/** The shortest serial any recall lists: shorter input is not checked as you type (Check still works). */
+function shortestSerial(campaigns: readonly CampaignSummary[] | undefined): number | null {
+  const lengths = (campaigns ?? []).flatMap((c) => (c.serialLength ? [c.serialLength.min] : []));
+  return lengths.length > 0 ? Math.min(...lengths) : null;
+}
+
+/** A placeholder that shows the shape of a serial (groups of four) without being one. */
+function serialPlaceholder(length: number | null): string {
+  if (length === null) return '';
+  return 'X'.repeat(length).replace(/(.{4})(?=.)/g, '$1 ');
+}
 
 export function HomePage() {
   const { t, i18n } = useTranslation();
   const [input, setInput] = useState('');
   const [checked, setChecked] = useState('');
+  const campaigns = useQuery({
+    queryKey: ['campaigns', i18n.language],
+    queryFn: ({ signal }) => api.campaigns(signal),
+  });
+  const minLength = shortestSerial(campaigns.data?.campaigns);
 
   useEffect(() => {
-    if (compact(input).length < AUTO_CHECK_MIN_CHARS) return;
+    // Checked as you type only once the input could be a whole serial (issue 23).
+    if (minLength === null || compact(input).length < minLength) return;
     const timer = setTimeout(() => setChecked(input.trim()), TYPING_PAUSE_MS);
     return () => clearTimeout(timer);
-  }, [input]);
+  }, [input, minLength]);
 
   const lookup = useQuery({
     queryKey: ['lookup', checked, i18n.language],
@@ -31,11 +47,6 @@ export function HomePage() {
     enabled: checked !== '',
     retry: (count, error) => !(error instanceof ApiError) && count < 1,
   });
-  const campaigns = useQuery({
-    queryKey: ['campaigns', i18n.language],
-    queryFn: ({ signal }) => api.campaigns(signal),
-  });
-
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setChecked(input.trim());
@@ -68,7 +79,7 @@ export function HomePage() {
             autoCorrect="off"
             spellCheck={false}
             maxLength={100}
-            placeholder="AH7M 4Z2K 9C1Q R8T3"
+            placeholder={serialPlaceholder(minLength)}
           />
           <button type="submit">{lookup.isFetching ? t('web.checking') : t('web.check')}</button>
         </div>

@@ -23,6 +23,15 @@ export interface CatalogCampaign {
   lookAlikes: FingerprintSet;
   wholeModels: Set<string>;
   modelNames: Map<string, string>;
+  /** What a complete serial of this campaign looks like, to tell a partial entry from an unlisted serial. */
+  serialShape: SerialShape;
+}
+
+/** The campaign's serial pattern, and the shortest and longest serial it lists (0 when it lists none). */
+export interface SerialShape {
+  pattern: RegExp | null;
+  minLength: number;
+  maxLength: number;
 }
 
 export interface SerialHit {
@@ -98,6 +107,31 @@ export class CatalogSnapshot {
     return hits;
   }
 
+  /**
+   * Whether a normalised serial has the shape of a complete serial of any campaign: its pattern
+   * when it defines one, else the lengths it lists. A campaign with neither recognises nothing.
+   */
+  recognises(serial: string): boolean {
+    return this.campaigns.some((campaign) => {
+      const canonical = applySerialRules(serial, campaign.rules);
+      const shape = campaign.serialShape;
+      if (shape.pattern) return shape.pattern.test(canonical);
+      return (
+        shape.maxLength > 0 && canonical.length >= shape.minLength && canonical.length <= shape.maxLength
+      );
+    });
+  }
+
+  /** The campaigns that define a model with this code (normalised), and the model. */
+  modelsCoded(code: string): { campaign: CatalogCampaign; name: string; recalledAsWhole: boolean }[] {
+    const found = [];
+    for (const campaign of this.campaigns) {
+      const model = campaign.definition.models.find((m) => m.code === code);
+      if (model) found.push({ campaign, name: model.name, recalledAsWhole: model.recalledAsWhole });
+    }
+    return found;
+  }
+
   /** The group that lists a serial already in `campaign`'s canonical form, if any. */
   groupListing(campaign: CatalogCampaign, canonical: string): SerialGroup | undefined {
     hashSerialInto(canonical, this.probe, 0);
@@ -152,6 +186,8 @@ export class CatalogSnapshot {
         const lookAlikes = new Uint32Array(counts.reduce((sum, group) => sum + Number(group.count), 0));
         const collapsedHash = new Uint32Array(2);
         let listed = 0;
+        let minLength = Number.POSITIVE_INFINITY;
+        let maxLength = 0;
         const groupIndex = new Map(
           groups.map((group, i) => [`${group.modelCode}\u0000${group.market ?? ''}`, i]),
         );
@@ -171,6 +207,8 @@ export class CatalogSnapshot {
             hashSerialInto(unit.serial, group.words, 2 * group.filled++);
             hashSerialInto(collapseLookAlikes(unit.serial), collapsedHash, 0);
             lookAlikes[listed++] = collapsedHash[0] as number;
+            minLength = Math.min(minLength, unit.serial.length);
+            maxLength = Math.max(maxLength, unit.serial.length);
           }
           if (page.length < PAGE_ROWS) break;
           after = (page[page.length - 1] as { serial: string }).serial;
@@ -189,6 +227,11 @@ export class CatalogSnapshot {
           lookAlikes: FingerprintSet.fromFingerprints(lookAlikes),
           wholeModels: new Set(definition.models.filter((m) => m.recalledAsWhole).map((m) => m.code)),
           modelNames: new Map(definition.models.map((m) => [m.code, m.name])),
+          serialShape: {
+            pattern: definition.serialRules.pattern ? new RegExp(definition.serialRules.pattern) : null,
+            minLength: listed > 0 ? minLength : 0,
+            maxLength,
+          },
         });
       }
       return new CatalogSnapshot(revision, campaigns);

@@ -66,11 +66,13 @@ export const catalogRoutes: FastifyPluginAsyncZod<CatalogRoutesOptions> = async 
       const language = requestLanguage(request);
       const snapshot = catalog.current();
       let affectedCount = 0;
+      let unrecognisedCount = 0;
       const results = serials.map((serial) => {
         try {
           if (serial.trim() === '') throw new AppError('serial_empty');
           const result = lookup(snapshot, { serial, country }, language);
           if (result.affected) affectedCount++;
+          if (!result.recognised) unrecognisedCount++;
           return { serial, ...result };
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
@@ -80,7 +82,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<CatalogRoutesOptions> = async 
           };
         }
       });
-      return { results, affectedCount };
+      return { results, affectedCount, unrecognisedCount };
     },
   );
 

@@ -57,9 +57,18 @@ export function lookup(
   today = new Date(),
 ): LookupResult {
   const { serial, model, country } = parseLookupQuery(query);
-  const hits = snapshot.find(serial, model);
+  // A model number typed where the serial goes: answer for that model, and say so.
+  const typedModel = serial !== null && model === null ? modelNamed(snapshot, serial) : null;
+  const hits = snapshot.find(typedModel ? null : serial, typedModel ? typedModel.code : model);
   const matches = hits.map((hit) => presentMatch(hit, country, language, today));
-  const suggestions = serial !== null && hits.length === 0 ? suggest(snapshot, serial) : [];
+  const suggestions = serial !== null && !typedModel && hits.length === 0 ? suggest(snapshot, serial) : [];
+  const partlyRecalledModel =
+    serial === null && model !== null && hits.length === 0 ? modelNamed(snapshot, model) : null;
+  const modelNumber = typedModel ?? partlyRecalledModel;
+  const recognised =
+    hits.length > 0 ||
+    suggestions.length > 0 ||
+    (modelNumber === null && (serial === null || snapshot.recognises(serial)));
 
   let message: string;
   const first = hits[0];
@@ -73,10 +82,35 @@ export function lookup(
       serial: serial ?? '',
       suggestion: suggestions[0].serial,
     });
+  } else if (modelNumber) {
+    message = translate(language, 'lookup.model_number', { model: modelNumber.code, name: modelNumber.name });
+  } else if (!recognised) {
+    message = translate(language, 'lookup.not_recognised', { serial: serial ?? '' });
   } else {
     message = translate(language, 'lookup.not_affected');
   }
-  return { affected: matches.length > 0, normalizedSerial: serial, model, matches, suggestions, message };
+  const helpFrom = modelNumber ? snapshot.campaign(modelNumber.campaign) : snapshot.campaigns[0];
+  const whereToFind = helpFrom?.definition.serialRules.whereToFind;
+  return {
+    affected: matches.length > 0,
+    recognised,
+    normalizedSerial: typedModel ? null : serial,
+    model: typedModel ? typedModel.code : model,
+    matches,
+    suggestions,
+    modelNumber,
+    serialHelp: !recognised && whereToFind ? localize(whereToFind, language) : null,
+    message,
+  };
+}
+
+/** The model a recall names with this code (normalised as model codes are), if any. */
+function modelNamed(snapshot: CatalogSnapshot, input: string) {
+  const code = normaliseModelCode(input);
+  if (code === undefined) return null;
+  const [found] = snapshot.modelsCoded(code);
+  if (!found) return null;
+  return { code, name: found.name, campaign: found.campaign.slug, recalledAsWhole: found.recalledAsWhole };
 }
 
 /**
@@ -162,6 +196,10 @@ export function presentCampaignSummary(campaign: CatalogCampaign, language: Lang
   return {
     ...presentCampaignRef(campaign, language),
     summary: definition.summary ? localize(definition.summary, language) : null,
+    serialLength:
+      campaign.serialShape.maxLength > 0
+        ? { min: campaign.serialShape.minLength, max: campaign.serialShape.maxLength }
+        : null,
     models: definition.models.map((m) => ({
       code: m.code,
       name: m.name,

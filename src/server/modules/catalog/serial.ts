@@ -84,7 +84,7 @@ export function normaliseModelCode(raw: string): string | undefined {
 export interface SerialRules {
   /** Characters this campaign's serials never contain, mapped to the one the owner meant. */
   lookAlikes: Readonly<Record<string, string>>;
-  /** Optional shape the canonical serial must have (checked on import, not on lookup). */
+  /** Optional shape the canonical serial must have (checked on import; the lookup's `recognised` uses the snapshot's copy). */
   pattern?: RegExp | undefined;
 }
 
