@@ -25,6 +25,7 @@ const ConfigSchema = z.object({
   STORAGE_URL: z.string().min(1).optional(),
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().min(3).default('Recallkit <recalls@localhost>'),
+  MAIL_SETTLE_SECONDS: z.coerce.number().min(0).max(600).default(10),
   DEV_OUTBOX_PAGE: booleanFlag.optional(),
   WEBHOOK_ALLOWED_HOSTS: z.string().optional(),
   PHOTO_MAX_BYTES: z.coerce
@@ -69,6 +70,8 @@ export type Config = {
   storageUrl: string | undefined;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** A claim's e-mail waits this long for the claim's next moment, to go out as one e-mail. */
+  mailSettleMs: number;
   devOutboxPage: boolean;
   /** Host names (or addresses) webhooks may reach although they are private or loopback. */
   webhookAllowedHosts: ReadonlySet<string>;
@@ -131,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     storageUrl: c.STORAGE_URL,
     smtpUrl: c.SMTP_URL,
     mailFrom: c.MAIL_FROM,
+    mailSettleMs: c.MAIL_SETTLE_SECONDS * 1000,
     // Without SMTP, mail stays in the outbox; outside production admins can read it in the
     // console. Never in production: the mail holds claim links and gift card codes.
     devOutboxPage: env.NODE_ENV !== 'production' && (c.DEV_OUTBOX_PAGE ?? !c.SMTP_URL),

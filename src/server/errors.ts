@@ -53,6 +53,7 @@ export const APP_ERROR_CODES = [
   'claims_closed',
   'unit_not_affected',
   'remedy_not_offered',
+  'country_not_covered',
   'address_required',
   'evidence_missing',
   'evidence_unreadable',

@@ -70,7 +70,7 @@ export async function purgeOperationalRows(db: Db): Promise<Record<string, numbe
       .executeTakeFirst(),
     k
       .deleteFrom('outbox_message')
-      .where('state', 'in', ['sent', 'held'])
+      .where('state', 'in', ['sent', 'held', 'merged'])
       .where('created_at', '<', older(days.mailSent))
       .executeTakeFirst(),
     k

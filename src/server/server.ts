@@ -123,7 +123,11 @@ export function jobHandlers(
   options: Pick<VerifyContext, 'sampleQuality'> & Pick<IssueOptions, 'afterProviderCall'> = {},
 ): JobHandlers {
   return {
-    'mail.send': mailSender({ smtpUrl: config.smtpUrl, from: config.mailFrom }),
+    'mail.send': mailSender({
+      smtpUrl: config.smtpUrl,
+      from: config.mailFrom,
+      settleMs: config.mailSettleMs,
+    }),
     ...claimJobHandlers(blobs, {
       publicUrl: config.publicUrl,
       hooks: claimHooks,

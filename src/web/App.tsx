@@ -6,6 +6,7 @@ import { ClaimPage } from './pages/ClaimPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { RecallPage } from './pages/RecallPage.tsx';
+import { RecoverPage } from './pages/RecoverPage.tsx';
 import { StatusPage } from './pages/StatusPage.tsx';
 
 /** The staff console is its own bundle: owners on phones never download it. */
@@ -38,12 +39,16 @@ export function App() {
           <Route path="/recalls/:slug" element={<RecallPage />} />
           <Route path="/claim" element={<ClaimPage />} />
           <Route path="/c/:id" element={<StatusPage />} />
+          <Route path="/lost-link" element={<RecoverPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </main>
       <footer className="site-footer">
         <p>
-          {t('web.footer')} <a href="/api/docs">{t('web.api_docs')}</a>
+          <Link to="/lost-link">{t('web.lost_link')}</Link>
+        </p>
+        <p className="muted">
+          {t('web.footer')} <a href="/api/docs">{t('web.for_partners')}</a>
         </p>
       </footer>
     </>

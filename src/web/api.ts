@@ -32,6 +32,12 @@ async function getJson<T>(
   return body as T;
 }
 
+/** The visitor's country from the browser's language (en-US: US), to pick the remedies offered there. */
+function visitorCountry(): { country?: string } {
+  const region = /-([A-Z]{2})\b/.exec(navigator.language ?? '')?.[1];
+  return region ? { country: region } : {};
+}
+
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
   method: 'POST',
@@ -91,18 +97,18 @@ export const api = {
     getJson<ClaimStatusResponse>(`/api/v1/claims/${encodeURIComponent(claimId)}`, {}, signal, {
       headers: bearer(token),
     }),
-  claimPhoto: async (claimId: string, evidenceId: string, token: string) => {
+  claimPhotoBlob: async (claimId: string, evidenceId: string, token: string) => {
     const response = await fetch(
       `/api/v1/claims/${encodeURIComponent(claimId)}/evidence/${encodeURIComponent(evidenceId)}`,
-      {
-        headers: bearer(token),
-      },
+      { headers: bearer(token) },
     );
     if (!response.ok) throw new ApiError(response.status, 'photo', response.statusText);
-    return URL.createObjectURL(await response.blob());
+    return response.blob();
   },
+  recoverLinks: (email: string) =>
+    getJson<{ status: 'sent_if_any' }>('/api/v1/claims/recover', {}, undefined, json({ email })),
   lookup: (serial: string, signal?: AbortSignal) =>
-    getJson<LookupResult>('/api/v1/lookup', { serial }, signal),
+    getJson<LookupResult>('/api/v1/lookup', { serial, ...visitorCountry() }, signal),
   campaigns: (signal?: AbortSignal) =>
     getJson<{ campaigns: CampaignSummary[] }>('/api/v1/campaigns', {}, signal),
   campaign: (slug: string, signal?: AbortSignal) =>

@@ -111,9 +111,13 @@ describe.runIf(chromiumAvailable())('claiming in Chromium', () => {
     await page.getByRole('button', { name: '继续' }).click();
     await page.getByTestId('claim-code').waitFor();
     expect(await page.locator('.claim-code .hint').textContent()).toBe(
-      '请在移动电源上写下此编号，以及您的姓名、今天的日期和 RECALLED 字样。',
+      '请用记号笔在产品上写下此编号，以及下方示例中显示的内容。请保存好：本页面和我们发送给您的邮件都可以带您回到此申请。',
     );
     expect(await page.locator('.photo-label').first().textContent()).toBe('标签照片');
+    // The example is drawn with the owner's own name and code.
+    const code = (await page.getByTestId('claim-code').textContent()) ?? '';
+    expect(await page.locator('svg.marked-example').textContent()).toContain(`李伟`);
+    expect(await page.locator('svg.marked-example').textContent()).toContain(code);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.context().close();
   });

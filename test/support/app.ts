@@ -24,6 +24,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     dataDir: 'memory://',
     lookupRateLimit: 0,
     catalogRefreshMs: 60_000,
+    mailSettleMs: 0, // a test that merges a claim's e-mails sets its own
     campaignsDir,
     storageUrl: `file://${fs.mkdtempSync(path.join(os.tmpdir(), 'recallkit-test-blobs-'))}`,
     ...overrides,

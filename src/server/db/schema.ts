@@ -254,14 +254,21 @@ export interface OutboxMessageTable {
   template: string;
   subject: string;
   text_body: string;
+  html_body: string | null;
+  /** The message's parts (MailContent), kept until it is sent, to merge later moments into it. */
+  content: ColumnType<MailContentColumn | null, string | null | undefined, string | null>;
   state: ColumnType<
-    'pending' | 'sent' | 'held',
-    'pending' | 'sent' | 'held' | undefined,
-    'pending' | 'sent' | 'held'
+    'pending' | 'sent' | 'held' | 'merged',
+    'pending' | 'sent' | 'held' | 'merged' | undefined,
+    'pending' | 'sent' | 'held' | 'merged'
   >;
   created_at: Timestamp;
   sent_at: Date | null;
   transport_id: string | null;
+  /** The message this one went out inside (state merged). */
+  merged_into: string | null;
+  /** The order messages were queued in. */
+  seq: Generated<string>;
 }
 
 export type JobState = 'queued' | 'active' | 'done' | 'dead';
@@ -410,4 +417,16 @@ export interface WebhookDeliveryTable {
   created_at: Timestamp;
   last_attempt_at: Nullable<Date>;
   delivered_at: Nullable<Date>;
+}
+
+/** An e-mail's parts as notify/templates.ts builds them (stored as JSON until the mail is sent). */
+export interface MailContentColumn {
+  template: string;
+  subject: string;
+  greeting: string;
+  paragraphs: string[];
+  action: { label: string; url: string } | null;
+  signature: string;
+  support: string | null;
+  brand: { logoText: string; colour: string } | null;
 }

@@ -64,6 +64,7 @@ const HTTP_STATUS: Record<AppErrorCode, number> = {
   import_refused: 422,
   unit_not_affected: 422,
   remedy_not_offered: 422,
+  country_not_covered: 422,
   address_required: 422,
   evidence_missing: 422,
   evidence_unreadable: 422,

@@ -227,6 +227,35 @@ export const TriagePolicySchema = z
   .strict();
 export type TriagePolicy = z.infer<typeof TriagePolicySchema>;
 
+/**
+ * Whose recall this is, as owners see it on the recall pages, the claim flow and every e-mail:
+ * the brand's name and text logo, its colour (an accent: borders and stripes, never text), the
+ * store its gift cards are spent in, and how to reach its support.
+ */
+const BrandSchema = z
+  .object({
+    name: z.string().min(1).max(80),
+    /** Shown as the logo, in the brand's colour band (no image needed). Defaults to the name. */
+    logoText: z.string().min(1).max(40).optional(),
+    colour: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #00a7e1')
+      .default('#b42318'),
+    /** Where gift cards and vouchers are spent, e.g. Anker.com. */
+    storeName: z.string().min(1).max(80).optional(),
+    support: z
+      .object({
+        email: z.email().optional(),
+        phone: z.string().min(3).max(40).optional(),
+        url: z.string().url().optional(),
+        hours: LocalizedTextSchema.optional(),
+      })
+      .strict()
+      .refine((support) => support.email || support.phone || support.url, 'an e-mail, a phone or a URL'),
+  })
+  .strict();
+export type Brand = z.infer<typeof BrandSchema>;
+
 export const CampaignDefinitionSchema = z
   .object({
     slug: z
@@ -236,6 +265,9 @@ export const CampaignDefinitionSchema = z
     status: z.enum(['draft', 'active', 'closed']),
     title: LocalizedTextSchema,
     hazard: LocalizedTextSchema,
+    brand: BrandSchema.optional(),
+    /** What owners should do once claims are closed (shown instead of the claim steps). */
+    closedInstructions: LocalizedTextSchema.optional(),
     summary: LocalizedTextSchema.optional(),
     announcedOn: z.iso.date(),
     regulator: z

@@ -113,7 +113,23 @@ export const CampaignSummarySchema = CampaignRefSchema.extend({
   units: z.number().int(),
 });
 
+export const BrandViewSchema = z.object({
+  name: z.string(),
+  logoText: z.string(),
+  colour: z.string().describe('An accent colour (#rrggbb) for borders and stripes'),
+  storeName: z.string().nullable(),
+  support: z.object({
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    url: z.string().nullable(),
+    hours: z.string().nullable(),
+  }),
+});
+export type BrandView = z.infer<typeof BrandViewSchema>;
+
 export const CampaignDetailSchema = CampaignSummarySchema.extend({
+  brand: BrandViewSchema.nullable().describe('Whose recall this is, and how to reach its support'),
+  closedInstructions: z.string().nullable().describe('What owners should do now that claims are closed'),
   regulator: z.object({
     authority: z.string(),
     reference: z.string().optional(),
@@ -144,6 +160,9 @@ export const CampaignDetailSchema = CampaignSummarySchema.extend({
         kind: z.enum(['label', 'marked', 'receipt', 'disposal']),
         required: z.boolean(),
         instructions: z.string(),
+        mustShow: z
+          .array(z.enum(['name', 'date', 'word_recalled', 'claim_code']))
+          .describe('What the owner writes on the unit for a marked photo (empty for other photos)'),
       }),
     ),
   }),

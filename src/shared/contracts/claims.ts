@@ -94,6 +94,12 @@ export const EvidenceFeedbackSchema = z.object({
   messages: z
     .array(z.string())
     .describe('What could not be read and what to do about it, in the caller’s language'),
+  serialRead: z
+    .string()
+    .nullable()
+    .describe(
+      'A label photo showing another serial than the claim’s: the serial read (the owner may have entered the wrong one)',
+    ),
 });
 export type EvidenceFeedback = z.infer<typeof EvidenceFeedbackSchema>;
 
@@ -115,6 +121,8 @@ export const ClaimStatusResponseSchema = z.object({
   serial: z.string().nullable(),
   remedy: RemedyKindSchema,
   hasUnit: z.boolean(),
+  claimantName: z.string().describe('As the owner gave it (written on the unit where the recall asks)'),
+  returnRequired: z.boolean().describe('The unit is sent back rather than dropped off'),
   createdAt: z.string(),
   submittedAt: z.string().nullable(),
   expiresAt: z.string().nullable(),

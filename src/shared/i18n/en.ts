@@ -53,6 +53,8 @@ export const en = {
     photo_unsupported_type: 'This is not a photo we can read. Use a JPEG, PNG, WebP or HEIC photo.',
     photo_corrupt: 'The photo is damaged or incomplete. Take it or upload it again.',
     unit_not_affected: 'This serial number is not part of this recall. Check it on the label.',
+    country_not_covered:
+      'This recall has no remedy for units in the country you chose. It covers units sold in: {{countries}}.',
     remedy_not_offered: 'That remedy is not offered where you live. Choose one of the options shown.',
     address_required: 'We need your postal address to send you the replacement.',
     evidence_missing: 'Some photos are still missing: {{missing}}.',
@@ -80,8 +82,8 @@ export const en = {
     internal: 'Something went wrong on our side. Please try again; if it keeps happening, contact support.',
   },
   remedy: {
-    gift_card:
-      'Your gift card code is {{code}} (worth {{amount}}). Use it at checkout in the brand’s online store.',
+    default_store: 'the brand’s online store',
+    gift_card: 'Your gift card code is {{code}} (worth {{amount}}). Use it at checkout at {{store}}.',
     voucher: 'Your voucher code is {{code}} (worth {{amount}}).',
     shipped: 'Your replacement is on its way with {{carrier}}, tracking number {{tracking}}: {{url}}',
     return_bag:
@@ -93,6 +95,10 @@ export const en = {
       'Send a photo of your receipt or order confirmation, showing the product and the date of purchase.',
     serial_matches:
       'We could not read the serial number on the label. Take the photo straight on, close enough that the label fills most of the picture, in daylight.',
+    serial_other_unlisted:
+      'The serial number in this photo is not the one you entered, {{expected}}. Photograph the label of the unit you entered; if this is the unit you are claiming for, check the serial number printed on it first.',
+    serial_other:
+      'The serial number in this photo, {{found}}, is not the one you entered, {{expected}}. If this is the unit you are claiming for, check the serial number {{found}} instead; if not, photograph the label of the unit you entered.',
     model_matches:
       'We could not read the model number on the label. Take the photo straight on, in daylight, without glare.',
     word_recalled:
@@ -111,6 +117,8 @@ export const en = {
     photo_marked: 'Photo 2 (marked unit)',
   },
   lookup: {
+    closed_instructions:
+      'Claims for this recall are closed. If you still have the product, stop using it and take it to a battery or hazardous-waste drop-off point; do not put it in household rubbish.',
     affected: 'Your product is part of a recall. Stop using it now.',
     affected_model: 'Model {{model}} is recalled. Stop using it now.',
     not_affected: 'This serial number is not part of any recall we run.',
@@ -122,6 +130,38 @@ export const en = {
       'We did not find {{serial}}, but a serial number that differs only by a look-alike character is recalled. Check the label: did you mean {{suggestion}}?',
   },
   web: {
+    for_partners: 'For retailers and partners: the lookup API',
+    brand_recall: '{{brand}} product recall',
+    support_intro: 'Questions? Contact {{brand}}:',
+    support_site: 'support website',
+    not_covered_title: 'This recall has no remedy for {{country}}',
+    not_covered_text:
+      'This recall covers units sold in {{countries}}. If you bought yours elsewhere, do not use it, and ask the brand what to do:',
+    not_covered_no_brand: 'If you bought yours elsewhere, do not use it, and contact the seller.',
+    step_indicator_label: 'Claim steps',
+    step_indicator_details: 'Your details',
+    step_indicator_photos: 'Photos',
+    step_indicator_done: 'Submitted',
+    step_done: 'done',
+    recover_title: 'Lost your link?',
+    recover_intro:
+      'Enter the e-mail address you gave with your claim. We will e-mail you a new link to each claim on it.',
+    recover_send: 'E-mail me my links',
+    recover_sent:
+      'If there is a claim on {{email}}, a new link is on its way. Check your inbox and spam folder in a few minutes.',
+    lost_link: 'Lost your claim link?',
+    code_help_marked:
+      'Write this code on the unit in permanent marker, with what the example below shows. Keep it: this page and the e-mail we sent you bring you back to this claim.',
+    code_help_keep:
+      'Keep this code: quote it if you contact us. This page and the e-mail we sent you bring you back to this claim.',
+    still_needed: 'Still needed: {{photos}}.',
+    photo_preview: 'Your photo: {{photo}}',
+    photo_retake: 'Retake',
+    photo_take: 'Take photo',
+    photo_choose: 'Choose photo or file',
+    photo_unreadable: 'Could not be read',
+    check_other_serial: 'Check serial {{serial}} instead',
+    example_marked_for: 'Example of a good photo: the unit with {{text}} written on it in marker.',
     skip_to_content: 'Skip to content',
     site_name: 'Recallkit',
     language: 'Language',
@@ -175,14 +215,13 @@ export const en = {
     loading: 'Loading…',
     network_error: 'We could not reach the server. Check your connection and try again.',
     footer: 'Recallkit: open-source recall management.',
-    api_docs: 'API documentation',
     start_claim: 'Start a claim',
     claim_title: 'Claim: {{recall}}',
     claim_unit: 'Model {{model}} · serial {{serial}}',
-    step_details: '1. Your details',
-    step_remedy: '2. What you would like',
-    step_photos: '3. Photos',
-    step_submit: '4. Send your claim',
+    step_details: 'Your details',
+    step_remedy: 'What you would like',
+    step_photos: 'Photos',
+    step_submit: 'Send your claim',
     name: 'Full name',
     email: 'E-mail',
     phone: 'Phone (optional)',
@@ -200,9 +239,6 @@ export const en = {
     continue: 'Continue',
     saving: 'Saving…',
     your_code: 'Your claim code',
-    code_help: 'Write this code on the power bank, next to your name, today’s date and the word RECALLED.',
-    example_marked:
-      'Example of a good photo: the power bank with a name, the date, RECALLED and the claim code written in marker.',
     take_photo: 'Take or choose a photo',
     retake_photo: 'Take another photo',
     uploading: 'Uploading… {{percent}}%',

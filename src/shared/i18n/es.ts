@@ -56,6 +56,8 @@ export const es: Messages = {
     photo_unsupported_type: 'No podemos leer este archivo. Use una foto JPEG, PNG, WebP o HEIC.',
     photo_corrupt: 'La foto está dañada o incompleta. Hágala o súbala de nuevo.',
     unit_not_affected: 'Este número de serie no forma parte de esta retirada. Compruébelo en la etiqueta.',
+    country_not_covered:
+      'Esta retirada no ofrece compensación para unidades en el país elegido. Cubre unidades vendidas en: {{countries}}.',
     remedy_not_offered: 'Esa compensación no se ofrece donde vive. Elija una de las opciones mostradas.',
     address_required: 'Necesitamos su dirección postal para enviarle la batería de repuesto.',
     evidence_missing: 'Aún faltan fotos: {{missing}}.',
@@ -83,8 +85,9 @@ export const es: Messages = {
       'Algo ha fallado por nuestra parte. Inténtelo de nuevo; si sigue ocurriendo, contacte con soporte.',
   },
   remedy: {
+    default_store: 'la tienda en línea de la marca',
     gift_card:
-      'Su código de tarjeta regalo es {{code}} (por valor de {{amount}}). Úselo al pagar en la tienda en línea de la marca.',
+      'Su código de tarjeta regalo es {{code}} (por valor de {{amount}}). Úselo al pagar en {{store}}.',
     voucher: 'Su código de vale es {{code}} (por valor de {{amount}}).',
     shipped:
       'Su producto de repuesto está en camino con {{carrier}}, número de seguimiento {{tracking}}: {{url}}',
@@ -97,6 +100,10 @@ export const es: Messages = {
       'Envíe una foto del recibo o de la confirmación del pedido en la que se vean el producto y la fecha de compra.',
     serial_matches:
       'No pudimos leer el número de serie de la etiqueta. Haga la foto de frente, de cerca para que la etiqueta ocupe casi toda la imagen, con luz de día.',
+    serial_other_unlisted:
+      'El número de serie de esta foto no es el que introdujo, {{expected}}. Fotografíe la etiqueta de la unidad que introdujo; si esta es la unidad que reclama, compruebe antes el número de serie impreso en ella.',
+    serial_other:
+      'El número de serie de esta foto, {{found}}, no es el que introdujo, {{expected}}. Si es la unidad que reclama, compruebe en su lugar el número de serie {{found}}; si no, fotografíe la etiqueta de la unidad que introdujo.',
     model_matches:
       'No pudimos leer el número de modelo de la etiqueta. Haga la foto de frente, con luz de día y sin reflejos.',
     word_recalled:
@@ -116,6 +123,8 @@ export const es: Messages = {
     photo_marked: 'Foto 2 (unidad marcada)',
   },
   lookup: {
+    closed_instructions:
+      'Las reclamaciones de esta retirada están cerradas. Si aún tiene el producto, deje de usarlo y llévelo a un punto de recogida de pilas o residuos peligrosos; no lo tire a la basura doméstica.',
     affected: 'Su producto forma parte de una retirada. Deje de usarlo ya.',
     affected_model: 'El modelo {{model}} está retirado. Deje de usarlo ya.',
     not_affected: 'Este número de serie no forma parte de ninguna retirada que gestionemos.',
@@ -127,6 +136,38 @@ export const es: Messages = {
       'No encontramos {{serial}}, pero sí un número de serie retirado que solo se diferencia en un carácter parecido. Revise la etiqueta: ¿quería decir {{suggestion}}?',
   },
   web: {
+    for_partners: 'Para comercios y socios: la API de consulta',
+    brand_recall: 'Retirada de productos de {{brand}}',
+    support_intro: '¿Preguntas? Contacte con {{brand}}:',
+    support_site: 'web de asistencia',
+    not_covered_title: 'Esta retirada no ofrece compensación en {{country}}',
+    not_covered_text:
+      'Esta retirada cubre unidades vendidas en {{countries}}. Si compró la suya en otro lugar, no la use y pregunte a la marca qué hacer:',
+    not_covered_no_brand: 'Si compró la suya en otro lugar, no la use y contacte con el vendedor.',
+    step_indicator_label: 'Pasos de la reclamación',
+    step_indicator_details: 'Sus datos',
+    step_indicator_photos: 'Fotos',
+    step_indicator_done: 'Enviada',
+    step_done: 'hecho',
+    recover_title: '¿Perdió su enlace?',
+    recover_intro:
+      'Introduzca la dirección de correo que dio en su reclamación. Le enviaremos un enlace nuevo a cada reclamación con esa dirección.',
+    recover_send: 'Enviarme mis enlaces',
+    recover_sent:
+      'Si hay una reclamación con {{email}}, le llega un enlace nuevo. Revise su bandeja de entrada y la carpeta de spam dentro de unos minutos.',
+    lost_link: '¿Perdió el enlace de su reclamación?',
+    code_help_marked:
+      'Escriba este código en la unidad con rotulador permanente, con lo que muestra el ejemplo de abajo. Guárdelo: esta página y el correo que le enviamos le devuelven a esta reclamación.',
+    code_help_keep:
+      'Guarde este código: indíquelo si nos contacta. Esta página y el correo que le enviamos le devuelven a esta reclamación.',
+    still_needed: 'Falta: {{photos}}.',
+    photo_preview: 'Su foto: {{photo}}',
+    photo_retake: 'Repetir',
+    photo_take: 'Hacer foto',
+    photo_choose: 'Elegir foto o archivo',
+    photo_unreadable: 'No se pudo leer',
+    check_other_serial: 'Comprobar el número de serie {{serial}}',
+    example_marked_for: 'Ejemplo de una buena foto: la unidad con {{text}} escrito con rotulador.',
     skip_to_content: 'Saltar al contenido',
     site_name: 'Recallkit',
     language: 'Idioma',
@@ -180,14 +221,13 @@ export const es: Messages = {
     loading: 'Cargando…',
     network_error: 'No hemos podido conectar con el servidor. Compruebe su conexión e inténtelo de nuevo.',
     footer: 'Recallkit: gestión de retiradas de código abierto.',
-    api_docs: 'Documentación de la API',
     start_claim: 'Iniciar una reclamación',
     claim_title: 'Reclamación: {{recall}}',
     claim_unit: 'Modelo {{model}} · número de serie {{serial}}',
-    step_details: '1. Sus datos',
-    step_remedy: '2. Qué desea',
-    step_photos: '3. Fotos',
-    step_submit: '4. Enviar la reclamación',
+    step_details: 'Sus datos',
+    step_remedy: 'Qué desea',
+    step_photos: 'Fotos',
+    step_submit: 'Enviar la reclamación',
     name: 'Nombre completo',
     email: 'Correo electrónico',
     phone: 'Teléfono (opcional)',
@@ -205,9 +245,6 @@ export const es: Messages = {
     continue: 'Continuar',
     saving: 'Guardando…',
     your_code: 'Su código de reclamación',
-    code_help: 'Escriba este código en la batería, junto a su nombre, la fecha de hoy y la palabra RECALLED.',
-    example_marked:
-      'Ejemplo de una buena foto: la batería con un nombre, la fecha, RECALLED y el código escritos con rotulador.',
     take_photo: 'Hacer o elegir una foto',
     retake_photo: 'Hacer otra foto',
     uploading: 'Subiendo… {{percent}} %',

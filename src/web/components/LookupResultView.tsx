@@ -74,7 +74,14 @@ export function LookupResultView({
 
 function MatchCard({ match, serial }: { match: LookupMatch; serial: string }) {
   const { t, i18n } = useTranslation();
-  const country = countryName(match.country, i18n.language, t('web.everywhere_else'));
+  // "*" is everywhere the recall names no country of its own: say where the visitor is, if known.
+  const visitor = /-([A-Z]{2})\b/.exec(navigator.language ?? '')?.[1];
+  const where =
+    match.country !== '*'
+      ? countryName(match.country, i18n.language, match.country)
+      : visitor
+        ? countryName(visitor, i18n.language, visitor)
+        : null;
   return (
     <article className="match">
       <h3>
@@ -84,15 +91,15 @@ function MatchCard({ match, serial }: { match: LookupMatch; serial: string }) {
       <p>
         <strong>{t('web.hazard')}:</strong> {match.campaign.hazard}
       </p>
+      {!match.claimsOpen && <p className="notice">{t('web.claims_closed')}</p>}
       <h4>{t('web.next_steps')}</h4>
       <ol className="steps">
         {match.nextSteps.map((step) => (
           <li key={step}>{step}</li>
         ))}
       </ol>
-      <h4>{t('web.remedies_in', { country })}</h4>
+      <h4>{where ? t('web.remedies_in', { country: where }) : t('web.remedies')}</h4>
       <RemedyList remedies={match.remedies} returnRequired={match.returnRequired} disposal={match.disposal} />
-      {!match.claimsOpen && <p className="notice">{t('web.claims_closed')}</p>}
       <p className="actions">
         {match.claimsOpen && (
           <Link

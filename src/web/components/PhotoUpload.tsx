@@ -1,5 +1,6 @@
-import { useId, useState } from 'react';
+import { type ReactNode, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import type { EvidenceFeedback } from '../../shared/contracts/claims.ts';
 import { ApiError, api, uploadEvidence } from '../api.ts';
 import { resizePhoto } from '../resize-photo.ts';
@@ -13,6 +14,9 @@ type State =
 
 const POLL_MS = 1000;
 const POLL_LIMIT = 60;
+
+/** Photos of the unit open the camera first on phones; a receipt may be a screenshot or a file. */
+const CAMERA_FIRST = new Set(['label', 'marked', 'disposal']);
 
 /** Asks what could be read in the photo until the evidence job has read it (or a minute passed). */
 async function readBack(
@@ -28,13 +32,30 @@ async function readBack(
   return undefined;
 }
 
-/** One photo: the camera opens directly on phones; progress shows; a failure retries just this photo. */
+/** An object URL for a blob, revoked when it changes or the tile goes. */
+function useObjectUrl(blob: Blob | undefined): string | undefined {
+  const [url, setUrl] = useState<string>();
+  useEffect(() => {
+    if (!blob) return setUrl(undefined);
+    const created = URL.createObjectURL(blob);
+    setUrl(created);
+    return () => URL.revokeObjectURL(created);
+  }, [blob]);
+  return url;
+}
+
+/**
+ * One photo as a tile: take (or choose) it, see it at once with the upload's progress, read what
+ * the machine could read in it, retake it. A failure retries just this photo.
+ */
 export function PhotoUpload({
   claimId,
   token,
   kind,
   label,
   instructions,
+  existing,
+  example,
   onUploaded,
 }: {
   claimId: string;
@@ -42,17 +63,36 @@ export function PhotoUpload({
   kind: string;
   label: string;
   instructions: string;
+  /** A photo of this kind already on the claim (a reload, the status page): shown until retaken. */
+  existing?: string | undefined;
+  /** What a good photo looks like, shown above the picker. */
+  example?: ReactNode;
   onUploaded: () => void;
 }) {
   const { t } = useTranslation();
   const id = useId();
-  const [state, setState] = useState<State>({ step: 'empty' });
+  const [state, setState] = useState<State>(existing ? { step: 'done' } : { step: 'empty' });
+  const [photo, setPhoto] = useState<Blob>();
+  const thumbnail = useObjectUrl(photo);
+
+  useEffect(() => {
+    if (!existing) return;
+    let live = true;
+    api.claimPhotoBlob(claimId, existing, token).then(
+      (blob) => live && setPhoto((current) => current ?? blob),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [claimId, existing, token]);
 
   const send = async (file: File) => {
     setState({ step: 'uploading', percent: 0 });
     try {
-      const photo = await resizePhoto(file);
-      const uploaded = await uploadEvidence(claimId, token, kind, photo, (fraction) =>
+      const resized = await resizePhoto(file);
+      setPhoto(resized);
+      const uploaded = await uploadEvidence(claimId, token, kind, resized, (fraction) =>
         setState({ step: 'uploading', percent: Math.round(fraction * 100) }),
       );
       onUploaded();
@@ -71,33 +111,60 @@ export function PhotoUpload({
     }
   };
 
+  const hasPhoto = state.step !== 'empty';
   return (
-    <div className="photo-upload" data-kind={kind}>
-      <label htmlFor={id} className="photo-label">
+    <div className="photo-upload photo-tile" data-kind={kind} data-step={state.step}>
+      <p className="photo-label" id={`${id}-title`}>
         {label}
-      </label>
-      <p className="hint">{instructions}</p>
+      </p>
+      {instructions && <p className="hint">{instructions}</p>}
+      {example}
+      <div className="photo-frame">
+        {thumbnail ? (
+          <img src={thumbnail} alt={t('web.photo_preview', { photo: label })} className="photo-preview" />
+        ) : (
+          <svg className="photo-placeholder" viewBox="0 0 48 40" aria-hidden="true">
+            <path
+              d="M4 10h10l4-6h12l4 6h10v26H4z"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="3"
+              strokeLinejoin="round"
+            />
+            <circle cx="24" cy="22" r="8" fill="none" stroke="currentColor" strokeWidth="3" />
+          </svg>
+        )}
+        {state.step === 'uploading' && (
+          <progress
+            className="photo-progress"
+            max={100}
+            value={state.percent}
+            aria-label={t('web.uploading', { percent: state.percent })}
+          />
+        )}
+      </div>
       <input
         id={id}
+        className="visually-hidden"
         type="file"
         accept="image/jpeg,image/png,image/webp,image/heic,image/heif,image/*"
-        capture="environment"
+        {...(CAMERA_FIRST.has(kind) ? { capture: 'environment' as const } : {})}
+        aria-describedby={`${id}-title`}
+        disabled={state.step === 'uploading' || state.step === 'reading'}
         onChange={(event) => {
           const file = event.target.files?.[0];
           if (file) void send(file);
           event.target.value = '';
         }}
       />
-      {state.step === 'uploading' && (
-        <p>
-          <progress
-            max={100}
-            value={state.percent}
-            aria-label={t('web.uploading', { percent: state.percent })}
-          />{' '}
-          {t('web.uploading', { percent: state.percent })}
-        </p>
-      )}
+      <label htmlFor={id} className={hasPhoto ? 'button button-secondary' : 'button'}>
+        {hasPhoto
+          ? t('web.photo_retake')
+          : CAMERA_FIRST.has(kind)
+            ? t('web.photo_take')
+            : t('web.photo_choose')}
+      </label>
+      {state.step === 'uploading' && <p role="status">{t('web.uploading', { percent: state.percent })}</p>}
       {state.step === 'reading' && <p role="status">{t('web.reading_photo')}</p>}
       {state.step === 'done' && <Feedback feedback={state.feedback} />}
       {state.step === 'failed' && (
@@ -119,19 +186,33 @@ function Feedback({ feedback }: { feedback: EvidenceFeedback | undefined }) {
   const readable = feedback.state === 'ready' && feedback.checks.every((check) => check.outcome === 'pass');
   if (readable)
     return (
-      <p className="ok" role="status" data-feedback="ok">
-        ✓ {t('web.uploaded')} {feedback.messages.join(' ')}
-      </p>
+      <div className="ok" role="status" data-feedback="ok">
+        <p>✓ {t('web.uploaded')}</p>
+        {feedback.messages.map((message) => (
+          <p key={message}>{message}</p>
+        ))}
+      </div>
     );
   return (
-    <div className="notice" role="status" data-feedback="retake">
+    <div className="notice" role="status" data-feedback={feedback.serialRead ? 'other-serial' : 'retake'}>
       <p>{t('web.uploaded_but')}</p>
       <ul>
         {feedback.messages.map((message) => (
           <li key={message}>{message}</li>
         ))}
       </ul>
-      <p>{t('web.retake_hint')}</p>
+      {feedback.serialRead ? (
+        <p>
+          <Link
+            className="button button-secondary"
+            to={`/?${new URLSearchParams({ serial: feedback.serialRead })}`}
+          >
+            {t('web.check_other_serial', { serial: feedback.serialRead })}
+          </Link>
+        </p>
+      ) : (
+        <p>{t('web.retake_hint')}</p>
+      )}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import type { CampaignSummary } from '../../shared/contracts/catalog.ts';
 import { ApiError, api } from '../api.ts';
 import { LookupResultView } from '../components/LookupResultView.tsx';
@@ -26,8 +26,10 @@ function serialPlaceholder(length: number | null): string {
 
 export function HomePage() {
   const { t, i18n } = useTranslation();
-  const [input, setInput] = useState('');
-  const [checked, setChecked] = useState('');
+  // A serial passed in the address (a claim's label photo showed another one) is checked at once.
+  const [params] = useSearchParams();
+  const [input, setInput] = useState(() => params.get('serial') ?? '');
+  const [checked, setChecked] = useState(() => params.get('serial')?.trim() ?? '');
   const campaigns = useQuery({
     queryKey: ['campaigns', i18n.language],
     queryFn: ({ signal }) => api.campaigns(signal),

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ApiError, api } from '../api.ts';
+import { BrandBand, SupportContact } from '../components/Brand.tsx';
 import { RemedyList } from '../components/RemedyList.tsx';
 import { SerialLabelPicture } from '../components/SerialLabelPicture.tsx';
 import { countryName, formatDate, formatNumber } from '../format.ts';
@@ -23,6 +24,7 @@ export function RecallPage() {
 
   return (
     <article className="recall">
+      <BrandBand brand={recall.brand} />
       <h1>{recall.title}</h1>
       <p className="muted">
         {t('web.recall_announced', {
@@ -37,7 +39,14 @@ export function RecallPage() {
         <strong>{t('web.hazard')}:</strong> {recall.hazard}
       </p>
       {recall.summary && <p className="lead">{recall.summary}</p>}
-      {!recall.claimsOpen && <p className="notice">{t('web.claims_closed')}</p>}
+      {!recall.claimsOpen && (
+        <div className="notice">
+          <p>
+            <strong>{t('web.claims_closed')}</strong>
+          </p>
+          <SupportContact brand={recall.brand} />
+        </div>
+      )}
 
       <h2>{t('web.next_steps')}</h2>
       <ol className="steps">
@@ -99,6 +108,8 @@ export function RecallPage() {
         ))}
       </ul>
       {recall.evidence.proofOfPurchaseAlternative && <p>{t('web.proof_of_purchase')}</p>}
+
+      {recall.claimsOpen && <SupportContact brand={recall.brand} />}
 
       {(recall.incidents || recall.soldAt) && (
         <dl className="facts">

@@ -1,12 +1,26 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useLocation, useParams } from 'react-router';
+import { Link, useLocation, useParams } from 'react-router';
 import { DISPOSAL_CONFIRMABLE } from '../../shared/claim-rules.ts';
 import type { ClaimStatusResponse } from '../../shared/contracts/claims.ts';
 import { formatMoney } from '../../shared/money.ts';
 import { ApiError, api } from '../api.ts';
+import { BrandBand, SupportContact } from '../components/Brand.tsx';
 import { PhotoUpload } from '../components/PhotoUpload.tsx';
+import { StepIndicator } from '../components/StepIndicator.tsx';
+import { forgetDraft } from '../draft-store.ts';
+import { EvidenceStep } from './claim/EvidenceStep.tsx';
+
+/** Something is still happening: the page asks again until it settles. */
+function settling(claim: ClaimStatusResponse | undefined): boolean {
+  if (!claim) return false;
+  return (
+    ['submitted', 'verifying'].includes(claim.status) ||
+    claim.evidence.some((evidence) => evidence.state === 'processing') ||
+    ['issuing', 'pending'].includes(claim.fulfilment?.state ?? '')
+  );
+}
 
 /** The owner's private page for one claim; the secret is in the URL fragment (#t=…). */
 export function StatusPage() {
@@ -19,16 +33,56 @@ export function StatusPage() {
     queryFn: ({ signal }) => api.claim(id, token, signal),
     enabled: token !== '',
     retry: (count, error) => !(error instanceof ApiError) && count < 2,
-    refetchInterval: (query) =>
-      ['submitted', 'verifying'].includes(query.state.data?.status ?? '') ? 2000 : false,
+    refetchInterval: (query) => (settling(query.state.data) ? 2000 : false),
   });
-  if (!token) return <p role="alert">{t('web.no_link')}</p>;
-  if (claim.error)
+  const slug = claim.data?.campaign.slug ?? '';
+  const recall = useQuery({
+    queryKey: ['campaign', slug, i18n.language],
+    queryFn: ({ signal }) => api.campaign(slug, signal),
+    enabled: slug !== '',
+  });
+  useEffect(() => {
+    if (claim.data && claim.data.status !== 'draft') forgetDraft(claim.data.id);
+  }, [claim.data]);
+  if (!token || claim.error)
     return (
-      <p role="alert">{claim.error instanceof ApiError ? claim.error.message : t('web.network_error')}</p>
+      <div role="alert">
+        <p>
+          {!token
+            ? t('web.no_link')
+            : claim.error instanceof ApiError
+              ? claim.error.message
+              : t('web.network_error')}
+        </p>
+        <p>
+          <Link to="/lost-link">{t('web.lost_link')}</Link>
+        </p>
+      </div>
     );
   if (!claim.data) return <p>{t('web.loading')}</p>;
   const data = claim.data;
+  if (data.status === 'draft')
+    return (
+      <div className="claim">
+        <BrandBand brand={recall.data?.brand} />
+        <StepIndicator current={2} />
+        <h1>{t('web.claim_title', { recall: data.campaign.title })}</h1>
+        <p className="muted">{t('web.claim_unit', { model: data.model, serial: data.serial ?? '' })}</p>
+        {recall.data ? (
+          <EvidenceStep
+            recall={recall.data}
+            draft={data}
+            token={token}
+            onSubmitted={() => {
+              forgetDraft(data.id);
+              void claim.refetch();
+            }}
+          />
+        ) : (
+          <p>{t('web.loading')}</p>
+        )}
+      </div>
+    );
   // Why the claim is where it is, in the owner's language: what to redo, or why it was not approved.
   const note =
     data.status === 'needs_info' || data.status === 'rejected'
@@ -39,6 +93,8 @@ export function StatusPage() {
 
   return (
     <div className="status">
+      <BrandBand brand={recall.data?.brand} />
+      {data.status === 'submitted' && <StepIndicator current={3} />}
       <h1>{t('web.status_title', { code: data.code })}</h1>
       <p className="muted">
         {data.campaign.title} · {data.model}
@@ -54,12 +110,9 @@ export function StatusPage() {
       </section>
       <p className="hint">{t('web.status_link_help')}</p>
 
-      {(data.next === 'provide_info' || data.next === 'add_evidence') && (
+      {data.next === 'provide_info' && (
         <section>
-          {(data.next === 'provide_info'
-            ? [...new Set([...data.requiredEvidence, 'receipt' as const])]
-            : data.requiredEvidence
-          ).map((kind) => (
+          {[...new Set([...data.requiredEvidence, 'receipt' as const])].map((kind) => (
             <PhotoUpload
               key={kind}
               claimId={data.id}
@@ -67,18 +120,17 @@ export function StatusPage() {
               kind={kind}
               label={t(`web.photo_${kind}`)}
               instructions=""
+              existing={data.evidence.find((evidence) => evidence.kind === kind)?.id}
               onUploaded={() => void claim.refetch()}
             />
           ))}
-          {data.next === 'provide_info' && (
-            <SendAgain claim={data} token={token} onSent={() => void claim.refetch()} />
-          )}
+          <SendAgain claim={data} token={token} onSent={() => void claim.refetch()} />
         </section>
       )}
 
       {data.fulfilment && <Fulfilment fulfilment={data.fulfilment} />}
 
-      {data.disposal.confirmBeforeRemedy && data.status !== 'draft' && (
+      {data.disposal.confirmBeforeRemedy && (
         <DisposalConfirmation claim={data} token={token} onConfirmed={() => void claim.refetch()} />
       )}
 
@@ -88,9 +140,10 @@ export function StatusPage() {
           <div className="thumbnails">
             {data.evidence.map((evidence) => (
               <Thumbnail
-                key={evidence.id}
+                key={`${evidence.id}-${evidence.state}`}
                 claimId={data.id}
                 evidenceId={evidence.id}
+                state={evidence.state}
                 token={token}
                 alt={t(`web.photo_${evidence.kind}`)}
               />
@@ -110,6 +163,7 @@ export function StatusPage() {
           ))}
         </ol>
       </section>
+      <SupportContact brand={recall.data?.brand} />
     </div>
   );
 }
@@ -183,32 +237,45 @@ function DisposalConfirmation({
   );
 }
 
+/** A photo on the claim: its display copy once the job has made it, a placeholder until then. */
 function Thumbnail({
   claimId,
   evidenceId,
+  state,
   token,
   alt,
 }: {
   claimId: string;
   evidenceId: string;
+  state: ClaimStatusResponse['evidence'][number]['state'];
   token: string;
   alt: string;
 }) {
+  const { t } = useTranslation();
   const [url, setUrl] = useState<string>();
   useEffect(() => {
+    if (state !== 'ready') return;
     let objectUrl: string | undefined;
-    api.claimPhoto(claimId, evidenceId, token).then(
-      (u) => {
-        objectUrl = u;
-        setUrl(u);
+    let live = true;
+    api.claimPhotoBlob(claimId, evidenceId, token).then(
+      (blob) => {
+        if (!live) return;
+        objectUrl = URL.createObjectURL(blob);
+        setUrl(objectUrl);
       },
       () => {},
     );
     return () => {
+      live = false;
       if (objectUrl) URL.revokeObjectURL(objectUrl);
     };
-  }, [claimId, evidenceId, token]);
-  return url ? <img src={url} alt={alt} className="thumbnail" /> : null;
+  }, [claimId, evidenceId, state, token]);
+  if (url) return <img src={url} alt={alt} className="thumbnail" />;
+  return (
+    <span className="thumbnail thumbnail-pending" role="img" aria-label={alt}>
+      {state === 'unreadable' ? t('web.photo_unreadable') : t('web.reading_photo')}
+    </span>
+  );
 }
 
 /** After a request for information: the owner sends the claim back once the new photos are in. */

@@ -1,6 +1,11 @@
 import type { z } from 'zod';
-import { type Jurisdiction, jurisdictionFor } from '../../../shared/contracts/campaign-definition.ts';
+import {
+  type CampaignDefinition,
+  type Jurisdiction,
+  jurisdictionFor,
+} from '../../../shared/contracts/campaign-definition.ts';
 import type {
+  BrandView,
   CampaignDetail,
   CampaignSummary,
   LookupMatch,
@@ -143,10 +148,25 @@ export function claimsOpen(campaign: CatalogCampaign, today: Date): boolean {
   return true;
 }
 
+/**
+ * What owners should do now: the campaign's steps while claims are open; once they are closed,
+ * its closing instructions (or a safe default), never "start a claim" beside "claims are closed".
+ */
+function instructionsNow(campaign: CatalogCampaign, language: Language, today: Date): string[] {
+  const definition = campaign.definition;
+  if (claimsOpen(campaign, today)) return definition.instructions.map((step) => localize(step, language));
+  return [
+    definition.closedInstructions
+      ? localize(definition.closedInstructions, language)
+      : translate(language, 'lookup.closed_instructions'),
+  ];
+}
+
 function presentMatch(hit: SerialHit, country: string | null, language: Language, today: Date): LookupMatch {
   const definition = hit.campaign.definition;
+  // The remedies where the owner is (a claim is made from there), else where the unit was sold.
   const jurisdiction =
-    jurisdictionFor(definition, hit.market ?? country) ?? (definition.jurisdictions[0] as Jurisdiction);
+    jurisdictionFor(definition, country ?? hit.market) ?? (definition.jurisdictions[0] as Jurisdiction);
   return {
     campaign: presentCampaignRef(hit.campaign, language),
     model: { code: hit.modelCode, name: hit.campaign.modelNames.get(hit.modelCode) ?? hit.modelCode },
@@ -157,7 +177,7 @@ function presentMatch(hit: SerialHit, country: string | null, language: Language
     returnRequired: jurisdiction.returnRequired,
     disposal: presentDisposal(jurisdiction),
     claimsOpen: claimsOpen(hit.campaign, today),
-    nextSteps: definition.instructions.map((step) => localize(step, language)),
+    nextSteps: instructionsNow(hit.campaign, language, today),
   };
 }
 
@@ -219,10 +239,14 @@ export function presentCampaignDetail(
   return {
     ...presentCampaignSummary(campaign, language),
     regulator: definition.regulator,
+    brand: presentBrand(definition, language),
+    closedInstructions: definition.closedInstructions
+      ? localize(definition.closedInstructions, language)
+      : null,
     incidents: definition.incidents ?? null,
     soldAt: definition.soldAt ?? null,
     claimsOpen: claimsOpen(campaign, today),
-    instructions: definition.instructions.map((step) => localize(step, language)),
+    instructions: instructionsNow(campaign, language, today),
     serialHelp: {
       description: rules.description ? localize(rules.description, language) : null,
       whereToFind: rules.whereToFind ? localize(rules.whereToFind, language) : null,
@@ -241,7 +265,26 @@ export function presentCampaignDetail(
         kind: photo.kind,
         required: photo.required,
         instructions: localize(photo.instructions, language),
+        mustShow:
+          photo.kind === 'marked' ? (photo.mustShow ?? ['name', 'date', 'word_recalled', 'claim_code']) : [],
       })),
+    },
+  };
+}
+
+export function presentBrand(definition: CampaignDefinition, language: Language): BrandView | null {
+  const brand = definition.brand;
+  if (!brand) return null;
+  return {
+    name: brand.name,
+    logoText: brand.logoText ?? brand.name,
+    colour: brand.colour,
+    storeName: brand.storeName ?? null,
+    support: {
+      email: brand.support.email ?? null,
+      phone: brand.support.phone ?? null,
+      url: brand.support.url ?? null,
+      hours: brand.support.hours ? localize(brand.support.hours, language) : null,
     },
   };
 }

@@ -110,7 +110,7 @@ export async function approveClaim(
   change: { from: ClaimStatus; actor: string; detail: Record<string, unknown> },
 ): Promise<void> {
   await transitionClaim(db, claim.id, change.from, 'approved', change.actor, change.detail);
-  await mailOwner(db, claim, campaign.title, context.publicUrl, 'approved');
+  await mailOwner(db, claim, campaign, context.publicUrl, 'approved');
   await emitEvent(db, 'claim.approved', {
     claimId: claim.id,
     code: claim.code,

@@ -37,7 +37,8 @@ export async function claimStatus(
   const required = requiredEvidence(campaign.definition, claim);
   const present = new Set(evidence.map((e) => e.kind));
   const missing = required.filter((kind) => !present.has(kind));
-  const disposal = pickJurisdiction(campaign.definition.jurisdictions, claim.claimant.country)?.disposal;
+  const jurisdiction = pickJurisdiction(campaign.definition.jurisdictions, claim.claimant.country);
+  const disposal = jurisdiction?.disposal;
   const confirmBeforeRemedy = disposal?.confirmBeforeRemedy ?? false;
   const next =
     fulfilment?.state === 'awaiting_return'
@@ -62,6 +63,8 @@ export async function claimStatus(
     serial: claim.serial,
     remedy: claim.remedy as ClaimStatusResponse['remedy'],
     hasUnit: claim.has_unit,
+    claimantName: claim.claimant.name,
+    returnRequired: jurisdiction?.returnRequired ?? false,
     createdAt: claim.created_at.toISOString(),
     submittedAt: claim.submitted_at?.toISOString() ?? null,
     expiresAt: claim.expires_at?.toISOString() ?? null,

@@ -61,7 +61,12 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
       'status_changed',
     ]);
     expect(after.timeline.at(-1).note).toContain('No pudimos leer el número de serie');
-    const [mail, infoNeeded] = await outboxFor(claim.id);
+    const [started, mail, infoNeeded] = await outboxFor(claim.id);
+    // The code in writing, with a link back to the draft, as soon as it was shown.
+    expect(started).toMatchObject({ template: 'claim_started', language: 'es' });
+    expect(started?.subject).toBe(`Su código de reclamación ${claim.code}`);
+    expect(started?.text_body).toMatch(new RegExp(`http://recalls\\.test/c/${claim.id}#t=`));
+    expect(started?.html_body).toContain('ANKER');
     expect(infoNeeded).toMatchObject({ template: 'info_needed', language: 'es' });
     expect(infoNeeded?.text_body).toContain('No pudimos leer la palabra RECALLED');
     expect(mail).toMatchObject({ template: 'claim_received', language: 'es', state: 'held' });
@@ -188,7 +193,7 @@ describe.each(await testDatabases())('claims API on $name', ({ open }) => {
       .where('claim_id', '=', rival.id)
       .execute();
     expect(rivalEvents.map((event) => event.type)).not.toContain('submitted');
-    expect(await outboxFor(rival.id)).toEqual([]);
+    expect((await outboxFor(rival.id)).map((mail) => mail.template)).toEqual(['claim_started']);
     const verifications = await db.kysely
       .selectFrom('job')
       .select('id')

@@ -1,10 +1,13 @@
 import { jurisdictionFor } from '../../../shared/contracts/campaign-definition.ts';
 import type { CreateClaimBody, CreateClaimResponse } from '../../../shared/contracts/claims.ts';
+import { localize, pickLanguage } from '../../../shared/languages.ts';
 import { AppError, type Outcome } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { jobRow } from '../../jobs/queue.ts';
 import { claimsOpen } from '../catalog/lookup.ts';
 import { normaliseModelCode, normaliseSerial } from '../catalog/serial.ts';
+import { queueMail } from '../notify/outbox.ts';
+import { mailBrand } from '../notify/templates.ts';
 import { issueAccessToken, newAccessToken, newClaimCode, statusUrl } from './claim-access.ts';
 import { claimEventRow } from './claim-lifecycle.ts';
 import type { ClaimsDeps } from './claims-deps.ts';
@@ -40,7 +43,11 @@ export async function createClaim(
   const serial = hit.serial; // canonical, or null for a whole-model recall
 
   const jurisdiction = jurisdictionFor(campaign.definition, body.claimant.country);
-  if (!jurisdiction?.remedies.some((remedy) => remedy.kind === body.remedy))
+  if (!jurisdiction)
+    throw new AppError('country_not_covered', {
+      countries: campaign.definition.jurisdictions.map((j) => j.country).join(', '),
+    });
+  if (!jurisdiction.remedies.some((remedy) => remedy.kind === body.remedy))
     throw new AppError('remedy_not_offered');
   if ((body.remedy === 'replacement' || jurisdiction.returnRequired) && !body.address)
     throw new AppError('address_required');
@@ -105,6 +112,21 @@ export async function createClaim(
             .insertInto('job')
             .values(jobRow('claim.expire_draft', { claimId: id }, { runAt: expiresAt, singletonKey: id }))
             .execute();
+          // The code in writing, with a link back to the draft, in case the page is lost before it is sent.
+          const language = pickLanguage(body.claimant.language);
+          await queueMail(tx.kysely, {
+            claimId: id,
+            to: body.claimant.email,
+            language,
+            template: 'claim_started',
+            params: {
+              name: body.claimant.name,
+              code,
+              statusUrl: statusUrl(deps.config.publicUrl, id, token),
+              recall: localize(campaign.definition.title, language),
+              brand: mailBrand(campaign.definition),
+            },
+          });
           return {
             ok: true,
             value: {

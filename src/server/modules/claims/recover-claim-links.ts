@@ -3,7 +3,8 @@ import { sendClaimLink } from './send-claim-link.ts';
 import { emailKey } from './velocity.ts';
 
 /**
- * "I lost my link": every submitted claim on that e-mail address gets a fresh link by e-mail.
+ * "I lost my link": every claim on that e-mail address, drafts included (the link brings the owner
+ * back to the same draft and code), gets a fresh link by e-mail.
  * The answer is the same whether or not there are claims, so nobody learns who has claimed.
  */
 export async function recoverClaimLinks(deps: ClaimsDeps, email: string): Promise<void> {
@@ -13,7 +14,6 @@ export async function recoverClaimLinks(deps: ClaimsDeps, email: string): Promis
       .selectFrom('claim')
       .selectAll()
       .where('email_key', '=', emailKey(email))
-      .where('status', '<>', 'draft')
       .limit(20)
       .execute();
     for (const claim of claims)

@@ -5,6 +5,7 @@ import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import type { CatalogSnapshot } from '../catalog/catalog-snapshot.ts';
 import { queueMail } from '../notify/outbox.ts';
+import { mailBrand } from '../notify/templates.ts';
 import { type ClaimRow, issueAccessToken, statusUrl } from './claim-access.ts';
 import { recordClaimEvent } from './claim-lifecycle.ts';
 
@@ -42,6 +43,7 @@ export async function sendClaimLink(
       code: claim.code,
       statusUrl: statusUrl(publicUrl, claim.id, token),
       recall: campaign ? localize(campaign.definition.title, language) : '',
+      brand: campaign ? mailBrand(campaign.definition) : undefined,
     },
   });
   await recordClaimEvent(db, { claimId: claim.id, actor: 'system', type: 'link_sent', detail: { reason } });

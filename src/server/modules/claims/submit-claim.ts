@@ -6,6 +6,7 @@ import { AppError, type Outcome } from '../../errors.ts';
 import { jobRow } from '../../jobs/queue.ts';
 import type { CatalogSnapshot } from '../catalog/catalog-snapshot.ts';
 import { mailRows } from '../notify/outbox.ts';
+import { mailBrand } from '../notify/templates.ts';
 import { withEvent } from '../webhooks/webhooks.ts';
 import { authorizeClaim, type ClaimRow, newAccessToken, statusUrl } from './claim-access.ts';
 import { assertTransition, claimEventRow } from './claim-lifecycle.ts';
@@ -163,6 +164,7 @@ async function submitDraft(
         code: claim.code,
         statusUrl: statusUrl(deps.config.publicUrl, claimId, token),
         recall: localize(campaign.definition.title, language),
+        brand: mailBrand(campaign.definition),
       },
     });
     const announced = withEvent(effects, 'claim.submitted', {

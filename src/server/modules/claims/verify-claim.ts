@@ -1,7 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { CampaignDefinition } from '../../../shared/contracts/campaign-definition.ts';
-import { translate } from '../../../shared/i18n/index.ts';
 import { pickLanguage } from '../../../shared/languages.ts';
 import type { Tx } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
@@ -21,7 +20,14 @@ import {
   sameScene,
 } from '../evidence/duplicates.ts';
 import type { ExifSummary } from '../evidence/photo.ts';
-import { claimFacts, feedbackFor, photoChecks, type StoredAnalysis } from '../evidence/photo-feedback.ts';
+import {
+  claimFacts,
+  feedbackFor,
+  feedbackMessages,
+  markedMustShow,
+  photoChecks,
+  type StoredAnalysis,
+} from '../evidence/photo-feedback.ts';
 import { bandNeighbours, hammingDistance, hashBands } from '../evidence/quality.ts';
 import type { ClaimRow } from './claim-access.ts';
 import { approveClaim, type ClaimHooks, transitionClaim } from './claim-lifecycle.ts';
@@ -66,7 +72,7 @@ export async function verifyClaim(
   if (photos.some((photo) => photo.state === 'processing')) return undefined; // its job queues this again
   if (claim.status === 'submitted') await transitionClaim(db, claimId, 'submitted', 'verifying', 'system');
 
-  const policy = context.campaign.triage;
+  const policy = { ...context.campaign.triage, mustShow: markedMustShow(context.campaign) };
   // Now, not the first submission: after a request for information the owner writes a new date.
   const at = new Date();
   const facts = claimFacts(claim, at);
@@ -113,7 +119,7 @@ export async function verifyClaim(
   );
   await db.updateTable('claim').set({ risk_score: risk }).where('id', '=', claimId).execute();
   const mail = (template: 'info_needed', message: string) =>
-    mailOwner(db, claim, context.campaign.title, context.publicUrl, template, message);
+    mailOwner(db, claim, context.campaign, context.publicUrl, template, message);
   const summary = checks.map(({ id, outcome, score }) => ({ id, outcome, score }));
   const detail = { reasons: outcome.reasons, signals, riskScore: risk };
   if (outcome.verdict === 'approve') {
@@ -140,9 +146,7 @@ export async function verifyClaim(
   } else if (outcome.verdict === 'request_info') {
     const language = pickLanguage(claim.claimant.language);
     const items = feedbackFor(checks.filter((check) => outcome.reasons.includes(check.id)));
-    const message = [
-      ...new Set(items.map((item) => translate(language, `feedback.${item.message}`, { code: claim.code }))),
-    ].join('\n');
+    const message = feedbackMessages(items, language, claim.code).join('\n');
     await decide(db, claimId, 'request_info', outcome.reasons, message, summary, false);
     await transitionClaim(db, claimId, 'verifying', 'needs_info', 'system', { ...detail, message });
     await mail('info_needed', message);

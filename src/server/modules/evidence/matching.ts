@@ -190,7 +190,7 @@ function searchLines(
 }
 
 /**
- * When the expected text is not there, what stands in its place: a word shaped like it (as long,
+ * When the expected text is not there, what stands in its place (as read, not folded): a word shaped like it (as long,
  * within two characters, letters and digits mixed where it mixes them; a short code letter for
  * letter and digit for digit). A label legibly showing
  * another serial is then a mismatch for a person, not a photo to retake.
@@ -205,7 +205,7 @@ function lookalikeWord(lines: readonly string[], expected: string): string | nul
       if (mixed && !(/[0-9]/.test(token) && /[A-Z]/.test(token))) continue;
       // A short code (a model) must have the very shape: letters and digits in the same places.
       if (pattern.length < 8 && shape(token) !== shape(pattern)) continue;
-      return token;
+      return lettersAndDigits(word); // as read, for a person (and the lookup's look-alikes) to read
     }
   return null;
 }

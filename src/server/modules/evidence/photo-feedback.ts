@@ -1,5 +1,7 @@
 import type { EvidenceKind } from '../../../shared/claim-rules.ts';
-import type { TriagePolicy } from '../../../shared/contracts/campaign-definition.ts';
+import type { CampaignDefinition, TriagePolicy } from '../../../shared/contracts/campaign-definition.ts';
+import { translate } from '../../../shared/i18n/index.ts';
+import type { Language } from '../../../shared/languages.ts';
 import {
   type CheckResult,
   type ClaimFacts,
@@ -26,12 +28,28 @@ export function claimFacts(
   return { serial: claim.serial, model: claim.model_code, name: claim.claimant.name, code: claim.code, at };
 }
 
-/** The checks one photo can answer on its own: the instant feedback on the form, and half the verification. */
+type MarkedItem = 'name' | 'date' | 'word_recalled' | 'claim_code';
+const MARKED_CHECK: Record<MarkedItem, CheckResult['id']> = {
+  name: 'name_present',
+  date: 'date_current',
+  word_recalled: 'word_recalled',
+  claim_code: 'claim_code_present',
+};
+
+/** What the campaign asks to be written on the unit (its marked photo's mustShow; all four when unsaid). */
+export function markedMustShow(definition: CampaignDefinition): readonly MarkedItem[] | undefined {
+  return definition.evidence.photos.find((photo) => photo.kind === 'marked')?.mustShow;
+}
+
+/**
+ * The checks one photo can answer on its own: the instant feedback on the form, and half the
+ * verification. A marked photo is checked for what the campaign asks to be written, no more.
+ */
 export function photoChecks(
   kind: EvidenceKind,
   analysis: StoredAnalysis,
   facts: ClaimFacts,
-  policy: Pick<TriagePolicy, 'dateWindow'>,
+  policy: Pick<TriagePolicy, 'dateWindow'> & { mustShow?: readonly MarkedItem[] | undefined },
 ): CheckResult[] {
   const quality = qualityCheck(analysis.quality);
   quality.detail.kind = kind;
@@ -40,7 +58,9 @@ export function photoChecks(
     kind === 'label'
       ? labelChecks(analysis.ocr, facts)
       : kind === 'marked'
-        ? markedChecks(analysis.ocr, facts, policy.dateWindow)
+        ? markedChecks(analysis.ocr, facts, policy.dateWindow).filter(
+            (check) => !policy.mustShow || policy.mustShow.some((item) => MARKED_CHECK[item] === check.id),
+          )
         : [];
   return [...read, quality];
 }
@@ -50,12 +70,15 @@ export interface FeedbackItem {
   outcome: CheckResult['outcome'];
   /** A key under `feedback.` in the message catalogs. */
   message: string;
+  /** Its placeholders, beyond the claim code. */
+  params?: Record<string, string>;
 }
 
 /**
  * What the owner is told about a photo: one line per problem a better photo can fix (see
- * needsRetake), each saying what to do, and an old date, which they can write again. Other
- * mismatches (another serial) are left to a person.
+ * needsRetake), each saying what to do; an old date, which they can write again; and another
+ * serial read on the label, which the owner can fix on either side (issue 23). Other mismatches
+ * are left to a person.
  */
 export function feedbackFor(checks: readonly CheckResult[]): FeedbackItem[] {
   const items: FeedbackItem[] = [];
@@ -65,10 +88,30 @@ export function feedbackFor(checks: readonly CheckResult[]): FeedbackItem[] {
     if (check.id === 'image_quality' && readable) continue;
     const item = (message: string) => items.push({ check: check.id, outcome: check.outcome, message });
     if (check.id === 'date_current' && check.outcome === 'fail') item('date_old');
+    else if (
+      check.id === 'serial_matches' &&
+      check.outcome === 'fail' &&
+      typeof check.detail.found === 'string'
+    )
+      items.push({
+        check: check.id,
+        outcome: check.outcome,
+        message: 'serial_other',
+        params: { found: check.detail.found, expected: String(check.detail.expected ?? '') },
+      });
     else if (!needsRetake(check)) continue;
     else if (check.id === 'image_quality')
       for (const problem of (check.detail.problems as string[] | undefined) ?? []) item(problem);
     else item(check.id);
   }
   return items;
+}
+
+/** The feedback items as the owner reads them, in their language, each once. */
+export function feedbackMessages(items: readonly FeedbackItem[], language: Language, code: string): string[] {
+  return [
+    ...new Set(
+      items.map((item) => translate(language, `feedback.${item.message}`, { code, ...item.params })),
+    ),
+  ];
 }

@@ -156,7 +156,12 @@ describe.each(await testDatabases())('evidence checks on $name', ({ open }) => {
       .where('claim_id', '=', claim.id)
       .execute();
     expect(decision).toMatchObject({ actor: 'system', action: 'approve', reasons: [] });
-    expect(await templatesOf(claim.id)).toEqual(['claim_received', 'approved', 'remedy_sent']);
+    expect(await templatesOf(claim.id)).toEqual([
+      'claim_started',
+      'claim_received',
+      'approved',
+      'remedy_sent',
+    ]);
   });
 
   it('catches a photo reused from another claim, re-encoded and resized, and sends the claim to a person', async () => {
@@ -258,6 +263,6 @@ describe.each(await testDatabases())('evidence checks on $name', ({ open }) => {
       action: 'approve',
     });
     expect(confirmed.json()).toMatchObject({ status: 'approved' });
-    expect(await templatesOf(claim.id)).toEqual(['claim_received', 'approved']);
+    expect(await templatesOf(claim.id)).toEqual(['claim_started', 'claim_received', 'approved']);
   });
 });

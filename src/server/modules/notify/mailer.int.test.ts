@@ -60,6 +60,7 @@ describe.each(await testDatabases())('mail delivery over SMTP on $name', ({ open
         'mail.send': mailSender({
           smtpUrl: `smtp://127.0.0.1:${port}`,
           from: 'Anker Recalls <recalls@anker.test>',
+          settleMs: 0,
         }),
       },
       silentLogger,
@@ -90,6 +91,9 @@ describe.each(await testDatabases())('mail delivery over SMTP on $name', ({ open
     const parsed = await PostalMime.parse(mine[0]?.raw ?? '');
     expect(parsed.subject).toBe('我们已收到您的申请 RK-7K3F-9Q2M');
     expect(parsed.text).toContain('https://recalls.test/c/clm_x#t=secret');
+    // An HTML part beside the text, in the owner's language.
+    expect(parsed.html).toContain('<html lang="zh-CN">');
+    expect(parsed.html).toContain('href="https://recalls.test/c/clm_x#t=secret"');
     expect(parsed.messageId).toBe(`<${id}@recallkit>`);
     const row = await db.kysely
       .selectFrom('outbox_message')
@@ -101,6 +105,7 @@ describe.each(await testDatabases())('mail delivery over SMTP on $name', ({ open
     // The link's secret went to the owner and is not kept.
     expect(row.text_body).not.toContain('#t=secret');
     expect(row.text_body).toContain('https://recalls.test/c/clm_x#t=(removed-after-sending)');
+    expect(row.html_body).not.toContain('#t=secret');
 
     // The job running again (a retry after a lost lease) sends nothing more.
     await db.kysely

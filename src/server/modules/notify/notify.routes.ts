@@ -35,6 +35,7 @@ export const outboxConsoleRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app
           subject: m.subject,
           text: m.text_body,
           state: m.state,
+          mergedInto: m.merged_into,
           createdAt: m.created_at.toISOString(),
           sentAt: m.sent_at?.toISOString() ?? null,
         })),

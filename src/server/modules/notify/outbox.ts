@@ -3,7 +3,7 @@ import type { Language } from '../../../shared/languages.ts';
 import type { Database } from '../../db/schema.ts';
 import { newId } from '../../ids.ts';
 import { jobRow } from '../../jobs/queue.ts';
-import { type MailParams, type MailTemplate, renderMail } from './templates.ts';
+import { type MailParams, type MailTemplate, mailHtml, mailText, renderMail } from './templates.ts';
 
 export interface QueuedMail {
   claimId: string | null;
@@ -30,7 +30,7 @@ export async function queueMail(db: Kysely<Database>, mail: QueuedMail): Promise
 /** The rows `queueMail` writes, for a caller that inserts them as part of a larger statement. */
 export function mailRows(mail: QueuedMail) {
   const id = newId('msg');
-  const { subject, body } = renderMail(mail.template, mail.language, mail.params);
+  const content = renderMail(mail.template, mail.language, mail.params);
   return {
     id,
     message: {
@@ -39,8 +39,10 @@ export function mailRows(mail: QueuedMail) {
       to_address: mail.to,
       language: mail.language,
       template: mail.template,
-      subject,
-      text_body: body,
+      subject: content.subject,
+      text_body: mailText(content),
+      html_body: mailHtml(content, mail.language),
+      content: JSON.stringify(content),
     },
     job: jobRow('mail.send', { messageId: id }, { maxAttempts: 10 }),
   };
@@ -58,6 +60,7 @@ export async function listOutbox(db: Kysely<Database>, limit = 50) {
       'subject',
       'text_body',
       'state',
+      'merged_into',
       'created_at',
       'sent_at',
     ])

@@ -1,7 +1,10 @@
+import { inkOn } from '../../../shared/colour.ts';
+import type { CampaignDefinition } from '../../../shared/contracts/campaign-definition.ts';
 import type { Language } from '../../../shared/languages.ts';
 
-/** The e-mails a claimant gets. Each is plain text: it reads the same in every mail client. */
+/** The e-mails a claimant (or, for pool_low, a staff member) gets. */
 export type MailTemplate =
+  | 'claim_started'
   | 'claim_received'
   | 'claim_link'
   | 'info_needed'
@@ -10,109 +13,290 @@ export type MailTemplate =
   | 'remedy_sent'
   | 'pool_low';
 
+/** Whose recall it is, as the e-mail shows it: the campaign's brand (docs: campaign `brand`). */
+export interface MailBrand {
+  name: string;
+  logoText: string;
+  colour: string;
+  support: { email?: string | undefined; phone?: string | undefined; url?: string | undefined };
+}
+
 export interface MailParams {
   name: string;
   code: string;
   statusUrl: string;
   recall: string;
   message?: string;
+  brand?: MailBrand | undefined;
 }
 
-type Render = (p: MailParams) => { subject: string; body: string };
+/**
+ * One e-mail as parts, before it is text or HTML: what the moment says (its paragraphs), the one
+ * link to follow, and who sends it. Kept with the message so that mails queued moments apart for
+ * one claim go out as one (mailer.ts).
+ */
+export interface MailContent {
+  template: MailTemplate;
+  subject: string;
+  greeting: string;
+  paragraphs: string[];
+  action: { label: string; url: string } | null;
+  signature: string;
+  support: string | null;
+  brand: { logoText: string; colour: string } | null;
+}
 
-const TEMPLATES: Record<Language, Record<MailTemplate, Render>> = {
+interface Words {
+  greeting: (name: string) => string;
+  signature: (brand: string | null) => string;
+  support: (brand: string, contacts: string) => string;
+  followLink: string;
+  templates: Record<
+    MailTemplate,
+    (p: MailParams) => { subject: string; paragraphs: string[]; action?: string }
+  >;
+}
+
+const WORDS: Record<Language, Words> = {
   en: {
-    claim_received: (p) => ({
-      subject: `We received your claim ${p.code}`,
-      body: `Hello ${p.name},\n\nWe received your claim ${p.code} for the recall "${p.recall}".\n\nFollow it, and answer us if we need anything, at this private link (keep it to yourself):\n${p.statusUrl}\n\nPlease do not use the product in the meantime.\n`,
-    }),
-    claim_link: (p) => ({
-      subject: `Your claim ${p.code}`,
-      body: `Hello ${p.name},\n\nSomeone (probably you) asked for the link to your claim ${p.code} for the recall "${p.recall}":\n${p.statusUrl}\n\nEarlier links to this claim no longer work.\n`,
-    }),
-    info_needed: (p) => ({
-      subject: `We need something more for your claim ${p.code}`,
-      body: `Hello ${p.name},\n\nTo go on with your claim ${p.code} we need this from you:\n\n${p.message ?? ''}\n\nYou can send it here:\n${p.statusUrl}\n`,
-    }),
-    approved: (p) => ({
-      subject: `Your claim ${p.code} is approved`,
-      body: `Hello ${p.name},\n\nYour claim ${p.code} for the recall "${p.recall}" is approved. We will let you know when your remedy is on its way.\n\n${p.statusUrl}\n`,
-    }),
-    rejected: (p) => ({
-      subject: `Your claim ${p.code} could not be approved`,
-      body: `Hello ${p.name},\n\nWe could not approve your claim ${p.code}:\n\n${p.message ?? ''}\n\nDetails: ${p.statusUrl}\n`,
-    }),
-    remedy_sent: (p) => ({
-      subject: `Your remedy for claim ${p.code} is on its way`,
-      body: `Hello ${p.name},\n\n${p.message ?? ''}\n\n${p.statusUrl}\n`,
-    }),
-    pool_low: (p) => ({
-      subject: `Gift card pool running low: ${p.recall}`,
-      body: `Hello ${p.name},\n\n${p.message ?? ''}\n\nImport more codes with recallkit giftcards import, or in the console:\n${p.statusUrl}\n`,
-    }),
+    greeting: (name) => `Hello ${name},`,
+    signature: (brand) => (brand ? `The ${brand} recall team` : 'The recall team'),
+    support: (brand, contacts) => `Questions? Contact ${brand}: ${contacts}`,
+    followLink: 'Open your claim',
+    templates: {
+      claim_started: (p) => ({
+        subject: `Your claim code ${p.code}`,
+        paragraphs: [
+          `You started a claim for the recall "${p.recall}". Your claim code is ${p.code}.`,
+          'Keep this e-mail: its link brings you back to your claim, with the same code, until you send it. Unfinished claims are deleted after a few days.',
+        ],
+        action: 'Finish your claim',
+      }),
+      claim_received: (p) => ({
+        subject: `We received your claim ${p.code}`,
+        paragraphs: [
+          `We received your claim ${p.code} for the recall "${p.recall}".`,
+          'Follow it, and answer us if we need anything, at your private link (keep it to yourself). Please do not use the product in the meantime.',
+        ],
+      }),
+      claim_link: (p) => ({
+        subject: `Your claim ${p.code}`,
+        paragraphs: [
+          `Someone (probably you) asked for the link to your claim ${p.code} for the recall "${p.recall}". Here it is; the links you already have keep working.`,
+        ],
+      }),
+      info_needed: (p) => ({
+        subject: `We need something more for your claim ${p.code}`,
+        paragraphs: [`To go on with your claim ${p.code} we need this from you:`, p.message ?? ''],
+        action: 'Send it',
+      }),
+      approved: (p) => ({
+        subject: `Your claim ${p.code} is approved`,
+        paragraphs: [`Your claim ${p.code} for the recall "${p.recall}" is approved.`],
+      }),
+      rejected: (p) => ({
+        subject: `Your claim ${p.code} could not be approved`,
+        paragraphs: [`We could not approve your claim ${p.code}:`, p.message ?? ''],
+      }),
+      remedy_sent: (p) => ({
+        subject: `Your remedy for claim ${p.code}`,
+        paragraphs: [p.message ?? ''],
+      }),
+      pool_low: (p) => ({
+        subject: `Gift card pool running low: ${p.recall}`,
+        paragraphs: [
+          p.message ?? '',
+          'Import more codes with recallkit giftcards import, or in the console.',
+        ],
+        action: 'Open fulfilment',
+      }),
+    },
   },
   'zh-CN': {
-    claim_received: (p) => ({
-      subject: `我们已收到您的申请 ${p.code}`,
-      body: `${p.name}，您好：\n\n我们已收到您针对"${p.recall}"召回的申请 ${p.code}。\n\n您可以通过以下私人链接查看进度并回复我们的问题（请勿分享）：\n${p.statusUrl}\n\n在此期间请勿使用该产品。\n`,
-    }),
-    claim_link: (p) => ({
-      subject: `您的申请 ${p.code}`,
-      body: `${p.name}，您好：\n\n有人（可能是您）申请了"${p.recall}"召回申请 ${p.code} 的链接：\n${p.statusUrl}\n\n该申请之前的链接已失效。\n`,
-    }),
-    info_needed: (p) => ({
-      subject: `您的申请 ${p.code} 需要补充材料`,
-      body: `${p.name}，您好：\n\n为继续处理您的申请 ${p.code}，我们需要您提供：\n\n${p.message ?? ''}\n\n请在此提交：\n${p.statusUrl}\n`,
-    }),
-    approved: (p) => ({
-      subject: `您的申请 ${p.code} 已获批准`,
-      body: `${p.name}，您好：\n\n您针对"${p.recall}"召回的申请 ${p.code} 已获批准。补救措施发出后我们会通知您。\n\n${p.statusUrl}\n`,
-    }),
-    rejected: (p) => ({
-      subject: `您的申请 ${p.code} 未获批准`,
-      body: `${p.name}，您好：\n\n很抱歉，您的申请 ${p.code} 未获批准：\n\n${p.message ?? ''}\n\n详情：${p.statusUrl}\n`,
-    }),
-    remedy_sent: (p) => ({
-      subject: `您的申请 ${p.code} 的补救措施已发出`,
-      body: `${p.name}，您好：\n\n${p.message ?? ''}\n\n${p.statusUrl}\n`,
-    }),
-    pool_low: (p) => ({
-      subject: `礼品卡库存不足：${p.recall}`,
-      body: `${p.name}，您好：\n\n${p.message ?? ''}\n\n请使用 recallkit giftcards import 或在控制台中导入更多代码：\n${p.statusUrl}\n`,
-    }),
+    greeting: (name) => `${name}，您好：`,
+    signature: (brand) => (brand ? `${brand} 召回团队` : '召回团队'),
+    support: (brand, contacts) => `有疑问？请联系 ${brand}：${contacts}`,
+    followLink: '查看您的申请',
+    templates: {
+      claim_started: (p) => ({
+        subject: `您的申请编号 ${p.code}`,
+        paragraphs: [
+          `您已开始针对"${p.recall}"召回的申请。您的申请编号是 ${p.code}。`,
+          '请保留此邮件：在提交之前，邮件中的链接可以带您回到申请，编号不变。未完成的申请会在几天后删除。',
+        ],
+        action: '完成申请',
+      }),
+      claim_received: (p) => ({
+        subject: `我们已收到您的申请 ${p.code}`,
+        paragraphs: [
+          `我们已收到您针对"${p.recall}"召回的申请 ${p.code}。`,
+          '您可以通过私人链接查看进度并回复我们的问题（请勿分享）。在此期间请勿使用该产品。',
+        ],
+      }),
+      claim_link: (p) => ({
+        subject: `您的申请 ${p.code}`,
+        paragraphs: [
+          `有人（可能是您）申请了"${p.recall}"召回申请 ${p.code} 的链接。链接如下；您已有的链接仍然有效。`,
+        ],
+      }),
+      info_needed: (p) => ({
+        subject: `您的申请 ${p.code} 需要补充材料`,
+        paragraphs: [`为继续处理您的申请 ${p.code}，我们需要您提供：`, p.message ?? ''],
+        action: '提交材料',
+      }),
+      approved: (p) => ({
+        subject: `您的申请 ${p.code} 已获批准`,
+        paragraphs: [`您针对"${p.recall}"召回的申请 ${p.code} 已获批准。`],
+      }),
+      rejected: (p) => ({
+        subject: `您的申请 ${p.code} 未获批准`,
+        paragraphs: [`很抱歉，您的申请 ${p.code} 未获批准：`, p.message ?? ''],
+      }),
+      remedy_sent: (p) => ({
+        subject: `您的申请 ${p.code} 的补救措施`,
+        paragraphs: [p.message ?? ''],
+      }),
+      pool_low: (p) => ({
+        subject: `礼品卡库存不足：${p.recall}`,
+        paragraphs: [p.message ?? '', '请使用 recallkit giftcards import 或在控制台中导入更多代码。'],
+        action: '打开履约页面',
+      }),
+    },
   },
   es: {
-    claim_received: (p) => ({
-      subject: `Hemos recibido su reclamación ${p.code}`,
-      body: `Hola, ${p.name}:\n\nHemos recibido su reclamación ${p.code} de la retirada "${p.recall}".\n\nSígala, y respóndanos si necesitamos algo, en este enlace privado (no lo comparta):\n${p.statusUrl}\n\nMientras tanto, no use el producto.\n`,
-    }),
-    claim_link: (p) => ({
-      subject: `Su reclamación ${p.code}`,
-      body: `Hola, ${p.name}:\n\nAlguien (probablemente usted) pidió el enlace de su reclamación ${p.code} de la retirada "${p.recall}":\n${p.statusUrl}\n\nLos enlaces anteriores a esta reclamación ya no funcionan.\n`,
-    }),
-    info_needed: (p) => ({
-      subject: `Necesitamos algo más para su reclamación ${p.code}`,
-      body: `Hola, ${p.name}:\n\nPara seguir con su reclamación ${p.code} necesitamos lo siguiente:\n\n${p.message ?? ''}\n\nPuede enviarlo aquí:\n${p.statusUrl}\n`,
-    }),
-    approved: (p) => ({
-      subject: `Su reclamación ${p.code} está aprobada`,
-      body: `Hola, ${p.name}:\n\nSu reclamación ${p.code} de la retirada "${p.recall}" está aprobada. Le avisaremos cuando su compensación esté en camino.\n\n${p.statusUrl}\n`,
-    }),
-    rejected: (p) => ({
-      subject: `No hemos podido aprobar su reclamación ${p.code}`,
-      body: `Hola, ${p.name}:\n\nNo hemos podido aprobar su reclamación ${p.code}:\n\n${p.message ?? ''}\n\nDetalles: ${p.statusUrl}\n`,
-    }),
-    remedy_sent: (p) => ({
-      subject: `Su compensación de la reclamación ${p.code} está en camino`,
-      body: `Hola, ${p.name}:\n\n${p.message ?? ''}\n\n${p.statusUrl}\n`,
-    }),
-    pool_low: (p) => ({
-      subject: `Quedan pocas tarjetas regalo: ${p.recall}`,
-      body: `Hola, ${p.name}:\n\n${p.message ?? ''}\n\nImporte más códigos con recallkit giftcards import o en la consola:\n${p.statusUrl}\n`,
-    }),
+    greeting: (name) => `Hola, ${name}:`,
+    signature: (brand) => (brand ? `El equipo de retiradas de ${brand}` : 'El equipo de retiradas'),
+    support: (brand, contacts) => `¿Preguntas? Contacte con ${brand}: ${contacts}`,
+    followLink: 'Abrir su reclamación',
+    templates: {
+      claim_started: (p) => ({
+        subject: `Su código de reclamación ${p.code}`,
+        paragraphs: [
+          `Ha iniciado una reclamación de la retirada "${p.recall}". Su código de reclamación es ${p.code}.`,
+          'Guarde este correo: su enlace le devuelve a su reclamación, con el mismo código, hasta que la envíe. Las reclamaciones sin terminar se borran a los pocos días.',
+        ],
+        action: 'Terminar su reclamación',
+      }),
+      claim_received: (p) => ({
+        subject: `Hemos recibido su reclamación ${p.code}`,
+        paragraphs: [
+          `Hemos recibido su reclamación ${p.code} de la retirada "${p.recall}".`,
+          'Sígala, y respóndanos si necesitamos algo, en su enlace privado (no lo comparta). Mientras tanto, no use el producto.',
+        ],
+      }),
+      claim_link: (p) => ({
+        subject: `Su reclamación ${p.code}`,
+        paragraphs: [
+          `Alguien (probablemente usted) pidió el enlace de su reclamación ${p.code} de la retirada "${p.recall}". Aquí lo tiene; los enlaces que ya tiene siguen funcionando.`,
+        ],
+      }),
+      info_needed: (p) => ({
+        subject: `Necesitamos algo más para su reclamación ${p.code}`,
+        paragraphs: [`Para seguir con su reclamación ${p.code} necesitamos lo siguiente:`, p.message ?? ''],
+        action: 'Enviarlo',
+      }),
+      approved: (p) => ({
+        subject: `Su reclamación ${p.code} está aprobada`,
+        paragraphs: [`Su reclamación ${p.code} de la retirada "${p.recall}" está aprobada.`],
+      }),
+      rejected: (p) => ({
+        subject: `No hemos podido aprobar su reclamación ${p.code}`,
+        paragraphs: [`No hemos podido aprobar su reclamación ${p.code}:`, p.message ?? ''],
+      }),
+      remedy_sent: (p) => ({
+        subject: `Su compensación de la reclamación ${p.code}`,
+        paragraphs: [p.message ?? ''],
+      }),
+      pool_low: (p) => ({
+        subject: `Quedan pocas tarjetas regalo: ${p.recall}`,
+        paragraphs: [p.message ?? '', 'Importe más códigos con recallkit giftcards import o en la consola.'],
+        action: 'Abrir distribución',
+      }),
+    },
   },
 };
 
-export function renderMail(template: MailTemplate, language: Language, params: MailParams) {
-  return TEMPLATES[language][template](params);
+/** The campaign's brand as e-mails use it (none: the e-mail is plain Recallkit). */
+export function mailBrand(definition: Pick<CampaignDefinition, 'brand'>): MailBrand | undefined {
+  const brand = definition.brand;
+  if (!brand) return undefined;
+  return {
+    name: brand.name,
+    logoText: brand.logoText ?? brand.name,
+    colour: brand.colour,
+    support: { email: brand.support.email, phone: brand.support.phone, url: brand.support.url },
+  };
+}
+
+export function renderMail(template: MailTemplate, language: Language, params: MailParams): MailContent {
+  const words = WORDS[language];
+  const moment = words.templates[template](params);
+  const brand = params.brand;
+  const contacts = brand
+    ? [brand.support.email, brand.support.phone, brand.support.url].filter(Boolean).join(' · ')
+    : '';
+  return {
+    template,
+    subject: moment.subject,
+    greeting: words.greeting(params.name),
+    paragraphs: moment.paragraphs.filter((paragraph) => paragraph.trim() !== ''),
+    action: params.statusUrl ? { label: moment.action ?? words.followLink, url: params.statusUrl } : null,
+    signature: words.signature(brand?.name ?? null),
+    support: brand && contacts ? words.support(brand.name, contacts) : null,
+    brand: brand ? { logoText: brand.logoText, colour: brand.colour } : null,
+  };
+}
+
+/**
+ * Moments queued for one claim within seconds of each other (received, approved, gift card sent)
+ * as one e-mail: every moment's paragraphs in order, under the newest moment's subject and link.
+ */
+export function mergeMail(contents: readonly MailContent[]): MailContent {
+  const newest = contents[contents.length - 1] as MailContent;
+  // "Finish your claim" is stale once a later moment exists: the claim was sent.
+  const current = contents.filter((content) => content === newest || content.template !== 'claim_started');
+  return { ...newest, paragraphs: current.flatMap((content) => content.paragraphs) };
+}
+
+export function mailText(content: MailContent): string {
+  const parts = [content.greeting, ...content.paragraphs];
+  if (content.action) parts.push(`${content.action.label}:\n${content.action.url}`);
+  parts.push(content.signature);
+  if (content.support) parts.push(content.support);
+  return `${parts.join('\n\n')}\n`;
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] as string,
+  );
+
+/** The HTML part: a single column with inline styles, which every mail client renders alike. */
+export function mailHtml(content: MailContent, language: Language): string {
+  const paragraph = (text: string) =>
+    `<p style="margin:0 0 16px">${escapeHtml(text).replace(/\n/g, '<br>')}</p>`;
+  const band = content.brand
+    ? `<div style="background:${content.brand.colour};color:${inkOn(content.brand.colour)};padding:12px 20px;font-weight:800;font-size:20px;letter-spacing:2px">${escapeHtml(content.brand.logoText)}</div>`
+    : '';
+  const button = content.action
+    ? `<p style="margin:24px 0"><a href="${escapeHtml(content.action.url)}" style="display:inline-block;background:#1a1d21;color:#ffffff;padding:12px 20px;border-radius:8px;font-weight:700;text-decoration:none">${escapeHtml(content.action.label)}</a></p>`
+    : '';
+  return [
+    '<!doctype html>',
+    `<html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">`,
+    `<title>${escapeHtml(content.subject)}</title></head>`,
+    '<body style="margin:0;background:#f5f6f8;font-family:system-ui,-apple-system,Segoe UI,Roboto,Noto Sans,sans-serif;color:#1a1d21;line-height:1.5">',
+    '<div style="max-width:560px;margin:0 auto;background:#ffffff">',
+    band,
+    '<div style="padding:20px">',
+    paragraph(content.greeting),
+    ...content.paragraphs.map(paragraph),
+    button,
+    paragraph(content.signature),
+    content.support
+      ? `<p style="margin:0;color:#545b66;font-size:14px">${escapeHtml(content.support)}</p>`
+      : '',
+    '</div></div></body></html>',
+  ].join('');
 }

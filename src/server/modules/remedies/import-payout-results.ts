@@ -74,7 +74,7 @@ export async function importPayoutResults(db: Db, text: string, publicUrl: strin
       await remedyDone(
         k,
         claim,
-        campaign.title,
+        campaign,
         publicUrl,
         translate(language, 'remedy.paid', { amount }),
         issuedEvent(claim, remedy),

@@ -81,7 +81,7 @@ export async function importTracking(db: Db, text: string, publicUrl: string): P
           type: 'return_bag_shipped',
           detail: { carrier, tracking, url },
         });
-        await mailOwner(k, claim, campaign.title, publicUrl, 'remedy_sent', message('return_bag'));
+        await mailOwner(k, claim, campaign, publicUrl, 'remedy_sent', message('return_bag'));
         result.bags++;
         continue;
       }
@@ -104,7 +104,7 @@ export async function importTracking(db: Db, text: string, publicUrl: string): P
         tracking_url: url,
         issued_at: new Date(),
       });
-      await remedyDone(k, claim, campaign.title, publicUrl, message('shipped'), {
+      await remedyDone(k, claim, campaign, publicUrl, message('shipped'), {
         type: 'shipment.sent',
         data: {
           claimId: claim.id,

@@ -195,8 +195,9 @@ async function recordIssued(
   });
   const language = pickLanguage(claim.claimant.language);
   const amount = formatMoney(Number(remedy.amount_minor), remedy.currency as string, language);
-  const message = translate(language, `remedy.${remedy.kind}`, { code: issued.code, amount });
-  await remedyDone(db, claim, campaign.title, publicUrl, message, issuedEvent(claim, remedy));
+  const store = campaign.brand?.storeName ?? translate(language, 'remedy.default_store');
+  const message = translate(language, `remedy.${remedy.kind}`, { code: issued.code, amount, store });
+  await remedyDone(db, claim, campaign, publicUrl, message, issuedEvent(claim, remedy));
 }
 
 /** Re-queues remedies that could not be issued for want of pool codes, once codes arrive. */

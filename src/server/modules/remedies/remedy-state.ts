@@ -1,7 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { pickJurisdiction } from '../../../shared/claim-rules.ts';
 import type { CampaignDefinition } from '../../../shared/contracts/campaign-definition.ts';
-import type { LocalizedText } from '../../../shared/languages.ts';
 import type { ClaimStatus, Database, RemedyTable } from '../../db/schema.ts';
 import type { ClaimRow } from '../claims/claim-access.ts';
 import { transitionClaim } from '../claims/claim-lifecycle.ts';
@@ -73,12 +72,12 @@ export function issuedEvent(
 export async function remedyDone(
   db: Kysely<Database>,
   claim: Pick<ClaimRow, 'id' | 'code' | 'claimant'>,
-  recall: LocalizedText,
+  campaign: Pick<CampaignDefinition, 'title' | 'brand'>,
   publicUrl: string,
   message: string,
   event: { type: WebhookEvent; data: Record<string, unknown> },
 ) {
-  await mailOwner(db, claim, recall, publicUrl, 'remedy_sent', message);
+  await mailOwner(db, claim, campaign, publicUrl, 'remedy_sent', message);
   await moveClaim(db, claim, 'fulfilled', {});
   await emitEvent(db, event.type, event.data);
 }

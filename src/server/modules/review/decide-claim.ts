@@ -133,7 +133,7 @@ export async function decideClaim(
     .where('id', '=', claimId)
     .execute();
   if (to === 'rejected') {
-    await mailOwner(db, claim, campaign.title, context.publicUrl, 'rejected', ownerMessage);
+    await mailOwner(db, claim, campaign, context.publicUrl, 'rejected', ownerMessage);
     await emitEvent(db, 'claim.rejected', {
       claimId,
       code: claim.code,
@@ -142,7 +142,7 @@ export async function decideClaim(
     });
   }
   if (to === 'needs_info')
-    await mailOwner(db, claim, campaign.title, context.publicUrl, 'info_needed', ownerMessage);
+    await mailOwner(db, claim, campaign, context.publicUrl, 'info_needed', ownerMessage);
   await recordAudit(
     db,
     actor,

@@ -9,7 +9,8 @@ export const OutboxMessageSchema = z.object({
   template: z.string(),
   subject: z.string(),
   text: z.string(),
-  state: z.string(),
+  state: z.string().describe('pending | sent | held (no SMTP) | merged (went out inside mergedInto)'),
+  mergedInto: z.string().nullable(),
   createdAt: z.string(),
   sentAt: z.string().nullable(),
 });

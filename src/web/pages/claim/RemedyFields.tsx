@@ -8,12 +8,15 @@ type Remedy = NonNullable<CampaignDetail['jurisdictions'][number]['remedies']>[n
 /** Step 2: the remedy the owner chooses, and the address a parcel needs. */
 export function RemedyFields({
   form,
+  remedy: chosen,
   set,
   setForm,
   remedies,
   needsAddress,
 }: {
   form: ClaimFormValues;
+  /** The remedy shown as chosen (the first offered until the owner picks another). */
+  remedy: string;
   set: SetField;
   setForm: (form: ClaimFormValues) => void;
   remedies: readonly Remedy[];
@@ -23,15 +26,13 @@ export function RemedyFields({
   return (
     <fieldset>
       <legend>{t('web.step_remedy')}</legend>
-      {remedies.map((remedy, index) => (
+      {remedies.map((remedy) => (
         <label key={remedy.kind} className="choice-line">
           <input
             type="radio"
             name="remedy"
             value={remedy.kind}
-            checked={
-              (form.remedy || remedies[0]?.kind) === remedy.kind && (form.remedy !== '' || index === 0)
-            }
+            checked={chosen === remedy.kind}
             onChange={() => setForm({ ...form, remedy: remedy.kind })}
           />{' '}
           {remedy.label}
