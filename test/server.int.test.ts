@@ -8,6 +8,42 @@ import { ensureWebBuilt } from './support/browser.ts';
 import { freePort } from './support/processes.ts';
 
 describe('the server process (npm start)', () => {
+  it('greets a person at a terminal with a short banner and readable lines, not JSON', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'recallkit-terminal-'));
+    const port = await freePort();
+    // util-linux script(1) gives the process a terminal, as a person running npm start has.
+    // The extra argument (ignored by main.ts) names the server so the test can stop it.
+    const marker = `--terminal-test-${port}`;
+    const command = `${process.execPath} ${path.join(repoRoot, 'src/server/main.ts')} ${marker}`;
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        CAMPAIGNS_DIR: campaignsDir,
+        LOG_LEVEL: 'info',
+      },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    try {
+      await expect.poll(() => output, { timeout: 30_000, interval: 200 }).toContain('Ctrl+C stops it.');
+      const plain = output.replace(/\x1b\[[0-9;]*m/g, '').replace(/\r/g, '');
+      expect(plain).toContain('Recallkit is running');
+      expect(plain).toContain(`Owners:   http://localhost:${port}`);
+      expect(plain).toContain(`Console:  http://localhost:${port}/console`);
+      expect(plain).toContain(`Database: the embedded database in ${dataDir}`);
+      expect(plain).toMatch(/admin@recallkit\.local {2}with the one-time password {2}\S{12,}/);
+      // The log lines around it are for reading: no JSON.
+      expect(plain).toMatch(/INFO: lookup index built/);
+      expect(plain).not.toMatch(/^\{"level"/m);
+    } finally {
+      spawn('pkill', ['-TERM', '-f', '--', marker]);
+      await exited;
+    }
+  });
+
   it('starts on an empty data directory with the examples, serves the web app, and stops cleanly on SIGTERM', async () => {
     await ensureWebBuilt();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'recallkit-server-'));

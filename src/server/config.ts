@@ -16,6 +16,7 @@ const ConfigSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   DATABASE_PREPARED_STATEMENTS: booleanFlag.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   LOOKUP_RATE_LIMIT: z.coerce.number().int().min(0).default(120),
   CATALOG_REFRESH_MS: z.coerce.number().int().min(100).default(2000),
   SEED_EXAMPLES: booleanFlag.optional(),
@@ -60,6 +61,8 @@ export type Config = {
   /** Name the statements sent to the database, parsed once per connection (db/prepared.ts). */
   preparedStatements: boolean;
   logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
+  /** auto: readable lines and a start-up banner on a terminal, JSON lines otherwise. */
+  logFormat: z.infer<typeof ConfigSchema>['LOG_FORMAT'];
   lookupRateLimit: number;
   catalogRefreshMs: number;
   seedExamples: boolean;
@@ -123,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: c.DATABASE_URL,
     preparedStatements: c.DATABASE_PREPARED_STATEMENTS,
     logLevel: c.LOG_LEVEL,
+    logFormat: c.LOG_FORMAT,
     lookupRateLimit: c.LOOKUP_RATE_LIMIT,
     catalogRefreshMs: c.CATALOG_REFRESH_MS,
     // The example recalls are for trying Recallkit on its embedded database; a production

@@ -15,7 +15,7 @@ import { configureOcr, shutdownOcr } from './modules/evidence/ocr.ts';
 import { mailSender } from './modules/notify/mailer.ts';
 import { remedyClaimHooks } from './modules/remedies/grant-remedy.ts';
 import { type IssueOptions, remedyJobHandlers } from './modules/remedies/issue-remedy.ts';
-import { ensureFirstAdmin } from './modules/staff/first-run.ts';
+import { ensureFirstAdmin, type FirstRunLogin, printFirstRunLogin } from './modules/staff/first-run.ts';
 import { webhookJobHandlers } from './modules/webhooks/webhooks.ts';
 import { configureSealingKeys } from './sealing-keys.ts';
 import { seedExampleCampaigns } from './seed-examples.ts';
@@ -46,6 +46,8 @@ export async function startServer(
     claimCode?: () => string;
     /** Tests decide which automatic approvals are sampled for a second review (default: at random). */
     sampleQuality?: (rate: number) => boolean;
+    /** Shows the first admin's one-time login (default: printed on stderr). */
+    showFirstRun?: (login: FirstRunLogin) => void;
   } = {},
 ): Promise<RunningServer> {
   configureSealingKeys(config);
@@ -53,7 +55,7 @@ export async function startServer(
   try {
     if (config.seedExamples) await seedExampleCampaigns(db, config.campaignsDir, logger);
     await scheduleRetention(db);
-    await ensureFirstAdmin(db.kysely, logger, config.publicUrl, (text) => process.stderr.write(text));
+    await ensureFirstAdmin(db.kysely, logger, config.publicUrl, options.showFirstRun ?? printFirstRunLogin);
     const catalog = new CatalogService(db, logger, config.catalogRefreshMs);
     await catalog.start();
     const blobs = options.blobs ?? openBlobStore(config.storageUrl, config.dataDir);

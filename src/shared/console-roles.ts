@@ -8,6 +8,8 @@ export type StaffRole = (typeof STAFF_ROLES)[number];
 export const CONSOLE_RULES = {
   /** The review queue, claims, their photos and decisions. */
   review: ['reviewer', 'supervisor'],
+  /** Finding any sent claim by code, e-mail, serial, order number or name, and its CSV. */
+  findClaims: ['reviewer', 'supervisor', 'fulfilment'],
   /** Campaign figures and definitions, read-only. */
   campaignsRead: ['manager', 'analyst', 'supervisor'],
   /** Editing campaigns and importing eligibility lists. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createStaff } from '../../src/server/modules/staff/staff-accounts.ts';
-import { browserHarness, consoleSignIn, seriousAxeViolations } from '../support/browser.ts';
+import { browserHarness, consoleSignIn, keepScreenshot, seriousAxeViolations } from '../support/browser.ts';
 import { demoSerials, storedStatus } from '../support/claims.ts';
 import { STAFF_PASSWORD } from '../support/console.ts';
 import { chromiumAvailable } from '../support/environment.ts';
@@ -100,7 +100,7 @@ describe.runIf(chromiumAvailable())('the review console in Chromium', () => {
     await page.keyboard.press('Enter');
     await expect
       .poll(() => page.locator('.console-notice').textContent())
-      .toContain(`${claims[2]?.code}: needs info`);
+      .toContain(`${claims[2]?.code}: waiting for the owner`);
     await expect.poll(() => page.locator('.queue-item').count()).toBe(0);
 
     // The approved claim's gift card goes out at once (the in-process worker).
@@ -157,5 +157,110 @@ describe.runIf(chromiumAvailable())('the review console in Chromium', () => {
     expect(audit.filter((a) => a.action === 'claim.decided')).toHaveLength(3);
     expect(audit.some((a) => a.action === 'session.login')).toBe(true);
     await context.close();
+  });
+
+  it('finds any claim in words, names people, and asks before what is hard to undo', async () => {
+    const db = harness.server.db;
+    // The first test's claims: one fulfilled (no longer in any queue), one rejected.
+    const done = await db.kysely
+      .selectFrom('claim')
+      .select(['id', 'code', 'claimant'])
+      .where('status', '=', 'fulfilled')
+      .executeTakeFirstOrThrow();
+    for (const [email, role] of [
+      ['sam@recalls.example', 'supervisor'],
+      ['ada@recalls.example', 'admin'],
+      ['max@recalls.example', 'manager'],
+    ] as const)
+      await createStaff(
+        db.kysely,
+        { email, name: email.split('@')[0], role, password: STAFF_PASSWORD },
+        'test',
+      );
+    const context = await harness.browser.newContext({
+      locale: 'en-US',
+      viewport: { width: 1400, height: 1000 },
+    });
+    const page = await context.newPage();
+    await consoleSignIn(page, harness.server.url, 'sam@recalls.example', STAFF_PASSWORD);
+    await page.getByRole('link', { name: 'Find claims' }).click();
+
+    // By claim code, typed as an owner reads it out; then by e-mail: found whatever its status.
+    const search = page.getByLabel('Claim code, e-mail, serial, order number or name');
+    await search.fill(done.code.toLowerCase().replaceAll('-', ' '));
+    await page.getByRole('button', { name: 'Find' }).click();
+    const row = page.locator('table.data tbody tr');
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.locator('[data-status]').textContent()).toBe('Remedy received');
+    await search.fill(done.claimant.email);
+    await page.getByRole('button', { name: 'Find' }).click();
+    await expect.poll(() => row.first().textContent()).toContain(done.code);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await keepScreenshot(page, 'console-find-claims');
+    // The filtered list as CSV.
+    const csv = await page.request.get(
+      `${harness.server.url}/api/v1/console/claims/search/export?q=${encodeURIComponent(done.claimant.email)}`,
+    );
+    expect(csv.headers()['content-type']).toMatch(/text\/csv/);
+    expect((await csv.text()).split('\r\n')[1]).toContain(done.code);
+
+    // The claim in people's words: statuses, events, the people who decided.
+    await row.first().getByRole('link', { name: done.code }).click();
+    const view = page.locator('.claim-view');
+    await expect.poll(() => view.locator('h2').textContent()).toContain('Remedy received');
+    const text = (await view.textContent()) ?? '';
+    expect(text).toContain('Status changed: Needs review');
+    expect(text).toContain('Riley Reviewer');
+    expect(text).not.toMatch(/needs_review|staff:stf_|gift_card/);
+    await keepScreenshot(page, 'console-claim-in-words');
+
+    // The queue's own polling leaves one audit line for one view, not one a refresh.
+    await page.getByRole('link', { name: 'Review' }).click();
+    await page.waitForTimeout(500);
+    await page.reload();
+    await page.waitForTimeout(500);
+    const listed = await db.kysely
+      .selectFrom('audit_event')
+      .select('id')
+      .where('actor_email', '=', 'sam@recalls.example')
+      .where('action', '=', 'claims.listed')
+      .execute();
+    expect(listed).toHaveLength(1);
+    await context.close();
+
+    // An admin deactivates a staff member only after reading what it does, and can undo it.
+    const admin = await (
+      await harness.browser.newContext({ viewport: { width: 1400, height: 1000 } })
+    ).newPage();
+    await consoleSignIn(admin, harness.server.url, 'ada@recalls.example', STAFF_PASSWORD);
+    await admin.getByRole('link', { name: 'Staff' }).click();
+    const riley = admin.locator('tr', { hasText: 'riley@recalls.example' });
+    await riley.getByRole('button', { name: 'Deactivate…' }).click();
+    const dialog = admin.getByRole('dialog');
+    await expect.poll(() => dialog.textContent()).toContain('They are signed out at once');
+    expect(await seriousAxeViolations(admin)).toEqual([]);
+    await keepScreenshot(admin, 'console-deactivate-confirm');
+    await dialog.getByRole('button', { name: 'Keep the account' }).click();
+    expect(await riley.textContent()).toContain('active');
+    await riley.getByRole('button', { name: 'Deactivate…' }).click();
+    await admin.getByRole('dialog').getByRole('button', { name: 'Deactivate', exact: true }).click();
+    await expect.poll(() => riley.textContent()).toContain('deactivated');
+    await riley.getByRole('button', { name: 'Reactivate' }).click();
+    await expect.poll(() => riley.getByRole('button', { name: 'Deactivate…' }).count()).toBe(1);
+    await admin.context().close();
+
+    // A manager's "Close" says it closes claims for the recall, and asks first.
+    const manager = await (
+      await harness.browser.newContext({ viewport: { width: 1400, height: 1000 } })
+    ).newPage();
+    await consoleSignIn(manager, harness.server.url, 'max@recalls.example', STAFF_PASSWORD);
+    await manager.goto(`${harness.server.url}/console/campaigns/anker-2025-us-a1263`);
+    await manager.getByRole('button', { name: 'Close claims for this recall…' }).click();
+    const close = manager.getByRole('dialog');
+    await expect.poll(() => close.textContent()).toContain('New claims are refused from now on');
+    await keepScreenshot(manager, 'console-close-campaign-confirm');
+    await close.getByRole('button', { name: 'Keep claims open' }).click();
+    expect(await manager.getByTestId('campaign-status').textContent()).toBe('active');
+    await manager.context().close();
   });
 });

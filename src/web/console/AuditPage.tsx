@@ -1,6 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { type AuditPage as AuditPageData, consoleFetch } from './console-api.ts';
+import { actionLabel, describeDetail } from './labels.ts';
 
 /** The audit trail with filters, and its CSV export with the same filters. */
 export function AuditPage() {
@@ -26,7 +27,7 @@ export function AuditPage() {
       <h1>Audit trail</h1>
       <div className="inline-form">
         {field('actor', 'Staff e-mail or id')}
-        {field('action', 'Action (prefix, e.g. claim.)')}
+        {field('action', 'Action (prefix of its name, e.g. claim.)')}
         {field('targetId', 'Claim, staff or campaign id')}
         {field('from', 'From', 'date')}
         {field('to', 'Before', 'date')}
@@ -56,12 +57,10 @@ export function AuditPage() {
               <td>
                 {event.actorEmail ?? '—'} {event.actorRole && <small>({event.actorRole})</small>}
               </td>
-              <td>{event.action}</td>
+              <td title={event.action}>{actionLabel(event.action)}</td>
               <td>{event.targetId ? `${event.targetType} ${event.targetId}` : '—'}</td>
               <td>{event.ip ?? '—'}</td>
-              <td>
-                <code>{JSON.stringify(event.detail).slice(0, 160)}</code>
-              </td>
+              <td>{describeDetail(event.detail)}</td>
             </tr>
           ))}
         </tbody>

@@ -3,6 +3,8 @@ import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { parse, stringify } from 'yaml';
 import type { CampaignDefinition } from '../../shared/contracts/campaign-definition.ts';
+import { minorDigits } from '../../shared/money.ts';
+import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { CsvUpload } from './CsvUpload.tsx';
 import {
   type CampaignDetail,
@@ -68,6 +70,7 @@ export function CampaignPage({ canEdit }: { canEdit: boolean }) {
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['console', 'campaign', slug] });
   const definition = campaign.data?.definition;
+  const [asking, setAsking] = useState<string | null>(null);
   const status = useMutation({
     mutationFn: (next: string) =>
       consoleFetch(`/campaigns/${slug}/status`, { method: 'POST', body: { status: next } }),
@@ -86,11 +89,53 @@ export function CampaignPage({ canEdit }: { canEdit: boolean }) {
         Status: <strong data-testid="campaign-status">{definition.status}</strong>{' '}
         {canEdit &&
           NEXT[definition.status]?.map((next) => (
-            <button key={next} type="button" onClick={() => status.mutate(next)} disabled={status.isPending}>
-              {next === 'active' ? (definition.status === 'closed' ? 'Reopen' : 'Activate') : 'Close'}
+            <button key={next} type="button" onClick={() => setAsking(next)} disabled={status.isPending}>
+              {next === 'active'
+                ? definition.status === 'closed'
+                  ? 'Reopen claims…'
+                  : 'Activate (publish)…'
+                : 'Close claims for this recall…'}
             </button>
           ))}
       </p>
+      {asking && (
+        <ConfirmDialog
+          title={
+            asking === 'closed'
+              ? `Close claims for “${definition.title.en}”?`
+              : definition.status === 'closed'
+                ? `Reopen claims for “${definition.title.en}”?`
+                : `Publish “${definition.title.en}”?`
+          }
+          confirm={
+            asking === 'closed'
+              ? 'Close claims'
+              : definition.status === 'closed'
+                ? 'Reopen claims'
+                : 'Publish'
+          }
+          cancel={asking === 'closed' ? 'Keep claims open' : 'Cancel'}
+          busy={status.isPending}
+          onCancel={() => setAsking(null)}
+          onConfirm={() => status.mutate(asking, { onSettled: () => setAsking(null) })}
+        >
+          {asking === 'closed' ? (
+            <ul>
+              <li>
+                New claims are refused from now on; the recall page and the serial check say claims are
+                closed.
+              </li>
+              <li>Claims already sent go on: review, remedies and e-mails continue.</li>
+              <li>
+                The recall stays public, and the serial check still tells owners their unit is recalled.
+              </li>
+              <li>You can reopen claims later from this page.</li>
+            </ul>
+          ) : (
+            <p>Owners can look up their serials and start claims for it at once.</p>
+          )}
+        </ConfirmDialog>
+      )}
       {status.error && <p className="console-error">{status.error.message}</p>}
       <TriageForm definition={definition} canEdit={canEdit} onSave={(next) => save.mutate(next)} />
       <DefinitionEditor definition={definition} canEdit={canEdit} onSave={(next) => save.mutate(next)} />
@@ -118,6 +163,11 @@ function TriageForm({
   const [triage, setTriage] = useState(definition.triage);
   useEffect(() => setTriage(definition.triage), [definition]);
   const refund = triage.secondReview.refundAboveMinor;
+  // Money as money: the refund's currency and its major units (the definition keeps minor units).
+  const currency =
+    definition.jurisdictions.flatMap((j) => j.remedies).find((r) => r.kind === 'refund')?.value?.currency ??
+    'USD';
+  const scale = 10 ** minorDigits(currency);
   return (
     <form
       className="triage-form"
@@ -165,18 +215,21 @@ function TriageForm({
         />
       </label>
       <label>
-        Second review for refunds above (minor units; empty: never)
+        Second review for refunds above ({currency}; empty: never)
         <input
           type="number"
           min={0}
+          step={1 / scale}
           disabled={!canEdit}
-          value={refund ?? ''}
+          value={refund === undefined ? '' : refund / scale}
           onChange={(e) => {
             const { refundAboveMinor: _, ...rest } = triage.secondReview;
             setTriage({
               ...triage,
               secondReview:
-                e.target.value === '' ? rest : { ...rest, refundAboveMinor: Number(e.target.value) },
+                e.target.value === ''
+                  ? rest
+                  : { ...rest, refundAboveMinor: Math.round(Number(e.target.value) * scale) },
             });
           }}
         />

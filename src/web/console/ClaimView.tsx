@@ -1,20 +1,9 @@
 import { useState } from 'react';
 import type { ClaimForReview, ReviewCheck, ReviewEvidence } from './console-api.ts';
+import { actionWord, actorLabel, checkLabel, eventLabel, remedyLabel, statusLabel } from './labels.ts';
 
 const photoUrl = (claimId: string, evidenceId: string) =>
   `/api/v1/console/claims/${encodeURIComponent(claimId)}/evidence/${encodeURIComponent(evidenceId)}`;
-
-const CHECK_LABELS: Record<string, string> = {
-  serial_matches: 'Serial on the label',
-  model_matches: 'Model on the label',
-  word_recalled: 'RECALLED written',
-  date_current: 'Today’s date written',
-  name_present: 'Name written',
-  claim_code_present: 'Claim code written',
-  photo_unique: 'Photos not used before',
-  image_quality: 'Photo quality',
-  exif_plausible: 'Photo metadata',
-};
 
 /** Everything about one claim a reviewer weighs: photos with what was read, checks, signals, history. */
 export function ClaimView({ detail }: { detail: ClaimForReview }) {
@@ -23,12 +12,12 @@ export function ClaimView({ detail }: { detail: ClaimForReview }) {
   return (
     <article className="claim-view" aria-labelledby="claim-title">
       <h2 id="claim-title">
-        {claim.code} <span className={`status status-${claim.status}`}>{claim.status.replace('_', ' ')}</span>
+        {claim.code} <span className={`status status-${claim.status}`}>{statusLabel(claim.status)}</span>
       </h2>
       <dl className="facts">
         <Fact label="Campaign" value={claim.campaign.title} />
         <Fact label="Model / serial" value={`${claim.model} / ${claim.serial ?? '(by model)'}`} />
-        <Fact label="Remedy" value={claim.remedy.replace('_', ' ')} />
+        <Fact label="Remedy" value={remedyLabel(claim.remedy)} />
         <Fact
           label="Claimant"
           value={`${claim.claimant.name} <${claim.claimant.email}>${claim.claimant.phone ? `, ${claim.claimant.phone}` : ''}`}
@@ -82,7 +71,7 @@ export function ClaimView({ detail }: { detail: ClaimForReview }) {
         <tbody>
           {detail.checks.map((check) => (
             <tr key={check.id} data-check={check.id}>
-              <th scope="row">{CHECK_LABELS[check.id] ?? check.id}</th>
+              <th scope="row">{checkLabel(check.id)}</th>
               <td>
                 <span className={`outcome outcome-${check.outcome}`}>{check.outcome}</span>
               </td>
@@ -146,7 +135,7 @@ export function ClaimView({ detail }: { detail: ClaimForReview }) {
           <ul>
             {detail.otherClaims.map((other) => (
               <li key={other.id}>
-                <a href={`/console/review/${other.id}`}>{other.code}</a> · {other.status} ·{' '}
+                <a href={`/console/review/${other.id}`}>{other.code}</a> · {statusLabel(other.status)} ·{' '}
                 {other.serial ?? '—'} · {new Date(other.createdAt).toLocaleDateString()}
               </li>
             ))}
@@ -158,9 +147,9 @@ export function ClaimView({ detail }: { detail: ClaimForReview }) {
       <ol className="timeline">
         {detail.timeline.map((event) => (
           <li key={event.id}>
-            <time dateTime={event.at}>{new Date(event.at).toLocaleString()}</time> · {event.actor} ·{' '}
-            {event.type.replaceAll('_', ' ')}
-            {event.to && ` → ${event.to}`}
+            <time dateTime={event.at}>{new Date(event.at).toLocaleString()}</time> ·{' '}
+            {actorLabel(event.actor, detail.people)} · {eventLabel(event.type)}
+            {event.to && `: ${statusLabel(event.to)}`}
             {typeof event.detail.message === 'string' && <q>{event.detail.message}</q>}
           </li>
         ))}
@@ -169,10 +158,11 @@ export function ClaimView({ detail }: { detail: ClaimForReview }) {
       <ol className="timeline">
         {detail.decisions.map((d) => (
           <li key={d.id}>
-            <time dateTime={d.at}>{new Date(d.at).toLocaleString()}</time> · {d.actor} · {d.action}
-            {d.reasonCode && ` (${d.reasonCode})`} · {d.state}
-            {d.confirmedBy && ` by ${d.confirmedBy}`}
-            {d.reasons.length > 0 && ` · ${d.reasons.join(', ')}`}
+            <time dateTime={d.at}>{new Date(d.at).toLocaleString()}</time> ·{' '}
+            {actorLabel(d.actor, detail.people)} · {actionWord(d.action)}
+            {d.reasonCode && ` (${d.reasonCode.replaceAll('_', ' ')})`} · {d.state}
+            {d.confirmedBy && ` by ${actorLabel(d.confirmedBy, detail.people)}`}
+            {d.reasons.length > 0 && ` · ${d.reasons.map(checkLabel).join(', ')}`}
           </li>
         ))}
       </ol>
@@ -220,7 +210,7 @@ function PhotoViewer({
   const [size, setSize] = useState<[number, number] | null>(null);
   const words = size ? (photo.ocr?.words ?? []) : [];
   const angle = photo.ocr?.angle ?? 0;
-  const failing = checks.filter((c) => c.outcome !== 'pass').map((c) => CHECK_LABELS[c.id] ?? c.id);
+  const failing = checks.filter((c) => c.outcome !== 'pass').map((c) => checkLabel(c.id));
   return (
     <figure className="photo-viewer" data-kind={photo.kind}>
       <figcaption>

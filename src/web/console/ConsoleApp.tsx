@@ -6,6 +6,7 @@ import { ApiError } from '../api.ts';
 import { AuditPage } from './AuditPage.tsx';
 import { CampaignPage, CampaignsPage } from './CampaignsPage.tsx';
 import { consoleFetch, type Session, setCsrfToken } from './console-api.ts';
+import { FindClaimsPage } from './FindClaimsPage.tsx';
 import { FulfilmentPage } from './FulfilmentPage.tsx';
 import { OutboxPage } from './OutboxPage.tsx';
 import { PrivacyPage } from './PrivacyPage.tsx';
@@ -58,6 +59,9 @@ export default function ConsoleApp() {
           {mayUse(role, CONSOLE_RULES.review) && (
             <Route path="review/:claimId?" element={<ReviewPage session={session.data} />} />
           )}
+          {mayUse(role, CONSOLE_RULES.findClaims) && (
+            <Route path="claims" element={<FindClaimsPage canOpen={mayUse(role, CONSOLE_RULES.review)} />} />
+          )}
           {mayUse(role, CONSOLE_RULES.campaignsRead) && (
             <Route path="campaigns" element={<CampaignsPage />} />
           )}
@@ -103,6 +107,7 @@ function ConsoleHeader({ session }: { session: Session }) {
       <span className="console-brand">Recallkit console</span>
       <nav aria-label="Console">
         {mayUse(role, CONSOLE_RULES.review) && <NavLink to="/console/review">Review</NavLink>}
+        {mayUse(role, CONSOLE_RULES.findClaims) && <NavLink to="/console/claims">Find claims</NavLink>}
         {mayUse(role, CONSOLE_RULES.campaignsRead) && <NavLink to="/console/campaigns">Campaigns</NavLink>}
         {mayUse(role, CONSOLE_RULES.fulfilmentOverview) && (
           <NavLink to="/console/fulfilment">Fulfilment</NavLink>

@@ -8,6 +8,7 @@ import {
   type DecisionResult,
   type Session,
 } from './console-api.ts';
+import { actionWord, actorLabel, checkLabel, remedyLabel, statusLabel } from './labels.ts';
 
 export const INFO_LABELS: Record<string, string> = {
   serial_matches: 'Serial not legible on the label photo',
@@ -34,13 +35,29 @@ export function ReviewerBar({ detail, session }: { detail: ClaimForReview; sessi
     return (
       <p className="console-warning">
         Second review:{' '}
-        {detail.pendingDecision.actor === `staff:${session.staff.id}` ? 'you' : detail.pendingDecision.actor}{' '}
-        decided “{detail.pendingDecision.action}” ({detail.pendingDecision.reasons.join(', ')}). Approve to
-        confirm, or decide otherwise to overturn.
+        {detail.pendingDecision.actor === `staff:${session.staff.id}`
+          ? 'you'
+          : actorLabel(detail.pendingDecision.actor, detail.people)}{' '}
+        chose “{actionWord(detail.pendingDecision.action)}” because of{' '}
+        {detail.pendingDecision.reasons.map(checkLabel).join(', ')}.{' '}
+        {detail.allowedActions.length > 0
+          ? 'Approve to confirm, or decide otherwise to overturn.'
+          : 'Another supervisor confirms or overturns it.'}
       </p>
     );
   return null;
 }
+
+/** What each decision does, said before it is sent. */
+const CONSEQUENCE: Record<Action, (detail: ClaimForReview) => string> = {
+  approve: (d) =>
+    `${d.claim.claimant.name} is told the claim is approved and gets the ${remedyLabel(d.claim.remedy).toLowerCase()}, unless the campaign asks for a second review first.`,
+  reject: (d) =>
+    `${d.claim.claimant.name} is told by e-mail, in their language, that the claim is not approved, with the reason. This is final: it cannot be undone here, and the unit can then be claimed again.`,
+  request_info: (d) =>
+    `${d.claim.claimant.name} is e-mailed what to send; the claim comes back to the queue when they answer.`,
+  escalate: () => 'The claim waits for a supervisor; the owner is not told anything yet.',
+};
 
 const ACTION_LABELS: Record<Action, [string, string]> = {
   approve: ['Approve', 'a'],
@@ -57,7 +74,7 @@ export function ActionButtons({
   onAction: (action: Action) => void;
 }) {
   if (detail.allowedActions.length === 0)
-    return <p className="hint">No decision to take on this claim ({detail.claim.status}).</p>;
+    return <p className="hint">No decision to take on this claim ({statusLabel(detail.claim.status).toLowerCase()}).</p>;
   return (
     <div className="actions">
       {detail.allowedActions.map((action) => (
@@ -118,7 +135,7 @@ export function DecisionPanel({
     },
   });
   const title = {
-    approve: `Approve ${detail.claim.code}: ${detail.claim.remedy.replace('_', ' ')} for ${detail.claim.claimant.name}`,
+    approve: `Approve ${detail.claim.code}: ${remedyLabel(detail.claim.remedy).toLowerCase()} for ${detail.claim.claimant.name}`,
     reject: `Reject ${detail.claim.code}`,
     request_info: `Ask ${detail.claim.claimant.name} for information`,
     escalate: `Escalate ${detail.claim.code} to a supervisor`,
@@ -164,14 +181,23 @@ export function DecisionPanel({
           <textarea value={message} onChange={(e) => setMessage(e.target.value)} rows={3} maxLength={2000} />
         </label>
       )}
+      <p className="what-happens">{CONSEQUENCE[action](detail)}</p>
       {decide.error && (
         <p role="alert" className="console-error">
           {decide.error.message}
         </p>
       )}
       <div className="actions">
-        <button type="submit" disabled={decide.isPending}>
-          {action === 'approve' ? 'Confirm approval' : ACTION_LABELS[action][0]}
+        <button
+          type="submit"
+          disabled={decide.isPending}
+          className={action === 'reject' ? 'danger' : undefined}
+        >
+          {action === 'approve'
+            ? 'Confirm approval'
+            : action === 'reject'
+              ? 'Reject and tell the owner'
+              : ACTION_LABELS[action][0]}
         </button>
         <button type="button" className="secondary" onClick={onClose}>
           Cancel

@@ -5,6 +5,7 @@ import { ClaimView } from './ClaimView.tsx';
 import { type Action, type ClaimForReview, consoleFetch, type Queue, type Session } from './console-api.ts';
 import { ActionButtons, DecisionPanel, ReviewerBar } from './DecisionPanel.tsx';
 import { KeyboardHelp } from './KeyboardHelp.tsx';
+import { statusLabel } from './labels.ts';
 import { type Filters, NO_FILTERS, ReviewQueue } from './ReviewQueue.tsx';
 import { useReviewKeys } from './useReviewKeys.ts';
 
@@ -44,6 +45,13 @@ export function ReviewPage({ session }: { session: Session }) {
     staleTime: 0,
   });
   const detail = claim.data;
+  // Leaving a claim (another claim, another page) lets go of it at once, not after the lease.
+  useEffect(() => {
+    if (!claimId) return;
+    return () => {
+      void consoleFetch(`/claims/${claimId}/release`, { method: 'POST' }).catch(() => {});
+    };
+  }, [claimId]);
 
   useReviewKeys({ items, index, detail, panel, help }, { open, setPanel, setHelp, setNotice });
 
@@ -53,7 +61,7 @@ export function ReviewPage({ session }: { session: Session }) {
     setNotice(
       awaiting
         ? `${detail?.claim.code}: approval recorded; it waits for a supervisor’s second review.`
-        : `${detail?.claim.code}: ${status.replace('_', ' ')}.`,
+        : `${detail?.claim.code}: ${statusLabel(status).toLowerCase()}.`,
     );
     queryClient.invalidateQueries({ queryKey: ['console', 'queue'] });
     open(next && next.id !== claimId ? next.id : undefined);

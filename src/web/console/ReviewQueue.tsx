@@ -1,4 +1,5 @@
 import type { Queue } from './console-api.ts';
+import { checkLabel, countryName, remedyLabel, statusLabel, useCampaignTitles } from './labels.ts';
 
 const STATUSES = ['needs_review', 'escalated', 'second_review'];
 const AGES: [string, string][] = [
@@ -35,13 +36,20 @@ export function ReviewQueue({
   const set = (key: keyof Filters) => (event: React.ChangeEvent<HTMLSelectElement>) =>
     onFilters((f) => ({ ...f, [key]: event.target.value }));
   const counts = queue.data?.counts;
+  const titles = useCampaignTitles();
+  const label: Record<keyof Queue['counts'], (value: string) => string> = {
+    status: statusLabel,
+    check: checkLabel,
+    campaign: (slug) => titles[slug] ?? slug,
+    country: (code) => countryName(code),
+  };
   const options = (dimension: keyof Queue['counts'], all: string, values?: string[]) => [
     <option key="" value="">
       {all}
     </option>,
     ...(values ?? Object.keys(counts?.[dimension] ?? {})).sort().map((value) => (
       <option key={value} value={value}>
-        {value} ({counts?.[dimension]?.[value] ?? 0})
+        {label[dimension](value)} ({counts?.[dimension]?.[value] ?? 0})
       </option>
     )),
   ];
@@ -97,14 +105,14 @@ export function ReviewQueue({
               onClick={() => onOpen(item.id)}
             >
               <strong>{item.code}</strong>{' '}
-              <span className={`status status-${item.status}`}>{item.status.replace('_', ' ')}</span>
+              <span className={`status status-${item.status}`}>{statusLabel(item.status)}</span>
               <br />
-              {item.claimantName} · {item.country} · {item.model} · {item.remedy.replace('_', ' ')}
+              {item.claimantName} · {item.country} · {item.model} · {remedyLabel(item.remedy)}
               <br />
               <small>
                 waiting {formatHours(item.waitingHours)}
                 {item.riskScore !== null && ` · risk ${item.riskScore}`}
-                {item.failedChecks.length > 0 && ` · ${item.failedChecks.join(', ')}`}
+                {item.failedChecks.length > 0 && ` · ${item.failedChecks.map(checkLabel).join(', ')}`}
                 {item.reviewer && ` · open by ${item.reviewer}`}
               </small>
             </button>

@@ -1,10 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { type CreatedStaff, consoleFetch, type Role, type StaffList } from './console-api.ts';
+import { ConfirmDialog } from './ConfirmDialog.tsx';
+import { type CreatedStaff, consoleFetch, type Role, type Staff, type StaffList } from './console-api.ts';
 
 const ROLES: Role[] = ['reviewer', 'supervisor', 'fulfilment', 'manager', 'analyst', 'admin'];
 
-/** Staff accounts: create (with a one-time password shown once) and deactivate. */
+/** Staff accounts: create (with a one-time password shown once), deactivate (asked first) and reactivate. */
 export function StaffPage() {
   const queryClient = useQueryClient();
   const staff = useQuery({
@@ -26,6 +27,11 @@ export function StaffPage() {
       setName('');
       refresh();
     },
+  });
+  const [leaving, setLeaving] = useState<Staff | null>(null);
+  const reactivate = useMutation({
+    mutationFn: (id: string) => consoleFetch(`/staff/${id}/reactivate`, { method: 'POST' }),
+    onSuccess: refresh,
   });
   const deactivate = useMutation({
     mutationFn: (id: string) => consoleFetch(`/staff/${id}/deactivate`, { method: 'POST' }),
@@ -93,9 +99,13 @@ export function StaffPage() {
                 {s.mustChangePassword && ' · one-time password'}
               </td>
               <td>
-                {s.active && (
-                  <button type="button" className="secondary" onClick={() => deactivate.mutate(s.id)}>
-                    Deactivate
+                {s.active ? (
+                  <button type="button" className="secondary" onClick={() => setLeaving(s)}>
+                    Deactivate…
+                  </button>
+                ) : (
+                  <button type="button" className="secondary" onClick={() => reactivate.mutate(s.id)}>
+                    Reactivate
                   </button>
                 )}
               </td>
@@ -103,6 +113,27 @@ export function StaffPage() {
           ))}
         </tbody>
       </table>
+      {(deactivate.error || reactivate.error) && (
+        <p role="alert" className="console-error">
+          {(deactivate.error ?? reactivate.error)?.message}
+        </p>
+      )}
+      {leaving && (
+        <ConfirmDialog
+          title={`Deactivate ${leaving.name || leaving.email}?`}
+          confirm="Deactivate"
+          cancel="Keep the account"
+          busy={deactivate.isPending}
+          onCancel={() => setLeaving(null)}
+          onConfirm={() => deactivate.mutate(leaving.id, { onSettled: () => setLeaving(null) })}
+        >
+          <ul>
+            <li>They are signed out at once and cannot sign in.</li>
+            <li>Claims they had open are free for others; their decisions stay in the audit trail.</li>
+            <li>You can undo it: Reactivate lets them sign in again.</li>
+          </ul>
+        </ConfirmDialog>
+      )}
     </section>
   );
 }

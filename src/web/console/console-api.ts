@@ -88,8 +88,10 @@ export type {
 export type { Outbox, OutboxMessage } from '../../shared/contracts/console/outbox.ts';
 export type {
   ClaimForReview,
+  ClaimSearch,
   DecisionBody,
   DecisionResult,
+  FoundClaim,
   OcrWord,
   Queue,
   QueueItem,

@@ -21,8 +21,8 @@ import {
  * Everything a reviewer needs to decide one claim, side by side: the claim and claimant, each
  * photo with what the machine read in it (text boxes, quality), every check, fraud signals, the
  * claimant's other claims, photos it duplicates, the timeline and the decisions. Opening a
- * claim in the queue marks it as the viewer's for REVIEW_LEASE_MS unless someone else has it
- * open; the view is recorded in the audit trail.
+ * claim in the queue marks it as the viewer's for REVIEW_LEASE_MS, unless someone else has it
+ * open or the viewer has no action on it; the view is recorded in the audit trail.
  */
 export async function claimForReview(database: Db, staff: StaffRow, actor: AuditActor, claimId: string) {
   const now = new Date();
@@ -31,7 +31,12 @@ export async function claimForReview(database: Db, staff: StaffRow, actor: Audit
     const heldByOther =
       locked.review_by !== null && locked.review_by !== staff.id && (locked.review_until ?? now) > now;
     await recordAudit(tx.kysely, actor, 'claim.viewed', { type: 'claim', id: claimId });
-    if (!inQueue(locked.status) || heldByOther) return { claim: locked, heldByOther };
+    // Only someone who can act on the claim takes it: a reviewer looking at the second review of
+    // their own approval must not keep the supervisor out (issue 23).
+    const pendingNow =
+      locked.status === 'second_review' ? await pendingDecision(tx.kysely, claimId) : undefined;
+    const canAct = allowedActions(locked, staff, pendingNow).length > 0;
+    if (!inQueue(locked.status) || heldByOther || !canAct) return { claim: locked, heldByOther };
     const leased = await tx.kysely
       .updateTable('claim')
       .set({ review_by: staff.id, review_until: new Date(now.getTime() + REVIEW_LEASE_MS) })
@@ -121,6 +126,28 @@ export async function claimForReview(database: Db, staff: StaffRow, actor: Audit
         .execute()
     : [];
   const leaseActive = claim.review_until !== null && claim.review_until > now;
+  // Decisions name their staff as staff:<id>: the console shows people by name.
+  const staffActors = [
+    ...new Set(
+      [...decisions.flatMap((d) => [d.actor, d.confirmed_by]), pending?.actor].filter(
+        (actor): actor is string => typeof actor === 'string' && actor.startsWith('staff:'),
+      ),
+    ),
+  ];
+  const named = staffActors.length
+    ? await db
+        .selectFrom('staff_user')
+        .select(['id', 'name', 'email'])
+        .where(
+          'id',
+          'in',
+          staffActors.map((actor) => actor.slice('staff:'.length)),
+        )
+        .execute()
+    : [];
+  const people = Object.fromEntries(
+    named.map((person) => [`staff:${person.id}`, person.name || person.email]),
+  );
   return {
     version,
     reviewer:
@@ -132,6 +159,7 @@ export async function claimForReview(database: Db, staff: StaffRow, actor: Audit
             you: reviewer.id === staff.id,
           }
         : null,
+    people,
     allowedActions: heldByOther ? [] : allowedActions(claim, staff, pending),
     pendingDecision: pending
       ? {
@@ -198,7 +226,7 @@ export async function claimForReview(database: Db, staff: StaffRow, actor: Audit
     timeline: events.map((event) => ({
       id: String(event.id),
       at: event.at.toISOString(),
-      actor: event.staff_name ? `${event.staff_name} (${event.actor})` : event.actor,
+      actor: event.staff_name ?? event.actor,
       type: event.type,
       from: event.from_status,
       to: event.to_status,

@@ -77,6 +77,28 @@ describe.each(await testDatabases())('reviewing claims on $name', ({ open }) => 
     expect(none.counts.country.US).toBeGreaterThanOrEqual(2); // what the other countries would give
   });
 
+  it('audits what a person was shown, not each refresh of the same queue', async () => {
+    const listed = async () =>
+      (
+        await db.kysely
+          .selectFrom('audit_event')
+          .select('id')
+          .where('actor_id', '=', reviewer.staffId)
+          .where('action', '=', 'claims.listed')
+          .execute()
+      ).length;
+    const before = await listed();
+    // The queue's 30-second polling: the same filter showing the same claims, three times.
+    for (let i = 0; i < 3; i++) await reviewer.get(`/api/v1/console/claims?campaign=${US}&limit=100`);
+    expect(await listed()).toBe(before + 1);
+    // Another filter is another view; a new claim in the list is something new shown.
+    await reviewer.get(`/api/v1/console/claims?campaign=${US}&limit=100&country=US`);
+    expect(await listed()).toBe(before + 2);
+    await claimInReview();
+    await reviewer.get(`/api/v1/console/claims?campaign=${US}&limit=100&country=US`);
+    expect(await listed()).toBe(before + 3);
+  });
+
   it('approves: the owner’s status and e-mail say so, and the decision and the view are audited', async () => {
     const claim = await claimInReview({ language: 'es' });
     const detail = await view(reviewer, claim);
@@ -242,12 +264,18 @@ describe.each(await testDatabases())('reviewing claims on $name', ({ open }) => 
     expect((await harness.status(claim)).json()).toMatchObject({ status: 'second_review', next: 'wait' });
     expect((await mails(claim)).map((m) => m.template)).not.toContain('approved');
 
+    // The first reviewer looks at the claim again (their screen refreshes): it is not theirs to
+    // act on, so they take no lease and the second reviewer is not kept out.
+    const again = await view(supervisor, claim);
+    expect(again.allowedActions).toEqual([]);
+    expect(again.reviewer).toBeNull();
     const self = await decide(supervisor, claim, { action: 'approve' });
     expect(self.statusCode).toBe(409);
     expect(self.json().error.code).toBe('second_review_same_person');
     expect((await decide(reviewer, claim, { action: 'approve' })).statusCode).toBe(403);
 
     const second = await view(admin, claim);
+    expect(second.reviewer).toMatchObject({ id: admin.staffId, you: true });
     expect(second.pendingDecision).toMatchObject({
       action: 'approve',
       actor: `staff:${supervisor.staffId}`,

@@ -3,19 +3,23 @@ import { z } from 'zod';
 import { CONSOLE_RULES } from '../../../shared/console-roles.ts';
 import {
   ClaimForReviewSchema,
+  ClaimSearchQuerySchema,
+  ClaimSearchSchema,
   DecisionBodySchema,
   DecisionResultSchema,
   QueueQuerySchema,
   QueueSchema,
 } from '../../../shared/contracts/console/review.ts';
 import type { BlobStore } from '../../blobs/blob-store.ts';
+import { toCsv } from '../../csv.ts';
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import type { ClaimHooks } from '../claims/claim-lifecycle.ts';
-import { actorOf, recordAudit } from '../staff/audit.ts';
+import { actorOf, recordAudit, recordAuditUnlessRepeated } from '../staff/audit.ts';
 import { consoleErrors, staffOf, tags } from '../staff/console-gate.ts';
 import { claimForReview, photoForReview } from './claim-for-review.ts';
 import { decideClaim } from './decide-claim.ts';
+import { FOUND_CLAIM_CSV_COLUMNS, findClaims } from './find-claims.ts';
 import { releaseClaim } from './review-claim.ts';
 import { reviewQueue } from './review-queue.ts';
 
@@ -42,11 +46,58 @@ export const reviewRoutes: FastifyPluginAsyncZod<{
     },
     async (request) => {
       const queue = await reviewQueue(db.kysely, request.query);
-      await recordAudit(db.kysely, actorOf(request), 'claims.listed', null, {
+      // What a person was shown: the same list again (the queue refreshing itself) adds no line.
+      await recordAuditUnlessRepeated(db.kysely, actorOf(request), 'claims.listed', {
         filter: request.query,
         shown: queue.claims.map((claim) => claim.id),
       });
       return queue;
+    },
+  );
+
+  app.get(
+    '/claims/search',
+    {
+      config: { access: CONSOLE_RULES.findClaims },
+      schema: {
+        tags,
+        summary: 'Find any sent claim, whatever its status, by code, e-mail, serial, order number or name',
+        querystring: ClaimSearchQuerySchema,
+        response: { 200: ClaimSearchSchema, ...consoleErrors },
+      },
+    },
+    async (request) => {
+      const found = await findClaims(db.kysely, request.query);
+      await recordAuditUnlessRepeated(db.kysely, actorOf(request), 'claims.searched', {
+        filter: request.query,
+        shown: found.claims.map((claim) => claim.id),
+      });
+      return found;
+    },
+  );
+
+  app.get(
+    '/claims/search/export',
+    {
+      config: { access: CONSOLE_RULES.findClaims },
+      schema: {
+        tags,
+        summary: 'The found claims as CSV (up to 500), for a spreadsheet; the export is audited',
+        querystring: ClaimSearchQuerySchema,
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const found = await findClaims(db.kysely, { ...request.query, limit: 500 });
+      await recordAudit(db.kysely, actorOf(request), 'claims.exported', null, {
+        filter: request.query,
+        rows: found.claims.length,
+      });
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="claims.csv"')
+        .header('cache-control', 'private, no-store')
+        .send(toCsv(FOUND_CLAIM_CSV_COLUMNS, found.claims));
     },
   );
 

@@ -50,6 +50,45 @@ export async function recordAudit(
     .execute();
 }
 
+/**
+ * Records a view unless the actor's latest line of that action says exactly the same (the same
+ * filter showing the same rows): a screen that refreshes itself is not a person looking again.
+ */
+export async function recordAuditUnlessRepeated(
+  db: Kysely<Database>,
+  actor: AuditActor,
+  action: string,
+  detail: Record<string, unknown>,
+): Promise<void> {
+  const latest = await db
+    .selectFrom('audit_event')
+    .select('detail')
+    .where('actor_id', actor.id === null ? 'is' : '=', actor.id)
+    .where('action', '=', action)
+    .orderBy('at', 'desc') // audit_event_actor (actor_id, at)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (latest && sameJson(latest.detail, detail)) return;
+  await recordAudit(db, actor, action, null, detail);
+}
+
+/** JSON equality regardless of key order (jsonb hands keys back in its own order). */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.entries(value as Record<string, unknown>)
+              .filter(([, v]) => v !== undefined)
+              .sort(([x], [y]) => x.localeCompare(y))
+              .map(([k, v]) => [k, canonical(v)]),
+          )
+        : value;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
 export interface AuditFilter {
   actor?: string | undefined;
   action?: string | undefined;

@@ -24,6 +24,7 @@ const EXPECTED: Record<string, 'public' | 'session' | readonly StaffRole[]> = {
   'GET /api/v1/console/staff': ['admin'],
   'POST /api/v1/console/staff': ['admin'],
   'POST /api/v1/console/staff/:id/deactivate': ['admin'],
+  'POST /api/v1/console/staff/:id/reactivate': ['admin'],
   'GET /api/v1/console/audit': ['admin'],
   'GET /api/v1/console/audit/export': ['admin'],
   'GET /api/v1/console/outbox': ['admin'],
@@ -31,6 +32,8 @@ const EXPECTED: Record<string, 'public' | 'session' | readonly StaffRole[]> = {
   'POST /api/v1/console/privacy/erase': ['admin'],
   'GET /api/v1/console/claims': ['admin', 'supervisor', 'reviewer'],
   'GET /api/v1/console/claims/:id': ['admin', 'supervisor', 'reviewer'],
+  'GET /api/v1/console/claims/search': ['admin', 'supervisor', 'reviewer', 'fulfilment'],
+  'GET /api/v1/console/claims/search/export': ['admin', 'supervisor', 'reviewer', 'fulfilment'],
   'POST /api/v1/console/claims/:id/release': ['admin', 'supervisor', 'reviewer'],
   'GET /api/v1/console/claims/:id/evidence/:evidenceId': ['admin', 'supervisor', 'reviewer'],
   'POST /api/v1/console/claims/:id/decision': ['admin', 'supervisor', 'reviewer'],
@@ -279,7 +282,8 @@ describe.each(await testDatabases())('staff console access on $name', ({ open })
     const logger = {
       warn: (fields: unknown, message: string) => logged.push(JSON.stringify(fields) + message),
     } as never;
-    const show = (text: string) => shown.push(text);
+    const show = (login: { email: string; oneTimePassword: string }) =>
+      shown.push(`${login.email} one-time password ${login.oneTimePassword}`);
     await ensureFirstAdmin(db.kysely, logger, 'http://recalls.test', show);
     expect([...logged, ...shown]).toEqual([]); // staff exist already
     const fresh = await open();

@@ -6,8 +6,23 @@ import { createStaff } from './staff-accounts.ts';
 
 export const FIRST_ADMIN_EMAIL = 'admin@recallkit.local';
 
+/** The first admin's login, shown once on the terminal. */
+export interface FirstRunLogin {
+  email: string;
+  oneTimePassword: string;
+  consoleUrl: string;
+}
+
+/** How `npm start` shows the first login when not on a terminal (main.ts puts it in its banner there). */
+export const printFirstRunLogin = (login: FirstRunLogin) =>
+  process.stderr.write(
+    `\n  First run: sign in to the staff console at ${login.consoleUrl}\n` +
+      `  as ${login.email} with the one-time password ${login.oneTimePassword}\n` +
+      '  (you will be asked to choose a new one; this is shown only once)\n\n',
+  );
+
 /**
- * On a database without staff, creates an admin with a one-time password and prints the login,
+ * On a database without staff, creates an admin with a one-time password and shows the login,
  * so `npm start` leads straight into the console. The password must be changed at first login.
  * It is shown once through `show` (the terminal), never in the log, which is kept and shipped.
  */
@@ -15,7 +30,7 @@ export async function ensureFirstAdmin(
   db: Kysely<Database>,
   logger: Logger,
   publicUrl: string,
-  show: (text: string) => void,
+  show: (login: FirstRunLogin) => void,
 ): Promise<void> {
   const any = await db.selectFrom('staff_user').select('id').limit(1).executeTakeFirst();
   if (any) return;
@@ -29,11 +44,11 @@ export async function ensureFirstAdmin(
       { email: FIRST_ADMIN_EMAIL, console: `${publicUrl}/console` },
       'First run: an admin account was created; its one-time password is printed on the terminal, not in the log',
     );
-    show(
-      `\n  First run: sign in to the staff console at ${publicUrl}/console\n` +
-        `  as ${FIRST_ADMIN_EMAIL} with the one-time password ${oneTimePassword}\n` +
-        '  (you will be asked to choose a new one; this is shown only once)\n\n',
-    );
+    show({
+      email: FIRST_ADMIN_EMAIL,
+      oneTimePassword: oneTimePassword as string,
+      consoleUrl: `${publicUrl}/console`,
+    });
   } catch (error) {
     if (error instanceof AppError && error.code === 'staff_email_taken') return; // another process got there first
     throw error;

@@ -27,7 +27,13 @@ import {
   tags,
 } from './console-gate.ts';
 import { type ConsoleFeatures, login, logout, presentSession, type SessionPolicy } from './sessions.ts';
-import { changePassword, createStaff, deactivateStaff, listStaff } from './staff-accounts.ts';
+import {
+  changePassword,
+  createStaff,
+  deactivateStaff,
+  listStaff,
+  reactivateStaff,
+} from './staff-accounts.ts';
 
 /** Sign-in, sessions, staff accounts and the audit trail. */
 export const staffRoutes: FastifyPluginAsyncZod<{
@@ -205,6 +211,31 @@ export const staffRoutes: FastifyPluginAsyncZod<{
           tx.kysely,
           actorOf(request),
           'staff.deactivated',
+          { type: 'staff', id: staff.id },
+          { email: staff.email },
+        );
+        return staff;
+      }),
+  );
+
+  app.post(
+    '/staff/:id/reactivate',
+    {
+      config: { access: CONSOLE_RULES.admin },
+      schema: {
+        tags,
+        summary: 'Let a deactivated staff account sign in again (undoes a deactivation)',
+        params: z.object({ id: z.string().max(60) }),
+        response: { 200: StaffSchema, ...consoleErrors },
+      },
+    },
+    async (request) =>
+      db.transaction(async (tx) => {
+        const staff = await reactivateStaff(tx.kysely, request.params.id);
+        await recordAudit(
+          tx.kysely,
+          actorOf(request),
+          'staff.reactivated',
           { type: 'staff', id: staff.id },
           { email: staff.email },
         );

@@ -96,6 +96,9 @@ export const ClaimForReviewSchema = z.object({
   reviewer: z
     .object({ id: z.string(), name: z.string(), until: z.string().nullable(), you: z.boolean() })
     .nullable(),
+  people: z
+    .record(z.string(), z.string())
+    .describe('The names of the staff the decisions name (staff:<id> → name)'),
   allowedActions: z.array(z.enum(REVIEW_ACTIONS)),
   pendingDecision: z
     .object({
@@ -200,3 +203,56 @@ export const DecisionResultSchema = z.object({
   version: z.string(),
 });
 export type DecisionResult = z.infer<typeof DecisionResultSchema>;
+
+/** Every status a claim can be found in (drafts are the owner's until sent). */
+export const FOUND_STATUSES = [
+  'submitted',
+  'verifying',
+  'needs_review',
+  'needs_info',
+  'escalated',
+  'second_review',
+  'approved',
+  'rejected',
+  'fulfilling',
+  'fulfilled',
+  'withdrawn',
+] as const;
+
+export const ClaimSearchQuerySchema = z.object({
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .describe('A claim code, e-mail address, serial number, order number, or the start of a name'),
+  status: z.enum(FOUND_STATUSES).optional(),
+  campaign: z.string().max(80).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type ClaimSearchQuery = z.infer<typeof ClaimSearchQuerySchema>;
+
+export const FoundClaimSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  status: z.string(),
+  campaign: z.string(),
+  model: z.string(),
+  serial: z.string().nullable(),
+  remedy: z.string(),
+  claimantName: z.string(),
+  email: z.string(),
+  country: z.string(),
+  orderNumber: z.string().nullable(),
+  createdAt: z.string(),
+  submittedAt: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export type FoundClaim = z.infer<typeof FoundClaimSchema>;
+
+export const ClaimSearchSchema = z.object({
+  claims: z.array(FoundClaimSchema),
+  /** More matched than `limit`: narrow the search. */
+  more: z.boolean(),
+});
+export type ClaimSearch = z.infer<typeof ClaimSearchSchema>;
