@@ -260,7 +260,40 @@ describe.runIf(chromiumAvailable())('the review console in Chromium', () => {
     await expect.poll(() => close.textContent()).toContain('New claims are refused from now on');
     await keepScreenshot(manager, 'console-close-campaign-confirm');
     await close.getByRole('button', { name: 'Keep claims open' }).click();
-    expect(await manager.getByTestId('campaign-status').textContent()).toBe('active');
+    expect(await manager.getByTestId('campaign-status').getAttribute('data-status')).toBe('active');
+
+    // A new campaign from the form, as a draft, with its file to download.
+    await manager.goto(`${harness.server.url}/console/campaigns`);
+    await manager.getByRole('link', { name: 'New campaign' }).click();
+    await manager.getByLabel('Title', { exact: true }).fill('Acme PowerPack 5000 (P5000)');
+    expect(await manager.getByLabel('Address name (slug)').inputValue()).toBe('acme-powerpack-5000-p5000');
+    await manager.getByLabel('Hazard', { exact: true }).fill('The battery can overheat and catch fire.');
+    await manager.getByLabel('Model code', { exact: true }).fill('P5000');
+    await manager.getByLabel('Name', { exact: true }).fill('Acme PowerPack 5000');
+    await manager.getByLabel('Gift card amount (empty: none)').fill('25');
+    await manager.getByLabel('Brand name', { exact: true }).fill('Acme');
+    await manager.getByLabel('Support e-mail').fill('help@acme.example');
+    expect(await seriousAxeViolations(manager)).toEqual([]);
+    await keepScreenshot(manager, 'console-new-campaign-form');
+    await manager.getByRole('button', { name: 'Create the draft' }).click();
+    await manager.waitForURL('**/console/campaigns/acme-powerpack-5000-p5000');
+    await expect.poll(() => manager.getByTestId('campaign-status').getAttribute('data-status')).toBe('draft');
+    const created = await db.kysely
+      .selectFrom('campaign')
+      .select('definition')
+      .where('slug', '=', 'acme-powerpack-5000-p5000')
+      .executeTakeFirstOrThrow();
+    expect(created.definition).toMatchObject({
+      brand: { name: 'Acme', support: { email: 'help@acme.example' } },
+      models: [{ code: 'P5000' }],
+      jurisdictions: [
+        { country: 'US', remedies: [{ kind: 'gift_card', value: { amountMinor: 2500, currency: 'USD' } }] },
+      ],
+    });
+    await manager.locator('summary', { hasText: 'as YAML' }).click();
+    const download = manager.waitForEvent('download');
+    await manager.getByRole('button', { name: 'Download as a campaign file (YAML)' }).click();
+    expect((await download).suggestedFilename()).toBe('acme-powerpack-5000-p5000.yaml');
     await manager.context().close();
   });
 });

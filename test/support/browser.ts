@@ -110,4 +110,6 @@ export async function consoleSignIn(
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  // Signed in once the console (or the forced password change) shows, not when the click returns.
+  await page.locator('.console-header, h1:has-text("Choose your own password")').first().waitFor();
 }

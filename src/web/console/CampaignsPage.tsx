@@ -13,8 +13,9 @@ import {
   consoleFetch,
   type SerialImport,
 } from './console-api.ts';
+import { statusLabel } from './labels.ts';
 
-export function CampaignsPage() {
+export function CampaignsPage({ canEdit }: { canEdit: boolean }) {
   const campaigns = useQuery({
     queryKey: ['console', 'campaigns'],
     queryFn: () => consoleFetch<CampaignList>('/campaigns'),
@@ -22,6 +23,13 @@ export function CampaignsPage() {
   return (
     <section>
       <h1>Campaigns</h1>
+      {canEdit && (
+        <p>
+          <Link className="button" to="/console/campaigns/new">
+            New campaign
+          </Link>
+        </p>
+      )}
       <table className="data">
         <thead>
           <tr>
@@ -41,13 +49,13 @@ export function CampaignsPage() {
                 <br />
                 <small>{c.slug}</small>
               </th>
-              <td>{c.status}</td>
+              <td>{CAMPAIGN_STATUS[c.status] ?? c.status}</td>
               <td>{c.announcedOn}</td>
               <td>{c.models.join(', ')}</td>
               <td>{c.serials.toLocaleString()}</td>
               <td>
                 {Object.entries(c.claims)
-                  .map(([status, n]) => `${status} ${n}`)
+                  .map(([status, n]) => `${statusLabel(status)}: ${n}`)
                   .join(', ') || '—'}
               </td>
             </tr>
@@ -57,6 +65,12 @@ export function CampaignsPage() {
     </section>
   );
 }
+
+const CAMPAIGN_STATUS: Record<string, string> = {
+  draft: 'Draft (not public)',
+  active: 'Open for claims',
+  closed: 'Claims closed',
+};
 
 const NEXT: Record<string, string[]> = { draft: ['active'], active: ['closed'], closed: ['active'] };
 
@@ -86,7 +100,10 @@ export function CampaignPage({ canEdit }: { canEdit: boolean }) {
     <section className="campaign">
       <h1>{definition.title.en}</h1>
       <p>
-        Status: <strong data-testid="campaign-status">{definition.status}</strong>{' '}
+        Status:{' '}
+        <strong data-testid="campaign-status" data-status={definition.status}>
+          {CAMPAIGN_STATUS[definition.status]}
+        </strong>{' '}
         {canEdit &&
           NEXT[definition.status]?.map((next) => (
             <button key={next} type="button" onClick={() => setAsking(next)} disabled={status.isPending}>
@@ -263,6 +280,19 @@ function DefinitionEditor({
         aria-label="Campaign definition in YAML"
       />
       {problem && <p className="console-error">{problem}</p>}
+      <button
+        type="button"
+        className="secondary"
+        onClick={() => {
+          const link = document.createElement('a');
+          link.href = URL.createObjectURL(new Blob([stringify(definition)], { type: 'application/yaml' }));
+          link.download = `${definition.slug}.yaml`;
+          link.click();
+          URL.revokeObjectURL(link.href);
+        }}
+      >
+        Download as a campaign file (YAML)
+      </button>{' '}
       {canEdit && (
         <button
           type="button"

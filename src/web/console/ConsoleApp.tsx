@@ -8,6 +8,7 @@ import { CampaignPage, CampaignsPage } from './CampaignsPage.tsx';
 import { consoleFetch, type Session, setCsrfToken } from './console-api.ts';
 import { FindClaimsPage } from './FindClaimsPage.tsx';
 import { FulfilmentPage } from './FulfilmentPage.tsx';
+import { NewCampaignPage } from './NewCampaignPage.tsx';
 import { OutboxPage } from './OutboxPage.tsx';
 import { PrivacyPage } from './PrivacyPage.tsx';
 import { ReviewPage } from './ReviewPage.tsx';
@@ -63,7 +64,13 @@ export default function ConsoleApp() {
             <Route path="claims" element={<FindClaimsPage canOpen={mayUse(role, CONSOLE_RULES.review)} />} />
           )}
           {mayUse(role, CONSOLE_RULES.campaignsRead) && (
-            <Route path="campaigns" element={<CampaignsPage />} />
+            <Route
+              path="campaigns"
+              element={<CampaignsPage canEdit={mayUse(role, CONSOLE_RULES.campaignsEdit)} />}
+            />
+          )}
+          {mayUse(role, CONSOLE_RULES.campaignsEdit) && (
+            <Route path="campaigns/new" element={<NewCampaignPage />} />
           )}
           {mayUse(role, CONSOLE_RULES.campaignsRead) && (
             <Route

@@ -74,7 +74,11 @@ export function ActionButtons({
   onAction: (action: Action) => void;
 }) {
   if (detail.allowedActions.length === 0)
-    return <p className="hint">No decision to take on this claim ({statusLabel(detail.claim.status).toLowerCase()}).</p>;
+    return (
+      <p className="hint">
+        No decision to take on this claim ({statusLabel(detail.claim.status).toLowerCase()}).
+      </p>
+    );
   return (
     <div className="actions">
       {detail.allowedActions.map((action) => (
