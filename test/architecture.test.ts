@@ -7,7 +7,17 @@ import { describe, expect, it } from 'vitest';
  * A module may use the ones below it; the ones above reach it through the hooks it offers
  * (claims/claim-lifecycle.ts) or through the composition root, which may import anything.
  */
-const MODULE_ORDER = ['staff', 'notify', 'webhooks', 'catalog', 'evidence', 'claims', 'review', 'remedies'];
+const MODULE_ORDER = [
+  'staff',
+  'notify',
+  'webhooks',
+  'catalog',
+  'evidence',
+  'claims',
+  'review',
+  'remedies',
+  'reporting',
+];
 
 const root = path.resolve(import.meta.dirname, '..');
 const src = path.join(root, 'src');

@@ -28,11 +28,14 @@ import { requestLanguage } from './http/request-language.ts';
 import { campaignConsoleRoutes } from './modules/catalog/campaigns.console.routes.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import type { CatalogService } from './modules/catalog/catalog-service.ts';
+import { LookupCounter } from './modules/catalog/lookup-counter.ts';
 import { claimsRoutes } from './modules/claims/claims.routes.ts';
 import type { ClaimsDeps } from './modules/claims/claims-deps.ts';
 import { privacyConsoleRoutes } from './modules/claims/privacy.console.routes.ts';
 import { outboxConsoleRoutes, retiredOutboxPage } from './modules/notify/notify.routes.ts';
 import { fulfilmentRoutes } from './modules/remedies/fulfilment.routes.ts';
+import { ProgressBoard } from './modules/reporting/progress.ts';
+import { reportingConsoleRoutes, reportingRoutes } from './modules/reporting/reporting.routes.ts';
 import { reviewRoutes } from './modules/review/review.routes.ts';
 import { CONSOLE_PREFIX, type ConsoleRoute, consoleApi } from './modules/staff/console-gate.ts';
 import { authenticate, type SessionPolicy } from './modules/staff/sessions.ts';
@@ -54,6 +57,8 @@ export interface AppDependencies {
   console: { policy: SessionPolicy; loginRateLimit: number };
   /** Built web assets (index.html + assets/); the API runs without them. */
   webRoot?: string | undefined;
+  /** How often lookup counts are written (default 30 s). */
+  lookupCountFlushMs?: number | undefined;
 }
 
 export const DEFAULT_WEB_ROOT = path.resolve(import.meta.dirname, '../../dist/web');
@@ -208,7 +213,20 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     throwFileSizeLimit: false,
     limits: { fileSize: deps.claims.config.photoMaxBytes, files: 1, fields: 4, fieldSize: 1000, parts: 6 },
   });
-  await app.register(catalogRoutes, { catalog: deps.catalog, lookupRateLimit: deps.lookupRateLimit });
+  const lookupCounter = new LookupCounter(deps.db, deps.catalog, deps.logger, deps.lookupCountFlushMs);
+  app.addHook('onClose', () => lookupCounter.close());
+  const board = new ProgressBoard(deps.db.kysely);
+  await app.register(reportingRoutes, {
+    db: deps.db,
+    catalog: deps.catalog,
+    board,
+    incidentRateLimit: deps.lookupRateLimit > 0 ? 20 : 0,
+  });
+  await app.register(catalogRoutes, {
+    catalog: deps.catalog,
+    lookupRateLimit: deps.lookupRateLimit,
+    counter: lookupCounter,
+  });
   await app.register(claimsRoutes, {
     deps: deps.claims,
     recoverRateLimit: deps.lookupRateLimit > 0 ? 10 : 0,
@@ -237,6 +255,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       });
       await console.register(campaignConsoleRoutes, { db: deps.db });
       await console.register(privacyConsoleRoutes, { db: deps.db, blobs: deps.claims.blobs });
+      await console.register(reportingConsoleRoutes, { db: deps.db, catalog: deps.catalog, board });
       await console.register(fulfilmentRoutes, { db: deps.db, publicUrl: deps.claims.config.publicUrl });
       await console.register(webhookRoutes, {
         db: deps.db,

@@ -19,6 +19,8 @@ export const CONSOLE_RULES = {
   /** What waits for fulfilment, and gift card pools (managers buy the codes). */
   fulfilmentOverview: ['fulfilment', 'manager'],
   webhooks: ['manager'],
+  /** Incident reports and the regulator's reports. */
+  reports: ['manager', 'analyst', 'supervisor'],
   /** Staff accounts and the audit trail. */
   admin: ['admin'],
 } as const satisfies Record<string, readonly StaffRole[]>;

@@ -42,6 +42,7 @@ export async function appWithExamples(
     trustProxy?: boolean;
     /** Serve the built web app from here (default: none, the API alone). */
     webRoot?: string;
+    lookupCountFlushMs?: number;
   } = {},
 ) {
   await seedExampleCampaigns(db, campaignsDir, silentLogger);
@@ -57,6 +58,7 @@ export async function appWithExamples(
     lookupRateLimit: options.lookupRateLimit ?? 0,
     trustProxy: options.trustProxy ?? false,
     webRoot: options.webRoot ?? '/nonexistent',
+    lookupCountFlushMs: options.lookupCountFlushMs,
     claims: {
       db,
       catalog,

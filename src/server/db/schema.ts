@@ -305,6 +305,9 @@ export interface Database {
   webhook_delivery: WebhookDeliveryTable;
   login_throttle: LoginThrottleTable;
   rate_limit: RateLimitTable;
+  incident: IncidentTable;
+  lookup_count: LookupCountTable;
+  progress_update: ProgressUpdateTable;
 }
 
 type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
@@ -429,4 +432,41 @@ export interface MailContentColumn {
   signature: string;
   support: string | null;
   brand: { logoText: string; colour: string } | null;
+}
+
+export const INCIDENT_KINDS = ['overheating', 'swelling', 'smoke', 'melting', 'fire', 'explosion'] as const;
+export const INJURIES = ['none', 'minor_burn', 'medical_treatment', 'hospital', 'death'] as const;
+
+export interface IncidentTable {
+  id: string;
+  campaign_id: string | null;
+  model_code: string;
+  serial: string | null;
+  kind: (typeof INCIDENT_KINDS)[number];
+  injury: (typeof INJURIES)[number];
+  property_damage: Generated<boolean>;
+  damage_minor: ColumnType<string | null, number | null | undefined, number | null>;
+  damage_currency: string | null;
+  occurred_on: string;
+  country: string;
+  description: string;
+  contact: Json<{ name: string; email: string; phone?: string; language: string }>;
+  may_contact: boolean;
+  created_at: Generated<Date>;
+}
+
+export interface LookupCountTable {
+  campaign_id: string;
+  day: string;
+  country: string;
+  lookups: ColumnType<string, number, string>;
+  affected: ColumnType<string, number, string>;
+}
+
+export interface ProgressUpdateTable {
+  id: string;
+  campaign_id: string;
+  text: Json<Record<string, string>>;
+  published_at: Generated<Date>;
+  author: string;
 }

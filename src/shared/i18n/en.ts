@@ -116,6 +116,11 @@ export const en = {
     photo_label: 'Photo 1 (label)',
     photo_marked: 'Photo 2 (marked unit)',
   },
+  incident: {
+    received: 'Thank you. Your report was received; it helps find units that put people at risk.',
+    received_recalled:
+      'Thank you. Your report was received. Your unit is part of a recall: stop using it, and start a claim on the recall page.',
+  },
   lookup: {
     closed_instructions:
       'Claims for this recall are closed. If you still have the product, stop using it and take it to a battery or hazardous-waste drop-off point; do not put it in household rubbish.',

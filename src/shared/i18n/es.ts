@@ -122,6 +122,12 @@ export const es: Messages = {
     photo_label: 'Foto 1 (etiqueta)',
     photo_marked: 'Foto 2 (unidad marcada)',
   },
+  incident: {
+    received:
+      'Gracias. Hemos recibido su informe; ayuda a encontrar unidades que ponen a personas en riesgo.',
+    received_recalled:
+      'Gracias. Hemos recibido su informe. Su unidad forma parte de una retirada: deje de usarla e inicie una reclamación en la página de la retirada.',
+  },
   lookup: {
     closed_instructions:
       'Las reclamaciones de esta retirada están cerradas. Si aún tiene el producto, deje de usarlo y llévelo a un punto de recogida de pilas o residuos peligrosos; no lo tire a la basura doméstica.',

@@ -103,6 +103,10 @@ export const zhCN: Messages = {
     photo_label: '照片 1（标签）',
     photo_marked: '照片 2（已标记的产品）',
   },
+  incident: {
+    received: '谢谢。我们已收到您的报告，这有助于发现危及他人的产品。',
+    received_recalled: '谢谢。我们已收到您的报告。您的产品属于召回范围：请停止使用，并在召回页面提交申请。',
+  },
   lookup: {
     closed_instructions:
       '此召回的申请已关闭。如果您仍持有该产品，请停止使用，并将其送至电池或危险废物回收点；不要丢入生活垃圾。',

@@ -15,16 +15,19 @@ import { AppError } from '../../errors.ts';
 import { requestLanguage } from '../../http/request-language.ts';
 import type { CatalogService } from './catalog-service.ts';
 import { lookup, presentCampaignDetail, presentCampaignSummary } from './lookup.ts';
+import type { LookupCounter } from './lookup-counter.ts';
 
 export interface CatalogRoutesOptions {
   catalog: CatalogService;
   /** Requests per minute per client on the lookup endpoints; 0 turns the limit off. */
   lookupRateLimit: number;
+  /** Counts owners' lookups in aggregate (the recall-effectiveness figures). */
+  counter?: LookupCounter | undefined;
 }
 
 export const catalogRoutes: FastifyPluginAsyncZod<CatalogRoutesOptions> = async (
   app,
-  { catalog, lookupRateLimit },
+  { catalog, lookupRateLimit, counter },
 ) => {
   const rateLimit = lookupRateLimit > 0 ? { max: lookupRateLimit, timeWindow: '1 minute' } : false;
   const errors = { 400: ErrorSchema, 429: ErrorSchema };
@@ -43,7 +46,11 @@ export const catalogRoutes: FastifyPluginAsyncZod<CatalogRoutesOptions> = async 
         response: { 200: LookupResultSchema, ...errors },
       },
     },
-    async (request) => lookup(catalog.current(), request.query, requestLanguage(request)),
+    async (request) => {
+      const result = lookup(catalog.current(), request.query, requestLanguage(request));
+      counter?.count(result, request.query.country);
+      return result;
+    },
   );
 
   app.post(

@@ -1,0 +1,175 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { CONSOLE_RULES } from '../../../shared/console-roles.ts';
+import { ErrorSchema } from '../../../shared/contracts/errors.ts';
+import {
+  IncidentBodySchema,
+  IncidentCreatedSchema,
+  IncidentListQuerySchema,
+  IncidentListSchema,
+  ProgressSchema,
+  ProgressUpdateBodySchema,
+} from '../../../shared/contracts/reporting.ts';
+import { toCsv } from '../../csv.ts';
+import type { Db } from '../../db/database.ts';
+import { AppError } from '../../errors.ts';
+import { requestLanguage } from '../../http/request-language.ts';
+import type { CatalogService } from '../catalog/catalog-service.ts';
+import { actorOf, recordAudit } from '../staff/audit.ts';
+import { consoleErrors, staffOf, tags } from '../staff/console-gate.ts';
+import { cpscMonthlyCsvRows, cpscMonthlyReport } from './cpsc-monthly.ts';
+import { listIncidents, reportIncident } from './incidents.ts';
+import { type ProgressBoard, publishProgressUpdate } from './progress.ts';
+
+const Slug = z.object({ slug: z.string().max(80) });
+
+/** Public: report an incident; a recall's progress. */
+export const reportingRoutes: FastifyPluginAsyncZod<{
+  db: Db;
+  catalog: CatalogService;
+  board: ProgressBoard;
+  incidentRateLimit: number;
+}> = async (app, { db, catalog, board, incidentRateLimit }) => {
+  app.post(
+    '/api/v1/incidents',
+    {
+      config: { rateLimit: incidentRateLimit > 0 ? { max: incidentRateLimit, timeWindow: '1 hour' } : false },
+      schema: {
+        tags: ['incidents'],
+        summary: 'Report an incident with a unit (overheating, swelling, smoke, melting, fire, explosion)',
+        description:
+          'Linked to its recall when the serial (or the model) is recalled; recorded either way. The contact is used only if `mayContact`.',
+        body: IncidentBodySchema,
+        response: { 201: IncidentCreatedSchema, 400: ErrorSchema, 429: ErrorSchema },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await reportIncident(db.kysely, catalog.current(), request.body, requestLanguage(request))),
+  );
+
+  app.get(
+    '/api/v1/campaigns/:slug/progress',
+    {
+      schema: {
+        tags: ['recalls'],
+        summary: 'A recall’s progress: units affected, claims, units corrected, incidents, updates',
+        description: 'No personal data. Figures are at most a minute or two old (`asOf`).',
+        params: Slug,
+        response: { 200: ProgressSchema, 404: ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const campaign = catalog.current().campaign(request.params.slug);
+      if (!campaign) throw new AppError('campaign_not_found');
+      reply.header('cache-control', 'public, max-age=60');
+      return board.progress(campaign, requestLanguage(request));
+    },
+  );
+};
+
+/** Console: incidents, progress updates, the regulator's monthly report. */
+export const reportingConsoleRoutes: FastifyPluginAsyncZod<{
+  db: Db;
+  catalog: CatalogService;
+  board: ProgressBoard;
+}> = async (app, { db, catalog, board }) => {
+  const campaignOf = (slug: string) => {
+    const campaign = catalog.current().campaign(slug);
+    if (!campaign) throw new AppError('campaign_not_found');
+    return campaign;
+  };
+
+  app.get(
+    '/incidents',
+    {
+      config: { access: CONSOLE_RULES.reports },
+      schema: {
+        tags,
+        summary: 'Incident reports, newest first, with the claims for the same unit',
+        querystring: IncidentListQuerySchema,
+        response: { 200: IncidentListSchema, ...consoleErrors },
+      },
+    },
+    async (request) => {
+      const incidents = await listIncidents(db.kysely, request.query);
+      await recordAudit(db.kysely, actorOf(request), 'incidents.listed', null, {
+        filter: request.query,
+        rows: incidents.length,
+      });
+      return { incidents };
+    },
+  );
+
+  app.post(
+    '/campaigns/:slug/progress-updates',
+    {
+      config: { access: CONSOLE_RULES.campaignsEdit },
+      schema: {
+        tags,
+        summary: 'Publish an update on the recall’s public progress page',
+        params: Slug,
+        body: ProgressUpdateBodySchema,
+        response: { 201: z.object({ id: z.string() }), ...consoleErrors },
+      },
+    },
+    async (request, reply) => {
+      const campaign = campaignOf(request.params.slug);
+      const id = await db.transaction(async (tx) => {
+        const created = await publishProgressUpdate(
+          tx.kysely,
+          campaign.id,
+          request.body.text,
+          `staff:${staffOf(request).staff.id}`,
+        );
+        await recordAudit(tx.kysely, actorOf(request), 'progress.published', {
+          type: 'campaign',
+          id: campaign.slug,
+        });
+        return created;
+      });
+      board.forget(campaign.id);
+      return reply.status(201).send({ id });
+    },
+  );
+
+  app.get(
+    '/reports/cpsc-monthly',
+    {
+      config: { access: CONSOLE_RULES.reports },
+      schema: {
+        tags,
+        summary: 'The CPSC Monthly Progress Report figures of a campaign and month (JSON or CSV)',
+        querystring: z.object({
+          campaign: z.string().max(80),
+          month: z.string().regex(/^\d{4}-\d{2}$/, 'YYYY-MM'),
+          format: z.enum(['json', 'csv']).default('json'),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const campaign = campaignOf(request.query.campaign);
+      const report = await cpscMonthlyReport(db.kysely, campaign, request.query.month);
+      await recordAudit(
+        db.kysely,
+        actorOf(request),
+        'report.generated',
+        {
+          type: 'campaign',
+          id: campaign.slug,
+        },
+        { report: 'cpsc-monthly', month: request.query.month },
+      );
+      if (request.query.format === 'csv')
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header(
+            'content-disposition',
+            `attachment; filename="${campaign.slug}-cpsc-${request.query.month}.csv"`,
+          )
+          .send(toCsv(['field', 'value'], cpscMonthlyCsvRows(report)));
+      return report;
+    },
+  );
+};
