@@ -10,6 +10,7 @@ import { registerCampaignCommands } from './campaign.ts';
 import { registerFulfilmentCommands } from './fulfilment.ts';
 import { registerJobCommands } from './jobs.ts';
 import { registerPrivacyCommands } from './privacy.ts';
+import { registerReportCommands } from './report.ts';
 import { registerSecretCommands } from './secrets.ts';
 import { registerSerialCommands } from './serials.ts';
 import { registerServerCommands } from './server.ts';
@@ -33,6 +34,7 @@ registerStaffCommands(program);
 registerPrivacyCommands(program);
 registerSecretCommands(program);
 registerFulfilmentCommands(program);
+registerReportCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -46,3 +46,18 @@ export const HOLDING_STATUSES = [
 export const DISPOSAL_CONFIRMABLE: ReadonlySet<string> = new Set(
   HOLDING_STATUSES.filter((status) => status !== 'fulfilled'),
 );
+
+/** Every status a sent claim can be found in (console "Find claims"; drafts are the owner's). */
+export const FOUND_STATUSES = [
+  'submitted',
+  'verifying',
+  'needs_review',
+  'needs_info',
+  'escalated',
+  'second_review',
+  'approved',
+  'rejected',
+  'fulfilling',
+  'fulfilled',
+  'withdrawn',
+] as const;

@@ -4,7 +4,9 @@ import { Link, Route, Routes, useLocation } from 'react-router';
 import { LanguageSwitcher } from './components/LanguageSwitcher.tsx';
 import { ClaimPage } from './pages/ClaimPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
+import { IncidentPage } from './pages/IncidentPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { ProgressPage } from './pages/ProgressPage.tsx';
 import { RecallPage } from './pages/RecallPage.tsx';
 import { RecoverPage } from './pages/RecoverPage.tsx';
 import { StatusPage } from './pages/StatusPage.tsx';
@@ -40,6 +42,9 @@ export function App() {
           <Route path="/claim" element={<ClaimPage />} />
           <Route path="/c/:id" element={<StatusPage />} />
           <Route path="/lost-link" element={<RecoverPage />} />
+          <Route path="/report-incident" element={<IncidentPage />} />
+          <Route path="/recalls/:slug/progress" element={<ProgressPage />} />
+          <Route path="/:lang/recalls/:slug/progress" element={<ProgressPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </main>

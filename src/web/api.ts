@@ -6,6 +6,7 @@ import type {
   Evidence,
   EvidenceFeedback,
 } from '../shared/contracts/claims.ts';
+import type { IncidentBody, Progress } from '../shared/contracts/reporting.ts';
 import { ApiError } from './api-error.ts';
 import { currentLanguage } from './i18n.ts';
 import { uploadWithProgress } from './upload.ts';
@@ -105,6 +106,15 @@ export const api = {
     if (!response.ok) throw new ApiError(response.status, 'photo', response.statusText);
     return response.blob();
   },
+  progress: (slug: string, signal?: AbortSignal) =>
+    getJson<Progress>(`/api/v1/campaigns/${encodeURIComponent(slug)}/progress`, {}, signal),
+  reportIncident: (body: IncidentBody) =>
+    getJson<{ id: string; campaign: string | null; message: string }>(
+      '/api/v1/incidents',
+      {},
+      undefined,
+      json(body),
+    ),
   recoverLinks: (email: string) =>
     getJson<{ status: 'sent_if_any' }>('/api/v1/claims/recover', {}, undefined, json({ email })),
   lookup: (serial: string, signal?: AbortSignal) =>

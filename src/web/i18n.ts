@@ -5,9 +5,10 @@ import { DEFAULT_LANGUAGE, LANGUAGES, type Language, pickLanguage } from '../sha
 
 const STORAGE_KEY = 'recallkit.language';
 
-/** ?lang= wins, then the owner's earlier choice, then the browser's languages. */
+/** A language in the path (/es/recalls/…) or ?lang= wins, then the owner's earlier choice, then the browser's languages. */
 function initialLanguage(): Language {
-  const fromUrl = new URLSearchParams(window.location.search).get('lang');
+  const fromPath = /^\/(en|es|zh-CN)\//.exec(window.location.pathname)?.[1];
+  const fromUrl = fromPath ?? new URLSearchParams(window.location.search).get('lang');
   if (fromUrl) return pickLanguage(fromUrl);
   const stored = window.localStorage.getItem(STORAGE_KEY);
   if (stored && (LANGUAGES as readonly string[]).includes(stored)) return stored as Language;

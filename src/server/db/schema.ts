@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { StaffRole } from '../../shared/console-roles.ts';
+import type { INCIDENT_KIND, INJURY } from '../../shared/incidents.ts';
 
 /** Table types for Kysely, kept by hand in step with `migrations/*.sql`. */
 /** A timestamptz the database fills in by default. */
@@ -434,16 +435,13 @@ export interface MailContentColumn {
   brand: { logoText: string; colour: string } | null;
 }
 
-export const INCIDENT_KINDS = ['overheating', 'swelling', 'smoke', 'melting', 'fire', 'explosion'] as const;
-export const INJURIES = ['none', 'minor_burn', 'medical_treatment', 'hospital', 'death'] as const;
-
 export interface IncidentTable {
   id: string;
   campaign_id: string | null;
   model_code: string;
   serial: string | null;
-  kind: (typeof INCIDENT_KINDS)[number];
-  injury: (typeof INJURIES)[number];
+  kind: (typeof INCIDENT_KIND)[number];
+  injury: (typeof INJURY)[number];
   property_damage: Generated<boolean>;
   damage_minor: ColumnType<string | null, number | null | undefined, number | null>;
   damage_currency: string | null;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
+import { INCIDENT_KIND, INJURY } from '../incidents.ts';
+
 /** Incidents, progress and the regulator's report: public and console contracts. */
-export const INCIDENT_KIND = ['overheating', 'swelling', 'smoke', 'melting', 'fire', 'explosion'] as const;
-export const INJURY = ['none', 'minor_burn', 'medical_treatment', 'hospital', 'death'] as const;
+export { INCIDENT_KIND, INJURY };
 
 export const IncidentBodySchema = z.object({
   model: z.string().trim().min(1).max(32),

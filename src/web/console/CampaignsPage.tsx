@@ -154,6 +154,12 @@ export function CampaignPage({ canEdit }: { canEdit: boolean }) {
         </ConfirmDialog>
       )}
       {status.error && <p className="console-error">{status.error.message}</p>}
+      <p>
+        <a href={`/recalls/${slug}/progress`} target="_blank" rel="noreferrer">
+          Public progress page
+        </a>
+      </p>
+      {canEdit && <ProgressUpdateForm slug={slug} />}
       <TriageForm definition={definition} canEdit={canEdit} onSave={(next) => save.mutate(next)} />
       <DefinitionEditor definition={definition} canEdit={canEdit} onSave={(next) => save.mutate(next)} />
       {save.error && (
@@ -370,5 +376,48 @@ function Imports({ imports }: { imports: SerialImport[] }) {
         </tbody>
       </table>
     </>
+  );
+}
+
+/** An update for the recall's public progress page, in each language the manager writes. */
+function ProgressUpdateForm({ slug }: { slug: string }) {
+  const [text, setText] = useState({ en: '', es: '', 'zh-CN': '' });
+  const publish = useMutation({
+    mutationFn: () =>
+      consoleFetch<{ id: string }>(`/campaigns/${slug}/progress-updates`, {
+        method: 'POST',
+        body: { text: Object.fromEntries(Object.entries(text).filter(([, value]) => value.trim() !== '')) },
+      }),
+    onSuccess: () => setText({ en: '', es: '', 'zh-CN': '' }),
+  });
+  const field = (language: keyof typeof text, label: string) => (
+    <label>
+      {label}
+      <textarea
+        rows={2}
+        lang={language}
+        value={text[language]}
+        onChange={(event) => setText((current) => ({ ...current, [language]: event.target.value }))}
+      />
+    </label>
+  );
+  return (
+    <form
+      className="progress-update-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        publish.mutate();
+      }}
+    >
+      <h2>Publish a progress update</h2>
+      {field('en', 'English (required)')}
+      {field('es', 'Spanish (optional; English is shown where missing)')}
+      {field('zh-CN', 'Chinese (optional)')}
+      {publish.error && <p className="console-error">{publish.error.message}</p>}
+      {publish.isSuccess && <p role="status">Published on the progress page (within a minute).</p>}
+      <button type="submit" disabled={publish.isPending || text.en.trim() === ''}>
+        Publish
+      </button>
+    </form>
   );
 }

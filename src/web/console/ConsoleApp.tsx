@@ -11,6 +11,7 @@ import { FulfilmentPage } from './FulfilmentPage.tsx';
 import { NewCampaignPage } from './NewCampaignPage.tsx';
 import { OutboxPage } from './OutboxPage.tsx';
 import { PrivacyPage } from './PrivacyPage.tsx';
+import { ReportsPage } from './ReportsPage.tsx';
 import { ReviewPage } from './ReviewPage.tsx';
 import { StaffPage } from './StaffPage.tsx';
 import { WebhooksPage } from './WebhooksPage.tsx';
@@ -89,6 +90,7 @@ export default function ConsoleApp() {
               }
             />
           )}
+          {mayUse(role, CONSOLE_RULES.reports) && <Route path="reports" element={<ReportsPage />} />}
           {mayUse(role, CONSOLE_RULES.webhooks) && <Route path="webhooks" element={<WebhooksPage />} />}
           {mayUse(role, CONSOLE_RULES.admin) && <Route path="staff" element={<StaffPage />} />}
           {mayUse(role, CONSOLE_RULES.admin) && <Route path="audit" element={<AuditPage />} />}
@@ -119,6 +121,7 @@ function ConsoleHeader({ session }: { session: Session }) {
         {mayUse(role, CONSOLE_RULES.fulfilmentOverview) && (
           <NavLink to="/console/fulfilment">Fulfilment</NavLink>
         )}
+        {mayUse(role, CONSOLE_RULES.reports) && <NavLink to="/console/reports">Reports</NavLink>}
         {mayUse(role, CONSOLE_RULES.webhooks) && <NavLink to="/console/webhooks">Webhooks</NavLink>}
         {mayUse(role, CONSOLE_RULES.admin) && <NavLink to="/console/staff">Staff</NavLink>}
         {mayUse(role, CONSOLE_RULES.admin) && <NavLink to="/console/audit">Audit trail</NavLink>}

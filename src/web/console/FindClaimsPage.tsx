@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
-import { FOUND_STATUSES } from '../../shared/contracts/console/review.ts';
+import { FOUND_STATUSES } from '../../shared/claim-rules.ts';
 import { type ClaimSearch, consoleFetch } from './console-api.ts';
 import { remedyLabel, statusLabel } from './labels.ts';
 

@@ -128,7 +128,13 @@ function ClaimForm({ recall, serial, model }: { recall: CampaignDetail; serial: 
       <h1>{t('web.claim_title', { recall: recall.title })}</h1>
       <p className="muted">{t('web.claim_unit', { model, serial })}</p>
       <form onSubmit={create} className="stack">
-        <ClaimantFields form={form} set={set} setForm={setForm} countries={countryChoices(recall)} />
+        <ClaimantFields
+          form={form}
+          set={set}
+          setForm={setForm}
+          countries={countryChoices(recall)}
+          campaign={recall.slug}
+        />
         {jurisdiction ? (
           <RemedyFields
             form={form}

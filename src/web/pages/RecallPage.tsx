@@ -54,9 +54,15 @@ export function RecallPage() {
           <li key={step}>{step}</li>
         ))}
       </ol>
-      <p>
+      <p className="actions">
         <Link className="button" to="/">
           {t('web.check_serial')}
+        </Link>{' '}
+        <Link className="button button-secondary" to={`/recalls/${recall.slug}/progress`}>
+          {t('web.progress_link')}
+        </Link>{' '}
+        <Link className="button button-secondary" to={`/report-incident?campaign=${recall.slug}`}>
+          {t('web.report_incident')}
         </Link>
       </p>
 

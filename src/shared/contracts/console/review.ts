@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FOUND_STATUSES } from '../../claim-rules.ts';
 
 /** The statuses a person must act on: the review queue. */
 export const QUEUE_STATUSES = ['needs_review', 'escalated', 'second_review'] as const;
@@ -204,20 +205,7 @@ export const DecisionResultSchema = z.object({
 });
 export type DecisionResult = z.infer<typeof DecisionResultSchema>;
 
-/** Every status a claim can be found in (drafts are the owner's until sent). */
-export const FOUND_STATUSES = [
-  'submitted',
-  'verifying',
-  'needs_review',
-  'needs_info',
-  'escalated',
-  'second_review',
-  'approved',
-  'rejected',
-  'fulfilling',
-  'fulfilled',
-  'withdrawn',
-] as const;
+export { FOUND_STATUSES } from '../../claim-rules.ts';
 
 export const ClaimSearchQuerySchema = z.object({
   q: z

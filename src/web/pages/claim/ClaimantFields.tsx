@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { countryName } from '../../format.ts';
 import type { ClaimFormValues, SetField } from './claim-form.ts';
 import { Field } from './fields.tsx';
@@ -9,11 +10,14 @@ export function ClaimantFields({
   set,
   setForm,
   countries,
+  campaign,
 }: {
   form: ClaimFormValues;
   set: SetField;
   setForm: (form: ClaimFormValues) => void;
   countries: string[];
+  /** The recall's slug, for the incident report link. */
+  campaign: string;
 }) {
   const { t, i18n } = useTranslation();
   return (
@@ -67,6 +71,10 @@ export function ClaimantFields({
       </div>
       {!form.hasUnit && (
         <>
+          <p className="hint">
+            {t('web.incident_in_claim')}{' '}
+            <Link to={`/report-incident?campaign=${campaign}`}>{t('web.report_incident')}</Link>
+          </p>
           <Field label={t('web.order_number')} value={form.orderNumber} onChange={set('orderNumber')} />
           <label className="field">
             <span>{t('web.incident')}</span>
