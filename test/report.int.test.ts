@@ -63,6 +63,24 @@ describe('recallkit report cpsc-monthly', () => {
     expect(bad.stderr).toMatch(/month: YYYY-MM/);
   });
 
+  it('prints China’s SAMR progress figures from the same counts', async () => {
+    const samr = await recallkit([
+      'report',
+      'samr-progress',
+      '--campaign',
+      'anker-2025-cn',
+      '--month',
+      '2026-11',
+    ]);
+    expect(samr.code, samr.stderr).toBe(0);
+    expect(JSON.parse(samr.stdout)).toMatchObject({
+      campaign: 'anker-2025-cn',
+      unitsRecalled: 718000,
+      unitsHandled: 0,
+      percentHandled: 0,
+    });
+  });
+
   it.runIf(chromiumAvailable())('renders a printable PDF whose text holds the month’s figures', async () => {
     const out = path.join(work, 'cpsc.pdf');
     const pdf = await recallkit(args('pdf', '--out', out));

@@ -3,7 +3,11 @@ import type { Command } from 'commander';
 import { toCsv } from '../server/csv.ts';
 import { AppError } from '../server/errors.ts';
 import { findCampaign } from '../server/modules/catalog/catalog.queries.ts';
-import { cpscMonthlyCsvRows, cpscMonthlyReport } from '../server/modules/reporting/cpsc-monthly.ts';
+import {
+  cpscMonthlyCsvRows,
+  cpscMonthlyReport,
+  samrProgress,
+} from '../server/modules/reporting/cpsc-monthly.ts';
 import { cpscMonthlyHtml, renderPdf } from '../server/modules/reporting/report-pdf.ts';
 import { withDatabase } from './context.ts';
 
@@ -38,5 +42,28 @@ export function registerReportCommands(program: Command) {
           `CPSC monthly report for ${options.campaign}, ${options.month}, written to ${options.out}`,
         );
       } else process.stdout.write(output);
+    });
+
+  report
+    .command('samr-progress')
+    .description(
+      "China's SAMR progress figures of a campaign to a month's end: units recalled, handled, percent",
+    )
+    .requiredOption('--campaign <slug>', 'the campaign')
+    .requiredOption('--month <YYYY-MM>', 'the month reported')
+    .option('--format <format>', 'csv or json', 'json')
+    .action(async (options: { campaign: string; month: string; format: string }) => {
+      if (!['csv', 'json'].includes(options.format))
+        throw new AppError('invalid_request', { details: '--format: csv or json' });
+      const figures = await withDatabase(async (db) => {
+        const campaign = await findCampaign(db.kysely, options.campaign);
+        if (!campaign) throw new AppError('campaign_not_found');
+        return samrProgress(await cpscMonthlyReport(db.kysely, campaign, options.month));
+      });
+      process.stdout.write(
+        options.format === 'json'
+          ? `${JSON.stringify(figures, null, 2)}\n`
+          : toCsv(Object.keys(figures), [figures]),
+      );
     });
 }

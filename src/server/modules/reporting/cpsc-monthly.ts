@@ -162,3 +162,21 @@ export function cpscMonthlyCsvRows(report: CpscMonthlyReport): { field: string; 
   walk('', report);
   return rows;
 }
+
+/**
+ * China's SAMR progress figures (召回进度): units recalled, units handled (corrected) to the
+ * month's end, and the share handled, from the same counts as the CPSC report.
+ */
+export function samrProgress(report: CpscMonthlyReport) {
+  const recalled = report.unitsAffected.total;
+  const handled = report.unitsCorrected.toDate.total;
+  return {
+    campaign: report.campaign,
+    month: report.month,
+    unitsRecalled: recalled,
+    unitsHandled: handled,
+    handledThisPeriod: report.unitsCorrected.thisPeriod.total,
+    percentHandled: recalled > 0 ? Math.round((handled / recalled) * 10000) / 100 : 0,
+    generatedAt: report.generatedAt,
+  };
+}
