@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { CHROMIUM_ARGS } from '../../src/server/modules/reporting/report-pdf.ts';
 import { type RunningServer, startServer } from '../../src/server/server.ts';
 import { knownClaimCodes, repoRoot, silentLogger, testConfig } from './app.ts';
 import { chromiumPath } from './environment.ts';
@@ -19,15 +20,7 @@ export async function ensureWebBuilt(): Promise<void> {
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: CHROMIUM_ARGS,
   });
 }
 

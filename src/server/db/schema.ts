@@ -257,7 +257,7 @@ export interface OutboxMessageTable {
   text_body: string;
   html_body: string | null;
   /** The message's parts (MailContent), kept until it is sent, to merge later moments into it. */
-  content: ColumnType<MailContentColumn | null, string | null | undefined, string | null>;
+  content: ColumnType<unknown, string | null | undefined, string | null>;
   state: ColumnType<
     'pending' | 'sent' | 'held' | 'merged',
     'pending' | 'sent' | 'held' | 'merged' | undefined,
@@ -421,18 +421,6 @@ export interface WebhookDeliveryTable {
   created_at: Timestamp;
   last_attempt_at: Nullable<Date>;
   delivered_at: Nullable<Date>;
-}
-
-/** An e-mail's parts as notify/templates.ts builds them (stored as JSON until the mail is sent). */
-export interface MailContentColumn {
-  template: string;
-  subject: string;
-  greeting: string;
-  paragraphs: string[];
-  action: { label: string; url: string } | null;
-  signature: string;
-  support: string | null;
-  brand: { logoText: string; colour: string } | null;
 }
 
 export interface IncidentTable {

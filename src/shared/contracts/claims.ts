@@ -1,22 +1,10 @@
 import { z } from 'zod';
+import { FOUND_STATUSES } from '../claim-rules.ts';
 
 /** Public claim API contracts (server validation, OpenAPI, web types). */
 export const RemedyKindSchema = z.enum(['replacement', 'gift_card', 'refund', 'voucher', 'repair']);
 export const EvidenceKindSchema = z.enum(['label', 'marked', 'receipt', 'disposal']);
-export const ClaimStatusSchema = z.enum([
-  'draft',
-  'submitted',
-  'verifying',
-  'needs_review',
-  'needs_info',
-  'escalated',
-  'second_review',
-  'approved',
-  'rejected',
-  'fulfilling',
-  'fulfilled',
-  'withdrawn',
-]);
+export const ClaimStatusSchema = z.enum(['draft', ...FOUND_STATUSES]);
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 

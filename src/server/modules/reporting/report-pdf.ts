@@ -3,6 +3,17 @@ import { type CpscMonthlyReport, cpscMonthlyCsvRows } from './cpsc-monthly.ts';
 /** Where Debian puts Chromium; `CHROMIUM_PATH` points elsewhere. */
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 
+/** Headless, sandbox-free (containers), and nothing fetched from the network on its own. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
 const escapeHtml = (text: string) =>
   text.replace(
     /[&<>"']/g,
@@ -37,18 +48,7 @@ export async function renderPdf(
   chromiumPath = process.env.CHROMIUM_PATH || DEFAULT_CHROMIUM,
 ): Promise<Buffer> {
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage();
     await page.setContent(html, { waitUntil: 'load' });
