@@ -15,6 +15,7 @@ import { configureOcr, shutdownOcr } from './modules/evidence/ocr.ts';
 import { mailSender } from './modules/notify/mailer.ts';
 import { remedyClaimHooks } from './modules/remedies/grant-remedy.ts';
 import { type IssueOptions, remedyJobHandlers } from './modules/remedies/issue-remedy.ts';
+import { rollupJobHandlers, scheduleRollup } from './modules/reporting/rollup.ts';
 import { ensureFirstAdmin, type FirstRunLogin, printFirstRunLogin } from './modules/staff/first-run.ts';
 import { webhookJobHandlers } from './modules/webhooks/webhooks.ts';
 import { configureSealingKeys } from './sealing-keys.ts';
@@ -55,6 +56,7 @@ export async function startServer(
   try {
     if (config.seedExamples) await seedExampleCampaigns(db, config.campaignsDir, logger);
     await scheduleRetention(db);
+    await scheduleRollup(db);
     await ensureFirstAdmin(db.kysely, logger, config.publicUrl, options.showFirstRun ?? printFirstRunLogin);
     const catalog = new CatalogService(db, logger, config.catalogRefreshMs);
     await catalog.start();
@@ -142,5 +144,6 @@ export function jobHandlers(
     }),
     ...webhookJobHandlers({ allowedHosts: config.webhookAllowedHosts }),
     ...maintenanceJobHandlers({ blobs, retentionDays: config.retentionDays }),
+    ...rollupJobHandlers(),
   };
 }

@@ -309,6 +309,8 @@ export interface Database {
   incident: IncidentTable;
   lookup_count: LookupCountTable;
   progress_update: ProgressUpdateTable;
+  daily_count: DailyCountTable;
+  rollup_state: RollupStateTable;
 }
 
 type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
@@ -455,4 +457,21 @@ export interface ProgressUpdateTable {
   text: Json<Record<string, string>>;
   published_at: Generated<Date>;
   author: string;
+}
+
+export interface DailyCountTable {
+  campaign_id: string;
+  day: string;
+  metric: string;
+  key: string;
+  model_code: string;
+  country: string;
+  currency: string;
+  n: ColumnType<string, number, number>;
+  amount_minor: ColumnType<string, number, number>;
+}
+
+export interface RollupStateTable {
+  name: string;
+  computed_through: Date;
 }

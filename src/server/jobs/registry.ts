@@ -22,6 +22,8 @@ export const JOB_PAYLOADS = {
   'mail.send': z.object({ messageId: z.string().min(1) }),
   /** Once a day: erase closed claims' personal data past RETENTION_DAYS, purge old rows (maintenance.ts). */
   'maintenance.retention': z.object({}),
+  /** Every few minutes: recount the dashboards' daily figures from the last count's day on (reporting). */
+  'reporting.rollup': z.object({}),
 } as const;
 
 export type QueueName = keyof typeof JOB_PAYLOADS;

@@ -99,3 +99,42 @@ export const ProgressUpdateBodySchema = z.object({
     })
     .describe('The update in each language written; English is required'),
 });
+
+const Rate = z.number().describe('Per cent, one decimal');
+const GroupRate = z.object({ key: z.string(), corrected: z.number(), units: z.number(), rate: Rate });
+const Percentiles = z.object({ p50: z.string().nullable(), p95: z.string().nullable(), count: z.number() });
+
+export const DashboardQuerySchema = z.object({
+  campaign: z.string().max(80).optional().describe('One campaign; every campaign without'),
+  from: z.iso.date(),
+  to: z.iso.date(),
+});
+
+export const DashboardSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  campaigns: z.array(z.string()),
+  claimsPerDay: z.array(z.object({ day: z.string(), status: z.string(), n: z.number() })),
+  funnel: z.object({
+    lookups: z.number().describe('Serial checks that found a recalled unit'),
+    started: z.number(),
+    submitted: z.number(),
+    approved: z.number(),
+    delivered: z.number(),
+  }),
+  correction: z.object({
+    unitsAffected: z.number(),
+    series: z.array(z.object({ day: z.string(), corrected: z.number(), rate: Rate })),
+    byModel: z.array(GroupRate),
+    byCountry: z.array(GroupRate),
+  }),
+  remedies: z.array(
+    z.object({ kind: z.string(), currency: z.string(), n: z.number(), amountMinor: z.number() }),
+  ),
+  decided: z.object({ machine: z.number(), person: z.number(), machineShare: Rate }),
+  infoRequests: z.object({ byReason: z.array(z.object({ reason: z.string(), n: z.number(), rate: Rate })) }),
+  hoursToDecision: Percentiles,
+  hoursToRemedy: Percentiles,
+  incidentsPerMonth: z.array(z.object({ month: z.string(), n: z.number() })),
+});
+export type Dashboard = z.infer<typeof DashboardSchema>;

@@ -3,6 +3,7 @@ import { claimsHarness, demoUnits } from '../../../../test/support/claims.ts';
 import { type ConsoleClient, signIn } from '../../../../test/support/console.ts';
 import { testDatabases } from '../../../../test/support/databases.ts';
 import type { Db } from '../../db/database.ts';
+import { rollUp } from './rollup.ts';
 
 const US = 'anker-2025-us-a1263';
 const GLOBAL = 'anker-2025-global-5-models';
@@ -230,5 +231,39 @@ describe.each(await testDatabases())('reporting on $name', ({ open }) => {
       );
     const month = new Date().toISOString().slice(0, 7);
     expect((await report(US, month)).webLookups.thisPeriod).toBe(3);
+  });
+
+  it('draws the dashboard from the daily counts, recounted from the last day counted on', async () => {
+    await db.transaction((tx) => rollUp(tx.kysely));
+    const again = await db.transaction((tx) => rollUp(tx.kysely)); // recounts only from today
+    expect(again.from).toBe(new Date().toISOString().slice(0, 10));
+    const board = (
+      await manager.get(`/api/v1/console/dashboard?campaign=${US}&from=2026-11-01&to=2026-12-31`)
+    ).json();
+    expect(board.funnel.delivered).toBe(3);
+    expect(board.correction).toMatchObject({
+      unitsAffected: 1158000,
+      series: [
+        { day: '2026-11-30', corrected: 1 },
+        { day: '2026-12-01', corrected: 2 },
+        { day: '2026-12-15', corrected: 3 },
+      ],
+      byModel: [{ key: 'A1263', corrected: 3, units: 1158000 }],
+      byCountry: [{ key: 'US', corrected: 3, units: 1158000 }],
+    });
+    expect(board.remedies).toEqual([{ kind: 'gift_card', currency: 'USD', n: 3, amountMinor: 9000 }]);
+    expect(board.decided.person).toBeGreaterThanOrEqual(3);
+    expect(board.hoursToRemedy.count).toBe(3);
+    // A range before anything happened: the corrections made before it still count to date.
+    const december = (
+      await manager.get(`/api/v1/console/dashboard?campaign=${US}&from=2026-12-10&to=2026-12-31`)
+    ).json();
+    expect(december.correction.series).toEqual([{ day: '2026-12-15', corrected: 3, rate: 0 }]);
+    const csv = await manager.get(
+      `/api/v1/console/dashboard/export?campaign=${US}&from=2026-11-01&to=2026-12-31&chart=correction`,
+    );
+    expect(csv.body.split('\r\n').slice(0, 2)).toEqual(['day,corrected,rate', '2026-11-30,1,0']);
+    const refused = await manager.get(`/api/v1/console/dashboard?from=2026-12-31&to=2026-11-01`);
+    expect(refused.statusCode).toBe(400);
   });
 });

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { CONSOLE_RULES } from '../../../shared/console-roles.ts';
 import { ErrorSchema } from '../../../shared/contracts/errors.ts';
 import {
+  DashboardQuerySchema,
+  DashboardSchema,
   IncidentBodySchema,
   IncidentCreatedSchema,
   IncidentListQuerySchema,
@@ -18,6 +20,7 @@ import type { CatalogService } from '../catalog/catalog-service.ts';
 import { actorOf, recordAudit } from '../staff/audit.ts';
 import { consoleErrors, staffOf, tags } from '../staff/console-gate.ts';
 import { cpscMonthlyCsvRows, cpscMonthlyReport } from './cpsc-monthly.ts';
+import { dashboard, dashboardCsv } from './dashboard.ts';
 import { listIncidents, reportIncident } from './incidents.ts';
 import { type ProgressBoard, publishProgressUpdate } from './progress.ts';
 
@@ -131,6 +134,60 @@ export const reportingConsoleRoutes: FastifyPluginAsyncZod<{
       });
       board.forget(campaign.id);
       return reply.status(201).send({ id });
+    },
+  );
+
+  const dashboardOf = (query: { campaign?: string | undefined; from: string; to: string }) =>
+    dashboard(db.kysely, {
+      campaigns: query.campaign ? [campaignOf(query.campaign)] : catalog.current().campaigns,
+      from: query.from,
+      to: query.to,
+    });
+
+  app.get(
+    '/dashboard',
+    {
+      config: { access: CONSOLE_RULES.reports },
+      schema: {
+        tags,
+        summary:
+          'Recall effectiveness for a date range: claims per day, funnel, correction rate, remedies, decisions, times',
+        description: 'Counted every few minutes by the `reporting.rollup` job (docs/decisions/0020).',
+        querystring: DashboardQuerySchema,
+        response: { 200: DashboardSchema, ...consoleErrors },
+      },
+    },
+    async (request) => dashboardOf(request.query),
+  );
+
+  app.get(
+    '/dashboard/export',
+    {
+      config: { access: CONSOLE_RULES.reports },
+      schema: {
+        tags,
+        summary: 'One chart of the dashboard as CSV',
+        querystring: DashboardQuerySchema.extend({
+          chart: z.enum([
+            'claims_per_day',
+            'funnel',
+            'correction',
+            'correction_by_model',
+            'correction_by_country',
+            'remedies',
+            'info_requests',
+            'incidents',
+          ]),
+        }),
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const { columns, rows } = dashboardCsv(await dashboardOf(request.query), request.query.chart);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${request.query.chart}.csv"`)
+        .send(toCsv(columns, rows));
     },
   );
 

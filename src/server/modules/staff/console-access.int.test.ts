@@ -54,6 +54,8 @@ const EXPECTED: Record<string, 'public' | 'session' | readonly StaffRole[]> = {
   'GET /api/v1/console/incidents': ['admin', 'manager', 'analyst', 'supervisor'],
   'POST /api/v1/console/campaigns/:slug/progress-updates': ['admin', 'manager'],
   'GET /api/v1/console/reports/cpsc-monthly': ['admin', 'manager', 'analyst', 'supervisor'],
+  'GET /api/v1/console/dashboard': ['admin', 'manager', 'analyst', 'supervisor'],
+  'GET /api/v1/console/dashboard/export': ['admin', 'manager', 'analyst', 'supervisor'],
   'GET /api/v1/console/webhooks': ['admin', 'manager'],
   'POST /api/v1/console/webhooks': ['admin', 'manager'],
   'POST /api/v1/console/webhooks/:id/deactivate': ['admin', 'manager'],
