@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, lazy, Suspense, useEffect, useState } from 'react';
 import { Navigate, NavLink, Route, Routes } from 'react-router';
 import { CONSOLE_RULES, mayUse } from '../../shared/console-roles.ts';
 import { ApiError } from '../api.ts';
@@ -16,6 +16,9 @@ import { ReviewPage } from './ReviewPage.tsx';
 import { StaffPage } from './StaffPage.tsx';
 import { WebhooksPage } from './WebhooksPage.tsx';
 import './console.css';
+
+/** Chart.js comes with the dashboard only. */
+const DashboardPage = lazy(() => import('./DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })));
 
 function useSession() {
   return useQuery({
@@ -90,6 +93,16 @@ export default function ConsoleApp() {
               }
             />
           )}
+          {mayUse(role, CONSOLE_RULES.reports) && (
+            <Route
+              path="dashboard"
+              element={
+                <Suspense fallback={<p>Loading…</p>}>
+                  <DashboardPage />
+                </Suspense>
+              }
+            />
+          )}
           {mayUse(role, CONSOLE_RULES.reports) && <Route path="reports" element={<ReportsPage />} />}
           {mayUse(role, CONSOLE_RULES.webhooks) && <Route path="webhooks" element={<WebhooksPage />} />}
           {mayUse(role, CONSOLE_RULES.admin) && <Route path="staff" element={<StaffPage />} />}
@@ -121,6 +134,7 @@ function ConsoleHeader({ session }: { session: Session }) {
         {mayUse(role, CONSOLE_RULES.fulfilmentOverview) && (
           <NavLink to="/console/fulfilment">Fulfilment</NavLink>
         )}
+        {mayUse(role, CONSOLE_RULES.reports) && <NavLink to="/console/dashboard">Dashboard</NavLink>}
         {mayUse(role, CONSOLE_RULES.reports) && <NavLink to="/console/reports">Reports</NavLink>}
         {mayUse(role, CONSOLE_RULES.webhooks) && <NavLink to="/console/webhooks">Webhooks</NavLink>}
         {mayUse(role, CONSOLE_RULES.admin) && <NavLink to="/console/staff">Staff</NavLink>}
