@@ -136,5 +136,8 @@ export const DashboardSchema = z.object({
   hoursToDecision: Percentiles,
   hoursToRemedy: Percentiles,
   incidentsPerMonth: z.array(z.object({ month: z.string(), n: z.number() })),
+  signalsPerWeek: z
+    .array(z.object({ week: z.string().describe('The Monday it starts'), signal: z.string(), n: z.number() }))
+    .describe('Fraud signals the checks saw, per week and kind'),
 });
 export type Dashboard = z.infer<typeof DashboardSchema>;

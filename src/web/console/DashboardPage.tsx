@@ -158,6 +158,9 @@ export function DashboardPage() {
               )}
             />
           </Panel>
+          <Panel title="Fraud signals per week" csv={csv('signals')}>
+            <ChartCanvas label="Fraud signals per week" config={signals(d)} />
+          </Panel>
           <Panel title="Incidents per month" csv={csv('incidents')}>
             <ChartCanvas
               label="Incidents per month"
@@ -285,5 +288,31 @@ function correction(d: Dashboard): ChartConfiguration {
         },
       ],
     },
+  };
+}
+
+const SIGNAL_WORDS: Record<string, string> = {
+  same_email: 'Same e-mail as other claims',
+  same_address: 'Same address',
+  same_phone: 'Same phone',
+  same_client_address: 'Same network address',
+};
+
+function signals(d: Dashboard): ChartConfiguration {
+  const weeks = [...new Set(d.signalsPerWeek.map((row) => row.week))];
+  const kinds = [...new Set(d.signalsPerWeek.map((row) => row.signal))];
+  return {
+    type: 'bar',
+    data: {
+      labels: weeks,
+      datasets: kinds.map((kind, i) => ({
+        label: SIGNAL_WORDS[kind] ?? kind.replaceAll('_', ' '),
+        data: weeks.map(
+          (week) => d.signalsPerWeek.find((row) => row.week === week && row.signal === kind)?.n ?? 0,
+        ),
+        backgroundColor: PALETTE[i % PALETTE.length],
+      })),
+    },
+    options: { scales: { x: { stacked: true }, y: { stacked: true } } },
   };
 }

@@ -101,6 +101,17 @@ export async function dashboard(db: Kysely<Database>, query: DashboardQuery): Pr
   const reasons = new Map<string, number>();
   for (const row of of('info_reason')) reasons.set(row.key, (reasons.get(row.key) ?? 0) + Number(row.n));
 
+  // Fraud signals per week (weeks start on Monday, UTC).
+  const signalWeeks = new Map<string, number>();
+  for (const row of of('signal')) {
+    const date = new Date(`${row.day}T00:00:00Z`);
+    const monday = new Date(date.getTime() - ((date.getUTCDay() + 6) % 7) * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    const k = `${monday}|${row.key}`;
+    signalWeeks.set(k, (signalWeeks.get(k) ?? 0) + Number(row.n));
+  }
+
   const incidents = await db
     .selectFrom('incident')
     .select([
@@ -142,6 +153,12 @@ export async function dashboard(db: Kysely<Database>, query: DashboardQuery): Pr
     hoursToDecision: percentiles(of('decision_hours')),
     hoursToRemedy: percentiles(of('remedy_hours')),
     incidentsPerMonth: incidents.map((row) => ({ month: row.month, n: Number(row.n) })),
+    signalsPerWeek: [...signalWeeks]
+      .map(([k, n]) => {
+        const [week, signal] = k.split('|') as [string, string];
+        return { week, signal, n };
+      })
+      .sort((a, b) => a.week.localeCompare(b.week) || a.signal.localeCompare(b.signal)),
   };
 }
 
@@ -198,6 +215,8 @@ export function dashboardCsv(
       return { columns: ['reason', 'n', 'rate'], rows: data.infoRequests.byReason };
     case 'incidents':
       return { columns: ['month', 'n'], rows: data.incidentsPerMonth };
+    case 'signals':
+      return { columns: ['week', 'signal', 'n'], rows: data.signalsPerWeek };
     default:
       throw new AppError('invalid_request', { details: `chart: unknown (${chart})` });
   }

@@ -263,6 +263,13 @@ describe.each(await testDatabases())('reporting on $name', ({ open }) => {
       `/api/v1/console/dashboard/export?campaign=${US}&from=2026-11-01&to=2026-12-31&chart=correction`,
     );
     expect(csv.body.split('\r\n').slice(0, 2)).toEqual(['day,corrected,rate', '2026-11-30,1,0']);
+    // Every claim here came from one test client: the checks saw that, week by week (Mondays).
+    const all = (await manager.get(`/api/v1/console/dashboard?from=2000-01-03&to=2099-12-31`)).json();
+    const shared = all.signalsPerWeek.filter(
+      (row: { signal: string }) => row.signal === 'same_client_address',
+    );
+    expect(shared.reduce((n: number, row: { n: number }) => n + row.n, 0)).toBeGreaterThanOrEqual(3);
+    for (const row of shared) expect(new Date(`${row.week}T00:00:00Z`).getUTCDay()).toBe(1);
     const refused = await manager.get(`/api/v1/console/dashboard?from=2026-12-31&to=2026-11-01`);
     expect(refused.statusCode).toBe(400);
   });

@@ -177,6 +177,7 @@ export const reportingConsoleRoutes: FastifyPluginAsyncZod<{
             'remedies',
             'info_requests',
             'incidents',
+            'signals',
           ]),
         }),
         produces: ['text/csv'],

@@ -80,6 +80,12 @@ export async function rollUp(
        WHERE d.action = 'request_info' AND d.state = 'final' AND d.at >= ${from}
        GROUP BY 1, 2, 4, 5, 6
       UNION ALL
+      -- Fraud signals the checks saw when verifying a claim (same e-mail, address, phone, …).
+      SELECT c.campaign_id, ${day('e.at')}, 'signal', sig.signal->>'kind', c.model_code, coalesce(c.claimant->>'country', ''), '', count(*), 0
+        FROM claim_event e JOIN claim c ON c.id = e.claim_id
+             CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(e.detail->'signals') = 'array' THEN e.detail->'signals' ELSE '[]'::jsonb END) AS sig(signal)
+       WHERE e.from_status = 'verifying' AND e.at >= ${from}
+       GROUP BY 1, 2, 4, 5, 6      UNION ALL
       -- Hours from submission to the first decision leaving review, and to the remedy delivered.
       SELECT c.campaign_id, ${day('e.at')}, 'decision_hours', ${hoursBucket('c.submitted_at', 'e.at')}, c.model_code,
              coalesce(c.claimant->>'country', ''), '', count(*), 0
