@@ -4,6 +4,7 @@ import type { Db } from './db/database.ts';
 import { enqueue } from './jobs/queue.ts';
 import type { JobHandlers } from './jobs/worker.ts';
 import { claimsPastRetention, erasePersonalData } from './modules/claims/erase-personal-data.ts';
+import { ERASED_INCIDENT } from './modules/claims/privacy.ts';
 
 /**
  * How long operational rows are kept (days). Each holds personal data or grows with traffic:
@@ -45,7 +46,14 @@ export function maintenanceJobHandlers(options: { blobs: BlobStore; retentionDay
         `retention after ${options.retentionDays} days`,
       );
       const purged = await purgeOperationalRows(db);
-      logger.info({ ...erased, purged }, 'retention run');
+      // Incident reports keep what happened, not who reported it, past the same window.
+      const incidents = await db.kysely
+        .updateTable('incident')
+        .set(ERASED_INCIDENT)
+        .where('created_at', '<', sql<Date>`now() - make_interval(days => ${options.retentionDays})`)
+        .where(sql`contact->>'email'`, '<>', '')
+        .executeTakeFirst();
+      logger.info({ ...erased, purged, incidents: Number(incidents.numUpdatedRows) }, 'retention run');
       const tomorrow = new Date(Date.now() + 86_400_000);
       await enqueue(
         db.kysely,

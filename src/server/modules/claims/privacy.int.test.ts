@@ -97,6 +97,32 @@ describe.each(await testDatabases())('personal data: retention, export, erasure 
       .where('claim_id', '=', old.id)
       .execute();
 
+    // Two incident reports: one a year and more old, one recent.
+    const report = (email: string) =>
+      harness.app
+        .inject({
+          method: 'POST',
+          url: '/api/v1/incidents',
+          payload: {
+            model: 'A1263',
+            kind: 'fire',
+            injury: 'none',
+            occurredOn: '2025-07-01',
+            country: 'US',
+            description: 'It caught fire.',
+            contact: { name: 'Old Reporter', email, language: 'en' },
+            mayContact: true,
+          },
+        })
+        .then((r) => r.json().id as string);
+    const oldIncident = await report('old.reporter@example.com');
+    const newIncident = await report('new.reporter@example.com');
+    await db.kysely
+      .updateTable('incident')
+      .set({ created_at: new Date(Date.now() - 400 * 86_400_000) })
+      .where('id', '=', oldIncident)
+      .execute();
+
     await scheduleRetention(db);
     const worker = new JobWorker(
       db,
@@ -137,6 +163,16 @@ describe.each(await testDatabases())('personal data: retention, export, erasure 
       .where('claim_id', '=', old.id)
       .execute();
     expect(events.map((e) => e.type)).toContain('personal_data_erased');
+    const incidentContact = async (id: string) =>
+      (
+        await db.kysely
+          .selectFrom('incident')
+          .select('contact')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).contact.email;
+    expect(await incidentContact(oldIncident)).toBe('');
+    expect(await incidentContact(newIncident)).toBe('new.reporter@example.com');
     // A recently closed claim and an open one keep theirs.
     for (const kept of [recent, open])
       expect(
@@ -162,6 +198,21 @@ describe.each(await testDatabases())('personal data: retention, export, erasure 
   it('exports everything about a person as a zip, then erases it on request', async () => {
     const first = await claimOf('Person.Two+recall@Example.com', true);
     const second = await claimOf('person.two@example.com', false);
+    const incident = await harness.app.inject({
+      method: 'POST',
+      url: '/api/v1/incidents',
+      payload: {
+        model: 'A1263',
+        kind: 'smoke',
+        injury: 'none',
+        occurredOn: '2025-08-01',
+        country: 'US',
+        description: 'Smoke from the ports, in my flat at 12 Elm Street.',
+        contact: { name: 'Zoë Kowalczyk', email: 'Person.Two@example.com', language: 'en' },
+        mayContact: true,
+      },
+    });
+    expect(incident.statusCode).toBe(201);
     const exported = await exportPersonalData(db, harness.blobs, 'PERSON.TWO@example.com', testActor);
     expect(exported.claims).toBe(2);
     const files = unzipSync(exported.zip);
@@ -174,9 +225,25 @@ describe.each(await testDatabases())('personal data: retention, export, erasure 
     const photos = Object.keys(files).filter((name) => name.startsWith('photos/'));
     expect(photos).toHaveLength(exported.photos);
     expect(photos.length).toBe(2);
+    const incidents = JSON.parse(strFromU8(files['incidents.json'] as Uint8Array)).incidents;
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0].description).toContain('12 Elm Street');
 
     const erased = await erasePerson(db, harness.blobs, 'person.two@example.com', testActor);
-    expect(erased.claims).toBe(2);
+    expect(erased).toMatchObject({ claims: 2, incidents: 1 });
+    // The incident stays (what happened to which unit, when); who reported it does not.
+    const kept = await db.kysely
+      .selectFrom('incident')
+      .selectAll()
+      .where('id', '=', incident.json().id)
+      .executeTakeFirstOrThrow();
+    expect(kept).toMatchObject({
+      kind: 'smoke',
+      model_code: 'A1263',
+      description: '(erased)',
+      may_contact: false,
+    });
+    expect(JSON.stringify(kept.contact)).not.toMatch(/Zo|example\.com/);
     const again = await exportPersonalData(db, harness.blobs, 'person.two@example.com', testActor);
     expect(again.claims).toBe(0); // nothing left that names them
     expect(

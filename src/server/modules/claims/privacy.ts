@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { strToU8, zipSync } from 'fflate';
+import { sql } from 'kysely';
 import type { BlobStore } from '../../blobs/blob-store.ts';
 import type { Db } from '../../db/database.ts';
 import { type AuditActor, recordAudit } from '../staff/audit.ts';
@@ -15,6 +16,20 @@ async function claimIdsOf(db: Db, email: string): Promise<string[]> {
     .execute();
   return rows.map((row) => row.id);
 }
+
+/** The incident reports a person sent, found by the contact address they gave (case aside). */
+const incidentsOf = (db: Db, email: string) =>
+  db.kysely
+    .selectFrom('incident')
+    .selectAll()
+    .where(sql`lower(contact->>'email')`, '=', email.trim().toLowerCase());
+
+/** What an erased incident keeps: what happened to which unit, when and where; not who said so. */
+export const ERASED_INCIDENT = {
+  contact: JSON.stringify({ name: '', email: '', language: 'en' }),
+  description: '(erased)',
+  may_contact: false,
+};
 
 /** A stable, non-reversible name for a person in the audit trail (never the address itself). */
 export const personRef = (email: string) =>
@@ -68,8 +83,10 @@ export async function exportPersonalData(
     });
   }
   files['claims.json'] = strToU8(JSON.stringify({ exportedAt: new Date().toISOString(), claims }, null, 2));
+  const incidents = await incidentsOf(db, email).orderBy('created_at').execute();
+  if (incidents.length > 0) files['incidents.json'] = strToU8(JSON.stringify({ incidents }, null, 2));
   files['README.txt'] = strToU8(
-    'Everything Recallkit holds about the claims made with this e-mail address: claims.json (each claim, its timeline, the checks of its photos, decisions, remedy and the e-mails sent) and the photos themselves under photos/.\n',
+    'Everything Recallkit holds about the claims made with this e-mail address: claims.json (each claim, its timeline, the checks of its photos, decisions, remedy and the e-mails sent), the photos themselves under photos/, and incidents.json (incident reports sent with this address), if any.\n',
   );
   await recordAudit(
     db.kysely,
@@ -79,6 +96,7 @@ export async function exportPersonalData(
     {
       claims: ids.length,
       photos,
+      incidents: incidents.length,
     },
   );
   return { zip: zipSync(files), claims: ids.length, photos };
@@ -98,6 +116,12 @@ export async function erasePerson(db: Db, blobs: BlobStore, email: string, actor
     'erasure requested by the person',
     by,
   );
-  await recordAudit(db.kysely, actor, 'privacy.erased', { type: 'person', id: personRef(email) }, erased);
-  return erased;
+  const incidents = await db.kysely
+    .updateTable('incident')
+    .set(ERASED_INCIDENT)
+    .where(sql`lower(contact->>'email')`, '=', email.trim().toLowerCase())
+    .executeTakeFirst();
+  const done = { ...erased, incidents: Number(incidents.numUpdatedRows) };
+  await recordAudit(db.kysely, actor, 'privacy.erased', { type: 'person', id: personRef(email) }, done);
+  return done;
 }
