@@ -29,6 +29,7 @@ describe('the server process (npm start)', () => {
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     try {
       await expect.poll(() => output, { timeout: 30_000, interval: 200 }).toContain('Ctrl+C stops it.');
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the terminal's colour codes are removed
       const plain = output.replace(/\x1b\[[0-9;]*m/g, '').replace(/\r/g, '');
       expect(plain).toContain('Recallkit is running');
       expect(plain).toContain(`Owners:   http://localhost:${port}`);

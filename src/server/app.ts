@@ -220,6 +220,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     db: deps.db,
     catalog: deps.catalog,
     board,
+    blobs: deps.claims.blobs,
+    photoLimits: { maxBytes: deps.claims.config.photoMaxBytes, maxPixels: deps.claims.config.photoMaxPixels },
     incidentRateLimit: deps.lookupRateLimit > 0 ? 20 : 0,
   });
   await app.register(catalogRoutes, {
@@ -255,7 +257,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       });
       await console.register(campaignConsoleRoutes, { db: deps.db });
       await console.register(privacyConsoleRoutes, { db: deps.db, blobs: deps.claims.blobs });
-      await console.register(reportingConsoleRoutes, { db: deps.db, catalog: deps.catalog, board });
+      await console.register(reportingConsoleRoutes, {
+        db: deps.db,
+        catalog: deps.catalog,
+        board,
+        blobs: deps.claims.blobs,
+      });
       await console.register(fulfilmentRoutes, { db: deps.db, publicUrl: deps.claims.config.publicUrl });
       await console.register(webhookRoutes, {
         db: deps.db,

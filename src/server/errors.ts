@@ -54,6 +54,7 @@ export const APP_ERROR_CODES = [
   'unit_not_affected',
   'remedy_not_offered',
   'country_not_covered',
+  'incident_photos_full',
   'address_required',
   'evidence_missing',
   'evidence_unreadable',

@@ -5,6 +5,7 @@ import { enqueue } from './jobs/queue.ts';
 import type { JobHandlers } from './jobs/worker.ts';
 import { claimsPastRetention, erasePersonalData } from './modules/claims/erase-personal-data.ts';
 import { ERASED_INCIDENT } from './modules/claims/privacy.ts';
+import { deleteIncidentPhotos } from './modules/evidence/incident-photo-blobs.ts';
 
 /**
  * How long operational rows are kept (days). Each holds personal data or grows with traffic:
@@ -52,8 +53,14 @@ export function maintenanceJobHandlers(options: { blobs: BlobStore; retentionDay
         .set(ERASED_INCIDENT)
         .where('created_at', '<', sql<Date>`now() - make_interval(days => ${options.retentionDays})`)
         .where(sql`contact->>'email'`, '<>', '')
-        .executeTakeFirst();
-      logger.info({ ...erased, purged, incidents: Number(incidents.numUpdatedRows) }, 'retention run');
+        .returning('id')
+        .execute();
+      await deleteIncidentPhotos(
+        db.kysely,
+        options.blobs,
+        incidents.map((incident) => incident.id),
+      );
+      logger.info({ ...erased, purged, incidents: incidents.length }, 'retention run');
       const tomorrow = new Date(Date.now() + 86_400_000);
       await enqueue(
         db.kysely,

@@ -9,6 +9,7 @@ import type {
 import type { IncidentBody, Progress } from '../shared/contracts/reporting.ts';
 import { ApiError } from './api-error.ts';
 import { currentLanguage } from './i18n.ts';
+import { resizePhoto } from './resize-photo.ts';
 import { uploadWithProgress } from './upload.ts';
 
 export { ApiError };
@@ -109,12 +110,22 @@ export const api = {
   progress: (slug: string, signal?: AbortSignal) =>
     getJson<Progress>(`/api/v1/campaigns/${encodeURIComponent(slug)}/progress`, {}, signal),
   reportIncident: (body: IncidentBody) =>
-    getJson<{ id: string; campaign: string | null; message: string }>(
+    getJson<{ id: string; campaign: string | null; message: string; photoToken: string }>(
       '/api/v1/incidents',
       {},
       undefined,
       json(body),
     ),
+  addIncidentPhoto: async (incidentId: string, token: string, file: File) => {
+    const form = new FormData();
+    form.append('file', await resizePhoto(file), 'photo.jpg');
+    return uploadWithProgress<{ id: string }>(
+      `/api/v1/incidents/${encodeURIComponent(incidentId)}/photos`,
+      form,
+      { ...bearer(token), 'accept-language': currentLanguage() },
+      () => {},
+    );
+  },
   recoverLinks: (email: string) =>
     getJson<{ status: 'sent_if_any' }>('/api/v1/claims/recover', {}, undefined, json({ email })),
   lookup: (serial: string, signal?: AbortSignal) =>

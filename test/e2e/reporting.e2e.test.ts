@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { rollUp } from '../../src/server/modules/reporting/rollup.ts';
 import { createStaff } from '../../src/server/modules/staff/staff-accounts.ts';
@@ -19,6 +20,12 @@ describe.runIf(chromiumAvailable())('incidents, progress and reports in Chromium
     await page.getByLabel('¿Qué hizo el producto?').selectOption('fire');
     await page.getByLabel('¿Hubo heridos?').selectOption('minor_burn');
     await page.getByLabel('Qué pasó, con sus palabras').fill('Se incendió en la mesilla mientras cargaba.');
+    const photo = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#633' } })
+      .jpeg()
+      .toBuffer();
+    await page
+      .getByLabel('Fotos del producto o de los daños (hasta 5, opcional)')
+      .setInputFiles({ name: 'dano.jpg', mimeType: 'image/jpeg', buffer: photo });
     await page.getByLabel('Nombre completo').fill('Lucía Pérez');
     await page.getByLabel('Correo electrónico').fill('lucia@example.es');
     expect(await seriousAxeViolations(page)).toEqual([]);
@@ -59,6 +66,14 @@ describe.runIf(chromiumAvailable())('incidents, progress and reports in Chromium
       .poll(() => report.locator('[data-field="incidents › thisPeriod › total"]').textContent())
       .toBe('1');
     await expect.poll(() => page.locator('#incidents-title ~ table tbody tr').count()).toBe(1);
+    // The reporter's photo, shown to staff without its metadata.
+    await expect
+      .poll(() =>
+        page
+          .locator('#incidents-title ~ table img.incident-photo')
+          .evaluate((img) => (img as HTMLImageElement).naturalWidth),
+      )
+      .toBe(800);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await keepScreenshot(page, 'console-reports');
 

@@ -307,6 +307,7 @@ export interface Database {
   login_throttle: LoginThrottleTable;
   rate_limit: RateLimitTable;
   incident: IncidentTable;
+  incident_photo: IncidentPhotoTable;
   lookup_count: LookupCountTable;
   progress_update: ProgressUpdateTable;
   daily_count: DailyCountTable;
@@ -440,6 +441,19 @@ export interface IncidentTable {
   description: string;
   contact: Json<{ name: string; email: string; phone?: string; language: string }>;
   may_contact: boolean;
+  created_at: Generated<Date>;
+  photo_token_sha256: string | null;
+}
+
+export interface IncidentPhotoTable {
+  id: string;
+  incident_id: string;
+  original_key: string;
+  display_key: string;
+  format: string;
+  bytes: number;
+  width: number;
+  height: number;
   created_at: Generated<Date>;
 }
 

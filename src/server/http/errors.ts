@@ -65,6 +65,7 @@ const HTTP_STATUS: Record<AppErrorCode, number> = {
   unit_not_affected: 422,
   remedy_not_offered: 422,
   country_not_covered: 422,
+  incident_photos_full: 409,
   address_required: 422,
   evidence_missing: 422,
   evidence_unreadable: 422,

@@ -37,6 +37,11 @@ export const IncidentCreatedSchema = z.object({
     .nullable()
     .describe('The recall the unit belongs to, when the serial or model is recalled'),
   message: z.string(),
+  photoToken: z
+    .string()
+    .describe(
+      'Send as Authorization: Bearer <photoToken> to POST /api/v1/incidents/{id}/photos (up to 5 photos)',
+    ),
 });
 
 export const IncidentSchema = z.object({
@@ -66,6 +71,7 @@ export const IncidentSchema = z.object({
   claims: z
     .array(z.object({ id: z.string(), code: z.string(), status: z.string() }))
     .describe('Claims for the same unit'),
+  photos: z.array(z.object({ id: z.string(), width: z.number(), height: z.number() })),
 });
 export type Incident = z.infer<typeof IncidentSchema>;
 

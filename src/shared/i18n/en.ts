@@ -53,6 +53,7 @@ export const en = {
     photo_unsupported_type: 'This is not a photo we can read. Use a JPEG, PNG, WebP or HEIC photo.',
     photo_corrupt: 'The photo is damaged or incomplete. Take it or upload it again.',
     unit_not_affected: 'This serial number is not part of this recall. Check it on the label.',
+    incident_photos_full: 'This report has its {{max}} photos already.',
     country_not_covered:
       'This recall has no remedy for units in the country you chose. It covers units sold in: {{countries}}.',
     remedy_not_offered: 'That remedy is not offered where you live. Choose one of the options shown.',
@@ -170,6 +171,7 @@ export const en = {
     incident_currency: 'Currency (for example USD)',
     incident_date: 'When it happened',
     incident_country: 'Country where it happened',
+    incident_photos: 'Photos of the product or the damage (up to 5, optional)',
     incident_description: 'What happened, in your words',
     incident_contact: 'How to reach you',
     incident_may_contact: 'You may contact me about this report.',

@@ -56,6 +56,7 @@ export const es: Messages = {
     photo_unsupported_type: 'No podemos leer este archivo. Use una foto JPEG, PNG, WebP o HEIC.',
     photo_corrupt: 'La foto está dañada o incompleta. Hágala o súbala de nuevo.',
     unit_not_affected: 'Este número de serie no forma parte de esta retirada. Compruébelo en la etiqueta.',
+    incident_photos_full: 'Este informe ya tiene sus {{max}} fotos.',
     country_not_covered:
       'Esta retirada no ofrece compensación para unidades en el país elegido. Cubre unidades vendidas en: {{countries}}.',
     remedy_not_offered: 'Esa compensación no se ofrece donde vive. Elija una de las opciones mostradas.',
@@ -177,6 +178,7 @@ export const es: Messages = {
     incident_currency: 'Moneda (por ejemplo, EUR)',
     incident_date: 'Cuándo pasó',
     incident_country: 'País donde pasó',
+    incident_photos: 'Fotos del producto o de los daños (hasta 5, opcional)',
     incident_description: 'Qué pasó, con sus palabras',
     incident_contact: 'Cómo contactarle',
     incident_may_contact: 'Pueden contactarme sobre este informe.',

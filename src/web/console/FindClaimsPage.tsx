@@ -25,7 +25,7 @@ export function FindClaimsPage({ canOpen }: { canOpen: boolean }) {
   return (
     <section>
       <h1>Find claims</h1>
-      <form className="inline-form" onSubmit={submit} role="search">
+      <form className="inline-form" onSubmit={submit} aria-label="Find claims">
         <label>
           Claim code, e-mail, serial, order number or name
           <input type="search" value={typed} onChange={(event) => setTyped(event.target.value)} />

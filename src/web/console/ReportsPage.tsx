@@ -123,6 +123,7 @@ function Incidents({ slug }: { slug: string }) {
             <th scope="col">Unit</th>
             <th scope="col">Reported by</th>
             <th scope="col">Claims for the unit</th>
+            <th scope="col">Photos</th>
           </tr>
         </thead>
         <tbody>
@@ -164,6 +165,23 @@ function Incidents({ slug }: { slug: string }) {
                 </small>
               </td>
               <td>{incident.claims.map((claim) => claim.code).join(', ') || '—'}</td>
+              <td>
+                {incident.photos.map((photo, index) => (
+                  <a
+                    key={photo.id}
+                    href={`/api/v1/console/incidents/${incident.id}/photos/${photo.id}`}
+                    target="_blank"
+                    rel="noreferrer"
+                  >
+                    <img
+                      className="incident-photo"
+                      src={`/api/v1/console/incidents/${incident.id}/photos/${photo.id}`}
+                      alt={`What the reporter sent (${index + 1})`}
+                      loading="lazy"
+                    />
+                  </a>
+                ))}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -40,9 +40,10 @@ export function IncidentPage() {
   });
   const set = (key: keyof typeof form) => (event: { target: { value: string } }) =>
     setForm((current) => ({ ...current, [key]: event.target.value }));
+  const [files, setFiles] = useState<File[]>([]);
   const send = useMutation({
-    mutationFn: () =>
-      api.reportIncident({
+    mutationFn: async () => {
+      const created = await api.reportIncident({
         model: form.model,
         ...(form.serial.trim() ? { serial: form.serial } : {}),
         kind: form.kind,
@@ -66,7 +67,11 @@ export function IncidentPage() {
           language: pickLanguage(i18n.language) as Language,
         },
         mayContact: form.mayContact,
-      }),
+      });
+      // The photos after the report (it stands without them): each on the report's own token.
+      for (const file of files.slice(0, 5)) await api.addIncidentPhoto(created.id, created.photoToken, file);
+      return created;
+    },
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -178,6 +183,15 @@ export function IncidentPage() {
                 </option>
               ))}
             </select>
+          </label>
+          <label className="field">
+            <span>{t('web.incident_photos')}</span>
+            <input
+              type="file"
+              multiple
+              accept="image/jpeg,image/png,image/webp,image/heic,image/heif,image/*"
+              onChange={(event) => setFiles([...(event.target.files ?? [])].slice(0, 5))}
+            />
           </label>
           <label className="field">
             <span>{t('web.incident_description')}</span>

@@ -213,6 +213,18 @@ describe.each(await testDatabases())('personal data: retention, export, erasure 
       },
     });
     expect(incident.statusCode).toBe(201);
+    const form = new FormData();
+    const picture = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#333' } })
+      .jpeg()
+      .toBuffer();
+    form.append('file', new Blob([new Uint8Array(picture)], { type: 'image/jpeg' }), 'p.jpg');
+    const uploaded = await harness.app.inject({
+      method: 'POST',
+      url: `/api/v1/incidents/${incident.json().id}/photos`,
+      payload: form,
+      headers: { authorization: `Bearer ${incident.json().photoToken}` },
+    });
+    expect(uploaded.statusCode).toBe(201);
     const exported = await exportPersonalData(db, harness.blobs, 'PERSON.TWO@example.com', testActor);
     expect(exported.claims).toBe(2);
     const files = unzipSync(exported.zip);
@@ -228,9 +240,11 @@ describe.each(await testDatabases())('personal data: retention, export, erasure 
     const incidents = JSON.parse(strFromU8(files['incidents.json'] as Uint8Array)).incidents;
     expect(incidents).toHaveLength(1);
     expect(incidents[0].description).toContain('12 Elm Street');
+    expect(Object.keys(files).filter((name) => name.startsWith('incident-photos/'))).toHaveLength(1);
 
     const erased = await erasePerson(db, harness.blobs, 'person.two@example.com', testActor);
-    expect(erased).toMatchObject({ claims: 2, incidents: 1 });
+    expect(erased).toMatchObject({ claims: 2, incidents: 1, incidentPhotos: 1 });
+    expect(await db.kysely.selectFrom('incident_photo').select('id').execute()).toEqual([]);
     // The incident stays (what happened to which unit, when); who reported it does not.
     const kept = await db.kysely
       .selectFrom('incident')

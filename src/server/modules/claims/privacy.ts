@@ -3,6 +3,7 @@ import { strToU8, zipSync } from 'fflate';
 import { sql } from 'kysely';
 import type { BlobStore } from '../../blobs/blob-store.ts';
 import type { Db } from '../../db/database.ts';
+import { deleteIncidentPhotos } from '../evidence/incident-photo-blobs.ts';
 import { type AuditActor, recordAudit } from '../staff/audit.ts';
 import { erasePersonalData } from './erase-personal-data.ts';
 import { emailKey } from './velocity.ts';
@@ -29,6 +30,7 @@ export const ERASED_INCIDENT = {
   contact: JSON.stringify({ name: '', email: '', language: 'en' }),
   description: '(erased)',
   may_contact: false,
+  photo_token_sha256: null,
 };
 
 /** A stable, non-reversible name for a person in the audit trail (never the address itself). */
@@ -84,7 +86,29 @@ export async function exportPersonalData(
   }
   files['claims.json'] = strToU8(JSON.stringify({ exportedAt: new Date().toISOString(), claims }, null, 2));
   const incidents = await incidentsOf(db, email).orderBy('created_at').execute();
-  if (incidents.length > 0) files['incidents.json'] = strToU8(JSON.stringify({ incidents }, null, 2));
+  if (incidents.length > 0) {
+    const incidentPhotos = await k
+      .selectFrom('incident_photo')
+      .selectAll()
+      .where(
+        'incident_id',
+        'in',
+        incidents.map((incident) => incident.id),
+      )
+      .execute();
+    for (const photo of incidentPhotos) {
+      const bytes = await blobs.get(photo.original_key);
+      if (bytes)
+        files[`incident-photos/${photo.incident_id}-${photo.id}.${photo.format}`] = new Uint8Array(bytes);
+    }
+    files['incidents.json'] = strToU8(
+      JSON.stringify(
+        { incidents: incidents.map(({ photo_token_sha256, ...incident }) => incident) },
+        null,
+        2,
+      ),
+    );
+  }
   files['README.txt'] = strToU8(
     'Everything Recallkit holds about the claims made with this e-mail address: claims.json (each claim, its timeline, the checks of its photos, decisions, remedy and the e-mails sent), the photos themselves under photos/, and incidents.json (incident reports sent with this address), if any.\n',
   );
@@ -120,8 +144,14 @@ export async function erasePerson(db: Db, blobs: BlobStore, email: string, actor
     .updateTable('incident')
     .set(ERASED_INCIDENT)
     .where(sql`lower(contact->>'email')`, '=', email.trim().toLowerCase())
-    .executeTakeFirst();
-  const done = { ...erased, incidents: Number(incidents.numUpdatedRows) };
+    .returning('id')
+    .execute();
+  const incidentPhotos = await deleteIncidentPhotos(
+    db.kysely,
+    blobs,
+    incidents.map((incident) => incident.id),
+  );
+  const done = { ...erased, incidents: incidents.length, incidentPhotos };
   await recordAudit(db.kysely, actor, 'privacy.erased', { type: 'person', id: personRef(email) }, done);
   return done;
 }

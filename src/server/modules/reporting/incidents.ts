@@ -5,6 +5,7 @@ import type { Language } from '../../../shared/languages.ts';
 import type { Database, IncidentTable } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
+import { newBearerSecret } from '../../secrets.ts';
 import type { CatalogSnapshot } from '../catalog/catalog-snapshot.ts';
 import { normaliseModelCode, normaliseSerial } from '../catalog/serial.ts';
 
@@ -18,7 +19,7 @@ export async function reportIncident(
   snapshot: CatalogSnapshot,
   body: IncidentBody,
   language: Language,
-): Promise<{ id: string; campaign: string | null; message: string }> {
+): Promise<{ id: string; campaign: string | null; message: string; photoToken: string }> {
   const model = normaliseModelCode(body.model);
   if (!model) throw new AppError('model_invalid');
   let serial: string | null = null;
@@ -37,6 +38,7 @@ export async function reportIncident(
       return named ? { campaign: named.campaign, serial: null } : undefined;
     })();
   const id = newId('inc');
+  const photoToken = newBearerSecret();
   await db
     .insertInto('incident')
     .values({
@@ -54,12 +56,14 @@ export async function reportIncident(
       description: body.description,
       contact: JSON.stringify(body.contact),
       may_contact: body.mayContact,
+      photo_token_sha256: photoToken.sha256,
     })
     .execute();
   return {
     id,
     campaign: hit?.campaign.slug ?? null,
     message: translate(language, hit ? 'incident.received_recalled' : 'incident.received'),
+    photoToken: photoToken.secret,
   };
 }
 
@@ -92,14 +96,29 @@ export async function listIncidents(db: Kysely<Database>, filter: IncidentFilter
         .where('status', '!=', 'draft')
         .execute()
     : [];
-  return rows.map((row) =>
-    presentIncident(
+  const photos = rows.length
+    ? await db
+        .selectFrom('incident_photo')
+        .select(['id', 'incident_id', 'width', 'height'])
+        .where(
+          'incident_id',
+          'in',
+          rows.map((row) => row.id),
+        )
+        .orderBy('created_at')
+        .execute()
+    : [];
+  return rows.map((row) => ({
+    ...presentIncident(
       row,
       row.slug,
       row.announced_on,
       claims.filter((claim) => claim.serial === row.serial && claim.campaign_id === row.campaign_id),
     ),
-  );
+    photos: photos
+      .filter((photo) => photo.incident_id === row.id)
+      .map((photo) => ({ id: photo.id, width: photo.width, height: photo.height })),
+  }));
 }
 
 function presentIncident(
@@ -107,7 +126,7 @@ function presentIncident(
   slug: string | null,
   announcedOn: string | null,
   claims: { id: string; code: string; status: string }[],
-): Incident {
+): Omit<Incident, 'photos'> {
   return {
     id: row.id,
     campaign: slug,

@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimsHarness, demoUnits } from '../../../../test/support/claims.ts';
 import { type ConsoleClient, signIn } from '../../../../test/support/console.ts';
@@ -119,6 +120,57 @@ describe.each(await testDatabases())('reporting on $name', ({ open }) => {
     expect((await harness.app.inject({ method: 'GET', url: '/api/v1/console/incidents' })).statusCode).toBe(
       401,
     );
+  });
+
+  it('takes up to five photos with a report, on its own token, and shows them to staff without metadata', async () => {
+    const created = (
+      await harness.app.inject({
+        method: 'POST',
+        url: '/api/v1/incidents',
+        payload: incident({ model: 'Z1234', injury: 'none' }),
+      })
+    ).json();
+    const upload = (data: Buffer, token = created.photoToken, type = 'image/jpeg') => {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(data)], { type }), 'photo.jpg');
+      return harness.app.inject({
+        method: 'POST',
+        url: `/api/v1/incidents/${created.id}/photos`,
+        payload: form,
+        headers: { authorization: `Bearer ${token}` },
+      });
+    };
+    const photo = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: '#a33' } })
+      .withMetadata({ exif: { IFD0: { Make: 'PhoneCo', Artist: 'Pat Doe' } } })
+      .jpeg()
+      .toBuffer();
+    expect((await upload(photo, 'not-the-token')).statusCode).toBe(401);
+    const bad = await upload(Buffer.from('not a photo at all'));
+    expect(bad.statusCode).toBe(415);
+    expect(bad.json().error.code).toBe('photo_unsupported_type');
+    for (let i = 0; i < 5; i++) {
+      const r = await upload(photo);
+      expect(r.statusCode, r.body).toBe(201);
+    }
+    const sixth = await upload(photo);
+    expect(sixth.statusCode).toBe(409);
+    expect(sixth.json().error.code).toBe('incident_photos_full');
+
+    const listed = (await supervisor.get('/api/v1/console/incidents?limit=500')).json().incidents;
+    const mine = listed.find((i: { id: string }) => i.id === created.id);
+    expect(mine.photos).toHaveLength(5);
+    expect(mine.photos[0]).toMatchObject({ width: 1600, height: 1200 });
+    const shown = await supervisor.get(`/api/v1/console/incidents/${created.id}/photos/${mine.photos[0].id}`);
+    expect(shown.headers['content-type']).toBe('image/jpeg');
+    expect((await sharp(shown.rawPayload).metadata()).exif).toBeUndefined();
+    expect(
+      (
+        await harness.app.inject({
+          method: 'GET',
+          url: `/api/v1/console/incidents/${created.id}/photos/${mine.photos[0].id}`,
+        })
+      ).statusCode,
+    ).toBe(401);
   });
 
   it('counts the CPSC monthly figures as by hand, across a month boundary', async () => {

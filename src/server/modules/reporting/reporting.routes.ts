@@ -12,27 +12,33 @@ import {
   ProgressSchema,
   ProgressUpdateBodySchema,
 } from '../../../shared/contracts/reporting.ts';
+import type { BlobStore } from '../../blobs/blob-store.ts';
 import { toCsv } from '../../csv.ts';
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { requestLanguage } from '../../http/request-language.ts';
 import type { CatalogService } from '../catalog/catalog-service.ts';
+import type { PhotoLimits } from '../evidence/photo.ts';
+import { PhotoBytes, PhotoTooLarge } from '../evidence/photo-bytes.ts';
 import { actorOf, recordAudit } from '../staff/audit.ts';
 import { consoleErrors, staffOf, tags } from '../staff/console-gate.ts';
 import { cpscMonthlyCsvRows, cpscMonthlyReport } from './cpsc-monthly.ts';
 import { dashboard, dashboardCsv } from './dashboard.ts';
+import { addIncidentPhoto, authorizeIncidentPhotos } from './incident-photos.ts';
 import { listIncidents, reportIncident } from './incidents.ts';
 import { type ProgressBoard, publishProgressUpdate } from './progress.ts';
 
 const Slug = z.object({ slug: z.string().max(80) });
 
-/** Public: report an incident; a recall's progress. */
+/** Public: report an incident (and its photos); a recall's progress. */
 export const reportingRoutes: FastifyPluginAsyncZod<{
   db: Db;
   catalog: CatalogService;
   board: ProgressBoard;
+  blobs: BlobStore;
+  photoLimits: PhotoLimits;
   incidentRateLimit: number;
-}> = async (app, { db, catalog, board, incidentRateLimit }) => {
+}> = async (app, { db, catalog, board, blobs, photoLimits, incidentRateLimit }) => {
   app.post(
     '/api/v1/incidents',
     {
@@ -50,6 +56,48 @@ export const reportingRoutes: FastifyPluginAsyncZod<{
       reply
         .status(201)
         .send(await reportIncident(db.kysely, catalog.current(), request.body, requestLanguage(request))),
+  );
+
+  app.post(
+    '/api/v1/incidents/:id/photos',
+    {
+      config: {
+        rateLimit: incidentRateLimit > 0 ? { max: incidentRateLimit * 5, timeWindow: '1 hour' } : false,
+      },
+      schema: {
+        tags: ['incidents'],
+        summary: 'Add a photo to an incident report (multipart/form-data: file); up to 5',
+        description: 'Authorization: Bearer <photoToken> from the report. JPEG, PNG, WebP or HEIC/HEIF.',
+        params: z.object({ id: z.string().max(60) }),
+        response: {
+          201: z.object({ id: z.string(), width: z.number(), height: z.number() }),
+          400: ErrorSchema,
+          401: ErrorSchema,
+          409: ErrorSchema,
+          413: ErrorSchema,
+          415: ErrorSchema,
+          429: ErrorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!request.isMultipart()) throw new AppError('unsupported_media_type');
+      await authorizeIncidentPhotos(db.kysely, request.params.id, request.headers.authorization);
+      let bytes: PhotoBytes | undefined;
+      for await (const part of request.parts()) {
+        if (part.type !== 'file') continue;
+        try {
+          bytes = await PhotoBytes.receive(part.file, () => part.file.truncated);
+        } catch (error) {
+          if (!(error instanceof PhotoTooLarge)) throw error;
+          throw new AppError('photo_too_large', { max: Math.round(photoLimits.maxBytes / 1048576) });
+        }
+      }
+      if (!bytes) throw new AppError('photo_empty');
+      return reply
+        .status(201)
+        .send(await addIncidentPhoto(db.kysely, blobs, request.params.id, bytes, photoLimits));
+    },
   );
 
   app.get(
@@ -77,7 +125,8 @@ export const reportingConsoleRoutes: FastifyPluginAsyncZod<{
   db: Db;
   catalog: CatalogService;
   board: ProgressBoard;
-}> = async (app, { db, catalog, board }) => {
+  blobs: BlobStore;
+}> = async (app, { db, catalog, board, blobs }) => {
   const campaignOf = (slug: string) => {
     const campaign = catalog.current().campaign(slug);
     if (!campaign) throw new AppError('campaign_not_found');
@@ -102,6 +151,38 @@ export const reportingConsoleRoutes: FastifyPluginAsyncZod<{
         rows: incidents.length,
       });
       return { incidents };
+    },
+  );
+
+  app.get(
+    '/incidents/:id/photos/:photoId',
+    {
+      config: { access: CONSOLE_RULES.reports },
+      schema: {
+        tags,
+        summary:
+          'A photo of an incident report (metadata-free copy); the view is recorded in the audit trail',
+        params: z.object({ id: z.string().max(60), photoId: z.string().max(60) }),
+        produces: ['image/jpeg'],
+      },
+    },
+    async (request, reply) => {
+      const photo = await db.kysely
+        .selectFrom('incident_photo')
+        .select('display_key')
+        .where('id', '=', request.params.photoId)
+        .where('incident_id', '=', request.params.id)
+        .executeTakeFirst();
+      const data = photo && (await blobs.get(photo.display_key));
+      if (!data) throw new AppError('not_found');
+      await recordAudit(db.kysely, actorOf(request), 'incident.photo_viewed', {
+        type: 'incident',
+        id: request.params.id,
+      });
+      return reply
+        .header('content-type', 'image/jpeg')
+        .header('cache-control', 'private, no-store')
+        .send(data);
     },
   );
 
