@@ -132,6 +132,6 @@ export const api = {
     getJson<LookupResult>('/api/v1/lookup', { serial, ...visitorCountry() }, signal),
   campaigns: (signal?: AbortSignal) =>
     getJson<{ campaigns: CampaignSummary[] }>('/api/v1/campaigns', {}, signal),
-  campaign: (slug: string, signal?: AbortSignal) =>
-    getJson<CampaignDetail>(`/api/v1/campaigns/${encodeURIComponent(slug)}`, {}, signal),
+  campaign: (slug: string, signal?: AbortSignal, view?: 'page') =>
+    getJson<CampaignDetail>(`/api/v1/campaigns/${encodeURIComponent(slug)}`, view ? { view } : {}, signal),
 };

@@ -66,6 +66,13 @@ describe.runIf(chromiumAvailable())('incidents, progress and reports in Chromium
       .poll(() => report.locator('[data-field="incidents › thisPeriod › total"]').textContent())
       .toBe('1');
     await expect.poll(() => page.locator('#incidents-title ~ table tbody tr').count()).toBe(1);
+    // The same figures as a PDF, printed by the server's Chromium.
+    const month = new Date().toISOString().slice(0, 7);
+    const pdf = await page.request.get(
+      `${harness.server.url}/api/v1/console/reports/cpsc-monthly?campaign=${US}&month=${month}&format=pdf`,
+    );
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
     // The reporter's photo, shown to staff without its metadata.
     await expect
       .poll(() =>

@@ -463,6 +463,7 @@ export interface LookupCountTable {
   country: string;
   lookups: ColumnType<string, number, string>;
   affected: ColumnType<string, number, string>;
+  page_views: ColumnType<string, number | undefined, string>;
 }
 
 export interface ProgressUpdateTable {

@@ -107,7 +107,15 @@ export const ProgressUpdateBodySchema = z.object({
 });
 
 const Rate = z.number().describe('Per cent, one decimal');
-const GroupRate = z.object({ key: z.string(), corrected: z.number(), units: z.number(), rate: Rate });
+const GroupRate = z.object({
+  key: z.string(),
+  corrected: z.number(),
+  units: z.number(),
+  rate: Rate,
+  series: z
+    .array(z.object({ day: z.string(), corrected: z.number(), rate: Rate }))
+    .describe('Its running total on each day of the range something was corrected'),
+});
 const Percentiles = z.object({ p50: z.string().nullable(), p95: z.string().nullable(), count: z.number() });
 
 export const DashboardQuerySchema = z.object({

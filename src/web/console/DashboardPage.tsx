@@ -111,6 +111,14 @@ export function DashboardPage() {
             csv={csv('correction')}
           >
             <ChartCanvas label="Correction rate over time" config={correction(d)} />
+            <ChartCanvas
+              label="Correction rate over time by model"
+              config={correctionBy(d.correction.byModel)}
+            />
+            <ChartCanvas
+              label="Correction rate over time by country"
+              config={correctionBy(d.correction.byCountry)}
+            />
             <Rates title="By model" rows={d.correction.byModel} csv={csv('correction_by_model')} />
             <Rates title="By country" rows={d.correction.byCountry} csv={csv('correction_by_country')} />
           </Panel>
@@ -314,5 +322,29 @@ function signals(d: Dashboard): ChartConfiguration {
       })),
     },
     options: { scales: { x: { stacked: true }, y: { stacked: true } } },
+  };
+}
+
+/** One line per model (or country): its share corrected, on the days something was. */
+function correctionBy(groups: Dashboard['correction']['byModel']): ChartConfiguration {
+  const shown = [...groups].sort((a, b) => b.corrected - a.corrected).slice(0, PALETTE.length);
+  const days = [...new Set(shown.flatMap((group) => group.series.map((point) => point.day)))].sort();
+  return {
+    type: 'line',
+    data: {
+      labels: days,
+      datasets: shown.map((group, i) => {
+        let last = 0;
+        return {
+          label: group.key,
+          data: days.map((day) => {
+            last = group.series.find((point) => point.day === day)?.rate ?? last;
+            return last;
+          }),
+          borderColor: PALETTE[i],
+          backgroundColor: PALETTE[i],
+        };
+      }),
+    },
   };
 }

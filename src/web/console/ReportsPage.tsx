@@ -58,8 +58,15 @@ export function ReportsPage() {
         >
           Download JSON
         </a>
+        <a
+          className="button button-secondary"
+          href={`/api/v1/console/reports/cpsc-monthly?${query}&format=pdf`}
+          download
+        >
+          Download PDF
+        </a>
         <button type="button" className="secondary" onClick={() => window.print()}>
-          Print or save as PDF
+          Print
         </button>
       </div>
       {report.error && <p className="console-error">{report.error.message}</p>}

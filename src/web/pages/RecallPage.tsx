@@ -13,8 +13,8 @@ export function RecallPage() {
   const { t, i18n } = useTranslation();
   const language = i18n.language;
   const query = useQuery({
-    queryKey: ['campaign', slug, language],
-    queryFn: ({ signal }) => api.campaign(slug, signal),
+    queryKey: ['campaign', slug, language, 'page'],
+    queryFn: ({ signal }) => api.campaign(slug, signal, 'page'), // counted as a visit
     retry: (count, error) => !(error instanceof ApiError) && count < 1,
   });
   if (query.error instanceof ApiError && query.error.status === 404) return <NotFoundPage />;

@@ -118,13 +118,20 @@ export const catalogRoutes: FastifyPluginAsyncZod<CatalogRoutesOptions> = async 
         tags: ['recalls'],
         summary: 'One public recall: hazard, models, what to do, remedies per country',
         params: z.object({ slug: z.string().max(80) }),
-        querystring: z.object({ lang: z.string().optional() }),
+        querystring: z.object({
+          lang: z.string().optional(),
+          view: z
+            .literal('page')
+            .optional()
+            .describe('Sent by the recall page itself: counts a visit (how many, never who)'),
+        }),
         response: { 200: CampaignDetailSchema, 404: ErrorSchema },
       },
     },
     async (request) => {
       const campaign = catalog.current().campaign(request.params.slug);
       if (!campaign) throw new AppError('campaign_not_found');
+      if (request.query.view === 'page') counter?.view(campaign.id);
       return presentCampaignDetail(campaign, requestLanguage(request));
     },
   );

@@ -27,6 +27,7 @@ export interface CpscMonthlyReport {
   consumersNotified: { byChannel: Record<'email' | 'mail' | 'phone' | 'other', number>; tracked: boolean };
   consumersContacted: { byChannel: { web: number; email: number; phone: number } };
   webLookups: { thisPeriod: number; toDate: number };
+  recallPageVisits: { thisPeriod: number; toDate: number };
   generatedAt: string;
 }
 
@@ -123,6 +124,8 @@ export async function cpscMonthlyReport(
     .select([
       sql<string>`coalesce(sum(lookups) filter (where day >= ${fromDay}::date), 0)`.as('period'),
       sql<string>`coalesce(sum(lookups), 0)`.as('to_date'),
+      sql<string>`coalesce(sum(page_views) filter (where day >= ${fromDay}::date), 0)`.as('views_period'),
+      sql<string>`coalesce(sum(page_views), 0)`.as('views_to_date'),
     ])
     .where('campaign_id', '=', campaign.id)
     .where(sql<boolean>`day < ${toDay}::date`)
@@ -147,6 +150,7 @@ export async function cpscMonthlyReport(
     consumersNotified: { byChannel: { email: 0, mail: 0, phone: 0, other: 0 }, tracked: false },
     consumersContacted: { byChannel: { web: Number(contacted.n), email: 0, phone: 0 } },
     webLookups: { thisPeriod: Number(lookups.period), toDate: Number(lookups.to_date) },
+    recallPageVisits: { thisPeriod: Number(lookups.views_period), toDate: Number(lookups.views_to_date) },
     generatedAt: now.toISOString(),
   };
 }

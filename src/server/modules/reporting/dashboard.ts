@@ -77,15 +77,33 @@ export async function dashboard(db: Kysely<Database>, query: DashboardQuery): Pr
   });
   const groupRate = (dimension: 'model_code' | 'country', targets: Map<string, number>) => {
     const corrected = new Map<string, number>();
-    for (const row of delivered)
-      corrected.set(row[dimension], (corrected.get(row[dimension]) ?? 0) + Number(row.n));
+    const perDay = new Map<string, Map<string, number>>();
+    for (const row of delivered) {
+      const key = row[dimension];
+      corrected.set(key, (corrected.get(key) ?? 0) + Number(row.n));
+      if (row.day < query.from) continue;
+      const days = perDay.get(key) ?? new Map<string, number>();
+      days.set(row.day, (days.get(row.day) ?? 0) + Number(row.n));
+      perDay.set(key, days);
+    }
     const keys = new Set([...targets.keys(), ...corrected.keys()]);
-    return [...keys].sort().map((key) => ({
-      key,
-      corrected: corrected.get(key) ?? 0,
-      units: targets.get(key) ?? 0,
-      rate: rate(corrected.get(key) ?? 0, targets.get(key) ?? 0),
-    }));
+    return [...keys].sort().map((key) => {
+      const units = targets.get(key) ?? 0;
+      const days = perDay.get(key) ?? new Map<string, number>();
+      // Each key's own running total, from what it had before the range.
+      let total = (corrected.get(key) ?? 0) - [...days.values()].reduce((a, b) => a + b, 0);
+      const series = [...days.keys()].sort().map((day) => {
+        total += days.get(day) ?? 0;
+        return { day, corrected: total, rate: rate(total, units) };
+      });
+      return {
+        key,
+        corrected: corrected.get(key) ?? 0,
+        units,
+        rate: rate(corrected.get(key) ?? 0, units),
+        series,
+      };
+    });
   };
 
   const remedyMix = new Map<string, { kind: string; currency: string; n: number; amountMinor: number }>();

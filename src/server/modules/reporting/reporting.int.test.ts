@@ -266,6 +266,10 @@ describe.each(await testDatabases())('reporting on $name', ({ open }) => {
     for (let i = 0; i < 3; i++)
       await harness.app.inject({ method: 'GET', url: `/api/v1/lookup?serial=${serial}&country=US` });
     await harness.app.inject({ method: 'GET', url: '/api/v1/lookup?serial=AAAABBBBCCCCDDDD' });
+    // Two visits to the recall page (the page says so); other fetches of the recall are not visits.
+    for (let i = 0; i < 2; i++)
+      await harness.app.inject({ method: 'GET', url: `/api/v1/campaigns/${US}?view=page` });
+    await harness.app.inject({ method: 'GET', url: `/api/v1/campaigns/${US}` });
     await expect
       .poll(async () =>
         (await db.kysely.selectFrom('lookup_count').selectAll().execute()).map((row) => [
@@ -282,6 +286,7 @@ describe.each(await testDatabases())('reporting on $name', ({ open }) => {
         ]),
       );
     const month = new Date().toISOString().slice(0, 7);
+    await expect.poll(async () => (await report(US, month)).recallPageVisits.thisPeriod).toBe(2);
     expect((await report(US, month)).webLookups.thisPeriod).toBe(3);
   });
 
@@ -300,7 +305,18 @@ describe.each(await testDatabases())('reporting on $name', ({ open }) => {
         { day: '2026-12-01', corrected: 2 },
         { day: '2026-12-15', corrected: 3 },
       ],
-      byModel: [{ key: 'A1263', corrected: 3, units: 1158000 }],
+      byModel: [
+        {
+          key: 'A1263',
+          corrected: 3,
+          units: 1158000,
+          series: [
+            { day: '2026-11-30', corrected: 1 },
+            { day: '2026-12-01', corrected: 2 },
+            { day: '2026-12-15', corrected: 3 },
+          ],
+        },
+      ],
       byCountry: [{ key: 'US', corrected: 3, units: 1158000 }],
     });
     expect(board.remedies).toEqual([{ kind: 'gift_card', currency: 'USD', n: 3, amountMinor: 9000 }]);

@@ -27,6 +27,7 @@ import { dashboard, dashboardCsv } from './dashboard.ts';
 import { addIncidentPhoto, authorizeIncidentPhotos } from './incident-photos.ts';
 import { listIncidents, reportIncident } from './incidents.ts';
 import { type ProgressBoard, publishProgressUpdate } from './progress.ts';
+import { cpscMonthlyHtml, renderPdf } from './report-pdf.ts';
 
 const Slug = z.object({ slug: z.string().max(80) });
 
@@ -279,11 +280,12 @@ export const reportingConsoleRoutes: FastifyPluginAsyncZod<{
       config: { access: CONSOLE_RULES.reports },
       schema: {
         tags,
-        summary: 'The CPSC Monthly Progress Report figures of a campaign and month (JSON or CSV)',
+        summary:
+          'The CPSC Monthly Progress Report figures of a campaign and month (JSON, CSV, or PDF printed by headless Chromium)',
         querystring: z.object({
           campaign: z.string().max(80),
           month: z.string().regex(/^\d{4}-\d{2}$/, 'YYYY-MM'),
-          format: z.enum(['json', 'csv']).default('json'),
+          format: z.enum(['json', 'csv', 'pdf']).default('json'),
         }),
       },
     },
@@ -300,6 +302,22 @@ export const reportingConsoleRoutes: FastifyPluginAsyncZod<{
         },
         { report: 'cpsc-monthly', month: request.query.month },
       );
+      if (request.query.format === 'pdf') {
+        let pdf: Buffer;
+        try {
+          pdf = await renderPdf(cpscMonthlyHtml(report));
+        } catch (error) {
+          request.log.warn({ err: error }, 'the PDF could not be printed (is Chromium at CHROMIUM_PATH?)');
+          throw new AppError('unavailable');
+        }
+        return reply
+          .header('content-type', 'application/pdf')
+          .header(
+            'content-disposition',
+            `attachment; filename="${campaign.slug}-cpsc-${request.query.month}.pdf"`,
+          )
+          .send(pdf);
+      }
       if (request.query.format === 'csv')
         return reply
           .header('content-type', 'text/csv; charset=utf-8')

@@ -52,6 +52,7 @@ const EXPECTED: Record<string, 'public' | 'session' | readonly StaffRole[]> = {
   'POST /api/v1/console/fulfilment/returns': ['admin', 'fulfilment'],
   'POST /api/v1/console/fulfilment/giftcards/:slug': ['admin', 'fulfilment', 'manager'],
   'GET /api/v1/console/incidents': ['admin', 'manager', 'analyst', 'supervisor'],
+  'GET /api/v1/console/incidents/:id/photos/:photoId': ['admin', 'manager', 'analyst', 'supervisor'],
   'POST /api/v1/console/campaigns/:slug/progress-updates': ['admin', 'manager'],
   'GET /api/v1/console/reports/cpsc-monthly': ['admin', 'manager', 'analyst', 'supervisor'],
   'GET /api/v1/console/dashboard': ['admin', 'manager', 'analyst', 'supervisor'],

@@ -78,25 +78,28 @@ export async function listStaff(db: Kysely<Database>): Promise<StaffView[]> {
 
 /** Deactivates an account and ends its sessions at once. Keeps the row: the audit trail names it. */
 export async function deactivateStaff(db: Kysely<Database>, staffId: string, by: string): Promise<StaffView> {
-  const target = await db
-    .selectFrom('staff_user')
-    .select(['role', 'deactivated_at'])
-    .where('id', '=', staffId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!target) throw new AppError('staff_not_found');
-  if (target.deactivated_at) throw new AppError('staff_inactive');
-  if (target.role === 'admin') {
-    // Locked, so two admins deactivating each other at once cannot leave nobody.
+  const role = await db.selectFrom('staff_user').select('role').where('id', '=', staffId).executeTakeFirst();
+  if (!role) throw new AppError('staff_not_found');
+  if (role.role === 'admin') {
+    // Every active admin locked, always in the same order, before the target: two admins
+    // deactivating each other at once wait for one another (no deadlock) and cannot leave nobody.
     const admins = await db
       .selectFrom('staff_user')
       .select('id')
       .where('role', '=', 'admin')
       .where('deactivated_at', 'is', null)
+      .orderBy('id')
       .forUpdate()
       .execute();
-    if (admins.length <= 1) throw new AppError('staff_last_admin');
+    if (admins.length <= 1 && admins.some((admin) => admin.id === staffId)) throw new AppError('staff_last_admin');
   }
+  const target = await db
+    .selectFrom('staff_user')
+    .select(['deactivated_at'])
+    .where('id', '=', staffId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  if (target.deactivated_at) throw new AppError('staff_inactive');
   const row = await db
     .updateTable('staff_user')
     .set({ deactivated_at: new Date(), deactivated_by: by })
