@@ -91,7 +91,8 @@ export async function deactivateStaff(db: Kysely<Database>, staffId: string, by:
       .orderBy('id')
       .forUpdate()
       .execute();
-    if (admins.length <= 1 && admins.some((admin) => admin.id === staffId)) throw new AppError('staff_last_admin');
+    if (admins.length <= 1 && admins.some((admin) => admin.id === staffId))
+      throw new AppError('staff_last_admin');
   }
   const target = await db
     .selectFrom('staff_user')
