@@ -15,7 +15,8 @@ import {
 import { useEffect, useRef, useState } from 'react';
 import type { Dashboard } from '../../shared/contracts/reporting.ts';
 import { formatMoney } from '../../shared/money.ts';
-import { type CampaignList, consoleFetch } from './console-api.ts';
+import { CampaignSelect } from './CampaignSelect.tsx';
+import { consoleFetch } from './console-api.ts';
 import { checkLabel, remedyLabel, statusLabel } from './labels.ts';
 
 Chart.register(
@@ -35,10 +36,6 @@ const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISO
 
 /** Recall effectiveness for managers and analysts: each chart with its CSV, over a date range. */
 export function DashboardPage() {
-  const campaigns = useQuery({
-    queryKey: ['console', 'campaigns'],
-    queryFn: () => consoleFetch<CampaignList>('/campaigns'),
-  });
   const [range, setRange] = useState({ campaign: '', from: day(-90), to: day(0) });
   const query = Object.fromEntries(Object.entries(range).filter(([, value]) => value !== ''));
   const data = useQuery({
@@ -53,20 +50,11 @@ export function DashboardPage() {
     <section className="dashboard">
       <h1>Dashboard</h1>
       <div className="inline-form">
-        <label>
-          Campaign
-          <select
-            value={range.campaign}
-            onChange={(e) => setRange((r) => ({ ...r, campaign: e.target.value }))}
-          >
-            <option value="">Every campaign</option>
-            {campaigns.data?.campaigns.map((c) => (
-              <option key={c.slug} value={c.slug}>
-                {c.title}
-              </option>
-            ))}
-          </select>
-        </label>
+        <CampaignSelect
+          value={range.campaign}
+          any="Every campaign"
+          onChange={(campaign) => setRange((r) => ({ ...r, campaign }))}
+        />
         <label>
           From
           <input

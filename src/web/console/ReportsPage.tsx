@@ -2,7 +2,8 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { IncidentList } from '../../shared/contracts/reporting.ts';
 import { formatMoney } from '../../shared/money.ts';
-import { type CampaignList, consoleFetch } from './console-api.ts';
+import { CampaignSelect, useCampaignList } from './CampaignSelect.tsx';
+import { consoleFetch } from './console-api.ts';
 
 const previousMonth = () => {
   const now = new Date();
@@ -11,10 +12,7 @@ const previousMonth = () => {
 
 /** The regulator's monthly figures of a campaign, to read, print or download; and the incident reports. */
 export function ReportsPage() {
-  const campaigns = useQuery({
-    queryKey: ['console', 'campaigns'],
-    queryFn: () => consoleFetch<CampaignList>('/campaigns'),
-  });
+  const campaigns = useCampaignList();
   const [campaign, setCampaign] = useState('');
   const [month, setMonth] = useState(previousMonth);
   const slug = campaign || campaigns.data?.campaigns[0]?.slug || '';
@@ -30,16 +28,7 @@ export function ReportsPage() {
     <section className="reports">
       <h1>Reports</h1>
       <div className="inline-form">
-        <label>
-          Campaign
-          <select value={slug} onChange={(event) => setCampaign(event.target.value)}>
-            {campaigns.data?.campaigns.map((c) => (
-              <option key={c.slug} value={c.slug}>
-                {c.title}
-              </option>
-            ))}
-          </select>
-        </label>
+        <CampaignSelect value={slug} onChange={setCampaign} />
         <label>
           Month
           <input type="month" value={month} onChange={(event) => setMonth(event.target.value)} />
