@@ -16,6 +16,7 @@ const MODULE_ORDER = [
   'claims',
   'review',
   'remedies',
+  'notices',
   'reporting',
 ];
 

@@ -183,6 +183,23 @@ describe('recallkit CLI on the embedded database', () => {
     expect(returned.stderr).toContain('recallkit:');
   });
 
+  it('imports the people to notify: counts, duplicates merged, rejects file, exit 1; again, nothing changes', async () => {
+    const file = path.join(work, 'buyers.csv');
+    fs.writeFileSync(
+      file,
+      'email,name,language,country\nana@example.es,Ana,es,ES\nANA@example.es,Ana,es,ES\nbroken,Bo,en,US\n',
+    );
+    const args = ['notices', 'import', file, '--campaign', 'anker-2025-us-a1263'];
+    const first = await recallkit(args, env);
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain('3 rows read, 1 people added, 1 merged as duplicates, 1 rejected');
+    expect(fs.readFileSync(`${file}.rejected.csv`, 'utf8')).toBe(
+      'line,reason\r\n4,the e-mail address is not valid\r\n',
+    );
+    const again = await recallkit(args, env);
+    expect(again.stdout).toContain('0 people added, 2 merged as duplicates, 1 rejected');
+  });
+
   it('shows the job queue, runs workers once, and refuses to retry a job that is not dead', async () => {
     const list = await recallkit(['jobs', 'list'], env);
     expect(list.code).toBe(0);

@@ -9,6 +9,7 @@ import { translate } from '../shared/i18n/index.ts';
 import { registerCampaignCommands } from './campaign.ts';
 import { registerFulfilmentCommands } from './fulfilment.ts';
 import { registerJobCommands } from './jobs.ts';
+import { registerNoticeCommands } from './notices.ts';
 import { registerPrivacyCommands } from './privacy.ts';
 import { registerReportCommands } from './report.ts';
 import { registerSecretCommands } from './secrets.ts';
@@ -35,6 +36,7 @@ registerPrivacyCommands(program);
 registerSecretCommands(program);
 registerFulfilmentCommands(program);
 registerReportCommands(program);
+registerNoticeCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -32,6 +32,7 @@ import { LookupCounter } from './modules/catalog/lookup-counter.ts';
 import { claimsRoutes } from './modules/claims/claims.routes.ts';
 import type { ClaimsDeps } from './modules/claims/claims-deps.ts';
 import { privacyConsoleRoutes } from './modules/claims/privacy.console.routes.ts';
+import { noticeConsoleRoutes } from './modules/notices/notices.console.routes.ts';
 import { outboxConsoleRoutes, retiredOutboxPage } from './modules/notify/notify.routes.ts';
 import { fulfilmentRoutes } from './modules/remedies/fulfilment.routes.ts';
 import { ProgressBoard } from './modules/reporting/progress.ts';
@@ -257,6 +258,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       });
       await console.register(campaignConsoleRoutes, { db: deps.db });
       await console.register(privacyConsoleRoutes, { db: deps.db, blobs: deps.claims.blobs });
+      await console.register(noticeConsoleRoutes, { db: deps.db });
       await console.register(reportingConsoleRoutes, {
         db: deps.db,
         catalog: deps.catalog,

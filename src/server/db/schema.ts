@@ -311,6 +311,8 @@ export interface Database {
   lookup_count: LookupCountTable;
   progress_update: ProgressUpdateTable;
   daily_count: DailyCountTable;
+  notice_recipient: NoticeRecipientTable;
+  notice_import: NoticeImportTable;
   rollup_state: RollupStateTable;
 }
 
@@ -489,4 +491,33 @@ export interface DailyCountTable {
 export interface RollupStateTable {
   name: string;
   computed_through: Date;
+}
+
+export interface NoticeRecipientTable {
+  id: string;
+  campaign_id: string;
+  email: string;
+  email_key: string;
+  name: string;
+  language: Generated<string>;
+  country: string;
+  serial: string | null;
+  model_code: string | null;
+  order_id: string | null;
+  source: Generated<string>;
+  created_at: Generated<Date>;
+  unsubscribed_at: Date | null;
+  undeliverable_at: Date | null;
+}
+
+export interface NoticeImportTable {
+  id: string;
+  campaign_id: string;
+  file_name: string;
+  actor: string;
+  rows_total: number;
+  rows_added: number;
+  rows_merged: number;
+  rows_rejected: number;
+  created_at: Generated<Date>;
 }

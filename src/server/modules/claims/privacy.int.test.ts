@@ -225,6 +225,22 @@ describe.each(await testDatabases())('personal data: retention, export, erasure 
       headers: { authorization: `Bearer ${incident.json().photoToken}` },
     });
     expect(uploaded.statusCode).toBe(201);
+    const us = await db.kysely
+      .selectFrom('campaign')
+      .select('id')
+      .where('slug', '=', 'anker-2025-us-a1263')
+      .executeTakeFirstOrThrow();
+    await db.kysely
+      .insertInto('notice_recipient')
+      .values({
+        id: 'ntr_test',
+        campaign_id: us.id,
+        email: 'person.two@example.com',
+        email_key: 'person.two@example.com',
+        name: 'Zoë',
+        country: 'US',
+      })
+      .execute();
     const exported = await exportPersonalData(db, harness.blobs, 'PERSON.TWO@example.com', testActor);
     expect(exported.claims).toBe(2);
     const files = unzipSync(exported.zip);
@@ -241,9 +257,10 @@ describe.each(await testDatabases())('personal data: retention, export, erasure 
     expect(incidents).toHaveLength(1);
     expect(incidents[0].description).toContain('12 Elm Street');
     expect(Object.keys(files).filter((name) => name.startsWith('incident-photos/'))).toHaveLength(1);
+    expect(JSON.parse(strFromU8(files['notices.json'] as Uint8Array)).notices).toHaveLength(1);
 
     const erased = await erasePerson(db, harness.blobs, 'person.two@example.com', testActor);
-    expect(erased).toMatchObject({ claims: 2, incidents: 1, incidentPhotos: 1 });
+    expect(erased).toMatchObject({ claims: 2, incidents: 1, incidentPhotos: 1, noticeLists: 1 });
     expect(await db.kysely.selectFrom('incident_photo').select('id').execute()).toEqual([]);
     // The incident stays (what happened to which unit, when); who reported it does not.
     const kept = await db.kysely

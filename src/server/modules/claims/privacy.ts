@@ -109,8 +109,14 @@ export async function exportPersonalData(
       ),
     );
   }
+  const notices = await k
+    .selectFrom('notice_recipient')
+    .selectAll()
+    .where('email_key', '=', emailKey(email))
+    .execute();
+  if (notices.length > 0) files['notices.json'] = strToU8(JSON.stringify({ notices }, null, 2));
   files['README.txt'] = strToU8(
-    'Everything Recallkit holds about the claims made with this e-mail address: claims.json (each claim, its timeline, the checks of its photos, decisions, remedy and the e-mails sent), the photos themselves under photos/, and incidents.json (incident reports sent with this address), if any.\n',
+    'Everything Recallkit holds about the claims made with this e-mail address: claims.json (each claim, its timeline, the checks of its photos, decisions, remedy and the e-mails sent), the photos themselves under photos/, incidents.json (incident reports sent with this address) and notices.json (the recall notice lists that name it), if any.\n',
   );
   await recordAudit(
     db.kysely,
@@ -151,7 +157,16 @@ export async function erasePerson(db: Db, blobs: BlobStore, email: string, actor
     blobs,
     incidents.map((incident) => incident.id),
   );
-  const done = { ...erased, incidents: incidents.length, incidentPhotos };
+  const notices = await db.kysely
+    .deleteFrom('notice_recipient')
+    .where('email_key', '=', emailKey(email))
+    .executeTakeFirst();
+  const done = {
+    ...erased,
+    incidents: incidents.length,
+    incidentPhotos,
+    noticeLists: Number(notices.numDeletedRows),
+  };
   await recordAudit(db.kysely, actor, 'privacy.erased', { type: 'person', id: personRef(email) }, done);
   return done;
 }

@@ -43,6 +43,7 @@ const EXPECTED: Record<string, 'public' | 'session' | readonly StaffRole[]> = {
   'PUT /api/v1/console/campaigns/:slug': ['admin', 'manager'],
   'POST /api/v1/console/campaigns/:slug/status': ['admin', 'manager'],
   'POST /api/v1/console/campaigns/:slug/eligibility': ['admin', 'manager'],
+  'POST /api/v1/console/campaigns/:slug/notices': ['admin', 'manager'],
   'GET /api/v1/console/fulfilment': ['admin', 'fulfilment', 'manager'],
   'POST /api/v1/console/fulfilment/shipments': ['admin', 'fulfilment'],
   'GET /api/v1/console/fulfilment/shipments/:id': ['admin', 'fulfilment'],

@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { AppError } from '../server/errors.ts';
+import { findCampaign } from '../server/modules/catalog/catalog.queries.ts';
+import { importNotices, rejectedCsv } from '../server/modules/notices/import-notices.ts';
+import { cliActor, withDatabase } from './context.ts';
+
+export function registerNoticeCommands(program: Command) {
+  const notices = program.command('notices').description('Direct notices to known buyers of recalled units');
+  notices
+    .command('import')
+    .argument(
+      '<file>',
+      'CSV with the header email,name,language,country and optional serial,model,order_id,source',
+    )
+    .requiredOption('--campaign <slug>', 'the campaign the people bought from')
+    .option('--rejects <file>', 'where to write rejected rows (default: <file>.rejected.csv)')
+    .description(
+      'Add the people of a list to a campaign’s notice audience; importing a file again changes nothing',
+    )
+    .action(async (file: string, options: { campaign: string; rejects?: string }) => {
+      if (!fs.existsSync(file)) throw new AppError('import_refused', { reason: `${file} does not exist` });
+      const result = await withDatabase(async (db) => {
+        const campaign = await findCampaign(db.kysely, options.campaign);
+        if (!campaign) throw new AppError('campaign_not_found');
+        return db.transaction((tx) =>
+          importNotices(tx.kysely, campaign.id, fs.readFileSync(file), { fileName: file, actor: cliActor() }),
+        );
+      });
+      console.log(
+        `${options.campaign}: ${result.rowsTotal} rows read, ${result.rowsAdded} people added, ` +
+          `${result.rowsMerged} merged as duplicates, ${result.rejected.length} rejected (import ${result.id})`,
+      );
+      if (result.rejected.length > 0) {
+        const rejects = options.rejects ?? `${file}.rejected.csv`;
+        fs.writeFileSync(rejects, rejectedCsv(result.rejected));
+        console.error(`Rejected rows, with line numbers and reasons, are in ${rejects}`);
+        process.exitCode = 1;
+      }
+    });
+}
