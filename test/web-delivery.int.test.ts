@@ -47,6 +47,10 @@ describe('delivering the web app', () => {
     expect(plain.headers['content-encoding']).toBeUndefined();
     const page = await inject({ url: '/recalls/anker-2025-us-a1263', headers: { 'accept-encoding': 'br' } });
     expect(page.headers['cache-control']).toBe('no-cache');
+    // A monitor's HEAD of a page path is answered like its GET.
+    const head = await harness.app.inject({ method: 'HEAD', url: '/recalls/anker-2025-us-a1263' });
+    expect(head.statusCode).toBe(200);
+    expect(head.headers['content-type']).toMatch(/text\/html/);
   });
 
   it('keeps the owner pages’ first-load JavaScript within 150 KB compressed', () => {

@@ -293,7 +293,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     });
   }
   app.setNotFoundHandler((request, reply) => {
-    const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && webBuilt;
+    // HEAD too: link checkers and uptime monitors ask a page with it.
+    const wantsPage =
+      (request.method === 'GET' || request.method === 'HEAD') && !request.url.startsWith('/api/') && webBuilt;
     if (!wantsPage) {
       return reply.status(404).send(errorBody(requestLanguage(request), new AppError('not_found')));
     }
