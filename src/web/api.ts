@@ -8,6 +8,7 @@ import type {
 } from '../shared/contracts/claims.ts';
 import type { IncidentBody, Progress } from '../shared/contracts/reporting.ts';
 import { ApiError } from './api-error.ts';
+import { visitorCountry } from './format.ts';
 import { currentLanguage } from './i18n.ts';
 import { resizePhoto } from './resize-photo.ts';
 import { uploadWithProgress } from './upload.ts';
@@ -32,12 +33,6 @@ async function getJson<T>(
     throw new ApiError(response.status, error?.code ?? 'unknown', error?.message ?? response.statusText);
   }
   return body as T;
-}
-
-/** The visitor's country from the browser's language (en-US: US), to pick the remedies offered there. */
-function visitorCountry(): { country?: string } {
-  const region = /-([A-Z]{2})\b/.exec(navigator.language ?? '')?.[1];
-  return region ? { country: region } : {};
 }
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -128,8 +123,11 @@ export const api = {
   },
   recoverLinks: (email: string) =>
     getJson<{ status: 'sent_if_any' }>('/api/v1/claims/recover', {}, undefined, json({ email })),
-  lookup: (serial: string, signal?: AbortSignal) =>
-    getJson<LookupResult>('/api/v1/lookup', { serial, ...visitorCountry() }, signal),
+  lookup: (serial: string, signal?: AbortSignal) => {
+    // The visitor's country picks the remedies offered there.
+    const country = visitorCountry();
+    return getJson<LookupResult>('/api/v1/lookup', { serial, ...(country ? { country } : {}) }, signal);
+  },
   campaigns: (signal?: AbortSignal) =>
     getJson<{ campaigns: CampaignSummary[] }>('/api/v1/campaigns', {}, signal),
   campaign: (slug: string, signal?: AbortSignal, view?: 'page') =>

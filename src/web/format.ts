@@ -17,3 +17,8 @@ export function formatDate(isoDate: string, language: string): string {
 export function formatNumber(value: number, language: string): string {
   return new Intl.NumberFormat(language).format(value);
 }
+
+/** The visitor's country from the browser's language (en-US: US), if it names one. */
+export function visitorCountry(): string | undefined {
+  return /-([A-Z]{2})\b/.exec(navigator.language ?? '')?.[1];
+}

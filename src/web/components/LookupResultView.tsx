@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { LookupMatch, LookupResult } from '../../shared/contracts/catalog.ts';
-import { countryName } from '../format.ts';
+import { countryName, visitorCountry } from '../format.ts';
 import { RemedyList } from './RemedyList.tsx';
 import { SerialLabelPicture } from './SerialLabelPicture.tsx';
 
@@ -75,7 +75,7 @@ export function LookupResultView({
 function MatchCard({ match, serial }: { match: LookupMatch; serial: string }) {
   const { t, i18n } = useTranslation();
   // "*" is everywhere the recall names no country of its own: say where the visitor is, if known.
-  const visitor = /-([A-Z]{2})\b/.exec(navigator.language ?? '')?.[1];
+  const visitor = visitorCountry();
   const where =
     match.country !== '*'
       ? countryName(match.country, i18n.language, match.country)

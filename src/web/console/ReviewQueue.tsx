@@ -1,5 +1,6 @@
+import { countryName } from '../format.ts';
 import type { Queue } from './console-api.ts';
-import { checkLabel, countryName, remedyLabel, statusLabel, useCampaignTitles } from './labels.ts';
+import { checkLabel, remedyLabel, statusLabel, useCampaignTitles } from './labels.ts';
 
 const STATUSES = ['needs_review', 'escalated', 'second_review'];
 const AGES: [string, string][] = [
@@ -41,7 +42,7 @@ export function ReviewQueue({
     status: statusLabel,
     check: checkLabel,
     campaign: (slug) => titles[slug] ?? slug,
-    country: (code) => countryName(code),
+    country: (code) => countryName(code, 'en', code),
   };
   const options = (dimension: keyof Queue['counts'], all: string, values?: string[]) => [
     <option key="" value="">

@@ -121,14 +121,6 @@ export function actorLabel(actor: string, people: Record<string, string> = {}): 
   return actor.startsWith('staff:') ? 'A staff member' : actor;
 }
 
-export function countryName(code: string): string {
-  try {
-    return new Intl.DisplayNames(['en'], { type: 'region' }).of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
-
 /** The public titles of the campaigns, by slug, for filters that list slugs. */
 export function useCampaignTitles(): Record<string, string> {
   const campaigns = useQuery({

@@ -7,7 +7,7 @@ import { INCIDENT_KIND, INJURY } from '../../shared/incidents.ts';
 import { type Language, pickLanguage } from '../../shared/languages.ts';
 import { minorDigits } from '../../shared/money.ts';
 import { ApiError, api } from '../api.ts';
-import { countryName } from '../format.ts';
+import { countryName, visitorCountry } from '../format.ts';
 import { countryChoices } from './claim/claim-form.ts';
 import { ErrorAlert, Field } from './claim/fields.tsx';
 
@@ -31,7 +31,7 @@ export function IncidentPage() {
     cost: '',
     currency: 'USD',
     occurredOn: new Date().toISOString().slice(0, 10),
-    country: /-([A-Z]{2})\b/.exec(navigator.language ?? '')?.[1] ?? 'US',
+    country: visitorCountry() ?? 'US',
     description: '',
     name: '',
     email: '',
