@@ -24,7 +24,7 @@ export function registerNoticeCommands(program: Command) {
         const campaign = await findCampaign(db.kysely, options.campaign);
         if (!campaign) throw new AppError('campaign_not_found');
         return db.transaction((tx) =>
-          importNotices(tx.kysely, campaign.id, fs.readFileSync(file), { fileName: file, actor: cliActor() }),
+          importNotices(tx, campaign.id, fs.createReadStream(file), { fileName: file, actor: cliActor() }),
         );
       });
       console.log(

@@ -33,6 +33,7 @@ import { claimsRoutes } from './modules/claims/claims.routes.ts';
 import type { ClaimsDeps } from './modules/claims/claims-deps.ts';
 import { privacyConsoleRoutes } from './modules/claims/privacy.console.routes.ts';
 import { noticeConsoleRoutes } from './modules/notices/notices.console.routes.ts';
+import { noticeRoutes } from './modules/notices/notices.routes.ts';
 import { outboxConsoleRoutes, retiredOutboxPage } from './modules/notify/notify.routes.ts';
 import { fulfilmentRoutes } from './modules/remedies/fulfilment.routes.ts';
 import { ProgressBoard } from './modules/reporting/progress.ts';
@@ -58,6 +59,8 @@ export interface AppDependencies {
   console: { policy: SessionPolicy; loginRateLimit: number };
   /** Built web assets (index.html + assets/); the API runs without them. */
   webRoot?: string | undefined;
+  /** Direct notices: a wave's rate, and the bearer token of the bounce endpoint (unset: off). */
+  notices: { ratePerMinute: number; bounceToken: string | undefined };
   /** How often lookup counts are written (default 30 s). */
   lookupCountFlushMs?: number | undefined;
 }
@@ -235,6 +238,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     recoverRateLimit: deps.lookupRateLimit > 0 ? 10 : 0,
   });
   await app.register(retiredOutboxPage);
+  await app.register(noticeRoutes, { db: deps.db, bounceToken: deps.notices.bounceToken });
 
   const consoleRoutes: ConsoleRoute[] = [];
   app.decorate('consoleRoutes', consoleRoutes);
@@ -258,7 +262,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       });
       await console.register(campaignConsoleRoutes, { db: deps.db });
       await console.register(privacyConsoleRoutes, { db: deps.db, blobs: deps.claims.blobs });
-      await console.register(noticeConsoleRoutes, { db: deps.db });
+      await console.register(noticeConsoleRoutes, {
+        db: deps.db,
+        ratePerMinute: deps.notices.ratePerMinute,
+        wake: () => deps.claims.jobsQueued?.(),
+      });
       await console.register(reportingConsoleRoutes, {
         db: deps.db,
         catalog: deps.catalog,

@@ -28,6 +28,8 @@ const ConfigSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Recallkit <recalls@localhost>'),
   MAIL_SETTLE_SECONDS: z.coerce.number().min(0).max(600).default(10),
   DEV_OUTBOX_PAGE: booleanFlag.optional(),
+  NOTICE_RATE_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  NOTICE_BOUNCE_TOKEN: z.string().min(32).optional(),
   WEBHOOK_ALLOWED_HOSTS: z.string().optional(),
   PHOTO_MAX_BYTES: z.coerce
     .number()
@@ -76,6 +78,10 @@ export type Config = {
   /** A claim's e-mail waits this long for the claim's next moment, to go out as one e-mail. */
   mailSettleMs: number;
   devOutboxPage: boolean;
+  /** Direct notices released to the outbox per minute, over all running waves of a process. */
+  noticeRatePerMinute: number;
+  /** Bearer token of POST /api/v1/notices/bounces (unset: the endpoint is off). */
+  noticeBounceToken: string | undefined;
   /** Host names (or addresses) webhooks may reach although they are private or loopback. */
   webhookAllowedHosts: ReadonlySet<string>;
   photoMaxBytes: number;
@@ -142,6 +148,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Without SMTP, mail stays in the outbox; outside production admins can read it in the
     // console. Never in production: the mail holds claim links and gift card codes.
     devOutboxPage: env.NODE_ENV !== 'production' && (c.DEV_OUTBOX_PAGE ?? !c.SMTP_URL),
+    noticeRatePerMinute: c.NOTICE_RATE_PER_MINUTE,
+    noticeBounceToken: c.NOTICE_BOUNCE_TOKEN,
     webhookAllowedHosts: new Set(
       (c.WEBHOOK_ALLOWED_HOSTS ?? '')
         .split(',')

@@ -46,6 +46,11 @@ export const APP_ERROR_CODES = [
   'campaign_exists',
   'campaign_transition_invalid',
   'import_refused',
+  // direct notices
+  'notice_link_invalid',
+  'notice_wave_not_found',
+  'notice_wave_state',
+  'notice_audience_empty',
   // claims
   'claim_not_found',
   'claim_duplicate_unit',

@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 /**
  * Bearer secrets (an owner's claim link, a staff session): 256 random bits, handed out once and
@@ -70,4 +77,35 @@ export function unseal(value: string): string {
   const decipher = createDecipheriv('aes-256-gcm', key.key, data.subarray(0, 12));
   decipher.setAuthTag(data.subarray(12, 28));
   return Buffer.concat([decipher.update(data.subarray(28)), decipher.final()]).toString('utf8');
+}
+
+/*
+ * Signed links: `<value>.<tag>`, the tag an HMAC-SHA256 of the purpose and value under a key
+ * derived from SECRET_KEY's first entry (any entry verifies, so rotating the key keeps old links
+ * working while the old key is listed). The value is an opaque id, never personal data.
+ */
+const signingKey = (key: SealingKey) => createHmac('sha256', key.key).update('recallkit-signing').digest();
+const tagOf = (key: SealingKey, purpose: string, value: string) =>
+  createHmac('sha256', signingKey(key))
+    .update(`${purpose}:${value}`)
+    .digest()
+    .subarray(0, 16)
+    .toString('base64url');
+
+export function signValue(purpose: string, value: string): string {
+  return `${value}.${tagOf(currentKey(), purpose, value)}`;
+}
+
+/** The value a signed token carries, or null when its tag is not one of ours. */
+export function verifySigned(purpose: string, token: string): string | null {
+  const dot = token.lastIndexOf('.');
+  if (dot <= 0) return null;
+  const value = token.slice(0, dot);
+  const tag = Buffer.from(token.slice(dot + 1), 'base64url');
+  currentKey();
+  const ok = keys.some((key) => {
+    const expected = Buffer.from(tagOf(key, purpose, value), 'base64url');
+    return expected.length === tag.length && timingSafeEqual(expected, tag);
+  });
+  return ok ? value : null;
 }

@@ -12,6 +12,7 @@ import type { ClaimHooks } from './modules/claims/claim-lifecycle.ts';
 import type { VerifyContext } from './modules/claims/verify-claim.ts';
 import { evidenceJobHandlers } from './modules/evidence/evidence-jobs.ts';
 import { configureOcr, shutdownOcr } from './modules/evidence/ocr.ts';
+import { noticeJobHandlers, noticeMailSent } from './modules/notices/waves.ts';
 import { mailSender } from './modules/notify/mailer.ts';
 import { remedyClaimHooks } from './modules/remedies/grant-remedy.ts';
 import { type IssueOptions, remedyJobHandlers } from './modules/remedies/issue-remedy.ts';
@@ -87,6 +88,7 @@ export async function startServer(
         ...(options.claimCode ? { claimCode: options.claimCode } : {}),
       },
       devOutboxPage: config.devOutboxPage,
+      notices: { ratePerMinute: config.noticeRatePerMinute, bounceToken: config.noticeBounceToken },
       webhookAllowedHosts: config.webhookAllowedHosts,
       console: { policy: config.staffSessions, loginRateLimit: config.staffLoginRateLimit },
     });
@@ -131,6 +133,7 @@ export function jobHandlers(
       smtpUrl: config.smtpUrl,
       from: config.mailFrom,
       settleMs: config.mailSettleMs,
+      afterSend: noticeMailSent,
     }),
     ...claimJobHandlers(blobs, {
       publicUrl: config.publicUrl,
@@ -145,5 +148,6 @@ export function jobHandlers(
     ...webhookJobHandlers({ allowedHosts: config.webhookAllowedHosts }),
     ...maintenanceJobHandlers({ blobs, retentionDays: config.retentionDays }),
     ...rollupJobHandlers(),
+    ...noticeJobHandlers({ publicUrl: config.publicUrl, ratePerMinute: config.noticeRatePerMinute }),
   };
 }

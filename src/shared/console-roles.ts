@@ -19,6 +19,8 @@ export const CONSOLE_RULES = {
   /** What waits for fulfilment, and gift card pools (managers buy the codes). */
   fulfilmentOverview: ['fulfilment', 'manager'],
   webhooks: ['manager'],
+  /** Notice lists (personal data), waves, bounces: managers (and admins). */
+  notices: ['manager'],
   /** Incident reports and the regulator's reports. */
   reports: ['manager', 'analyst', 'supervisor'],
   /** Staff accounts and the audit trail. */

@@ -68,6 +68,7 @@ export async function appWithExamples(
       ...(options.claimCode ? { claimCode: options.claimCode } : {}),
     },
     devOutboxPage: true,
+    notices: { ratePerMinute: config.noticeRatePerMinute, bounceToken: config.noticeBounceToken },
     webhookAllowedHosts: config.webhookAllowedHosts,
     console: { policy: config.staffSessions, loginRateLimit: 0 },
   });

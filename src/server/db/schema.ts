@@ -268,6 +268,8 @@ export interface OutboxMessageTable {
   transport_id: string | null;
   /** The message this one went out inside (state merged). */
   merged_into: string | null;
+  /** Extra headers (a notice's List-Unsubscribe and List-Unsubscribe-Post). */
+  headers: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
   /** The order messages were queued in. */
   seq: Generated<string>;
 }
@@ -313,6 +315,8 @@ export interface Database {
   daily_count: DailyCountTable;
   notice_recipient: NoticeRecipientTable;
   notice_import: NoticeImportTable;
+  notice_wave: NoticeWaveTable;
+  notice_delivery: NoticeDeliveryTable;
   rollup_state: RollupStateTable;
 }
 
@@ -508,6 +512,43 @@ export interface NoticeRecipientTable {
   created_at: Generated<Date>;
   unsubscribed_at: Date | null;
   undeliverable_at: Date | null;
+  channel: Generated<NoticeChannel>;
+}
+
+/** How a person is told: e-mail is sent by Recallkit; the others are imported to be counted. */
+export type NoticeChannel = 'email' | 'mail' | 'phone' | 'other';
+export type NoticeWaveState = 'scheduled' | 'running' | 'paused' | 'done';
+export type NoticeDeliveryState = 'waiting' | 'queued' | 'sent' | 'held' | 'skipped' | 'bounced';
+
+export interface NoticeWaveTable {
+  id: string;
+  campaign_id: string;
+  number: number;
+  kind: 'notice' | 'reminder';
+  source: string | null;
+  follow_up_of: string | null;
+  after_days: number | null;
+  state: NoticeWaveState;
+  run: Generated<number>;
+  starts_at: Date;
+  audience: Generated<number>;
+  created_by: string;
+  created_at: Generated<Date>;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface NoticeDeliveryTable {
+  id: string;
+  wave_id: string;
+  recipient_id: string;
+  state: Generated<NoticeDeliveryState>;
+  message_id: string | null;
+  queued_at: Date | null;
+  sent_at: Date | null;
+  bounced_at: Date | null;
+  opened_at: Date | null;
+  looked_up_at: Date | null;
 }
 
 export interface NoticeImportTable {

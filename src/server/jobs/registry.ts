@@ -20,6 +20,8 @@ export const JOB_PAYLOADS = {
   'webhook.deliver': z.object({ deliveryId: z.string().min(1) }),
   /** Send one e-mail from the outbox (notify). */
   'mail.send': z.object({ messageId: z.string().min(1) }),
+  /** Release a notice wave's next slice of e-mails to the outbox, at its rate (notices). */
+  'notices.wave': z.object({ waveId: z.string().min(1), run: z.number().int().min(0) }),
   /** Once a day: erase closed claims' personal data past RETENTION_DAYS, purge old rows (maintenance.ts). */
   'maintenance.retention': z.object({}),
   /** Every few minutes: recount the dashboards' daily figures from the last count's day on (reporting). */

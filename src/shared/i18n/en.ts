@@ -26,6 +26,12 @@ export const en = {
       'A campaign goes from draft to active to closed; it cannot go from {{from}} to {{to}}.',
     campaign_exists: 'A campaign with that slug exists already.',
     import_refused: 'The file was not imported: {{reason}}',
+    notice_link_invalid:
+      'This link is not valid (it may be cut short). Enter your serial number below instead.',
+    notice_wave_not_found: 'There is no such notice wave.',
+    notice_wave_state: 'This wave is {{state}}: it cannot be {{action}}.',
+    notice_audience_empty:
+      'Nobody is left to write to: everyone listed has had this notice, unsubscribed or cannot be reached.',
     return_not_expected: 'No return is expected for this claim (its remedy is {{state}}).',
     campaign_not_found: 'There is no recall with that name.',
     query_empty: 'Enter a serial number (or a model number) to check.',

@@ -27,6 +27,12 @@ export const es: Messages = {
       'Una campaña pasa de borrador a activa y a cerrada; no puede pasar de {{from}} a {{to}}.',
     campaign_exists: 'Ya existe una campaña con ese identificador.',
     import_refused: 'El archivo no se importó: {{reason}}',
+    notice_link_invalid:
+      'Este enlace no es válido (puede que esté cortado). Introduzca abajo su número de serie.',
+    notice_wave_not_found: 'No existe esa tanda de avisos.',
+    notice_wave_state: 'Esta tanda está {{state}}: no se puede {{action}}.',
+    notice_audience_empty:
+      'No queda nadie a quien escribir: todas las personas de la lista ya recibieron este aviso, se dieron de baja o no se les puede contactar.',
     return_not_expected:
       'No se espera ninguna devolución para esta reclamación (su compensación está en {{state}}).',
     campaign_not_found: 'No hay ninguna retirada con ese nombre.',

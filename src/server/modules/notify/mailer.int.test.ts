@@ -1,55 +1,26 @@
 import PostalMime from 'postal-mime';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../../test/support/app.ts';
 import { testDatabases } from '../../../../test/support/databases.ts';
+import { type ReceivedMail, startSmtpServer } from '../../../../test/support/smtp.ts';
 import type { Db } from '../../db/database.ts';
 import { listJobs } from '../../jobs/queue.ts';
 import { JobWorker } from '../../jobs/worker.ts';
 import { mailSender } from './mailer.ts';
 import { queueMail } from './outbox.ts';
 
-interface Received {
-  from: string;
-  to: string[];
-  raw: string;
-}
-
 describe.each(await testDatabases())('mail delivery over SMTP on $name', ({ open }) => {
   let db: Db;
-  let smtp: SMTPServer;
-  let port = 0;
-  const received: Received[] = [];
-  let refuseNext = 0;
+  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+  let received: ReceivedMail[] = [];
 
   beforeAll(async () => {
     db = await open();
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, session, callback) {
-        let raw = '';
-        stream.setEncoding('utf8');
-        stream.on('data', (chunk) => (raw += chunk));
-        stream.on('end', () => {
-          if (refuseNext > 0) {
-            refuseNext--;
-            return callback(new Error('451 try again later'));
-          }
-          received.push({
-            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-            to: session.envelope.rcptTo.map((r) => r.address),
-            raw,
-          });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    port = (smtp.server.address() as { port: number }).port;
+    smtp = await startSmtpServer();
+    received = smtp.received;
   });
   afterAll(async () => {
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp.close();
     await db?.close();
   });
 
@@ -58,7 +29,7 @@ describe.each(await testDatabases())('mail delivery over SMTP on $name', ({ open
       db,
       {
         'mail.send': mailSender({
-          smtpUrl: `smtp://127.0.0.1:${port}`,
+          smtpUrl: smtp.url,
           from: 'Anker Recalls <recalls@anker.test>',
           settleMs: 0,
         }),
@@ -118,7 +89,7 @@ describe.each(await testDatabases())('mail delivery over SMTP on $name', ({ open
   });
 
   it('retries when the relay refuses for a while', async () => {
-    refuseNext = 2;
+    smtp.refuse(2);
     await db.transaction((tx) =>
       queueMail(tx.kysely, {
         claimId: null,

@@ -15,6 +15,11 @@ export interface MailerConfig {
    * the gift card sent within seconds are one e-mail). 0 sends at once.
    */
   settleMs: number;
+  /**
+   * Told, in the same statement's transaction, that a message went out (`sent`) or was kept in
+   * the outbox (`held`): the notices module records its deliveries here (server.ts wires it).
+   */
+  afterSend?: (db: Kysely<Database>, messageId: string, state: 'sent' | 'held') => Promise<void>;
 }
 
 /** The bearer token in a claim link's fragment (`…/c/<id>#t=<token>`), and what replaces it once sent. */
@@ -45,11 +50,14 @@ export function mailSender(config: MailerConfig): JobHandler<'mail.send'> {
     const message = await db.transaction((tx) => prepare(tx.kysely, id, config.settleMs));
     if (!message) return;
     if (!config.smtpUrl) {
-      await db.kysely
-        .updateTable('outbox_message')
-        .set({ state: 'held', content: null })
-        .where('id', '=', id)
-        .execute();
+      await db.transaction(async (tx) => {
+        await tx.kysely
+          .updateTable('outbox_message')
+          .set({ state: 'held', content: null })
+          .where('id', '=', id)
+          .execute();
+        await config.afterSend?.(tx.kysely, id, 'held');
+      });
       return;
     }
     const info = await (await smtp()).sendMail({
@@ -59,21 +67,24 @@ export function mailSender(config: MailerConfig): JobHandler<'mail.send'> {
       text: message.text_body,
       ...(message.html_body ? { html: message.html_body } : {}),
       messageId: `<${message.id}@recallkit>`,
-      headers: { 'Content-Language': message.language },
+      headers: { ...message.headers, 'Content-Language': message.language },
     });
-    await db.kysely
-      .updateTable('outbox_message')
-      .set({
-        state: 'sent',
-        sent_at: new Date(),
-        transport_id: info.messageId ?? null,
-        // The claim link's secret is kept only until the mail has gone (it is the owner's alone).
-        text_body: scrubbed('text_body'),
-        html_body: scrubbed('html_body'),
-        content: null,
-      })
-      .where('id', '=', id)
-      .execute();
+    await db.transaction(async (tx) => {
+      await tx.kysely
+        .updateTable('outbox_message')
+        .set({
+          state: 'sent',
+          sent_at: new Date(),
+          transport_id: info.messageId ?? null,
+          // The claim link's secret is kept only until the mail has gone (it is the owner's alone).
+          text_body: scrubbed('text_body'),
+          html_body: scrubbed('html_body'),
+          content: null,
+        })
+        .where('id', '=', id)
+        .execute();
+      await config.afterSend?.(tx.kysely, id, 'sent');
+    });
     logger.info({ message: id, template: message.template }, 'mail sent');
   };
 }

@@ -11,6 +11,8 @@ export interface QueuedMail {
   language: Language;
   template: MailTemplate;
   params: MailParams;
+  /** Extra headers, e.g. a notice's List-Unsubscribe. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -43,6 +45,7 @@ export function mailRows(mail: QueuedMail) {
       text_body: mailText(content),
       html_body: mailHtml(content, mail.language),
       content: JSON.stringify(content),
+      headers: mail.headers ? JSON.stringify(mail.headers) : null,
     },
     job: jobRow('mail.send', { messageId: id }, { maxAttempts: 10 }),
   };

@@ -2,7 +2,7 @@ import { inkOn } from '../../../shared/colour.ts';
 import type { CampaignDefinition } from '../../../shared/contracts/campaign-definition.ts';
 import type { Language } from '../../../shared/languages.ts';
 
-/** The e-mails a claimant (or, for pool_low, a staff member) gets. */
+/** The e-mails a claimant (for pool_low, a staff member; for notices, a known buyer) gets. */
 export type MailTemplate =
   | 'claim_started'
   | 'claim_received'
@@ -11,7 +11,9 @@ export type MailTemplate =
   | 'approved'
   | 'rejected'
   | 'remedy_sent'
-  | 'pool_low';
+  | 'pool_low'
+  | 'notice'
+  | 'notice_reminder';
 
 /** Whose recall it is, as the e-mail shows it: the campaign's brand (docs: campaign `brand`). */
 export interface MailBrand {
@@ -28,6 +30,11 @@ export interface MailParams {
   recall: string;
   message?: string;
   brand?: MailBrand | undefined;
+  /** Notices: the hazard, what to do (in order), the unit the person bought, and the way out. */
+  hazard?: string;
+  steps?: string[];
+  unit?: string | undefined;
+  unsubscribeUrl?: string;
 }
 
 /**
@@ -44,6 +51,8 @@ export interface MailContent {
   signature: string;
   support: string | null;
   brand: { logoText: string; colour: string } | null;
+  /** Notices: one link that stops them (also in the List-Unsubscribe header). */
+  unsubscribe?: { label: string; url: string } | null;
 }
 
 interface Words {
@@ -51,6 +60,7 @@ interface Words {
   signature: (brand: string | null) => string;
   support: (brand: string, contacts: string) => string;
   followLink: string;
+  unsubscribe: string;
   templates: Record<
     MailTemplate,
     (p: MailParams) => { subject: string; paragraphs: string[]; action?: string }
@@ -63,6 +73,7 @@ const WORDS: Record<Language, Words> = {
     signature: (brand) => (brand ? `The ${brand} recall team` : 'The recall team'),
     support: (brand, contacts) => `Questions? Contact ${brand}: ${contacts}`,
     followLink: 'Open your claim',
+    unsubscribe: 'Stop these recall e-mails',
     templates: {
       claim_started: (p) => ({
         subject: `Your claim code ${p.code}`,
@@ -102,6 +113,27 @@ const WORDS: Record<Language, Words> = {
         subject: `Your remedy for claim ${p.code}`,
         paragraphs: [p.message ?? ''],
       }),
+      notice: (p) => ({
+        subject: `Safety recall: ${p.recall}`,
+        paragraphs: [
+          `Our records show that you bought a product covered by the recall "${p.recall}"${p.unit ? ` (${p.unit})` : ''}.`,
+          p.hazard ?? '',
+          'Stop using it now. What to do:',
+          (p.steps ?? []).map((step, i) => `${i + 1}. ${step}`).join('\n'),
+          'The button below checks your unit and starts your claim. The link is yours alone.',
+        ],
+        action: 'Check your unit',
+      }),
+      notice_reminder: (p) => ({
+        subject: `Reminder: safety recall ${p.recall}`,
+        paragraphs: [
+          `We wrote to you about the recall "${p.recall}"${p.unit ? ` (${p.unit})` : ''} and have not heard back. If you still have the product, please stop using it.`,
+          p.hazard ?? '',
+          'What to do:',
+          (p.steps ?? []).map((step, i) => `${i + 1}. ${step}`).join('\n'),
+        ],
+        action: 'Check your unit',
+      }),
       pool_low: (p) => ({
         subject: `Gift card pool running low: ${p.recall}`,
         paragraphs: [
@@ -117,6 +149,7 @@ const WORDS: Record<Language, Words> = {
     signature: (brand) => (brand ? `${brand} 召回团队` : '召回团队'),
     support: (brand, contacts) => `有疑问？请联系 ${brand}：${contacts}`,
     followLink: '查看您的申请',
+    unsubscribe: '不再接收召回邮件',
     templates: {
       claim_started: (p) => ({
         subject: `您的申请编号 ${p.code}`,
@@ -156,6 +189,27 @@ const WORDS: Record<Language, Words> = {
         subject: `您的申请 ${p.code} 的补救措施`,
         paragraphs: [p.message ?? ''],
       }),
+      notice: (p) => ({
+        subject: `安全召回：${p.recall}`,
+        paragraphs: [
+          `我们的记录显示，您购买的产品属于"${p.recall}"召回范围${p.unit ? `（${p.unit}）` : ''}。`,
+          p.hazard ?? '',
+          '请立即停止使用。请按以下步骤操作：',
+          (p.steps ?? []).map((step, i) => `${i + 1}. ${step}`).join('\n'),
+          '点击下方按钮即可核对您的产品并开始申请。此链接仅供您本人使用。',
+        ],
+        action: '核对您的产品',
+      }),
+      notice_reminder: (p) => ({
+        subject: `提醒：安全召回 ${p.recall}`,
+        paragraphs: [
+          `我们曾就"${p.recall}"召回${p.unit ? `（${p.unit}）` : ''}致函给您，但尚未收到您的回复。如果您仍持有该产品，请停止使用。`,
+          p.hazard ?? '',
+          '请按以下步骤操作：',
+          (p.steps ?? []).map((step, i) => `${i + 1}. ${step}`).join('\n'),
+        ],
+        action: '核对您的产品',
+      }),
       pool_low: (p) => ({
         subject: `礼品卡库存不足：${p.recall}`,
         paragraphs: [p.message ?? '', '请使用 recallkit giftcards import 或在控制台中导入更多代码。'],
@@ -168,6 +222,7 @@ const WORDS: Record<Language, Words> = {
     signature: (brand) => (brand ? `El equipo de retiradas de ${brand}` : 'El equipo de retiradas'),
     support: (brand, contacts) => `¿Preguntas? Contacte con ${brand}: ${contacts}`,
     followLink: 'Abrir su reclamación',
+    unsubscribe: 'No recibir más correos de esta retirada',
     templates: {
       claim_started: (p) => ({
         subject: `Su código de reclamación ${p.code}`,
@@ -207,6 +262,27 @@ const WORDS: Record<Language, Words> = {
         subject: `Su compensación de la reclamación ${p.code}`,
         paragraphs: [p.message ?? ''],
       }),
+      notice: (p) => ({
+        subject: `Retirada por seguridad: ${p.recall}`,
+        paragraphs: [
+          `Según nuestros registros, usted compró un producto afectado por la retirada "${p.recall}"${p.unit ? ` (${p.unit})` : ''}.`,
+          p.hazard ?? '',
+          'Deje de usarlo ahora. Qué hacer:',
+          (p.steps ?? []).map((step, i) => `${i + 1}. ${step}`).join('\n'),
+          'El botón de abajo comprueba su unidad e inicia su reclamación. El enlace es solo para usted.',
+        ],
+        action: 'Comprobar su unidad',
+      }),
+      notice_reminder: (p) => ({
+        subject: `Recordatorio: retirada por seguridad ${p.recall}`,
+        paragraphs: [
+          `Le escribimos sobre la retirada "${p.recall}"${p.unit ? ` (${p.unit})` : ''} y no hemos sabido de usted. Si aún tiene el producto, deje de usarlo.`,
+          p.hazard ?? '',
+          'Qué hacer:',
+          (p.steps ?? []).map((step, i) => `${i + 1}. ${step}`).join('\n'),
+        ],
+        action: 'Comprobar su unidad',
+      }),
       pool_low: (p) => ({
         subject: `Quedan pocas tarjetas regalo: ${p.recall}`,
         paragraphs: [p.message ?? '', 'Importe más códigos con recallkit giftcards import o en la consola.'],
@@ -244,6 +320,7 @@ export function renderMail(template: MailTemplate, language: Language, params: M
     signature: words.signature(brand?.name ?? null),
     support: brand && contacts ? words.support(brand.name, contacts) : null,
     brand: brand ? { logoText: brand.logoText, colour: brand.colour } : null,
+    unsubscribe: params.unsubscribeUrl ? { label: words.unsubscribe, url: params.unsubscribeUrl } : null,
   };
 }
 
@@ -263,6 +340,7 @@ export function mailText(content: MailContent): string {
   if (content.action) parts.push(`${content.action.label}:\n${content.action.url}`);
   parts.push(content.signature);
   if (content.support) parts.push(content.support);
+  if (content.unsubscribe) parts.push(`${content.unsubscribe.label}: ${content.unsubscribe.url}`);
   return `${parts.join('\n\n')}\n`;
 }
 
@@ -296,6 +374,9 @@ export function mailHtml(content: MailContent, language: Language): string {
     paragraph(content.signature),
     content.support
       ? `<p style="margin:0;color:#545b66;font-size:14px">${escapeHtml(content.support)}</p>`
+      : '',
+    content.unsubscribe
+      ? `<p style="margin:16px 0 0;font-size:13px"><a href="${escapeHtml(content.unsubscribe.url)}" style="color:#545b66">${escapeHtml(content.unsubscribe.label)}</a></p>`
       : '',
     '</div></div></body></html>',
   ].join('');

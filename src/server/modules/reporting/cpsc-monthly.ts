@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { CampaignDefinition } from '../../../shared/contracts/campaign-definition.ts';
 import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
+import { peopleNotified } from '../notices/notice-figures.ts';
 
 /**
  * The figures of the CPSC Monthly Progress Report for one campaign and calendar month (UTC), with
@@ -24,12 +25,15 @@ export interface CpscMonthlyReport {
     thisPeriod: IncidentFigures;
     toDate: IncidentFigures;
   };
-  consumersNotified: { byChannel: Record<'email' | 'mail' | 'phone' | 'other', number>; tracked: boolean };
+  /** People told directly (notices/): by e-mail when first sent, by other channels when imported. */
+  consumersNotified: { byChannel: NotifiedByChannel; toDate: NotifiedByChannel; tracked: boolean };
   consumersContacted: { byChannel: { web: number; email: number; phone: number } };
   webLookups: { thisPeriod: number; toDate: number };
   recallPageVisits: { thisPeriod: number; toDate: number };
   generatedAt: string;
 }
+
+type NotifiedByChannel = Record<'email' | 'mail' | 'phone' | 'other', number>;
 
 interface CorrectedUnits {
   total: number;
@@ -146,8 +150,11 @@ export async function cpscMonthlyReport(
       thisPeriod: incidents(incidentRows.filter((row) => row.in_period)),
       toDate: incidents(incidentRows),
     },
-    // Direct notices are not sent through Recallkit yet: nothing to count.
-    consumersNotified: { byChannel: { email: 0, mail: 0, phone: 0, other: 0 }, tracked: false },
+    consumersNotified: {
+      byChannel: await peopleNotified(db, campaign.id, from, to),
+      toDate: await peopleNotified(db, campaign.id, new Date(0), to),
+      tracked: true,
+    },
     consumersContacted: { byChannel: { web: Number(contacted.n), email: 0, phone: 0 } },
     webLookups: { thisPeriod: Number(lookups.period), toDate: Number(lookups.to_date) },
     recallPageVisits: { thisPeriod: Number(lookups.views_period), toDate: Number(lookups.views_to_date) },
