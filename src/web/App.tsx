@@ -6,6 +6,7 @@ import { ClaimPage } from './pages/ClaimPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { IncidentPage } from './pages/IncidentPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { NoticeLinkPage, UnsubscribePage } from './pages/NoticePages.tsx';
 import { ProgressPage } from './pages/ProgressPage.tsx';
 import { RecallPage } from './pages/RecallPage.tsx';
 import { RecoverPage } from './pages/RecoverPage.tsx';
@@ -42,6 +43,8 @@ export function App() {
           <Route path="/claim" element={<ClaimPage />} />
           <Route path="/c/:id" element={<StatusPage />} />
           <Route path="/lost-link" element={<RecoverPage />} />
+          <Route path="/n" element={<NoticeLinkPage />} />
+          <Route path="/unsubscribe" element={<UnsubscribePage />} />
           <Route path="/report-incident" element={<IncidentPage />} />
           <Route path="/recalls/:slug/progress" element={<ProgressPage />} />
           <Route path="/:lang/recalls/:slug/progress" element={<ProgressPage />} />

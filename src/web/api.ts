@@ -128,6 +128,23 @@ export const api = {
     const country = visitorCountry();
     return getJson<LookupResult>('/api/v1/lookup', { serial, ...(country ? { country } : {}) }, signal);
   },
+  /** A personal notice link followed: its recall, the unit to fill in, the language. */
+  openNotice: (token: string) =>
+    getJson<{ campaign: string; serial: string | null; model: string | null; language: string }>(
+      '/api/v1/notices/open',
+      {},
+      undefined,
+      json({ token }),
+    ),
+  noticeLookedUp: (token: string) =>
+    fetch('/api/v1/notices/looked-up', json({ token })).then(() => undefined),
+  unsubscribe: (token: string) =>
+    getJson<{ unsubscribed: true; campaign: string }>(
+      '/api/v1/notices/unsubscribe',
+      {},
+      undefined,
+      json({ token }),
+    ),
   campaigns: (signal?: AbortSignal) =>
     getJson<{ campaigns: CampaignSummary[] }>('/api/v1/campaigns', {}, signal),
   campaign: (slug: string, signal?: AbortSignal, view?: 'page') =>

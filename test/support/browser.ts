@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import type { Config } from '../../src/server/config.ts';
 import { CHROMIUM_ARGS } from '../../src/server/modules/reporting/report-pdf.ts';
 import { type RunningServer, startServer } from '../../src/server/server.ts';
 import { knownClaimCodes, repoRoot, silentLogger, testConfig } from './app.ts';
@@ -65,11 +66,11 @@ export async function seriousAxeViolations(page: import('playwright-core').Page)
  * For a browser test file: the real server (in-memory database, examples, built web app) and
  * Chromium, started before the tests and stopped after; `phone(locale)` opens a phone-sized page.
  */
-export function browserHarness() {
+export function browserHarness(config: Partial<Config> = {}) {
   const harness = {} as { server: RunningServer; browser: Browser; phone(locale: string): Promise<Page> };
   beforeAll(async () => {
     await ensureWebBuilt();
-    harness.server = await startServer(testConfig(), silentLogger, {
+    harness.server = await startServer(testConfig(config), silentLogger, {
       webRoot,
       claimCode: knownClaimCodes(),
       sampleQuality: () => false, // no automatic approval waits for a second review unless a test says so

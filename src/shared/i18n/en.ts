@@ -201,6 +201,14 @@ export const en = {
     recover_send: 'E-mail me my links',
     recover_sent:
       'If there is a claim on {{email}}, a new link is on its way. Check your inbox and spam folder in a few minutes.',
+    notice_opening: 'Opening your recall notice…',
+    unsubscribe_title: 'Stop recall e-mails',
+    unsubscribe_text:
+      'We wrote to you because our records show you bought a recalled product. Stop these e-mails about this recall?',
+    unsubscribe_button: 'Stop these e-mails',
+    unsubscribe_done:
+      'Done: you will get no more e-mails about this recall. If you still have the product, please stop using it and check your unit.',
+    unsubscribe_invalid: 'This link is not valid (it may be cut short). Copy the whole link from the e-mail.',
     lost_link: 'Lost your claim link?',
     code_help_marked:
       'Write this code on the unit in permanent marker, with what the example below shows. Keep it: this page and the e-mail we sent you bring you back to this claim.',

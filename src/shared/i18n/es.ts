@@ -208,6 +208,15 @@ export const es: Messages = {
     recover_send: 'Enviarme mis enlaces',
     recover_sent:
       'Si hay una reclamación con {{email}}, le llega un enlace nuevo. Revise su bandeja de entrada y la carpeta de spam dentro de unos minutos.',
+    notice_opening: 'Abriendo su aviso de retirada…',
+    unsubscribe_title: 'Dejar de recibir correos de la retirada',
+    unsubscribe_text:
+      'Le escribimos porque, según nuestros registros, compró un producto retirado. ¿Dejar de recibir correos sobre esta retirada?',
+    unsubscribe_button: 'No recibir más correos',
+    unsubscribe_done:
+      'Hecho: no recibirá más correos sobre esta retirada. Si aún tiene el producto, deje de usarlo y compruebe su unidad.',
+    unsubscribe_invalid:
+      'Este enlace no es válido (puede que esté cortado). Copie el enlace completo del correo.',
     lost_link: '¿Perdió el enlace de su reclamación?',
     code_help_marked:
       'Escriba este código en la unidad con rotulador permanente, con lo que muestra el ejemplo de abajo. Guárdelo: esta página y el correo que le enviamos le devuelven a esta reclamación.',

@@ -183,6 +183,12 @@ export const zhCN: Messages = {
     recover_intro: '请输入您申请时填写的电子邮箱。我们会将该邮箱下每个申请的新链接发送给您。',
     recover_send: '将链接发送给我',
     recover_sent: '如果 {{email}} 下有申请，新链接正在发送中。请在几分钟后查看收件箱和垃圾邮件。',
+    notice_opening: '正在打开您的召回通知…',
+    unsubscribe_title: '不再接收召回邮件',
+    unsubscribe_text: '我们的记录显示您购买了召回产品，因此给您发送了邮件。是否不再接收有关此召回的邮件？',
+    unsubscribe_button: '不再接收这些邮件',
+    unsubscribe_done: '已完成：您将不再收到有关此召回的邮件。如果您仍持有该产品，请停止使用并核对您的产品。',
+    unsubscribe_invalid: '此链接无效（可能不完整）。请从邮件中复制完整链接。',
     lost_link: '找不到申请链接？',
     code_help_marked:
       '请用记号笔在产品上写下此编号，以及下方示例中显示的内容。请保存好：本页面和我们发送给您的邮件都可以带您回到此申请。',

@@ -169,7 +169,11 @@ export function CampaignPage({ canEdit }: { canEdit: boolean }) {
       )}
       {save.isSuccess && <p role="status">Saved ({save.data.outcome}).</p>}
       {canEdit && <EligibilityUpload slug={slug} onDone={refresh} />}
-      {canEdit && <NoticeListUpload slug={slug} />}
+      {canEdit && (
+        <p>
+          <Link to={`/console/notices?campaign=${slug}`}>Notices to known buyers: lists, waves, figures</Link>
+        </p>
+      )}
       <Imports imports={campaign.data?.imports ?? []} />
     </section>
   );
@@ -424,35 +428,3 @@ function ProgressUpdateForm({ slug }: { slug: string }) {
 }
 
 /** The people to notify (store orders, registrations, marketplace lists): a list, once per person. */
-function NoticeListUpload({ slug }: { slug: string }) {
-  return (
-    <section className="upload">
-      <h2>Upload people to notify</h2>
-      <p className="hint">
-        CSV with the header email,name,language,country and optionally serial, model, order_id and source.
-        Each person is listed once; uploading a list again changes nothing.
-      </p>
-      <CsvUpload
-        label="Notice list CSV"
-        path={`/campaigns/${slug}/notices`}
-        describe={(row: {
-          rowsTotal: number;
-          rowsAdded: number;
-          rowsMerged: number;
-          rowsRejected: number;
-          rejected: { line: number; reason: string }[];
-        }) =>
-          `${row.rowsTotal} rows: ${row.rowsAdded} people added, ${row.rowsMerged} already listed, ${row.rowsRejected} rejected` +
-          (row.rejected.length
-            ? ` (${row.rejected
-                .slice(0, 5)
-                .map((r) => `line ${r.line}: ${r.reason}`)
-                .join('; ')})`
-            : '') +
-          '.'
-        }
-        onDone={() => {}}
-      />
-    </section>
-  );
-}

@@ -9,6 +9,7 @@ import { consoleFetch, type Session, setCsrfToken } from './console-api.ts';
 import { FindClaimsPage } from './FindClaimsPage.tsx';
 import { FulfilmentPage } from './FulfilmentPage.tsx';
 import { NewCampaignPage } from './NewCampaignPage.tsx';
+import { NoticesPage } from './NoticesPage.tsx';
 import { OutboxPage } from './OutboxPage.tsx';
 import { PrivacyPage } from './PrivacyPage.tsx';
 import { ReportsPage } from './ReportsPage.tsx';
@@ -104,6 +105,7 @@ export default function ConsoleApp() {
             />
           )}
           {mayUse(role, CONSOLE_RULES.reports) && <Route path="reports" element={<ReportsPage />} />}
+          {mayUse(role, CONSOLE_RULES.notices) && <Route path="notices" element={<NoticesPage />} />}
           {mayUse(role, CONSOLE_RULES.webhooks) && <Route path="webhooks" element={<WebhooksPage />} />}
           {mayUse(role, CONSOLE_RULES.admin) && <Route path="staff" element={<StaffPage />} />}
           {mayUse(role, CONSOLE_RULES.admin) && <Route path="audit" element={<AuditPage />} />}
@@ -136,6 +138,7 @@ function ConsoleHeader({ session }: { session: Session }) {
         )}
         {mayUse(role, CONSOLE_RULES.reports) && <NavLink to="/console/dashboard">Dashboard</NavLink>}
         {mayUse(role, CONSOLE_RULES.reports) && <NavLink to="/console/reports">Reports</NavLink>}
+        {mayUse(role, CONSOLE_RULES.notices) && <NavLink to="/console/notices">Notices</NavLink>}
         {mayUse(role, CONSOLE_RULES.webhooks) && <NavLink to="/console/webhooks">Webhooks</NavLink>}
         {mayUse(role, CONSOLE_RULES.admin) && <NavLink to="/console/staff">Staff</NavLink>}
         {mayUse(role, CONSOLE_RULES.admin) && <NavLink to="/console/audit">Audit trail</NavLink>}

@@ -7,6 +7,7 @@ import { ApiError, api } from '../api.ts';
 import { LookupResultView } from '../components/LookupResultView.tsx';
 import { SerialLabelPicture } from '../components/SerialLabelPicture.tsx';
 import { formatNumber } from '../format.ts';
+import { reportNoticeLookup } from './NoticePages.tsx';
 
 /** Typing pauses this long before the serial is checked. */
 const TYPING_PAUSE_MS = 400;
@@ -49,6 +50,10 @@ export function HomePage() {
     enabled: checked !== '',
     retry: (count, error) => !(error instanceof ApiError) && count < 1,
   });
+  // A visit from a notice's personal link: its first unit checked is counted for the notice.
+  useEffect(() => {
+    if (lookup.isSuccess) reportNoticeLookup();
+  }, [lookup.isSuccess]);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setChecked(input.trim());
