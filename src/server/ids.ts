@@ -4,3 +4,12 @@ import { randomBytes } from 'node:crypto';
 export function newId(prefix: string): string {
   return `${prefix}_${randomBytes(12).toString('base64url')}`;
 }
+
+/** `count` new ids at once: one call for a batch's randomness (per id, the call costs more than the id). */
+export function newIds(prefix: string, count: number): string[] {
+  const bytes = randomBytes(12 * count);
+  return Array.from(
+    { length: count },
+    (_, i) => `${prefix}_${bytes.subarray(i * 12, (i + 1) * 12).toString('base64url')}`,
+  );
+}

@@ -518,7 +518,7 @@ export interface NoticeRecipientTable {
 /** How a person is told: e-mail is sent by Recallkit; the others are imported to be counted. */
 export type NoticeChannel = 'email' | 'mail' | 'phone' | 'other';
 export type NoticeWaveState = 'scheduled' | 'running' | 'paused' | 'done';
-export type NoticeDeliveryState = 'waiting' | 'queued' | 'sent' | 'held' | 'skipped' | 'bounced';
+export type NoticeDeliveryState = 'queued' | 'sent' | 'held' | 'skipped' | 'bounced';
 
 export interface NoticeWaveTable {
   id: string;
@@ -532,6 +532,8 @@ export interface NoticeWaveTable {
   run: Generated<number>;
   starts_at: Date;
   audience: Generated<number>;
+  audience_by_source: ColumnType<Record<string, number>, string | undefined, string>;
+  cursor: Generated<string>;
   created_by: string;
   created_at: Generated<Date>;
   started_at: Date | null;
@@ -539,11 +541,13 @@ export interface NoticeWaveTable {
 }
 
 export interface NoticeDeliveryTable {
-  id: string;
+  /** bigint: read as a string. */
+  id: Generated<string>;
   wave_id: string;
   recipient_id: string;
-  state: Generated<NoticeDeliveryState>;
+  state: NoticeDeliveryState;
   message_id: string | null;
+  created_at: Generated<Date>;
   queued_at: Date | null;
   sent_at: Date | null;
   bounced_at: Date | null;

@@ -5,7 +5,7 @@ import { toCsv } from '../../csv.ts';
 import type { Tx } from '../../db/database.ts';
 import type { NoticeChannel } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
-import { newId } from '../../ids.ts';
+import { newId, newIds } from '../../ids.ts';
 import { normaliseModelCode, normaliseSerial } from '../catalog/serial.ts';
 import { emailKey } from '../claims/velocity.ts';
 
@@ -13,7 +13,7 @@ export const NOTICE_HEADER = ['email', 'name', 'language', 'country'] as const;
 const OPTIONAL = ['serial', 'model', 'order_id', 'source', 'channel'] as const;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** Rows per COPY into the staging table: bounds memory on lists of any length. */
-const COPY_BATCH = 5000;
+const COPY_BATCH = 10_000;
 /** What the `channel` column may say, and the channel each word counts as. */
 const CHANNELS: Record<string, NoticeChannel> = {
   '': 'email',
@@ -36,9 +36,8 @@ export interface NoticeImportResult {
   rejected: { line: number; reason: string }[];
 }
 
-const COLUMNS = [
-  'line',
-  'id',
+/** A recipient's columns as `check` returns them, in order. */
+const FIELDS = [
   'email',
   'email_key',
   'name',
@@ -51,10 +50,15 @@ const COLUMNS = [
   'channel',
 ] as const;
 
+/** A row for COPY's CSV format: every value quoted (so '' stays ''), null unquoted and empty. */
+const copyLine = (fields: (string | null)[]) =>
+  `${fields.map((field) => (field === null ? '' : `"${field.replaceAll('"', '""')}"`)).join(',')}\n`;
+
 /**
  * Adds the people of a list (CSV `email,name,language,country[,serial][,model][,order_id][,source]
- * [,channel]`) to a campaign's notice audience, streaming: rows are checked as they are read and
- * copied in batches to a staging table, then merged in one statement. Addresses are normalised
+ * [,channel]`) to a campaign's notice audience, streaming: rows are checked as they are read,
+ * and each batch is copied to a staging table and merged while the next is read, so memory stays
+ * flat on lists of any length. Addresses are normalised
  * (case, +tags) and a person is listed once per campaign, so importing a file again changes
  * nothing; bad rows are returned with their line numbers and reasons, the others imported. A
  * language the platform does not speak is kept as the campaign's default. A row whose channel is
@@ -67,69 +71,81 @@ export async function importNotices(
   meta: { fileName: string; actor: string },
 ): Promise<NoticeImportResult> {
   const input = typeof csv === 'string' || Buffer.isBuffer(csv) ? Readable.from([csv]) : csv;
+  // Fields are trimmed by `check`; the parser only splits (the import's hot loop).
   const parser = input.pipe(
-    parse({
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
-      skip_empty_lines: true,
-      trim: true,
-      bom: true,
-      info: true,
-      relax_column_count: true,
-    }),
+    parse({ skip_empty_lines: true, bom: true, info: true, relax_column_count: true }),
   );
   input.on('error', (error) => parser.destroy(error));
   await tx.query(
-    `CREATE TEMP TABLE notice_staging (line integer, id text, email text, email_key text, name text,
-       language text, country text, serial text COLLATE "C", model_code text, order_id text,
-       source text, channel text) ON COMMIT DROP`,
+    `CREATE TEMP TABLE notice_staging (line integer, id text, ${FIELDS.map((f) => `${f} text`).join(', ')})
+       ON COMMIT DROP`,
   );
 
   const rejected: { line: number; reason: string }[] = [];
+  let header: string[] | undefined;
   let rows = 0;
-  let batch: string[] = [];
+  let accepted = 0;
+  let lines: (string | null)[][] = [];
+  let added = 0;
+  // One batch is written while the next is read; at most two are held. The first row of a person
+  // (by normalised address) stands for them: later rows, in this file or already listed, are
+  // merged (ON CONFLICT DO NOTHING, rows inserted in line order).
+  let writing: Promise<void> = Promise.resolve();
+  const write = async (chunk: string) => {
+    await tx.copyCsv('notice_staging', ['line', 'id', ...FIELDS], [chunk]);
+    const merged = await tx.query(
+      `INSERT INTO notice_recipient (id, campaign_id, ${FIELDS.join(', ')})
+       SELECT id, $1, ${FIELDS.join(', ')} FROM notice_staging ORDER BY line
+       ON CONFLICT (campaign_id, email_key) DO NOTHING`,
+      [campaignId],
+    );
+    added += merged.rowCount ?? 0;
+    await tx.query('TRUNCATE notice_staging');
+  };
+  const flush = async () => {
+    if (lines.length === 0) return;
+    const ids = newIds('ntr', lines.length);
+    const chunk = lines
+      .map((fields, i) => copyLine([fields[0] as string, ids[i] as string, ...fields.slice(1)]))
+      .join('');
+    lines = [];
+    await writing;
+    writing = write(chunk);
+  };
   try {
     for await (const { record, info } of parser as AsyncIterable<{
-      record: Record<string, string>;
+      record: string[];
       info: { lines: number };
     }>) {
-      if (rows === 0 && NOTICE_HEADER.some((column) => !Object.hasOwn(record, column))) break;
+      if (!header) {
+        header = record.map((name) => name.trim().toLowerCase());
+        if (NOTICE_HEADER.some((column) => !header?.includes(column))) break;
+        continue;
+      }
       rows++;
-      const row = check(record);
+      const row = check(Object.fromEntries(header.map((name, i) => [name, record[i] ?? ''])));
       if (typeof row === 'string') {
         rejected.push({ line: info.lines, reason: row });
         continue;
       }
-      batch.push(copyLine([String(info.lines), newId('ntr'), ...row]));
-      if (batch.length >= COPY_BATCH) {
-        await tx.copyCsv('notice_staging', COLUMNS, batch);
-        batch = [];
-      }
+      accepted++;
+      lines.push([String(info.lines), ...row]);
+      if (lines.length >= COPY_BATCH) await flush();
     }
+    await flush();
   } catch (error) {
-    throw new AppError('import_refused', { reason: `not a readable CSV (${(error as Error).message})` });
+    if (!(error instanceof Error) || !/^CSV_|^INVALID_/.test((error as { code?: string }).code ?? ''))
+      throw error;
+    throw new AppError('import_refused', { reason: `not a readable CSV (${error.message})` });
+  } finally {
+    await writing.catch(() => {});
   }
-  if (rows === 0)
+  await writing;
+  if (!header || NOTICE_HEADER.some((column) => !header?.includes(column)))
     throw new AppError('import_refused', {
       reason: `The first line must be the header "${[...NOTICE_HEADER, ...OPTIONAL.map((c) => `[${c}]`)].join(',')}".`,
     });
-  if (batch.length > 0) await tx.copyCsv('notice_staging', COLUMNS, batch);
-
-  // The first row of a person (by normalised address) stands for them; later rows and people
-  // already listed are merged.
-  const merged = await tx.query(
-    `WITH added AS (
-       INSERT INTO notice_recipient (id, campaign_id, email, email_key, name, language, country,
-                                     serial, model_code, order_id, source, channel)
-       SELECT DISTINCT ON (email_key) id, $1, email, email_key, name, language, country,
-              serial, model_code, order_id, source, channel
-         FROM notice_staging ORDER BY email_key, line
-       ON CONFLICT (campaign_id, email_key) DO NOTHING
-       RETURNING 1)
-     SELECT (SELECT count(*) FROM added) AS added, (SELECT count(*) FROM notice_staging) AS accepted`,
-    [campaignId],
-  );
-  const counts = merged.rows[0] as { added: string | number; accepted: string | number };
-  const added = Number(counts.added);
+  await tx.query('DROP TABLE notice_staging');
   const id = newId('nim');
   await tx.kysely
     .insertInto('notice_import')
@@ -140,19 +156,14 @@ export async function importNotices(
       actor: meta.actor,
       rows_total: rows,
       rows_added: added,
-      rows_merged: Number(counts.accepted) - added,
+      rows_merged: accepted - added,
       rows_rejected: rejected.length,
     })
     .execute();
-  await tx.query('DROP TABLE notice_staging');
-  return { id, rowsTotal: rows, rowsAdded: added, rowsMerged: Number(counts.accepted) - added, rejected };
+  return { id, rowsTotal: rows, rowsAdded: added, rowsMerged: accepted - added, rejected };
 }
 
-/** A row for COPY's CSV format: every value quoted (so '' stays ''), null unquoted and empty. */
-const copyLine = (fields: (string | null)[]) =>
-  `${fields.map((field) => (field === null ? '' : `"${field.replaceAll('"', '""')}"`)).join(',')}\n`;
-
-/** One row as the staging table's fields after `line, id`, or why it cannot be a recipient. */
+/** One row as a recipient's FIELDS, or why it cannot be one. */
 function check(row: Record<string, string>): (string | null)[] | string {
   const channel = CHANNELS[(row.channel ?? '').toLowerCase()];
   if (!channel) return 'the channel is not email, mail, phone or other';

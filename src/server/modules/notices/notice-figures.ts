@@ -69,8 +69,6 @@ export async function waveFigures(k: Kysely<Database>, campaignId: string): Prom
     .execute();
   const rows = await sql<{ wave_id: string; source: string } & Record<string, string | number>>`
     SELECT d.wave_id, r.source,
-      count(*) AS audience,
-      count(*) FILTER (WHERE d.state = 'waiting') AS waiting,
       count(*) FILTER (WHERE d.queued_at IS NOT NULL) AS released,
       count(*) FILTER (WHERE d.sent_at IS NOT NULL) AS sent,
       count(*) FILTER (WHERE d.state = 'held') AS held,
@@ -99,12 +97,19 @@ export async function waveFigures(k: Kysely<Database>, campaignId: string): Prom
               AND later.queued_at > d.queued_at AND later.queued_at <= cl.created_at)
     ) c ON d.queued_at IS NOT NULL
     WHERE w.campaign_id = ${campaignId}
-    GROUP BY d.wave_id, r.source
-    ORDER BY r.source`.execute(k);
+    GROUP BY d.wave_id, r.source`.execute(k);
 
   return waves.map((wave) => {
-    const mine = rows.rows.filter((row) => row.wave_id === wave.id);
-    const bySource = mine.map((row) => ({ source: row.source, figures: figuresOf(row) }));
+    const mine = new Map(rows.rows.filter((row) => row.wave_id === wave.id).map((row) => [row.source, row]));
+    const sources = [...new Set([...Object.keys(wave.audience_by_source), ...mine.keys()])].sort();
+    const bySource = sources.map((source) => {
+      const figures = figuresOf(mine.get(source) ?? {});
+      // The audience was counted as the wave started; whoever it has not reached yet is waiting.
+      figures.audience = wave.audience_by_source[source] ?? 0;
+      figures.waiting =
+        wave.state === 'done' ? 0 : Math.max(0, figures.audience - figures.released - figures.skipped);
+      return { source, figures };
+    });
     const figures = zero();
     for (const { figures: part } of bySource) for (const f of FIGURES) figures[f] += part[f];
     return { ...wave, figures, bySource };

@@ -18,15 +18,16 @@ export interface OpenedNotice {
  */
 async function deliveryOf(k: Kysely<Database>, token: string) {
   const id = verifySigned(NOTICE_LINK_PURPOSE, token);
-  const found = id
-    ? await k
-        .selectFrom('notice_delivery as d')
-        .innerJoin('notice_recipient as r', 'r.id', 'd.recipient_id')
-        .innerJoin('campaign as c', 'c.id', 'r.campaign_id')
-        .select(['d.id', 'd.recipient_id', 'c.slug', 'r.serial', 'r.model_code', 'r.language', 'r.country'])
-        .where('d.id', '=', id)
-        .executeTakeFirst()
-    : undefined;
+  const found =
+    id && /^\d{1,18}$/.test(id)
+      ? await k
+          .selectFrom('notice_delivery as d')
+          .innerJoin('notice_recipient as r', 'r.id', 'd.recipient_id')
+          .innerJoin('campaign as c', 'c.id', 'r.campaign_id')
+          .select(['d.id', 'd.recipient_id', 'c.slug', 'r.serial', 'r.model_code', 'r.language', 'r.country'])
+          .where('d.id', '=', id)
+          .executeTakeFirst()
+      : undefined;
   if (!found) throw new AppError('notice_link_invalid');
   return found;
 }

@@ -25,54 +25,29 @@ export interface WaveOptions {
 }
 
 /**
- * Starts a wave to everyone of the campaign's audience (of one source, if given) who can be
- * written to and has not had a notice yet; its e-mails leave at the configured rate.
+ * Starts a wave to everyone of the campaign's list (of one source, if given) who can be written
+ * to and has not had a notice: counted now, reached in turn at the configured rate.
  */
 export async function startWave(
   k: Kysely<Database>,
   campaignId: string,
   options: { source?: string | undefined; actor: string },
 ): Promise<NoticeWave> {
+  const now = new Date();
   const wave = await insertWave(k, campaignId, {
     kind: 'notice',
     source: options.source ?? null,
     follow_up_of: null,
     after_days: null,
     state: 'running',
-    starts_at: new Date(),
-    started_at: new Date(),
+    starts_at: now,
+    started_at: now,
     created_by: options.actor,
   });
-  const audience = await k
-    .insertInto('notice_delivery')
-    .columns(['id', 'wave_id', 'recipient_id'])
-    .expression((eb) =>
-      eb
-        .selectFrom('notice_recipient as r')
-        .select([deliveryId(), sql.lit(wave.id).as('wave_id'), 'r.id'])
-        .where('r.campaign_id', '=', campaignId)
-        .where('r.channel', '=', 'email')
-        .where('r.unsubscribed_at', 'is', null)
-        .where('r.undeliverable_at', 'is', null)
-        .$if(options.source !== undefined, (q) => q.where('r.source', '=', options.source as string))
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('notice_delivery as d')
-                .innerJoin('notice_wave as w', 'w.id', 'd.wave_id')
-                .select(sql.lit(1).as('one'))
-                .whereRef('d.recipient_id', '=', 'r.id')
-                .where('w.kind', '=', 'notice'),
-            ),
-          ),
-        ),
-    )
-    .executeTakeFirst();
-  const count = Number(audience.numInsertedOrUpdatedRows ?? 0);
-  if (count === 0) throw new AppError('notice_audience_empty');
-  await k.updateTable('notice_wave').set({ audience: count }).where('id', '=', wave.id).execute();
+  const started = await countAudience(k, wave);
+  if (started.audience === 0) throw new AppError('notice_audience_empty');
   await enqueue(k, 'notices.wave', { waveId: wave.id, run: 0 });
-  return { ...wave, audience: count };
+  return started;
 }
 
 /**
@@ -179,38 +154,69 @@ async function insertWave(
     .executeTakeFirstOrThrow();
 }
 
-/** A fresh delivery id, made by the database for rows it inserts from a query. */
-const deliveryId = () => sql<string>`'ntd_' || replace(gen_random_uuid()::text, '-', '')`.as('id');
+/**
+ * Who a wave writes to, fixed when it started (T0): for a notice, the people listed by then (of
+ * its source) who could be written to and had no notice from another wave; for a reminder, the
+ * people its earlier wave wrote to at least `after_days` before T0 who by T0 had not opened their
+ * link, claimed, unsubscribed or bounced. `r` is the person; a reminder's rows also have `pd`,
+ * their earlier delivery. Rows are walked in key order (`audienceKey`) from the wave's cursor.
+ */
+function audienceRows(wave: NoticeWave, startedAt: Date) {
+  const t0 = sql`${startedAt}::timestamptz`;
+  const stillReachable = sql`(r.unsubscribed_at IS NULL OR r.unsubscribed_at > ${t0})
+      AND (r.undeliverable_at IS NULL OR r.undeliverable_at > ${t0})`;
+  if (wave.kind === 'notice')
+    return sql`notice_recipient r
+     WHERE r.campaign_id = ${wave.campaign_id} AND r.channel = 'email' AND r.created_at <= ${t0}
+       ${wave.source === null ? sql`` : sql`AND r.source = ${wave.source}`}
+       AND ${stillReachable}
+       AND NOT EXISTS (
+         SELECT 1 FROM notice_delivery d JOIN notice_wave w ON w.id = d.wave_id
+          WHERE d.recipient_id = r.id AND w.kind = 'notice' AND w.id <> ${wave.id} AND d.created_at <= ${t0})`;
+  return sql`notice_delivery pd JOIN notice_recipient r ON r.id = pd.recipient_id
+     WHERE pd.wave_id = ${wave.follow_up_of} AND pd.state IN ('sent', 'held', 'bounced')
+       AND pd.queued_at <= ${t0} - make_interval(days => ${wave.after_days ?? 0})
+       AND (pd.opened_at IS NULL OR pd.opened_at > ${t0})
+       AND (pd.bounced_at IS NULL OR pd.bounced_at > ${t0})
+       AND ${stillReachable}
+       AND NOT EXISTS (
+         SELECT 1 FROM claim c
+          WHERE c.campaign_id = r.campaign_id AND c.email_key = r.email_key AND c.created_at <= ${t0})`;
+}
 
-/** Draws a reminder's audience: the earlier wave's people who did nothing for `after_days`. */
-async function drawReminderAudience(k: Kysely<Database>, wave: NoticeWave): Promise<number> {
-  const result = await k
-    .insertInto('notice_delivery')
-    .columns(['id', 'wave_id', 'recipient_id'])
-    .expression((eb) =>
-      eb
-        .selectFrom('notice_delivery as d')
-        .innerJoin('notice_recipient as r', 'r.id', 'd.recipient_id')
-        .select([deliveryId(), sql.lit(wave.id).as('wave_id'), 'r.id'])
-        .where('d.wave_id', '=', wave.follow_up_of as string)
-        .where('d.state', 'in', ['sent', 'held'])
-        .where('d.opened_at', 'is', null)
-        .where(sql<boolean>`d.queued_at <= now() - make_interval(days => ${wave.after_days ?? 0})`)
-        .where('r.unsubscribed_at', 'is', null)
-        .where('r.undeliverable_at', 'is', null)
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('claim as c')
-                .select(sql.lit(1).as('one'))
-                .whereRef('c.campaign_id', '=', 'r.campaign_id')
-                .whereRef('c.email_key', '=', 'r.email_key'),
-            ),
-          ),
-        ),
-    )
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0);
+/** The walk's key: the person's address key (unique in the campaign), or the earlier delivery's id. */
+const audienceKey = (wave: NoticeWave) => (wave.kind === 'notice' ? sql`r.email_key` : sql`pd.id`);
+const afterCursor = (wave: NoticeWave) =>
+  wave.kind === 'notice'
+    ? sql`r.email_key > ${wave.cursor}`
+    : sql`pd.id > ${wave.cursor === '' ? '0' : wave.cursor}::bigint`;
+
+/** Whether a person of the audience may still be written to now (else they are skipped). */
+const reachableNow = (wave: NoticeWave) =>
+  wave.kind === 'notice'
+    ? sql<boolean>`r.unsubscribed_at IS NULL AND r.undeliverable_at IS NULL AND NOT EXISTS (
+        SELECT 1 FROM notice_delivery d JOIN notice_wave w ON w.id = d.wave_id
+         WHERE d.recipient_id = r.id AND w.kind = 'notice' AND w.id <> ${wave.id})`
+    : sql<boolean>`r.unsubscribed_at IS NULL AND r.undeliverable_at IS NULL AND pd.opened_at IS NULL
+        AND pd.bounced_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM claim c WHERE c.campaign_id = r.campaign_id AND c.email_key = r.email_key)`;
+
+/** Counts a wave's audience (in all, and per source) as it starts; the wave as stored then. */
+async function countAudience(k: Kysely<Database>, wave: NoticeWave): Promise<NoticeWave> {
+  const startedAt = wave.started_at ?? new Date();
+  const counts = await sql<{ source: string; n: string }>`
+    SELECT r.source, count(*) AS n FROM ${audienceRows(wave, startedAt)} GROUP BY r.source`.execute(k);
+  const bySource = Object.fromEntries(counts.rows.map((row) => [row.source, Number(row.n)]));
+  return k
+    .updateTable('notice_wave')
+    .set({
+      started_at: startedAt,
+      audience: Object.values(bySource).reduce((sum, n) => sum + n, 0),
+      audience_by_source: JSON.stringify(bySource),
+    })
+    .where('id', '=', wave.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** The language a person is written to in: theirs, else the one of their country, else English. */
@@ -241,23 +247,18 @@ export function noticeJobHandlers(options: WaveOptions): JobHandlers {
             await enqueue(k, 'notices.wave', job.payload, { runAt: wave.starts_at });
             return 0;
           }
-          const audience = await drawReminderAudience(k, wave);
-          wave = await k
-            .updateTable('notice_wave')
-            .set({ state: 'running', started_at: new Date(), audience })
-            .where('id', '=', wave.id)
-            .returningAll()
-            .executeTakeFirstOrThrow();
+          wave = await countAudience(
+            k,
+            await k
+              .updateTable('notice_wave')
+              .set({ state: 'running', started_at: new Date() })
+              .where('id', '=', wave.id)
+              .returningAll()
+              .executeTakeFirstOrThrow(),
+          );
         }
         if (wave.state !== 'running') return 0;
-        const count = await releaseSlice(k, wave, slice, options);
-        const more = await k
-          .selectFrom('notice_delivery')
-          .select('id')
-          .where('wave_id', '=', wave.id)
-          .where('state', '=', 'waiting')
-          .limit(1)
-          .executeTakeFirst();
+        const { queued, more } = await releaseSlice(k, wave, slice, options);
         if (more) {
           await enqueue(k, 'notices.wave', job.payload, { runAt: new Date(Date.now() + WAVE_TICK_MS) });
         } else {
@@ -267,62 +268,79 @@ export function noticeJobHandlers(options: WaveOptions): JobHandlers {
             .where('id', '=', wave.id)
             .execute();
         }
-        return count;
+        return queued;
       });
       if (released > 0) logger.info({ wave: job.payload.waveId, released }, 'notices released');
     },
   };
 }
 
+/**
+ * The wave's next `slice` people, in key order from its cursor: each still reachable gets the
+ * e-mail (queued in the outbox with its job), the others a `skipped` row; the cursor moves on.
+ * The campaign's row is locked first, so two waves never write to one person at once.
+ */
 async function releaseSlice(
   k: Kysely<Database>,
   wave: NoticeWave,
   slice: number,
   options: WaveOptions,
-): Promise<number> {
-  const people = await k
-    .selectFrom('notice_delivery as d')
-    .innerJoin('notice_recipient as r', 'r.id', 'd.recipient_id')
-    .select([
-      'd.id',
-      'r.email',
-      'r.name',
-      'r.language',
-      'r.country',
-      'r.serial',
-      'r.model_code',
-      'r.unsubscribed_at',
-      'r.undeliverable_at',
-    ])
-    .where('d.wave_id', '=', wave.id)
-    .where('d.state', '=', 'waiting')
-    .orderBy('d.id')
-    .limit(slice)
-    .forUpdate('d')
-    .skipLocked()
-    .execute();
-  if (people.length === 0) return 0;
+): Promise<{ queued: number; more: boolean }> {
+  await k.selectFrom('campaign').select('id').where('id', '=', wave.campaign_id).forUpdate().execute();
+  const people = await sql<{
+    key: string;
+    id: string;
+    email: string;
+    name: string;
+    language: string;
+    country: string;
+    serial: string | null;
+    model_code: string | null;
+    reachable: boolean;
+  }>`SELECT ${audienceKey(wave)}::text AS key, r.id, r.email, r.name, r.language, r.country, r.serial,
+            r.model_code, ${reachableNow(wave)} AS reachable
+       FROM ${audienceRows(wave, wave.started_at ?? wave.starts_at)} AND ${afterCursor(wave)}
+      ORDER BY ${audienceKey(wave)} LIMIT ${slice}`.execute(k);
+  const rows = people.rows;
+  if (rows.length === 0) return { queued: 0, more: false };
   const definition = await campaignDefinitionById(k, wave.campaign_id);
-  // Someone who unsubscribed or bounced since the wave was drawn is skipped, not written to.
-  const skipped = people.filter((p) => p.unsubscribed_at || p.undeliverable_at).map((p) => p.id);
-  const mails = people
-    .filter((p) => !p.unsubscribed_at && !p.undeliverable_at)
-    .map((person) => ({ deliveryId: person.id, ...noticeMail(definition, wave, person, options.publicUrl) }));
-  if (skipped.length > 0)
-    await k.updateTable('notice_delivery').set({ state: 'skipped' }).where('id', 'in', skipped).execute();
-  if (mails.length === 0) return 0;
-  await k
-    .insertInto('outbox_message')
-    .values(mails.map((mail) => mail.message))
+  const reachable = rows.filter((person) => person.reachable);
+  const deliveries = await k
+    .insertInto('notice_delivery')
+    .values(
+      rows.map((person) => ({
+        wave_id: wave.id,
+        recipient_id: person.id,
+        state: person.reachable ? ('queued' as const) : ('skipped' as const),
+        queued_at: person.reachable ? new Date() : null,
+      })),
+    )
+    .returning(['id', 'recipient_id'])
     .execute();
+  const deliveryOf = new Map(deliveries.map((d) => [d.recipient_id, String(d.id)]));
+  const mails = reachable.map((person) => {
+    const deliveryId = deliveryOf.get(person.id) as string;
+    return { deliveryId, ...noticeMail(definition, wave, { ...person, deliveryId }, options.publicUrl) };
+  });
+  if (mails.length > 0) {
+    await k
+      .insertInto('outbox_message')
+      .values(mails.map((mail) => mail.message))
+      .execute();
+    await k
+      .insertInto('job')
+      .values(mails.map((mail) => mail.job))
+      .execute();
+    await sql`UPDATE notice_delivery AS d SET message_id = v.message
+      FROM (VALUES ${sql.join(mails.map((mail) => sql`(${mail.deliveryId}, ${mail.message.id})`))}) AS v (delivery, message)
+      WHERE d.id = v.delivery::bigint`.execute(k);
+  }
   await k
-    .insertInto('job')
-    .values(mails.map((mail) => mail.job))
+    .updateTable('notice_wave')
+    .set({ cursor: (rows[rows.length - 1] as { key: string }).key })
+    .where('id', '=', wave.id)
     .execute();
-  await sql`UPDATE notice_delivery AS d SET state = 'queued', message_id = v.message, queued_at = now()
-    FROM (VALUES ${sql.join(mails.map((mail) => sql`(${mail.deliveryId}, ${mail.message.id})`))}) AS v (delivery, message)
-    WHERE d.id = v.delivery`.execute(k);
-  return mails.length;
+  return { queued: mails.length, more: rows.length === slice };
 }
 
 /** One person's notice (or reminder): in their language, with their unit and their two links. */
@@ -330,7 +348,7 @@ function noticeMail(
   definition: CampaignDefinition,
   wave: NoticeWave,
   person: {
-    id: string;
+    deliveryId: string;
     email: string;
     name: string;
     language: string;
@@ -342,7 +360,7 @@ function noticeMail(
 ) {
   const language = noticeLanguage(person);
   // The personal link opens the lookup with the unit filled in (the token signs the delivery id).
-  const token = signValue(NOTICE_LINK_PURPOSE, person.id);
+  const token = signValue(NOTICE_LINK_PURPOSE, person.deliveryId);
   const model = definition.models.find((m) => m.code === person.model_code);
   const unit = [model ? `${model.name} (${model.code})` : person.model_code, person.serial]
     .filter(Boolean)
