@@ -6,6 +6,7 @@ import type { JobHandlers } from './jobs/worker.ts';
 import { claimsPastRetention, erasePersonalData } from './modules/claims/erase-personal-data.ts';
 import { ERASED_INCIDENT } from './modules/claims/privacy.ts';
 import { deleteIncidentPhotos } from './modules/evidence/incident-photo-blobs.ts';
+import { deleteNoticeListsPastRetention } from './modules/notices/notice-retention.ts';
 
 /**
  * How long operational rows are kept (days). Each holds personal data or grows with traffic:
@@ -33,8 +34,9 @@ export async function scheduleRetention(db: Db): Promise<void> {
 
 /**
  * `maintenance.retention`, once a day: the personal data of claims closed more than
- * RETENTION_DAYS ago is erased (erase-personal-data.ts), and operational rows past their
- * windows are deleted. Then tomorrow's run is queued.
+ * RETENTION_DAYS ago is erased (erase-personal-data.ts), as are the notice lists of campaigns
+ * closed that long ago, and operational rows past their windows are deleted. Then tomorrow's run
+ * is queued.
  */
 export function maintenanceJobHandlers(options: { blobs: BlobStore; retentionDays: number }): JobHandlers {
   return {
@@ -60,7 +62,8 @@ export function maintenanceJobHandlers(options: { blobs: BlobStore; retentionDay
         options.blobs,
         incidents.map((incident) => incident.id),
       );
-      logger.info({ ...erased, purged, incidents: incidents.length }, 'retention run');
+      const noticeLists = await deleteNoticeListsPastRetention(db.kysely, options.retentionDays);
+      logger.info({ ...erased, purged, incidents: incidents.length, noticeLists }, 'retention run');
       const tomorrow = new Date(Date.now() + 86_400_000);
       await enqueue(
         db.kysely,

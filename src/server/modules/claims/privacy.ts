@@ -114,7 +114,35 @@ export async function exportPersonalData(
     .selectAll()
     .where('email_key', '=', emailKey(email))
     .execute();
-  if (notices.length > 0) files['notices.json'] = strToU8(JSON.stringify({ notices }, null, 2));
+  if (notices.length > 0) {
+    // With each list entry, the notices sent to it: when, and whether the link was followed.
+    const deliveries = await k
+      .selectFrom('notice_delivery as d')
+      .innerJoin('notice_wave as w', 'w.id', 'd.wave_id')
+      .select([
+        'd.recipient_id',
+        'w.number as wave',
+        'w.kind',
+        'd.state',
+        'd.queued_at',
+        'd.sent_at',
+        'd.bounced_at',
+        'd.opened_at',
+        'd.looked_up_at',
+      ])
+      .where(
+        'd.recipient_id',
+        'in',
+        notices.map((notice) => notice.id),
+      )
+      .orderBy('d.id')
+      .execute();
+    const withDeliveries = notices.map((notice) => ({
+      ...notice,
+      notices: deliveries.filter((d) => d.recipient_id === notice.id).map(({ recipient_id, ...d }) => d),
+    }));
+    files['notices.json'] = strToU8(JSON.stringify({ notices: withDeliveries }, null, 2));
+  }
   files['README.txt'] = strToU8(
     'Everything Recallkit holds about the claims made with this e-mail address: claims.json (each claim, its timeline, the checks of its photos, decisions, remedy and the e-mails sent), the photos themselves under photos/, incidents.json (incident reports sent with this address) and notices.json (the recall notice lists that name it), if any.\n',
   );

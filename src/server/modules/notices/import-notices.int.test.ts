@@ -111,5 +111,15 @@ describe.each(await testDatabases())('importing people to notify on $name', ({ o
     expect(wrong.statusCode).toBe(422);
     expect(wrong.json().error.message).toContain('email,name,language,country');
     expect((await upload(reviewer, LIST)).statusCode).toBe(403);
+
+    // A file that breaks after the first batches were written imports nothing of it.
+    const buyers = Array.from({ length: 12_000 }, (_, i) => `buyer${i}@example.com,Buyer ${i},en,US`);
+    const broken = await upload(
+      manager,
+      `email,name,language,country\n${buyers.join('\n')}\n"unclosed,Pat,en,US\n`,
+    );
+    expect(broken.statusCode).toBe(422);
+    expect(broken.json().error.code).toBe('import_refused');
+    expect(await db.kysely.selectFrom('notice_recipient').select('id').execute()).toHaveLength(4);
   });
 });

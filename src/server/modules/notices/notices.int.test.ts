@@ -7,6 +7,7 @@ import { startSmtpServer } from '../../../../test/support/smtp.ts';
 import type { Db } from '../../db/database.ts';
 import { findCampaign } from '../catalog/catalog.queries.ts';
 import { cpscMonthlyReport } from '../reporting/cpsc-monthly.ts';
+import { deleteNoticeListsPastRetention } from './notice-retention.ts';
 
 const US = 'anker-2025-us-a1263';
 const BOUNCE_TOKEN = 'bounce-token-for-the-test-0123456789abcdef';
@@ -275,5 +276,29 @@ describe.each(await testDatabases())('direct notices on $name', ({ open }) => {
       headers: { cookie: reviewer.cookie },
     });
     expect(seen.statusCode).toBe(403);
+  });
+
+  it('deletes a campaign’s lists once it has been closed for the retention period, keeping the waves’ counts', async () => {
+    const campaign = await findCampaign(db.kysely, US);
+    const id = (campaign as NonNullable<typeof campaign>).id;
+    const listed = () =>
+      db.kysely.selectFrom('notice_recipient').select('id').where('campaign_id', '=', id).execute();
+    expect(await deleteNoticeListsPastRetention(db.kysely, 365)).toBe(0); // still active
+    await db.kysely
+      .updateTable('campaign')
+      .set({ status: 'closed', updated_at: new Date(Date.now() - 400 * 86_400_000) })
+      .where('id', '=', id)
+      .execute();
+    const before = (await listed()).length;
+    expect(before).toBeGreaterThan(0);
+    expect(await deleteNoticeListsPastRetention(db.kysely, 365)).toBe(before);
+    expect(await listed()).toEqual([]);
+    expect(await db.kysely.selectFrom('notice_delivery').select('id').execute()).toEqual([]);
+    const waves = await db.kysely
+      .selectFrom('notice_wave')
+      .select('audience')
+      .where('campaign_id', '=', id)
+      .execute();
+    expect(waves.length).toBeGreaterThan(0);
   });
 });
