@@ -198,6 +198,17 @@ describe('recallkit CLI on the embedded database', () => {
     );
     const again = await recallkit(args, env);
     expect(again.stdout).toContain('0 people added, 2 merged as duplicates, 1 rejected');
+
+    // The mail provider's export: Ana's address bounced, someone unknown complained, a soft bounce is kept.
+    const bounces = path.join(work, 'bounces.csv');
+    fs.writeFileSync(
+      bounces,
+      'email,type\nAna@example.es,hard_bounce\nnobody@example.com,spam complaint\nbo@example.com,soft_bounce\n',
+    );
+    const reported = await recallkit(['notices', 'bounces', bounces], env);
+    expect(reported.stdout).toContain('1 addresses marked undeliverable, 1 not on any list, 1 rows rejected');
+    expect(reported.stderr).toContain('line 4: a soft bounce is not final');
+    expect(reported.code).toBe(1);
   });
 
   it('shows the job queue, runs workers once, and refuses to retry a job that is not dead', async () => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { AppError } from '../server/errors.ts';
 import { findCampaign } from '../server/modules/catalog/catalog.queries.ts';
+import { readBounceCsv, recordBounces } from '../server/modules/notices/bounces.ts';
 import { importNotices, rejectedCsv } from '../server/modules/notices/import-notices.ts';
 import { cliActor, withDatabase } from './context.ts';
 
@@ -37,5 +38,25 @@ export function registerNoticeCommands(program: Command) {
         console.error(`Rejected rows, with line numbers and reasons, are in ${rejects}`);
         process.exitCode = 1;
       }
+    });
+
+  notices
+    .command('bounces')
+    .argument('<file>', 'CSV with the header email,type[,message_id]; type bounce or complaint')
+    .description(
+      'Mark the addresses of a mail provider’s bounces and complaints undeliverable on every notice list',
+    )
+    .action(async (file: string) => {
+      if (!fs.existsSync(file)) throw new AppError('import_refused', { reason: `${file} does not exist` });
+      const { result, rejected } = await withDatabase(async (db) => {
+        const read = await readBounceCsv(fs.createReadStream(file));
+        const recorded = await db.transaction((tx) => recordBounces(tx.kysely, read.events));
+        return { result: recorded, rejected: read.rejected };
+      });
+      console.log(
+        `${result.matched} addresses marked undeliverable, ${result.unknown} not on any list, ${rejected.length} rows rejected`,
+      );
+      for (const row of rejected) console.error(`line ${row.line}: ${row.reason}`);
+      if (rejected.length > 0) process.exitCode = 1;
     });
 }

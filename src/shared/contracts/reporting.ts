@@ -153,5 +153,18 @@ export const DashboardSchema = z.object({
   signalsPerWeek: z
     .array(z.object({ week: z.string().describe('The Monday it starts'), signal: z.string(), n: z.number() }))
     .describe('Fraud signals the checks saw, per week and kind'),
+  notices: z
+    .object({
+      notified: z
+        .record(z.enum(['email', 'mail', 'phone', 'other']), z.number())
+        .describe('People first told in the range, by channel (e-mail sent here; others imported)'),
+      sent: z.number(),
+      opened: z.number(),
+      lookedUp: z.number(),
+      claimsStarted: z.number(),
+      claimsSubmitted: z.number(),
+      unitsCorrected: z.number(),
+    })
+    .describe('Direct notices: who was told, and what every wave so far led to'),
 });
 export type Dashboard = z.infer<typeof DashboardSchema>;

@@ -94,6 +94,36 @@ export function DashboardPage() {
               )}
             />
           </Panel>
+          <Panel title="Direct notices" csv={csv('notices')}>
+            <ChartCanvas
+              label="Direct notices"
+              config={bars(
+                [
+                  'E-mails sent',
+                  'Link opened',
+                  'Unit checked',
+                  'Claims started',
+                  'Claims sent',
+                  'Units corrected',
+                ],
+                [
+                  d.notices.sent,
+                  d.notices.opened,
+                  d.notices.lookedUp,
+                  d.notices.claimsStarted,
+                  d.notices.claimsSubmitted,
+                  d.notices.unitsCorrected,
+                ],
+                'People',
+              )}
+            />
+            <p className="hint">
+              Told in this range: {d.notices.notified.email.toLocaleString()} by e-mail,{' '}
+              {d.notices.notified.mail.toLocaleString()} by letter,{' '}
+              {d.notices.notified.phone.toLocaleString()} by phone,{' '}
+              {d.notices.notified.other.toLocaleString()} otherwise. The bars count every wave so far.
+            </p>
+          </Panel>
           <Panel
             title={`Correction rate: units out of use ÷ ${d.correction.unitsAffected.toLocaleString()} affected`}
             csv={csv('correction')}

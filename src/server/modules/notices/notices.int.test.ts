@@ -262,6 +262,15 @@ describe.each(await testDatabases())('direct notices on $name', ({ open }) => {
       campaign as NonNullable<typeof campaign>,
       new Date().toISOString().slice(0, 7),
     );
+    const today = new Date().toISOString().slice(0, 10);
+    const dashboard = (await staff('GET', `/dashboard?campaign=${US}&from=${today}&to=${today}`)).json();
+    expect(dashboard.notices).toMatchObject({
+      notified: { email: 6, mail: 1, phone: 0, other: 0 },
+      sent: 7, // six people and Kim's reminder
+      opened: 1,
+      claimsStarted: 1,
+      claimsSubmitted: 1,
+    });
     expect(cpsc.consumersNotified).toMatchObject({
       byChannel: { email: 6, mail: 1, phone: 0, other: 0 },
       tracked: true,

@@ -3,6 +3,7 @@ import type { Dashboard } from '../../../shared/contracts/reporting.ts';
 import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import type { CatalogCampaign } from '../catalog/catalog-snapshot.ts';
+import { peopleNotified, waveFigures } from '../notices/notice-figures.ts';
 import { HOUR_BUCKETS } from './rollup.ts';
 
 export interface DashboardQuery {
@@ -142,6 +143,26 @@ export async function dashboard(db: Kysely<Database>, query: DashboardQuery): Pr
     .orderBy('month')
     .execute();
 
+  // Direct notices: people told in the range, and what all waves so far led to.
+  const notified = { email: 0, mail: 0, phone: 0, other: 0 };
+  const noticed = {
+    sent: 0,
+    opened: 0,
+    lookedUp: 0,
+    claimsStarted: 0,
+    claimsSubmitted: 0,
+    unitsCorrected: 0,
+  };
+  const rangeEnd = new Date(new Date(`${query.to}T00:00:00Z`).getTime() + 86_400_000);
+  for (const id of ids) {
+    const byChannel = await peopleNotified(db, id, new Date(`${query.from}T00:00:00Z`), rangeEnd);
+    for (const channel of Object.keys(notified) as (keyof typeof notified)[])
+      notified[channel] += byChannel[channel];
+    for (const wave of await waveFigures(db, id))
+      for (const figure of Object.keys(noticed) as (keyof typeof noticed)[])
+        noticed[figure] += wave.figures[figure];
+  }
+
   return {
     from: query.from,
     to: query.to,
@@ -177,6 +198,7 @@ export async function dashboard(db: Kysely<Database>, query: DashboardQuery): Pr
         return { week, signal, n };
       })
       .sort((a, b) => a.week.localeCompare(b.week) || a.signal.localeCompare(b.signal)),
+    notices: { notified, ...noticed },
   };
 }
 
@@ -235,6 +257,16 @@ export function dashboardCsv(
       return { columns: ['month', 'n'], rows: data.incidentsPerMonth };
     case 'signals':
       return { columns: ['week', 'signal', 'n'], rows: data.signalsPerWeek };
+    case 'notices': {
+      const { notified, ...led } = data.notices;
+      return {
+        columns: ['figure', 'n'],
+        rows: [
+          ...Object.entries(notified).map(([channel, n]) => ({ figure: `notified_${channel}`, n })),
+          ...Object.entries(led).map(([figure, n]) => ({ figure, n })),
+        ],
+      };
+    }
     default:
       throw new AppError('invalid_request', { details: `chart: unknown (${chart})` });
   }

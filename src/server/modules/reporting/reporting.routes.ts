@@ -260,6 +260,7 @@ export const reportingConsoleRoutes: FastifyPluginAsyncZod<{
             'info_requests',
             'incidents',
             'signals',
+            'notices',
           ]),
         }),
         produces: ['text/csv'],
