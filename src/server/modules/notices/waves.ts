@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { CampaignDefinition } from '../../../shared/contracts/campaign-definition.ts';
 import { LANGUAGES, type Language, localize } from '../../../shared/languages.ts';
 import type { Database, NoticeWaveTable } from '../../db/schema.ts';
@@ -33,7 +33,8 @@ export async function startWave(
   campaignId: string,
   options: { source?: string | undefined; actor: string },
 ): Promise<NoticeWave> {
-  const now = new Date();
+  // The database's clock, which also stamps the lists' rows and the deliveries.
+  const now = sql<Date>`now()`;
   const wave = await insertWave(k, campaignId, {
     kind: 'notice',
     source: options.source ?? null,
@@ -135,10 +136,10 @@ async function lockWave(k: Kysely<Database>, waveId: string): Promise<NoticeWave
 async function insertWave(
   k: Kysely<Database>,
   campaignId: string,
-  values: Pick<
-    NoticeWave,
-    'kind' | 'source' | 'follow_up_of' | 'after_days' | 'state' | 'starts_at' | 'started_at' | 'created_by'
-  >,
+  values: Pick<NoticeWave, 'kind' | 'source' | 'follow_up_of' | 'after_days' | 'state' | 'created_by'> & {
+    starts_at: Date | RawBuilder<Date>;
+    started_at: Date | RawBuilder<Date> | null;
+  },
 ): Promise<NoticeWave> {
   // Waves are numbered within their campaign; the campaign's row orders two managers starting at once.
   await k.selectFrom('campaign').select('id').where('id', '=', campaignId).forUpdate().execute();
@@ -161,8 +162,9 @@ async function insertWave(
  * link, claimed, unsubscribed or bounced. `r` is the person; a reminder's rows also have `pd`,
  * their earlier delivery. Rows are walked in key order (`audienceKey`) from the wave's cursor.
  */
-function audienceRows(wave: NoticeWave, startedAt: Date) {
-  const t0 = sql`${startedAt}::timestamptz`;
+function audienceRows(wave: NoticeWave) {
+  // Read from the row (not passed in): JavaScript dates lose the database's microseconds.
+  const t0 = sql`(SELECT started_at FROM notice_wave WHERE id = ${wave.id})`;
   const stillReachable = sql`(r.unsubscribed_at IS NULL OR r.unsubscribed_at > ${t0})
       AND (r.undeliverable_at IS NULL OR r.undeliverable_at > ${t0})`;
   if (wave.kind === 'notice')
@@ -203,14 +205,12 @@ const reachableNow = (wave: NoticeWave) =>
 
 /** Counts a wave's audience (in all, and per source) as it starts; the wave as stored then. */
 async function countAudience(k: Kysely<Database>, wave: NoticeWave): Promise<NoticeWave> {
-  const startedAt = wave.started_at ?? new Date();
   const counts = await sql<{ source: string; n: string }>`
-    SELECT r.source, count(*) AS n FROM ${audienceRows(wave, startedAt)} GROUP BY r.source`.execute(k);
+    SELECT r.source, count(*) AS n FROM ${audienceRows(wave)} GROUP BY r.source`.execute(k);
   const bySource = Object.fromEntries(counts.rows.map((row) => [row.source, Number(row.n)]));
   return k
     .updateTable('notice_wave')
     .set({
-      started_at: startedAt,
       audience: Object.values(bySource).reduce((sum, n) => sum + n, 0),
       audience_by_source: JSON.stringify(bySource),
     })
@@ -251,7 +251,7 @@ export function noticeJobHandlers(options: WaveOptions): JobHandlers {
             k,
             await k
               .updateTable('notice_wave')
-              .set({ state: 'running', started_at: new Date() })
+              .set({ state: 'running', started_at: sql<Date>`now()` })
               .where('id', '=', wave.id)
               .returningAll()
               .executeTakeFirstOrThrow(),
@@ -299,7 +299,7 @@ async function releaseSlice(
     reachable: boolean;
   }>`SELECT ${audienceKey(wave)}::text AS key, r.id, r.email, r.name, r.language, r.country, r.serial,
             r.model_code, ${reachableNow(wave)} AS reachable
-       FROM ${audienceRows(wave, wave.started_at ?? wave.starts_at)} AND ${afterCursor(wave)}
+       FROM ${audienceRows(wave)} AND ${afterCursor(wave)}
       ORDER BY ${audienceKey(wave)} LIMIT ${slice}`.execute(k);
   const rows = people.rows;
   if (rows.length === 0) return { queued: 0, more: false };
@@ -312,7 +312,7 @@ async function releaseSlice(
         wave_id: wave.id,
         recipient_id: person.id,
         state: person.reachable ? ('queued' as const) : ('skipped' as const),
-        queued_at: person.reachable ? new Date() : null,
+        queued_at: person.reachable ? sql<Date>`now()` : null,
       })),
     )
     .returning(['id', 'recipient_id'])
@@ -394,7 +394,7 @@ function noticeMail(
 export async function noticeMailSent(k: Kysely<Database>, messageId: string, state: 'sent' | 'held') {
   await k
     .updateTable('notice_delivery')
-    .set({ state, sent_at: state === 'sent' ? new Date() : null })
+    .set({ state, sent_at: state === 'sent' ? sql<Date>`now()` : null })
     .where('message_id', '=', messageId)
     .where('state', '=', 'queued')
     .execute();
