@@ -6,10 +6,10 @@
 // into a plain table without indexes. Each is run twice, best time kept. Target: ratio <= 2.
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Db, openDatabase } from '../src/server/db/database.ts';
+import type { Db } from '../src/server/db/database.ts';
 import { applyCampaign, readCampaignFile } from '../src/server/modules/catalog/apply-campaign.ts';
 import { importSerials } from '../src/server/modules/catalog/import-serials.ts';
-import { benchDir, fmt, makeSerials, repoRoot, scratchPostgres } from './support.ts';
+import { benchDir, fmt, makeSerials, onBothDatabases, repoRoot } from './support.ts';
 
 const SERIALS = Number(process.env.BENCH_SERIALS ?? 1_100_000);
 const RUNS = 2;
@@ -73,24 +73,4 @@ async function measure(name: string, db: Db) {
 console.log(
   `Importing ${fmt(SERIALS)} rows (${fmt(fs.statSync(csvFile).size / 1e6, 1)} MB CSV), best of ${RUNS}:`,
 );
-const pgliteDir = path.join(benchDir, 'import-pglite');
-fs.rmSync(pgliteDir, { recursive: true, force: true });
-const pglite = await openDatabase({ dataDir: pgliteDir });
-try {
-  await measure('PGlite', pglite);
-} finally {
-  await pglite.close();
-}
-
-const scratch = await scratchPostgres('import');
-if (!scratch) {
-  console.log('PostgreSQL (DATABASE_URL, or the local server) is not reachable: skipped.');
-  process.exit(0);
-}
-const postgres = await openDatabase({ databaseUrl: scratch.url, dataDir: '' });
-try {
-  await measure('PostgreSQL', postgres);
-} finally {
-  await postgres.close();
-  await scratch.drop();
-}
+await onBothDatabases('import', measure);

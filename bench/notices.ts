@@ -11,13 +11,13 @@
 // the list. Target: at least 0.25 of the COPY rate (docs/benchmarks/notices.md).
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Db, openDatabase } from '../src/server/db/database.ts';
+import type { Db } from '../src/server/db/database.ts';
 import { newIds } from '../src/server/ids.ts';
 import { applyCampaign, readCampaignFile } from '../src/server/modules/catalog/apply-campaign.ts';
 import { emailKey } from '../src/server/modules/claims/velocity.ts';
-import { importNotices } from '../src/server/modules/notices/import-notices.ts';
+import { importNotices, NOTICE_FIELDS } from '../src/server/modules/notices/import-notices.ts';
 import { startWave } from '../src/server/modules/notices/waves.ts';
-import { benchDir, fmt, makeSerials, repoRoot, scratchPostgres } from './support.ts';
+import { benchDir, fmt, makeSerials, onBothDatabases, repoRoot } from './support.ts';
 
 const NOTICES = Number(process.env.BENCH_NOTICES ?? 100_000);
 const RUNS = 2;
@@ -106,20 +106,7 @@ async function measure(name: string, db: Db) {
       return `${ids[i]},${campaignId},${email},${emailKey(email)},${name},"${language}",${country},${serial},${model},${orderId},${source},email\n`;
     })
     .join('');
-  const shapedColumns = [
-    'id',
-    'campaign_id',
-    'email',
-    'email_key',
-    'name',
-    'language',
-    'country',
-    'serial',
-    'model_code',
-    'order_id',
-    'source',
-    'channel',
-  ];
+  const shapedColumns = ['id', 'campaign_id', ...NOTICE_FIELDS];
 
   const heapLarge = await peakHeapGrowth(() => queueNotices(db, campaignId, large));
   const heapFull = await peakHeapGrowth(() => queueNotices(db, campaignId, full));
@@ -155,24 +142,4 @@ async function measure(name: string, db: Db) {
 }
 
 console.log(`Queueing ${fmt(NOTICES)} notices from a CSV, best of ${RUNS}:`);
-const pgliteDir = path.join(benchDir, 'notices-pglite');
-fs.rmSync(pgliteDir, { recursive: true, force: true });
-const pglite = await openDatabase({ dataDir: pgliteDir });
-try {
-  await measure('PGlite', pglite);
-} finally {
-  await pglite.close();
-}
-
-const scratch = await scratchPostgres('notices');
-if (!scratch) {
-  console.log('PostgreSQL (DATABASE_URL, or the local server) is not reachable: skipped.');
-  process.exit(0);
-}
-const postgres = await openDatabase({ databaseUrl: scratch.url, dataDir: '' });
-try {
-  await measure('PostgreSQL', postgres);
-} finally {
-  await postgres.close();
-  await scratch.drop();
-}
+await onBothDatabases('notices', measure);

@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { type Db, openDatabase } from '../src/server/db/database.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '..');
 export const benchDir = path.join(repoRoot, '.bench');
@@ -180,5 +181,32 @@ export function peakRssMb(pid: number): number | undefined {
     return line ? Number(line[1]) / 1024 : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Runs `measure` on PGlite (a fresh directory under .bench/) and then, when a server answers, on a
+ * scratch PostgreSQL database, closing each after.
+ */
+export async function onBothDatabases(name: string, measure: (label: string, db: Db) => Promise<void>) {
+  const pgliteDir = path.join(benchDir, `${name}-pglite`);
+  fs.rmSync(pgliteDir, { recursive: true, force: true });
+  const pglite = await openDatabase({ dataDir: pgliteDir });
+  try {
+    await measure('PGlite', pglite);
+  } finally {
+    await pglite.close();
+  }
+  const scratch = await scratchPostgres(name);
+  if (!scratch) {
+    console.log('PostgreSQL (DATABASE_URL, or the local server) is not reachable: skipped.');
+    return;
+  }
+  const postgres = await openDatabase({ databaseUrl: scratch.url, dataDir: '' });
+  try {
+    await measure('PostgreSQL', postgres);
+  } finally {
+    await postgres.close();
+    await scratch.drop();
   }
 }

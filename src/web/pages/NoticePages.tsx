@@ -9,6 +9,17 @@ import i18next from '../i18n.ts';
 const NOTICE_KEY = 'recallkit.notice';
 const tokenInFragment = () => window.location.hash.replace(/^#/, '');
 
+function CheckSerialLink() {
+  const { t } = useTranslation();
+  return (
+    <p>
+      <Link className="button" to="/">
+        {t('web.check_serial')}
+      </Link>
+    </p>
+  );
+}
+
 /** Reports, once per notice link, that the page it opened checked a unit (HomePage calls it). */
 export function reportNoticeLookup() {
   const token = window.sessionStorage.getItem(NOTICE_KEY);
@@ -49,11 +60,7 @@ export function NoticeLinkPage() {
         <p className="error" role="alert">
           {opened.error instanceof ApiError ? opened.error.message : t('web.unsubscribe_invalid')}
         </p>
-        <p>
-          <Link className="button" to="/">
-            {t('web.check_serial')}
-          </Link>
-        </p>
+        <CheckSerialLink />
       </div>
     );
   return <p>{t('web.notice_opening')}</p>;
@@ -72,11 +79,7 @@ export function UnsubscribePage() {
           <p className="result result-clear" role="status">
             {t('web.unsubscribe_done')}
           </p>
-          <p>
-            <Link className="button" to="/">
-              {t('web.check_serial')}
-            </Link>
-          </p>
+          <CheckSerialLink />
         </>
       ) : (
         <>

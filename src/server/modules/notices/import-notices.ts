@@ -37,7 +37,7 @@ export interface NoticeImportResult {
 }
 
 /** A recipient's columns as `check` returns them, in order. */
-const FIELDS = [
+export const NOTICE_FIELDS = [
   'email',
   'email_key',
   'name',
@@ -77,7 +77,7 @@ export async function importNotices(
   );
   input.on('error', (error) => parser.destroy(error));
   await tx.query(
-    `CREATE TEMP TABLE notice_staging (line integer, id text, ${FIELDS.map((f) => `${f} text`).join(', ')})
+    `CREATE TEMP TABLE notice_staging (line integer, id text, ${NOTICE_FIELDS.map((f) => `${f} text`).join(', ')})
        ON COMMIT DROP`,
   );
 
@@ -92,10 +92,10 @@ export async function importNotices(
   // merged (ON CONFLICT DO NOTHING, rows inserted in line order).
   let writing: Promise<void> = Promise.resolve();
   const write = async (chunk: string) => {
-    await tx.copyCsv('notice_staging', ['line', 'id', ...FIELDS], [chunk]);
+    await tx.copyCsv('notice_staging', ['line', 'id', ...NOTICE_FIELDS], [chunk]);
     const merged = await tx.query(
-      `INSERT INTO notice_recipient (id, campaign_id, ${FIELDS.join(', ')})
-       SELECT id, $1, ${FIELDS.join(', ')} FROM notice_staging ORDER BY line
+      `INSERT INTO notice_recipient (id, campaign_id, ${NOTICE_FIELDS.join(', ')})
+       SELECT id, $1, ${NOTICE_FIELDS.join(', ')} FROM notice_staging ORDER BY line
        ON CONFLICT (campaign_id, email_key) DO NOTHING`,
       [campaignId],
     );
@@ -163,7 +163,7 @@ export async function importNotices(
   return { id, rowsTotal: rows, rowsAdded: added, rowsMerged: accepted - added, rejected };
 }
 
-/** One row as a recipient's FIELDS, or why it cannot be one. */
+/** One row as a recipient's NOTICE_FIELDS, or why it cannot be one. */
 function check(row: Record<string, string>): (string | null)[] | string {
   const channel = CHANNELS[(row.channel ?? '').toLowerCase()];
   if (!channel) return 'the channel is not email, mail, phone or other';

@@ -287,17 +287,9 @@ async function releaseSlice(
   options: WaveOptions,
 ): Promise<{ queued: number; more: boolean }> {
   await k.selectFrom('campaign').select('id').where('id', '=', wave.campaign_id).forUpdate().execute();
-  const people = await sql<{
-    key: string;
-    id: string;
-    email: string;
-    name: string;
-    language: string;
-    country: string;
-    serial: string | null;
-    model_code: string | null;
-    reachable: boolean;
-  }>`SELECT ${audienceKey(wave)}::text AS key, r.id, r.email, r.name, r.language, r.country, r.serial,
+  const people = await sql<
+    NoticePerson & { key: string; id: string; reachable: boolean }
+  >`SELECT ${audienceKey(wave)}::text AS key, r.id, r.email, r.name, r.language, r.country, r.serial,
             r.model_code, ${reachableNow(wave)} AS reachable
        FROM ${audienceRows(wave)} AND ${afterCursor(wave)}
       ORDER BY ${audienceKey(wave)} LIMIT ${slice}`.execute(k);
@@ -343,19 +335,21 @@ async function releaseSlice(
   return { queued: mails.length, more: rows.length === slice };
 }
 
+/** Who a notice is written to, as the list has them. */
+interface NoticePerson {
+  email: string;
+  name: string;
+  language: string;
+  country: string;
+  serial: string | null;
+  model_code: string | null;
+}
+
 /** One person's notice (or reminder): in their language, with their unit and their two links. */
 function noticeMail(
   definition: CampaignDefinition,
   wave: NoticeWave,
-  person: {
-    deliveryId: string;
-    email: string;
-    name: string;
-    language: string;
-    country: string;
-    serial: string | null;
-    model_code: string | null;
-  },
+  person: NoticePerson & { deliveryId: string },
   publicUrl: string,
 ) {
   const language = noticeLanguage(person);
