@@ -4,6 +4,7 @@ import { loadConfig } from '../server/config.ts';
 import { jobCounts, listJobs, retryDeadJob } from '../server/jobs/queue.ts';
 import { JobWorker } from '../server/jobs/worker.ts';
 import { createLogger } from '../server/logger.ts';
+import { operationsRegistry, serveMetrics } from '../server/metrics.ts';
 import { configureOcr, shutdownOcr } from '../server/modules/evidence/ocr.ts';
 import { listOutbox } from '../server/modules/notify/outbox.ts';
 import { jobHandlers } from '../server/server.ts';
@@ -37,12 +38,17 @@ export function registerJobCommands(program: Command) {
           return;
         }
         worker.start();
-        logger.info({ worker: worker.id }, 'worker running');
+        // A worker-only process has no web port: its metrics, if wanted, come on METRICS_PORT.
+        const metrics = config.metricsPort
+          ? await serveMetrics(config.metricsPort, config.host, operationsRegistry({ db }))
+          : undefined;
+        logger.info({ worker: worker.id, metricsPort: config.metricsPort }, 'worker running');
         await new Promise<void>((resolve) => {
           process.once('SIGTERM', resolve);
           process.once('SIGINT', resolve);
         });
         logger.info('stopping: finishing jobs in hand');
+        metrics?.close();
         await worker.stop();
         await shutdownOcr();
       });

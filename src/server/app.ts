@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import helmet from '@fastify/helmet';
@@ -25,6 +25,7 @@ import { errorBody, handleError, sendError } from './http/errors.ts';
 import { inputSafety, inputSafetyServerOptions } from './http/input-safety.ts';
 import { databaseRateLimitStore } from './http/rate-limit-store.ts';
 import { requestLanguage } from './http/request-language.ts';
+import { httpRequestSeconds, operationsRegistry, scrape } from './metrics.ts';
 import { campaignConsoleRoutes } from './modules/catalog/campaigns.console.routes.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import type { CatalogService } from './modules/catalog/catalog-service.ts';
@@ -61,8 +62,17 @@ export interface AppDependencies {
   webRoot?: string | undefined;
   /** Direct notices: a wave's rate, and the bearer token of the bounce endpoint (unset: off). */
   notices: { ratePerMinute: number; bounceToken: string | undefined };
+  /** Bearer token of GET /metrics (unset: the route answers 404). */
+  metricsToken?: string | undefined;
   /** How often lookup counts are written (default 30 s). */
   lookupCountFlushMs?: number | undefined;
+}
+
+/** The lookup index's size and age, for the metrics (none until the first build). */
+export function lookupIndexStats(catalog: CatalogService) {
+  if (!catalog.ready) return undefined;
+  const snapshot = catalog.current();
+  return { serials: snapshot.serialCount, bytes: snapshot.serialBytes, builtAt: snapshot.builtAt };
 }
 
 export const DEFAULT_WEB_ROOT = path.resolve(import.meta.dirname, '../../dist/web');
@@ -175,6 +185,35 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       new AppError('rate_limited', { seconds: Math.max(1, Math.ceil(context.ttl / 1000)) }),
   });
 
+  app.addHook('onResponse', async (request, reply) => {
+    httpRequestSeconds.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode },
+      reply.elapsedTime / 1000,
+    );
+  });
+  const operations = operationsRegistry({ db: deps.db, lookupIndex: () => lookupIndexStats(deps.catalog) });
+  const metricsToken = deps.metricsToken ? Buffer.from(deps.metricsToken) : undefined;
+  app.get(
+    '/metrics',
+    {
+      // Checked before anything else: without the token the route does not exist.
+      onRequest: async (request) => {
+        const given = Buffer.from(/^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '');
+        if (!metricsToken) throw new AppError('not_found');
+        if (given.length !== metricsToken.length || !timingSafeEqual(given, metricsToken))
+          throw new AppError('unauthorized');
+      },
+      schema: {
+        tags: ['operations'],
+        summary: 'Prometheus metrics (Authorization: Bearer METRICS_TOKEN; 404 while it is unset)',
+        produces: ['text/plain'],
+      },
+    },
+    async (_request, reply) => {
+      const { contentType, body } = await scrape(operations);
+      return reply.header('content-type', contentType).header('cache-control', 'no-store').send(body);
+    },
+  );
   app.get(
     '/healthz',
     {

@@ -28,6 +28,8 @@ const ConfigSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Recallkit <recalls@localhost>'),
   MAIL_SETTLE_SECONDS: z.coerce.number().min(0).max(600).default(10),
   DEV_OUTBOX_PAGE: booleanFlag.optional(),
+  METRICS_TOKEN: z.string().min(16).optional(),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   NOTICE_RATE_PER_MINUTE: z.coerce.number().int().positive().default(600),
   NOTICE_BOUNCE_TOKEN: z.string().min(32).optional(),
   WEBHOOK_ALLOWED_HOSTS: z.string().optional(),
@@ -78,7 +80,11 @@ export type Config = {
   /** A claim's e-mail waits this long for the claim's next moment, to go out as one e-mail. */
   mailSettleMs: number;
   devOutboxPage: boolean;
-  /** Direct notices released to the outbox per minute, over all running waves of a process. */
+  /** Bearer token of GET /metrics on the main port (unset: 404). */
+  metricsToken: string | undefined;
+  /** A port of its own serving /metrics without a token (private networks). */
+  metricsPort: number | undefined;
+  /** Direct notices a running wave releases to the outbox per minute. */
   noticeRatePerMinute: number;
   /** Bearer token of POST /api/v1/notices/bounces (unset: the endpoint is off). */
   noticeBounceToken: string | undefined;
@@ -148,6 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Without SMTP, mail stays in the outbox; outside production admins can read it in the
     // console. Never in production: the mail holds claim links and gift card codes.
     devOutboxPage: env.NODE_ENV !== 'production' && (c.DEV_OUTBOX_PAGE ?? !c.SMTP_URL),
+    metricsToken: c.METRICS_TOKEN,
+    metricsPort: c.METRICS_PORT,
     noticeRatePerMinute: c.NOTICE_RATE_PER_MINUTE,
     noticeBounceToken: c.NOTICE_BOUNCE_TOKEN,
     webhookAllowedHosts: new Set(

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { buildApp } from './app.ts';
+import { buildApp, lookupIndexStats } from './app.ts';
 import { type BlobStore, openBlobStore } from './blobs/blob-store.ts';
 import type { Config } from './config.ts';
 import { type Db, databaseOptions, openDatabase } from './db/database.ts';
 import { type JobHandlers, JobWorker } from './jobs/worker.ts';
 import { maintenanceJobHandlers, scheduleRetention } from './maintenance.ts';
+import { operationsRegistry, serveMetrics } from './metrics.ts';
 import { CatalogService } from './modules/catalog/catalog-service.ts';
 import { claimJobHandlers } from './modules/claims/claim-jobs.ts';
 import type { ClaimHooks } from './modules/claims/claim-lifecycle.ts';
@@ -89,10 +90,18 @@ export async function startServer(
       },
       devOutboxPage: config.devOutboxPage,
       notices: { ratePerMinute: config.noticeRatePerMinute, bounceToken: config.noticeBounceToken },
+      metricsToken: config.metricsToken,
       webhookAllowedHosts: config.webhookAllowedHosts,
       console: { policy: config.staffSessions, loginRateLimit: config.staffLoginRateLimit },
     });
     await app.listen({ port: config.port, host: config.host });
+    const metricsServer = config.metricsPort
+      ? await serveMetrics(
+          config.metricsPort,
+          config.host,
+          operationsRegistry({ db, lookupIndex: () => lookupIndexStats(catalog) }),
+        )
+      : undefined;
     worker?.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -108,6 +117,7 @@ export async function startServer(
       close: () => {
         closed ??= (async () => {
           catalog.stop();
+          metricsServer?.close();
           await app.close();
           await worker?.stop();
           await shutdownOcr();

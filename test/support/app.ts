@@ -69,6 +69,7 @@ export async function appWithExamples(
     },
     devOutboxPage: true,
     notices: { ratePerMinute: config.noticeRatePerMinute, bounceToken: config.noticeBounceToken },
+    metricsToken: config.metricsToken,
     webhookAllowedHosts: config.webhookAllowedHosts,
     console: { policy: config.staffSessions, loginRateLimit: 0 },
   });

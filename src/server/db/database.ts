@@ -31,6 +31,8 @@ export interface Db {
   kysely: Kysely<Database>;
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** PostgreSQL: the pool's connections (open, idle) and the requests waiting for one. */
+  poolStats?: () => { total: number; idle: number; waiting: number };
 }
 
 export interface OpenDatabaseOptions {
@@ -93,6 +95,7 @@ function openPostgres(databaseUrl: string, poolMax: number, named: boolean): Db 
         await pipeline(Readable.from(chunks), client.query(copyFrom(sql)));
       }),
     close: () => closePool(kysely, pool),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { BlobStore } from '../../blobs/blob-store.ts';
 import type { JobHandlers } from '../../jobs/worker.ts';
+import { machineDecisionsTotal, verificationSeconds } from '../../metrics.ts';
 import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
 import { blobKeysOf, deleteUnreferencedBlobs } from '../evidence/evidence-blobs.ts';
 import { type VerifyContext, verifyClaim } from './verify-claim.ts';
@@ -18,18 +19,25 @@ export function claimJobHandlers(blobs: BlobStore, context: Omit<VerifyContext, 
   return {
     'claim.verify': async (job, { db }) => {
       const claimId = job.payload.claimId;
-      await db.transaction(async (tx) => {
+      const verified = await db.transaction(async (tx) => {
         const claim = await tx.kysely
           .selectFrom('claim')
-          .select('campaign_id')
+          .select(['campaign_id', 'submitted_at'])
           .where('id', '=', claimId)
           .executeTakeFirst();
-        if (!claim) return;
-        await verifyClaim(tx, claimId, {
+        if (!claim) return undefined;
+        const outcome = await verifyClaim(tx, claimId, {
           campaign: await campaignDefinitionById(tx.kysely, claim.campaign_id),
           ...context,
         });
+        return outcome && { verdict: outcome.verdict, submittedAt: claim.submitted_at };
       });
+      // Counted once committed: a verification rolled back and run again is one verdict.
+      if (verified) {
+        machineDecisionsTotal.inc({ verdict: verified.verdict });
+        if (verified.submittedAt)
+          verificationSeconds.observe((Date.now() - verified.submittedAt.getTime()) / 1000);
+      }
     },
     'claim.expire_draft': async (job, { db, logger }) => {
       const claimId = job.payload.claimId;

@@ -5,6 +5,7 @@ import type { Database, OutboxMessageTable } from '../../db/schema.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import type { JobHandler } from '../../jobs/worker.ts';
 import { loadOnce } from '../../load-once.ts';
+import { mailsTotal } from '../../metrics.ts';
 import { type MailContent, mailHtml, mailText, mergeMail } from './templates.ts';
 
 export interface MailerConfig {
@@ -58,17 +59,24 @@ export function mailSender(config: MailerConfig): JobHandler<'mail.send'> {
           .execute();
         await config.afterSend?.(tx.kysely, id, 'held');
       });
+      mailsTotal.inc({ outcome: 'held' });
       return;
     }
-    const info = await (await smtp()).sendMail({
-      from: config.from,
-      to: message.to_address,
-      subject: message.subject,
-      text: message.text_body,
-      ...(message.html_body ? { html: message.html_body } : {}),
-      messageId: `<${message.id}@recallkit>`,
-      headers: { ...message.headers, 'Content-Language': message.language },
-    });
+    const transport = await smtp();
+    const info = await transport
+      .sendMail({
+        from: config.from,
+        to: message.to_address,
+        subject: message.subject,
+        text: message.text_body,
+        ...(message.html_body ? { html: message.html_body } : {}),
+        messageId: `<${message.id}@recallkit>`,
+        headers: { ...message.headers, 'Content-Language': message.language },
+      })
+      .catch((error: unknown) => {
+        mailsTotal.inc({ outcome: 'failed' });
+        throw error;
+      });
     await db.transaction(async (tx) => {
       await tx.kysely
         .updateTable('outbox_message')
@@ -85,6 +93,7 @@ export function mailSender(config: MailerConfig): JobHandler<'mail.send'> {
         .execute();
       await config.afterSend?.(tx.kysely, id, 'sent');
     });
+    mailsTotal.inc({ outcome: 'sent' });
     logger.info({ message: id, template: message.template }, 'mail sent');
   };
 }
