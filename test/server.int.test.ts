@@ -2,12 +2,30 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { campaignsDir, repoRoot } from './support/app.ts';
+import { openDatabase } from '../src/server/db/database.ts';
+import { startServer } from '../src/server/server.ts';
+import { campaignsDir, repoRoot, testConfig } from './support/app.ts';
 import { ensureWebBuilt } from './support/browser.ts';
 import { freePort } from './support/processes.ts';
 
 describe('the server process (npm start)', () => {
+  it('warns at start when it leaves the work to other processes but keeps photos in a local directory', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(line) });
+    const db = await openDatabase({ dataDir: 'memory://' });
+    const server = await startServer(testConfig({ worker: false }), logger, { db, webRoot: '/nonexistent' });
+    try {
+      const warning = lines.map((line) => JSON.parse(line)).find((l) => l.storage === 'fs');
+      expect(warning?.msg).toMatch(/processes on other hosts cannot read them/);
+      expect(await (await fetch(`${server.url}/readyz`)).json()).toMatchObject({ storage: 'fs' });
+    } finally {
+      await server.close();
+      await db.close();
+    }
+  });
+
   it('greets a person at a terminal with a short banner and readable lines, not JSON', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'recallkit-terminal-'));
     const port = await freePort();

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openBlobStore } from '../server/blobs/blob-store.ts';
+import { LOCAL_PHOTOS_WARNING, openBlobStore } from '../server/blobs/blob-store.ts';
 import { loadConfig } from '../server/config.ts';
 import { jobCounts, listJobs, retryDeadJob } from '../server/jobs/queue.ts';
 import { JobWorker } from '../server/jobs/worker.ts';
@@ -23,15 +23,12 @@ export function registerJobCommands(program: Command) {
       const logger = createLogger(config.logLevel);
       configureOcr(config.ocrWorkers);
       await withDatabase(async (db) => {
-        const worker = new JobWorker(
-          db,
-          jobHandlers(config, openBlobStore(config.storageUrl, config.dataDir)),
-          logger,
-          {
-            concurrency: options.concurrency ?? config.workerConcurrency,
-            leaseMs: config.workerLeaseMs,
-          },
-        );
+        const blobs = openBlobStore(config.storageUrl, config.dataDir);
+        if (blobs.kind === 'fs' && !options.once) logger.warn({ storage: blobs.kind }, LOCAL_PHOTOS_WARNING);
+        const worker = new JobWorker(db, jobHandlers(config, blobs), logger, {
+          concurrency: options.concurrency ?? config.workerConcurrency,
+          leaseMs: config.workerLeaseMs,
+        });
         if (options.once) {
           console.log(`${await worker.drain()} jobs run`);
           await shutdownOcr();

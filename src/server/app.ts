@@ -232,7 +232,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         tags: ['operations'],
         summary: 'The database answers, the schema is current and the lookup index is loaded',
         response: {
-          200: z.object({ status: z.literal('ready'), catalogRevision: z.string() }),
+          200: z.object({
+            status: z.literal('ready'),
+            catalogRevision: z.string(),
+            database: z.enum(['pglite', 'postgres']).describe('pglite: embedded, this host only'),
+            storage: z
+              .enum(['fs', 's3'])
+              .describe('fs: a directory (other hosts read it only if it is shared); s3: a bucket'),
+          }),
           503: ErrorSchema,
         },
       },
@@ -241,7 +248,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       try {
         const pending = await deps.db.transaction((tx) => pendingMigrations(tx));
         if (pending.length > 0 || !deps.catalog.ready) throw new Error('not ready');
-        return { status: 'ready' as const, catalogRevision: deps.catalog.current().revision };
+        return {
+          status: 'ready' as const,
+          catalogRevision: deps.catalog.current().revision,
+          database: deps.db.kind,
+          storage: deps.claims.blobs.kind,
+        };
       } catch {
         return sendError(reply, requestLanguage(request), new AppError('unavailable'));
       }

@@ -15,6 +15,7 @@ const ConfigSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().url().optional(),
   DATABASE_PREPARED_STATEMENTS: booleanFlag.default(true),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   LOOKUP_RATE_LIMIT: z.coerce.number().int().min(0).default(120),
@@ -64,6 +65,8 @@ export type Config = {
   databaseUrl: string | undefined;
   /** Name the statements sent to the database, parsed once per connection (db/prepared.ts). */
   preparedStatements: boolean;
+  /** Connections this process opens to PostgreSQL at most. */
+  databasePoolMax: number;
   logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
   /** auto: readable lines and a start-up banner on a terminal, JSON lines otherwise. */
   logFormat: z.infer<typeof ConfigSchema>['LOG_FORMAT'];
@@ -137,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(c.DATA_DIR),
     databaseUrl: c.DATABASE_URL,
     preparedStatements: c.DATABASE_PREPARED_STATEMENTS,
+    databasePoolMax: c.DATABASE_POOL_MAX,
     logLevel: c.LOG_LEVEL,
     logFormat: c.LOG_FORMAT,
     lookupRateLimit: c.LOOKUP_RATE_LIMIT,

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp, lookupIndexStats } from './app.ts';
-import { type BlobStore, openBlobStore } from './blobs/blob-store.ts';
+import { type BlobStore, LOCAL_PHOTOS_WARNING, openBlobStore } from './blobs/blob-store.ts';
 import type { Config } from './config.ts';
 import { type Db, databaseOptions, openDatabase } from './db/database.ts';
 import { type JobHandlers, JobWorker } from './jobs/worker.ts';
@@ -63,6 +63,7 @@ export async function startServer(
     const catalog = new CatalogService(db, logger, config.catalogRefreshMs);
     await catalog.start();
     const blobs = options.blobs ?? openBlobStore(config.storageUrl, config.dataDir);
+    if (!config.worker && blobs.kind === 'fs') logger.warn({ storage: blobs.kind }, LOCAL_PHOTOS_WARNING);
     configureOcr(config.ocrWorkers);
     const worker = config.worker
       ? new JobWorker(

@@ -288,6 +288,13 @@ export class S3BlobStore implements BlobStore {
   }
 }
 
+/**
+ * Said at start by a process that shares its work with others (WORKER=false, or `recallkit work`)
+ * while photos live in a directory of this host: processes on other hosts cannot read them.
+ */
+export const LOCAL_PHOTOS_WARNING =
+  'photos are stored in a directory of this host: processes on other hosts cannot read them unless it is shared; set STORAGE_URL=s3://… (or a shared file:// path) when web and worker processes run on several hosts';
+
 export function openBlobStore(storageUrl: string | undefined, dataDir: string): BlobStore {
   if (!storageUrl) return new FsBlobStore(path.join(dataDir, 'blobs'));
   if (storageUrl.startsWith('s3://')) return new S3BlobStore(storageUrl);

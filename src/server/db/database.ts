@@ -53,12 +53,13 @@ export interface OpenDatabaseOptions {
 
 /** The options the server and the CLI open their database with, from the configuration. */
 export function databaseOptions(
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'preparedStatements'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'preparedStatements' | 'databasePoolMax'>,
 ): OpenDatabaseOptions {
   return {
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     preparedStatements: config.preparedStatements,
+    poolMax: config.databasePoolMax,
   };
 }
 

@@ -253,7 +253,11 @@ describe.each(await testDatabases())('lookup API on $name', ({ open }) => {
     expect(detail.instructions[0]).toContain('停止使用');
 
     expect((await get('/healthz')).json()).toEqual({ status: 'ok' });
-    expect((await get('/readyz')).json()).toMatchObject({ status: 'ready' });
+    expect((await get('/readyz')).json()).toMatchObject({
+      status: 'ready',
+      database: db.kind,
+      storage: 'fs',
+    });
     const openapi = (await get('/api/docs/json')).json();
     expect(Object.keys(openapi.paths)).toEqual(
       expect.arrayContaining(['/api/v1/lookup', '/api/v1/lookup/batch', '/api/v1/campaigns/{slug}']),
