@@ -7,6 +7,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -25,7 +26,7 @@ import { errorBody, handleError, sendError } from './http/errors.ts';
 import { inputSafety, inputSafetyServerOptions } from './http/input-safety.ts';
 import { databaseRateLimitStore } from './http/rate-limit-store.ts';
 import { requestLanguage } from './http/request-language.ts';
-import { httpRequestSeconds, operationsRegistry, scrape } from './metrics.ts';
+import { httpRequestSeconds, operationsRegistry, requestsShedTotal, scrape } from './metrics.ts';
 import { campaignConsoleRoutes } from './modules/catalog/campaigns.console.routes.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import type { CatalogService } from './modules/catalog/catalog-service.ts';
@@ -62,6 +63,11 @@ export interface AppDependencies {
   webRoot?: string | undefined;
   /** Direct notices: a wave's rate, and the bearer token of the bounce endpoint (unset: off). */
   notices: { ratePerMinute: number; bounceToken: string | undefined };
+  /**
+   * Shed load (503 + Retry-After) while the event loop's mean delay is over this many milliseconds,
+   * so the requests taken keep answering fast in a burst (0: never).
+   */
+  shedEventLoopDelayMs?: number | undefined;
   /** Bearer token of GET /metrics (unset: the route answers 404). */
   metricsToken?: string | undefined;
   /** How often lookup counts are written (default 30 s). */
@@ -103,6 +109,20 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     if (request.protocol === 'https')
       reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
   });
+  if (deps.shedEventLoopDelayMs) {
+    // A burst (a recall on the evening news) past what this process serves: refuse the excess at
+    // once instead of queueing it, so the requests taken keep a bounded latency (docs/decisions/0022).
+    await app.register(underPressure, {
+      maxEventLoopDelay: deps.shedEventLoopDelayMs,
+      sampleInterval: 100,
+      pressureHandler: (request, reply) => {
+        const path = request.url.split('?')[0];
+        if (path === '/healthz' || path === '/metrics') return; // answered even then
+        requestsShedTotal.inc();
+        sendError(reply, requestLanguage(request), new AppError('unavailable'));
+      },
+    });
+  }
   // Every answer: a content security policy (the web app loads only its own scripts and styles),
   // no framing, no sniffing, no referrer across origins.
   await app.register(helmet, {

@@ -29,6 +29,7 @@ const ConfigSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Recallkit <recalls@localhost>'),
   MAIL_SETTLE_SECONDS: z.coerce.number().min(0).max(600).default(10),
   DEV_OUTBOX_PAGE: booleanFlag.optional(),
+  SHED_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(100),
   METRICS_TOKEN: z.string().min(16).optional(),
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   NOTICE_RATE_PER_MINUTE: z.coerce.number().int().positive().default(600),
@@ -83,6 +84,8 @@ export type Config = {
   /** A claim's e-mail waits this long for the claim's next moment, to go out as one e-mail. */
   mailSettleMs: number;
   devOutboxPage: boolean;
+  /** Shed load while the event loop's mean delay is over this (ms; 0: never). */
+  shedEventLoopDelayMs: number;
   /** Bearer token of GET /metrics on the main port (unset: 404). */
   metricsToken: string | undefined;
   /** A port of its own serving /metrics without a token (private networks). */
@@ -158,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Without SMTP, mail stays in the outbox; outside production admins can read it in the
     // console. Never in production: the mail holds claim links and gift card codes.
     devOutboxPage: env.NODE_ENV !== 'production' && (c.DEV_OUTBOX_PAGE ?? !c.SMTP_URL),
+    shedEventLoopDelayMs: c.SHED_EVENT_LOOP_DELAY_MS,
     metricsToken: c.METRICS_TOKEN,
     metricsPort: c.METRICS_PORT,
     noticeRatePerMinute: c.NOTICE_RATE_PER_MINUTE,

@@ -21,6 +21,12 @@ export const httpRequestSeconds = new Histogram({
   registers: [processRegistry],
 });
 
+export const requestsShedTotal = new Counter({
+  name: 'recallkit_http_shed_total',
+  help: 'Requests refused with 503 because the process was over its load limit (SHED_EVENT_LOOP_DELAY_MS)',
+  registers: [processRegistry],
+});
+
 export const mailsTotal = new Counter({
   name: 'recallkit_mail_total',
   help: 'E-mails by outcome: sent (the relay took it), held (no SMTP_URL), failed (an attempt the relay refused; retried)',

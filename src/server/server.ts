@@ -92,6 +92,7 @@ export async function startServer(
       devOutboxPage: config.devOutboxPage,
       notices: { ratePerMinute: config.noticeRatePerMinute, bounceToken: config.noticeBounceToken },
       metricsToken: config.metricsToken,
+      shedEventLoopDelayMs: config.shedEventLoopDelayMs,
       webhookAllowedHosts: config.webhookAllowedHosts,
       console: { policy: config.staffSessions, loginRateLimit: config.staffLoginRateLimit },
     });

@@ -25,6 +25,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     lookupRateLimit: 0,
     catalogRefreshMs: 60_000,
     mailSettleMs: 0, // a test that merges a claim's e-mails sets its own
+    shedEventLoopDelayMs: 0, // tests share two cores: a test of load shedding sets its own
     campaignsDir,
     storageUrl: `file://${fs.mkdtempSync(path.join(os.tmpdir(), 'recallkit-test-blobs-'))}`,
     ...overrides,
@@ -70,6 +71,7 @@ export async function appWithExamples(
     devOutboxPage: true,
     notices: { ratePerMinute: config.noticeRatePerMinute, bounceToken: config.noticeBounceToken },
     metricsToken: config.metricsToken,
+    shedEventLoopDelayMs: config.shedEventLoopDelayMs,
     webhookAllowedHosts: config.webhookAllowedHosts,
     console: { policy: config.staffSessions, loginRateLimit: 0 },
   });

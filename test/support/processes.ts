@@ -28,7 +28,15 @@ export interface RecallkitProcess {
 export async function startRecallkit(env: Record<string, string>): Promise<RecallkitProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(repoRoot, 'src/server/main.ts')], {
-    env: { ...process.env, PORT: String(port), CAMPAIGNS_DIR: campaignsDir, LOG_LEVEL: 'info', ...env },
+    // No load shedding unless a test asks: the tests share two cores with these processes.
+    env: {
+      ...process.env,
+      PORT: String(port),
+      CAMPAIGNS_DIR: campaignsDir,
+      LOG_LEVEL: 'info',
+      SHED_EVENT_LOOP_DELAY_MS: '0',
+      ...env,
+    },
   });
   let logs = '';
   child.stdout.on('data', (chunk) => (logs += chunk));
