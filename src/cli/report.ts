@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { toCsv } from '../server/csv.ts';
+import { readerOf } from '../server/db/database.ts';
 import { AppError } from '../server/errors.ts';
 import { findCampaign } from '../server/modules/catalog/catalog.queries.ts';
 import {
@@ -28,7 +29,7 @@ export function registerReportCommands(program: Command) {
       const figures = await withDatabase(async (db) => {
         const campaign = await findCampaign(db.kysely, options.campaign);
         if (!campaign) throw new AppError('campaign_not_found');
-        return cpscMonthlyReport(db.kysely, campaign, options.month);
+        return cpscMonthlyReport(readerOf(db).kysely, campaign, options.month);
       });
       const output =
         options.format === 'json'
@@ -58,7 +59,7 @@ export function registerReportCommands(program: Command) {
       const figures = await withDatabase(async (db) => {
         const campaign = await findCampaign(db.kysely, options.campaign);
         if (!campaign) throw new AppError('campaign_not_found');
-        return samrProgress(await cpscMonthlyReport(db.kysely, campaign, options.month));
+        return samrProgress(await cpscMonthlyReport(readerOf(db).kysely, campaign, options.month));
       });
       process.stdout.write(
         options.format === 'json'

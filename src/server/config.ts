@@ -16,6 +16,7 @@ const ConfigSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   DATABASE_PREPARED_STATEMENTS: booleanFlag.default(true),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
+  DATABASE_READ_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   LOOKUP_RATE_LIMIT: z.coerce.number().int().min(0).default(120),
@@ -66,8 +67,10 @@ export type Config = {
   databaseUrl: string | undefined;
   /** Name the statements sent to the database, parsed once per connection (db/prepared.ts). */
   preparedStatements: boolean;
-  /** Connections this process opens to PostgreSQL at most. */
+  /** Connections this process opens to PostgreSQL at most (to each of the primary and the replica). */
   databasePoolMax: number;
+  /** A read replica for dashboards, reports and lookup index builds (falls back to the primary). */
+  databaseReadUrl: string | undefined;
   logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
   /** auto: readable lines and a start-up banner on a terminal, JSON lines otherwise. */
   logFormat: z.infer<typeof ConfigSchema>['LOG_FORMAT'];
@@ -144,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: c.DATABASE_URL,
     preparedStatements: c.DATABASE_PREPARED_STATEMENTS,
     databasePoolMax: c.DATABASE_POOL_MAX,
+    databaseReadUrl: c.DATABASE_READ_URL,
     logLevel: c.LOG_LEVEL,
     logFormat: c.LOG_FORMAT,
     lookupRateLimit: c.LOOKUP_RATE_LIMIT,

@@ -33,7 +33,16 @@ export interface Db {
   close(): Promise<void>;
   /** PostgreSQL: the pool's connections (open, idle) and the requests waiting for one. */
   poolStats?: () => { total: number; idle: number; waiting: number };
+  /** DATABASE_READ_URL: a replica for reads that may lag a little (see `readerOf`). */
+  reader?: Db;
 }
+
+/**
+ * Where reads that may lag the primary by a moment go: dashboards, regulator reports and the
+ * lookup index's builds (which read the revision there too, so an index is never older than the
+ * revision it says). The primary when no replica is configured.
+ */
+export const readerOf = (db: Db): Db => db.reader ?? db;
 
 export interface OpenDatabaseOptions {
   /** PostgreSQL connection string; without it, the embedded PGlite under `dataDir`. */
@@ -49,21 +58,29 @@ export interface OpenDatabaseOptions {
   preparedStatements?: boolean;
   /** Apply pending migrations (default true). */
   migrate?: boolean;
+  /** A read replica of `databaseUrl` (PostgreSQL only). */
+  readUrl?: string | undefined;
 }
 
 /** The options the server and the CLI open their database with, from the configuration. */
 export function databaseOptions(
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'preparedStatements' | 'databasePoolMax'>,
+  config: Pick<
+    Config,
+    'databaseUrl' | 'dataDir' | 'preparedStatements' | 'databasePoolMax' | 'databaseReadUrl'
+  >,
 ): OpenDatabaseOptions {
   return {
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     preparedStatements: config.preparedStatements,
     poolMax: config.databasePoolMax,
+    readUrl: config.databaseReadUrl,
   };
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Db> {
+  if (options.readUrl && !options.databaseUrl)
+    throw new Error('DATABASE_READ_URL needs DATABASE_URL: the embedded database has no replica');
   const named = options.preparedStatements ?? true;
   const db = options.databaseUrl
     ? openPostgres(options.databaseUrl, options.poolMax ?? 10, named)
@@ -74,7 +91,17 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Db> {
     await db.close();
     throw error;
   }
-  return db;
+  if (!options.readUrl) return db;
+  // The replica is read only: it follows the primary's schema, never migrates.
+  const reader = openPostgres(options.readUrl, options.poolMax ?? 10, named);
+  return {
+    ...db,
+    reader,
+    close: async () => {
+      await reader.close();
+      await db.close();
+    },
+  };
 }
 
 function openPostgres(databaseUrl: string, poolMax: number, named: boolean): Db {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Db } from '../../db/database.ts';
+import { type Db, readerOf } from '../../db/database.ts';
 import { catalogRevision } from './catalog.queries.ts';
 import { CatalogSnapshot } from './catalog-snapshot.ts';
 
@@ -45,7 +45,7 @@ export class CatalogService {
 
   /** Rebuilds if the revision moved; resolves once the current snapshot is at least that new. */
   async refresh(): Promise<void> {
-    const revision = BigInt(await catalogRevision(this.db.kysely));
+    const revision = BigInt(await catalogRevision(readerOf(this.db).kysely));
     // A rebuild already under way may have read an older revision: go round until caught up.
     while (this.snapshot === undefined || BigInt(this.snapshot.revision) < revision) await this.rebuild();
   }
@@ -54,7 +54,7 @@ export class CatalogService {
     this.rebuilding ??= (async () => {
       try {
         const started = performance.now();
-        const next = await CatalogSnapshot.load(this.db);
+        const next = await CatalogSnapshot.load(readerOf(this.db));
         this.snapshot = next;
         const serials = next.serialCount;
         this.logger.info(

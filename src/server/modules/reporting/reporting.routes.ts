@@ -14,7 +14,7 @@ import {
 } from '../../../shared/contracts/reporting.ts';
 import type { BlobStore } from '../../blobs/blob-store.ts';
 import { toCsv } from '../../csv.ts';
-import type { Db } from '../../db/database.ts';
+import { type Db, readerOf } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { requestLanguage } from '../../http/request-language.ts';
 import type { CatalogService } from '../catalog/catalog-service.ts';
@@ -220,7 +220,7 @@ export const reportingConsoleRoutes: FastifyPluginAsyncZod<{
   );
 
   const dashboardOf = (query: { campaign?: string | undefined; from: string; to: string }) =>
-    dashboard(db.kysely, {
+    dashboard(readerOf(db).kysely, {
       campaigns: query.campaign ? [campaignOf(query.campaign)] : catalog.current().campaigns,
       from: query.from,
       to: query.to,
@@ -292,7 +292,7 @@ export const reportingConsoleRoutes: FastifyPluginAsyncZod<{
     },
     async (request, reply) => {
       const campaign = campaignOf(request.query.campaign);
-      const report = await cpscMonthlyReport(db.kysely, campaign, request.query.month);
+      const report = await cpscMonthlyReport(readerOf(db).kysely, campaign, request.query.month);
       await recordAudit(
         db.kysely,
         actorOf(request),
