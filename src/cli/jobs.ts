@@ -7,6 +7,7 @@ import { createLogger } from '../server/logger.ts';
 import { operationsRegistry, serveMetrics } from '../server/metrics.ts';
 import { configureOcr, shutdownOcr } from '../server/modules/evidence/ocr.ts';
 import { listOutbox } from '../server/modules/notify/outbox.ts';
+import { OWN_KEY_WARNING } from '../server/sealing-keys.ts';
 import { jobHandlers } from '../server/server.ts';
 import { withDatabase } from './context.ts';
 
@@ -25,6 +26,7 @@ export function registerJobCommands(program: Command) {
       await withDatabase(async (db) => {
         const blobs = openBlobStore(config.storageUrl, config.dataDir);
         if (blobs.kind === 'fs' && !options.once) logger.warn({ storage: blobs.kind }, LOCAL_PHOTOS_WARNING);
+        if (config.databaseUrl && config.secretKeys.length === 0) logger.warn(OWN_KEY_WARNING);
         const worker = new JobWorker(db, jobHandlers(config, blobs), logger, {
           concurrency: options.concurrency ?? config.workerConcurrency,
           leaseMs: config.workerLeaseMs,

@@ -25,3 +25,10 @@ function sealingKeyEntries(config: Pick<Config, 'secretKeys' | 'dataDir'>): stri
   }
   return [fs.readFileSync(file, 'utf8').trim()];
 }
+
+/**
+ * Said at start by a process on a shared PostgreSQL database without SECRET_KEY: its key is its
+ * own (in its DATA_DIR), so codes it seals cannot be opened by the others, nor theirs by it.
+ */
+export const OWN_KEY_WARNING =
+  'SECRET_KEY is not set: this process seals gift card codes and webhook secrets with a key of its own (DATA_DIR/secret.key); every process on this database must have the same key: set SECRET_KEY on all of them';

@@ -20,7 +20,7 @@ import { type IssueOptions, remedyJobHandlers } from './modules/remedies/issue-r
 import { rollupJobHandlers, scheduleRollup } from './modules/reporting/rollup.ts';
 import { ensureFirstAdmin, type FirstRunLogin, printFirstRunLogin } from './modules/staff/first-run.ts';
 import { webhookJobHandlers } from './modules/webhooks/webhooks.ts';
-import { configureSealingKeys } from './sealing-keys.ts';
+import { configureSealingKeys, OWN_KEY_WARNING } from './sealing-keys.ts';
 import { seedExampleCampaigns } from './seed-examples.ts';
 
 export interface RunningServer {
@@ -64,6 +64,7 @@ export async function startServer(
     await catalog.start();
     const blobs = options.blobs ?? openBlobStore(config.storageUrl, config.dataDir);
     if (!config.worker && blobs.kind === 'fs') logger.warn({ storage: blobs.kind }, LOCAL_PHOTOS_WARNING);
+    if (config.databaseUrl && config.secretKeys.length === 0) logger.warn(OWN_KEY_WARNING);
     configureOcr(config.ocrWorkers);
     const worker = config.worker
       ? new JobWorker(
