@@ -1,28 +1,19 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignsDir, repoRoot } from '../support/app.ts';
 import { demoUnits } from '../support/claims.ts';
 import { createPostgresDatabase, testDatabases } from '../support/databases.ts';
-import { postClaim, type RecallkitProcess, startRecallkit } from '../support/processes.ts';
+import {
+  postClaim,
+  type RecallkitProcess,
+  startRecallkit,
+  startWorkerProcess,
+} from '../support/processes.ts';
 
 const hasPostgres = (await testDatabases()).some((database) => database.name === 'postgres');
-
-/** `recallkit work` as a real OS process, which the test kills with SIGKILL. */
-function startWorker(env: Record<string, string>) {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'src/cli/main.ts'), 'work'], {
-    env: { ...process.env, CAMPAIGNS_DIR: campaignsDir, LOG_LEVEL: 'warn', ...env },
-  });
-  let logs = '';
-  child.stdout.on('data', (chunk) => (logs += chunk));
-  child.stderr.on('data', (chunk) => (logs += chunk));
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  return { child, exited, logs: () => logs };
-}
 
 /**
  * A worker killed with SIGKILL in the middle of its jobs: another takes them over once their
@@ -109,7 +100,7 @@ describe.runIf(hasPostgres)('a worker killed mid-job (PostgreSQL)', () => {
     );
 
   it('has its jobs taken over after the lease and each claim verified once', async () => {
-    const first = startWorker(env);
+    const first = startWorkerProcess(env);
     // Kill it while it holds jobs.
     const deadline = Date.now() + 60_000;
     while (!((await jobStates()).active ?? 0) && Date.now() < deadline)
@@ -119,7 +110,7 @@ describe.runIf(hasPostgres)('a worker killed mid-job (PostgreSQL)', () => {
     await first.exited;
     const orphaned = (await jobStates()).active;
 
-    const second = startWorker(env);
+    const second = startWorkerProcess(env);
     try {
       const done = Date.now() + 120_000;
       for (;;) {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,34 +6,15 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, openDatabase } from '../../src/server/db/database.ts';
 import { createStaff } from '../../src/server/modules/staff/staff-accounts.ts';
-import { campaignsDir, repoRoot } from '../support/app.ts';
 import { demoUnits } from '../support/claims.ts';
 import { STAFF_PASSWORD } from '../support/console.ts';
 import { createPostgresDatabase, testDatabases } from '../support/databases.ts';
-import { freePort, type RecallkitProcess, startRecallkit } from '../support/processes.ts';
+import { freePort, type RecallkitProcess, startRecallkit, startWorkerProcess } from '../support/processes.ts';
 import { startSmtpServer } from '../support/smtp.ts';
 
 const hasPostgres = (await testDatabases()).some((database) => database.name === 'postgres');
 const CLAIMS = Number(process.env.SCALE_CLAIMS ?? 300);
 const US = 'anker-2025-us-a1263';
-
-/** `recallkit work` as a real OS process. */
-function startWorker(env: Record<string, string>) {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'src/cli/main.ts'), 'work'], {
-    env: { ...process.env, CAMPAIGNS_DIR: campaignsDir, LOG_LEVEL: 'warn', ...env },
-  });
-  let logs = '';
-  child.stdout.on('data', (chunk) => (logs += chunk));
-  child.stderr.on('data', (chunk) => (logs += chunk));
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  return {
-    logs: () => logs,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 /** Runs `work` for each item, `width` at a time. */
 async function inParallel<T>(items: T[], width: number, work: (item: T, index: number) => Promise<void>) {
@@ -62,7 +42,7 @@ describe.runIf(hasPostgres)('scaled out: 2 web and 2 worker processes on Postgre
   let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
   let db: Db;
   const web: RecallkitProcess[] = [];
-  const workers: ReturnType<typeof startWorker>[] = [];
+  const workers: ReturnType<typeof startWorkerProcess>[] = [];
 
   beforeAll(async () => {
     database = await createPostgresDatabase();
@@ -95,7 +75,7 @@ describe.runIf(hasPostgres)('scaled out: 2 web and 2 worker processes on Postgre
     // The first seeds the examples (and their gift card pool); the second finds them there.
     web.push(await startRecallkit({ ...env('web-1'), WORKER: 'false', SEED_EXAMPLES: 'true' }));
     web.push(await startRecallkit({ ...env('web-2'), WORKER: 'false' }));
-    workers.push(startWorker(env('worker-1')), startWorker(env('worker-2')));
+    workers.push(startWorkerProcess(env('worker-1')), startWorkerProcess(env('worker-2')));
     // Each shares its work and reads photos from the bucket: no warning about a local directory or an own key.
     for (const w of web) expect(w.logs()).not.toMatch(/cannot read them|key of its own/);
     db = await openDatabase({ databaseUrl: database.url, dataDir: '', migrate: false });

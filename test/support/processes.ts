@@ -76,6 +76,26 @@ export async function startRecallkit(env: Record<string, string>): Promise<Recal
   return proc;
 }
 
+/** `recallkit work` as a real OS process (a test stops it with SIGTERM, or kills it). */
+export function startWorkerProcess(env: Record<string, string>) {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'src/cli/main.ts'), 'work'], {
+    env: { ...process.env, CAMPAIGNS_DIR: campaignsDir, LOG_LEVEL: 'warn', ...env },
+  });
+  let logs = '';
+  child.stdout.on('data', (chunk) => (logs += chunk));
+  child.stderr.on('data', (chunk) => (logs += chunk));
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  return {
+    child,
+    exited,
+    logs: () => logs,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 /** POSTs a draft claim for `unit` of the US example recall to a running server (the raw answer). */
 export function postClaim(
   base: string,
