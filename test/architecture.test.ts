@@ -39,6 +39,7 @@ function placeOf(file: string): { rank: number; name: string } {
     [
       'server/server.ts',
       'server/main.ts',
+      'server/start.ts',
       'server/seed-examples.ts',
       'server/app.ts',
       'server/maintenance.ts',

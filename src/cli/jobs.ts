@@ -9,6 +9,7 @@ import { configureOcr, shutdownOcr } from '../server/modules/evidence/ocr.ts';
 import { listOutbox } from '../server/modules/notify/outbox.ts';
 import { OWN_KEY_WARNING } from '../server/sealing-keys.ts';
 import { jobHandlers } from '../server/server.ts';
+import { shutdownTelemetry } from '../server/telemetry.ts';
 import { withDatabase } from './context.ts';
 
 const STATES = ['queued', 'active', 'done', 'dead'] as const;
@@ -50,6 +51,7 @@ export function registerJobCommands(program: Command) {
         metrics?.close();
         await worker.stop();
         await shutdownOcr();
+        await shutdownTelemetry().catch((error) => logger.warn({ err: error }, 'traces not sent'));
       });
     });
 

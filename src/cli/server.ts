@@ -6,7 +6,7 @@ export function registerServerCommands(program: Command) {
     .command('serve')
     .description('Run the web server (API, public pages) with the settings from the environment')
     .action(async () => {
-      await import('../server/main.ts');
+      await import('../server/start.ts');
     });
 
   program

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database, JobState } from '../db/schema.ts';
+import { traceCarrier } from '../telemetry.ts';
 import type { JobPayload, QueueName } from './registry.ts';
 
 /**
@@ -28,11 +29,14 @@ export interface EnqueueOptions {
   singletonKey?: string;
 }
 
-/** The row `enqueue` writes, for a caller that inserts it as part of a larger statement. */
+/**
+ * The row `enqueue` writes, for a caller that inserts it as part of a larger statement. The
+ * payload carries the enqueuer's trace context (telemetry.ts), which the schemas ignore.
+ */
 export function jobRow<Q extends QueueName>(queue: Q, payload: JobPayload<Q>, options: EnqueueOptions = {}) {
   return {
     queue,
-    payload: JSON.stringify(payload),
+    payload: JSON.stringify({ ...payload, ...traceCarrier() }),
     ...(options.runAt ? { run_at: options.runAt } : {}),
     ...(options.maxAttempts ? { max_attempts: options.maxAttempts } : {}),
     singleton_key: options.singletonKey ?? null,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
+import { inJobSpan } from '../telemetry.ts';
 import { backoffMs, type ClaimedJob, claimJobs, completeJob, failJob, renewLeases } from './queue.ts';
 import { isQueueName, type JobPayload, parsePayload, type QueueName } from './registry.ts';
 
@@ -139,7 +140,8 @@ export class JobWorker {
     try {
       if (!isQueueName(job.queue) || !this.handlers[job.queue])
         throw new Error(`No handler for queue ${job.queue}`);
-      await this.dispatch(job.queue, job, logger);
+      const queue = job.queue;
+      await inJobSpan(job, () => this.dispatch(queue, job, logger));
       if (!(await completeJob(this.db.kysely, job.id, this.id))) {
         logger.warn('job finished after its lease was taken over');
       }

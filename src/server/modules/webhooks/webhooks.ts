@@ -9,6 +9,7 @@ import { enqueue } from '../../jobs/queue.ts';
 import type { QueueName } from '../../jobs/registry.ts';
 import type { JobHandlers } from '../../jobs/worker.ts';
 import { seal, unseal } from '../../secrets.ts';
+import { traceCarrier } from '../../telemetry.ts';
 import { postToEndpoint } from './destination.ts';
 
 export { WEBHOOK_EVENTS, type WebhookEvent };
@@ -124,7 +125,9 @@ export function withEvent<DB extends Database>(
             .selectFrom('webhook_deliveries')
             .select([
               sql<string>`${'webhook.deliver' satisfies QueueName}::text`.as('queue'),
-              sql<string>`jsonb_build_object('deliveryId', webhook_deliveries.id)`.as('payload'),
+              sql<string>`jsonb_build_object('deliveryId', webhook_deliveries.id) || ${JSON.stringify(traceCarrier())}::jsonb`.as(
+                'payload',
+              ),
               sql<number>`${MAX_ATTEMPTS}::integer`.as('max_attempts'),
             ]),
         )
