@@ -134,6 +134,13 @@ export async function parseRows(
   let rejected = 0;
   let columns: ReturnType<typeof readHeader> | undefined;
   let batch: string[] = [];
+  // One batch is copied while the next is parsed: the database builds its index meanwhile.
+  let copying: Promise<void> = Promise.resolve();
+  const send = async (rows: string[]) => {
+    await copying;
+    copying = sink.copy(sink.table, sink.columns, rows);
+    copying.catch(() => {}); // awaited before the next batch and at the end
+  };
   const reject = (line: number, record: string[], problem: RowProblem) => {
     rejected++;
     const serial = columns ? (record[columns.serial] ?? '') : '';
@@ -187,7 +194,7 @@ export async function parseRows(
       batch.push(sink.row(line, serial, model, market, lot === '' ? '' : csvField(lot)));
       accepted++;
       if (batch.length >= COPY_BATCH_ROWS) {
-        await sink.copy(sink.table, sink.columns, batch);
+        await send(batch);
         batch = [];
         options.onProgress?.({ bytesRead, totalBytes, rows });
       }
@@ -204,9 +211,12 @@ export async function parseRows(
   } finally {
     parser.destroy();
     await piping;
+    // A batch still copying finishes before the caller rolls the transaction back.
+    await copying.catch(() => {});
   }
   if (!columns) throw new ImportRefusedError('csv_empty', `The file is empty. ${HEADER_HELP}`);
-  if (batch.length > 0) await sink.copy(sink.table, sink.columns, batch);
+  if (batch.length > 0) await send(batch);
+  await copying;
   options.onProgress?.({ bytesRead, totalBytes, rows });
   return { rows, accepted, rejected, sha256: hash.digest('hex') };
 }
