@@ -54,7 +54,7 @@ export class CatalogService {
     this.rebuilding ??= (async () => {
       try {
         const started = performance.now();
-        const next = await CatalogSnapshot.load(readerOf(this.db));
+        const next = await CatalogSnapshot.load(readerOf(this.db), this.snapshot);
         this.snapshot = next;
         const serials = next.serialCount;
         this.logger.info(

@@ -1,6 +1,6 @@
 import type { CampaignDefinition } from '../../../shared/contracts/campaign-definition.ts';
 import { parseCampaignDefinition } from '../../../shared/contracts/campaign-definition.ts';
-import type { Db } from '../../db/database.ts';
+import type { Db, Tx } from '../../db/database.ts';
 import { applySerialRules, collapseLookAlikes, type SerialRules } from './serial.ts';
 import { FingerprintSet, hashSerialInto, SerialHashSet } from './serial-hash.ts';
 
@@ -14,6 +14,10 @@ interface SerialGroup {
 export interface CatalogCampaign {
   id: string;
   slug: string;
+  /** The stored definition as read (JSON), to tell whether it changed since. */
+  source: string;
+  /** The lists (serial imports that added units) this index holds. */
+  imports: ReadonlySet<string>;
   definition: CampaignDefinition;
   rules: SerialRules;
   /** Characters the campaign's serials never contain: no look-alike suggestion uses them. */
@@ -147,8 +151,13 @@ export class CatalogSnapshot {
     return campaign.lookAlikes.mayHave(this.probe[0] as number);
   }
 
-  /** Builds a snapshot from one consistent view of the database. */
-  static async load(db: Db): Promise<CatalogSnapshot> {
+  /**
+   * Builds a snapshot from one consistent view of the database. Given the snapshot it replaces,
+   * a campaign whose definition did not change keeps its index, and lists imported since are
+   * read and merged into it: every process picks up a new list without re-reading the others
+   * (docs/decisions/0010-lookup-index.md).
+   */
+  static async load(db: Db, previous?: CatalogSnapshot): Promise<CatalogSnapshot> {
     return db.transaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
       const revision = String(
@@ -161,80 +170,194 @@ export class CatalogSnapshot {
         .orderBy('announced_on')
         .orderBy('slug')
         .execute();
+      const importRows = await tx.kysely
+        .selectFrom('serial_import')
+        .select(['id', 'campaign_id', 'rows_added'])
+        .where('rows_added', '>', 0)
+        .execute();
       const campaigns: CatalogCampaign[] = [];
       for (const row of campaignRows) {
-        const definition = parseCampaignDefinition(row.definition, row.slug);
-        const rules = { lookAlikes: definition.serialRules.lookAlikes };
-        const counts = await tx.kysely
-          .selectFrom('affected_unit')
-          .select(['model_code', 'market', (eb) => eb.fn.countAll<string>().as('count')])
-          .where('campaign_id', '=', row.id)
-          .groupBy(['model_code', 'market'])
-          .orderBy('model_code')
-          .orderBy('market')
-          .execute();
-        const groups = counts.map((group) => {
-          const hashes = new BigUint64Array(Number(group.count));
-          return {
-            modelCode: group.model_code,
-            market: group.market,
-            hashes,
-            words: new Uint32Array(hashes.buffer),
-            filled: 0,
-          };
-        });
-        const lookAlikes = new Uint32Array(counts.reduce((sum, group) => sum + Number(group.count), 0));
-        const collapsedHash = new Uint32Array(2);
-        let listed = 0;
-        let minLength = Number.POSITIVE_INFINITY;
-        let maxLength = 0;
-        const groupIndex = new Map(
-          groups.map((group, i) => [`${group.modelCode}\u0000${group.market ?? ''}`, i]),
+        const source = JSON.stringify(row.definition);
+        const imports = new Map(
+          importRows.filter((i) => i.campaign_id === row.id).map((i) => [i.id, i.rows_added]),
         );
-        let after = '';
-        for (;;) {
-          const page = await tx.kysely
-            .selectFrom('affected_unit')
-            .select(['serial', 'model_code', 'market'])
-            .where('campaign_id', '=', row.id)
-            .where('serial', '>', after)
-            .orderBy('serial')
-            .limit(PAGE_ROWS)
-            .execute();
-          for (const unit of page) {
-            const group = groups[groupIndex.get(`${unit.model_code}\u0000${unit.market ?? ''}`) as number];
-            if (!group) continue;
-            hashSerialInto(unit.serial, group.words, 2 * group.filled++);
-            hashSerialInto(collapseLookAlikes(unit.serial), collapsedHash, 0);
-            lookAlikes[listed++] = collapsedHash[0] as number;
-            minLength = Math.min(minLength, unit.serial.length);
-            maxLength = Math.max(maxLength, unit.serial.length);
-          }
-          if (page.length < PAGE_ROWS) break;
-          after = (page[page.length - 1] as { serial: string }).serial;
-        }
-        campaigns.push({
-          id: row.id,
-          slug: row.slug,
-          definition,
-          rules,
-          neverContains: new Set(definition.serialRules.neverContains),
-          groups: groups.map((group) => ({
-            modelCode: group.modelCode,
-            market: group.market,
-            serials: SerialHashSet.fromHashes(group.hashes),
-          })),
-          lookAlikes: FingerprintSet.fromFingerprints(lookAlikes),
-          wholeModels: new Set(definition.models.filter((m) => m.recalledAsWhole).map((m) => m.code)),
-          modelNames: new Map(definition.models.map((m) => [m.code, m.name])),
-          serialShape: {
-            pattern: definition.serialRules.pattern ? new RegExp(definition.serialRules.pattern) : null,
-            minLength: listed > 0 ? minLength : 0,
-            maxLength,
-          },
-        });
+        const before = previous?.byId.get(row.id);
+        const added = [...imports.keys()].filter((id) => !before?.imports.has(id));
+        const addedRows = added.reduce((sum, id) => sum + (imports.get(id) as number), 0);
+        const kept =
+          before !== undefined &&
+          before.slug === row.slug &&
+          before.source === source &&
+          [...before.imports].every((id) => imports.has(id)) &&
+          // A list as large as what is held: reading everything in order is as quick.
+          addedRows <=
+            Math.max(
+              PAGE_ROWS,
+              before.groups.reduce((n, g) => n + g.serials.size, 0),
+            );
+        campaigns.push(
+          kept
+            ? await withImports(tx, before, added, new Set(imports.keys()))
+            : await loadCampaign(tx, row, source, new Set(imports.keys())),
+        );
       }
       return new CatalogSnapshot(revision, campaigns);
     });
   }
+}
+
+interface UnitRow {
+  serial: string;
+  model_code: string;
+  market: string | null;
+}
+
+/** Hashes of listed units gathered per (model, market) group, with their fingerprints and lengths. */
+class UnitHashes {
+  readonly groups = new Map<
+    string,
+    { modelCode: string; market: string | null; hashes: BigUint64Array; words: Uint32Array; filled: number }
+  >();
+  readonly fingerprints: Uint32Array;
+  private listed = 0;
+  minLength = Number.POSITIVE_INFINITY;
+  maxLength = 0;
+  private readonly collapsed = new Uint32Array(2);
+
+  constructor(counts: readonly { model_code: string; market: string | null; count: string | number }[]) {
+    for (const group of counts) {
+      const hashes = new BigUint64Array(Number(group.count));
+      this.groups.set(groupKey(group.model_code, group.market), {
+        modelCode: group.model_code,
+        market: group.market,
+        hashes,
+        words: new Uint32Array(hashes.buffer),
+        filled: 0,
+      });
+    }
+    this.fingerprints = new Uint32Array(counts.reduce((sum, group) => sum + Number(group.count), 0));
+  }
+
+  add(units: readonly UnitRow[]): void {
+    for (const unit of units) {
+      const group = this.groups.get(groupKey(unit.model_code, unit.market));
+      if (!group) continue;
+      hashSerialInto(unit.serial, group.words, 2 * group.filled++);
+      hashSerialInto(collapseLookAlikes(unit.serial), this.collapsed, 0);
+      this.fingerprints[this.listed++] = this.collapsed[0] as number;
+      this.minLength = Math.min(this.minLength, unit.serial.length);
+      this.maxLength = Math.max(this.maxLength, unit.serial.length);
+    }
+  }
+}
+
+const groupKey = (modelCode: string, market: string | null) => `${modelCode}\u0000${market ?? ''}`;
+
+/** Counts of units per (model, market): of a campaign, or of some of its lists (by import id alone). */
+function groupCounts(tx: Tx, of: { campaignId: string } | { imports: readonly string[] }) {
+  return tx.kysely
+    .selectFrom('affected_unit')
+    .select(['model_code', 'market', (eb) => eb.fn.countAll<string>().as('count')])
+    .where((eb) =>
+      'imports' in of ? eb('import_id', 'in', of.imports) : eb('campaign_id', '=', of.campaignId),
+    )
+    .groupBy(['model_code', 'market'])
+    .orderBy('model_code')
+    .orderBy('market')
+    .execute();
+}
+
+/** A campaign and all its lists, read in pages in serial order. */
+async function loadCampaign(
+  tx: Tx,
+  row: { id: string; slug: string; definition: unknown },
+  source: string,
+  imports: ReadonlySet<string>,
+): Promise<CatalogCampaign> {
+  const definition = parseCampaignDefinition(row.definition, row.slug);
+  const units = new UnitHashes(await groupCounts(tx, { campaignId: row.id }));
+  let after = '';
+  for (;;) {
+    const page = await tx.kysely
+      .selectFrom('affected_unit')
+      .select(['serial', 'model_code', 'market'])
+      .where('campaign_id', '=', row.id)
+      .where('serial', '>', after)
+      .orderBy('serial')
+      .limit(PAGE_ROWS)
+      .execute();
+    units.add(page);
+    if (page.length < PAGE_ROWS) break;
+    after = (page[page.length - 1] as UnitRow).serial;
+  }
+  const groups = [...units.groups.values()].map((group) => ({
+    modelCode: group.modelCode,
+    market: group.market,
+    serials: SerialHashSet.fromHashes(group.hashes),
+  }));
+  const listed = units.fingerprints.length;
+  return {
+    id: row.id,
+    slug: row.slug,
+    source,
+    imports,
+    definition,
+    rules: { lookAlikes: definition.serialRules.lookAlikes },
+    neverContains: new Set(definition.serialRules.neverContains),
+    groups,
+    lookAlikes: FingerprintSet.fromFingerprints(units.fingerprints),
+    wholeModels: new Set(definition.models.filter((m) => m.recalledAsWhole).map((m) => m.code)),
+    modelNames: new Map(definition.models.map((m) => [m.code, m.name])),
+    serialShape: {
+      pattern: definition.serialRules.pattern ? new RegExp(definition.serialRules.pattern) : null,
+      minLength: listed > 0 ? units.minLength : 0,
+      maxLength: units.maxLength,
+    },
+  };
+}
+
+/**
+ * A held campaign with the units of lists imported since merged in. Their rows are found
+ * through the BRIN index on `import_id` (each import's rows lie together in the table).
+ */
+async function withImports(
+  tx: Tx,
+  before: CatalogCampaign,
+  added: readonly string[],
+  imports: ReadonlySet<string>,
+): Promise<CatalogCampaign> {
+  if (added.length === 0) return before;
+  const units = new UnitHashes(await groupCounts(tx, { imports: added }));
+  units.add(
+    await tx.kysely
+      .selectFrom('affected_unit')
+      .select(['serial', 'model_code', 'market'])
+      // import_id alone (it names one campaign's list): the primary key would lead to every row.
+      .where('import_id', 'in', added)
+      .execute(),
+  );
+  const groups = before.groups.map((group) => {
+    const more = units.groups.get(groupKey(group.modelCode, group.market));
+    units.groups.delete(groupKey(group.modelCode, group.market));
+    return more ? { ...group, serials: group.serials.withHashes(more.hashes) } : group;
+  });
+  for (const group of units.groups.values())
+    groups.push({
+      modelCode: group.modelCode,
+      market: group.market,
+      serials: SerialHashSet.fromHashes(group.hashes),
+    });
+  const shape = before.serialShape;
+  const held = before.lookAlikes.size > 0;
+  return {
+    ...before,
+    imports,
+    groups,
+    lookAlikes: before.lookAlikes.withFingerprints(units.fingerprints),
+    serialShape: {
+      ...shape,
+      minLength: held ? Math.min(shape.minLength, units.minLength) : units.minLength,
+      maxLength: Math.max(shape.maxLength, units.maxLength),
+    },
+  };
 }

@@ -147,6 +147,44 @@ describe.each(await testDatabases())('serial import on $name', ({ open }) => {
     });
   });
 
+  it('merges a new list into the index a process holds, without re-reading the lists it has', async () => {
+    const held = await CatalogSnapshot.load(db);
+    const campaignBefore = held.campaign(slug);
+    const file = csv('more.csv', 'serial,model,market\nAG7M2P4R6T8W3X5K,A1257,\nAG4K6M8P2R3T5W7X,A1689,CA\n');
+    expect(await importSerials(db, { campaignSlug: slug, file, actor: 'test' })).toMatchObject({
+      rowsAdded: 2,
+    });
+
+    const merged = await CatalogSnapshot.load(db, held);
+    const fresh = await CatalogSnapshot.load(db);
+    expect(merged.revision).toBe(fresh.revision);
+    // The same index as one read from scratch: every serial old and new, the look-alikes, the sizes.
+    expect(merged.serialCount).toBe(held.serialCount + 2);
+    expect(merged.serialBytes).toBe(fresh.serialBytes);
+    for (const serial of ['AG7M2P4R6T8W3X5K', 'AG4K6M8P2R3T5W7X', 'AG2W4X6K8M3P5R7T', 'AG8N3P5R7T2W4X6K'])
+      expect(
+        merged.find(serial, null).map(({ campaign, ...hit }) => hit),
+        serial,
+      ).toEqual(fresh.find(serial, null).map(({ campaign, ...hit }) => hit));
+    expect(merged.find('AG4K6M8P2R3T5W7X', null)[0]).toMatchObject({ modelCode: 'A1689', market: 'CA' });
+    expect(merged.find('AG7M2P4R6T8W3X5J', null)).toEqual([]);
+    const campaign = merged.campaign(slug) as NonNullable<typeof campaignBefore>;
+    expect(merged.mayListLookAlike(campaign, 'AG7M2P4R6T8W3X5K'.replace('5', 'S'))).toBe(true);
+    // Groups the new list did not touch are the very arrays held before: nothing was re-read.
+    const untouched = campaignBefore?.groups.find((g) => g.modelCode === 'A1652');
+    expect(campaign.groups.find((g) => g.modelCode === 'A1652')).toBe(untouched);
+
+    // Nothing changed: the campaign is kept as it is.
+    expect((await CatalogSnapshot.load(db, merged)).campaign(slug)).toBe(campaign);
+    // A changed definition is read again from scratch.
+    const definition = readCampaignFile(path.join(campaignsDir, `${slug}.yaml`));
+    await applyCampaign(db, { ...definition, units: definition.units + 1 });
+    const reread = await CatalogSnapshot.load(db, merged);
+    expect(reread.campaign(slug)).not.toBe(campaign);
+    expect(reread.campaign(slug)?.definition.units).toBe(definition.units + 1);
+    expect(reread.serialCount).toBe(merged.serialCount);
+  });
+
   it('imports 200,000 rows in batches and indexes every one', async () => {
     const rows = Array.from({ length: 200_000 }, (_, i) => `ZZ${i.toString().padStart(14, '0')},A1257`);
     const file = csv('big.csv', `serial,model\n${rows.join('\n')}\n`);

@@ -99,7 +99,12 @@ export async function importSerialsInTx(
       started_at: startedAt,
     })
     .execute();
-  if (result.rowsAdded > 0) await bumpCatalogRevision(tx);
+  if (result.rowsAdded > 0) {
+    // Summarise the new rows' block ranges now, so that every process finds this list's rows
+    // through the BRIN index without reading the others' (migration 0022).
+    await tx.query("SELECT brin_summarize_new_values('affected_unit_import')");
+    await bumpCatalogRevision(tx);
+  }
   return { result, rejects };
 }
 

@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { FingerprintSet, hashSerialInto, SerialHashSet } from './serial-hash.ts';
 
 function setOf(serials: string[]) {
+  return SerialHashSet.fromHashes(setOfHashes(serials));
+}
+
+function setOfHashes(serials: string[]) {
   const hashes = new BigUint64Array(serials.length);
-  const words = new Uint32Array(hashes.buffer);
   serials.forEach((serial, i) => {
-    hashSerialInto(serial, words, 2 * i);
+    hashSerialInto(serial, new Uint32Array(hashes.buffer), 2 * i);
   });
-  return SerialHashSet.fromHashes(hashes);
+  return hashes;
 }
 
 function has(set: SerialHashSet, serial: string) {
@@ -32,6 +35,18 @@ describe('SerialHashSet', () => {
     expect(has(set, 'AH0000000000000')).toBe(false);
   });
 
+  it('takes more serials by merging: the same set as built from all of them at once', () => {
+    const serial = (i: number) => `AH${i.toString(36).toUpperCase().padStart(14, '0')}`;
+    const first = Array.from({ length: 30_000 }, (_, i) => serial(2 * i));
+    const more = Array.from({ length: 7_000 }, (_, i) => serial(2 * i + 1));
+    const merged = setOf(first).withHashes(setOfHashes(more));
+    expect(merged.size).toBe(37_000);
+    for (const s of [...first, ...more]) expect(has(merged, s)).toBe(true);
+    expect(has(merged, serial(90_001))).toBe(false);
+    expect(setOf([]).withHashes(new BigUint64Array(0)).size).toBe(0);
+    expect(has(setOf([]).withHashes(setOfHashes([serial(3)])), serial(3))).toBe(true);
+  });
+
   it('answers on an empty set', () => {
     expect(has(setOf([]), 'ANYTHING')).toBe(false);
   });
@@ -54,5 +69,14 @@ describe('FingerprintSet', () => {
     let falsePositives = 0;
     for (let i = 0; i < 100_000; i++) if (set.mayHave(Math.imul(i + 200_001, 40503) >>> 0)) falsePositives++;
     expect(falsePositives).toBeLessThan(50); // about 100,000 * 100,000 / 2^32 ≈ 2.3 expected
+  });
+
+  it('takes more members by merging', () => {
+    const set = FingerprintSet.fromFingerprints(Uint32Array.of(9, 1, 5)).withFingerprints(
+      Uint32Array.of(7, 3, 11),
+    );
+    expect(set.size).toBe(6);
+    for (const member of [1, 3, 5, 7, 9, 11]) expect(set.mayHave(member)).toBe(true);
+    for (const stranger of [0, 2, 4, 6, 8, 10, 12]) expect(set.mayHave(stranger)).toBe(false);
   });
 });

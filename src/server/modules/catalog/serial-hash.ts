@@ -47,6 +47,39 @@ export class SerialHashSet {
     return this.words.byteLength;
   }
 
+  /**
+   * This set and `more` (hashes not in it; sorted here, in place) as a new set: one linear merge,
+   * so a list added to a large campaign costs its own size plus a copy, not a sort of everything.
+   */
+  withHashes(more: BigUint64Array): SerialHashSet {
+    more.sort();
+    const merged = new BigUint64Array(this.size + more.length);
+    const out = new Uint32Array(merged.buffer);
+    const a = this.words;
+    const b = new Uint32Array(more.buffer, more.byteOffset, more.length * 2);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    // Compared as (high word, low word): the order of BigUint64Array's sort, without BigInts.
+    while (i < this.size && j < more.length) {
+      const aHi = a[2 * i + 1] as number;
+      const bHi = b[2 * j + 1] as number;
+      if (aHi < bHi || (aHi === bHi && (a[2 * i] as number) < (b[2 * j] as number))) {
+        out[2 * k] = a[2 * i] as number;
+        out[2 * k + 1] = aHi;
+        i++;
+      } else {
+        out[2 * k] = b[2 * j] as number;
+        out[2 * k + 1] = bHi;
+        j++;
+      }
+      k++;
+    }
+    out.set(a.subarray(2 * i, 2 * this.size), 2 * k);
+    out.set(b.subarray(2 * j), 2 * (k + this.size - i));
+    return new SerialHashSet(merged);
+  }
+
   /** Whether the hash [lo, hi] is in the set: a binary search over (hi, lo). */
   has(lo: number, hi: number): boolean {
     const words = this.words;
@@ -84,6 +117,21 @@ export class FingerprintSet {
 
   get byteLength(): number {
     return this.fingerprints.byteLength;
+  }
+
+  /** This set and `more` (sorted here, in place) as a new set, merged in one pass. */
+  withFingerprints(more: Uint32Array): FingerprintSet {
+    more.sort();
+    const a = this.fingerprints;
+    const merged = new Uint32Array(a.length + more.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < a.length && j < more.length)
+      merged[k++] = (a[i] as number) <= (more[j] as number) ? (a[i++] as number) : (more[j++] as number);
+    merged.set(a.subarray(i), k);
+    merged.set(more.subarray(j), k + a.length - i);
+    return new FingerprintSet(merged);
   }
 
   mayHave(fingerprint: number): boolean {
