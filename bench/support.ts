@@ -14,7 +14,11 @@ const SERIAL_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
 
 /** `count` distinct 16-character serials starting with `prefix`, deterministic for a seed. */
 export function makeSerials(count: number, prefix: string, seed = 1): string[] {
-  const serials: string[] = [];
+  return Array.from(serialStream(count, prefix, seed));
+}
+
+/** The serials of `makeSerials`, one at a time: 20 million of them never need to be held at once. */
+export function* serialStream(count: number, prefix: string, seed = 1): Generator<string> {
   let state = seed >>> 0;
   for (let i = 0; i < count; i++) {
     let tail = '';
@@ -23,14 +27,40 @@ export function makeSerials(count: number, prefix: string, seed = 1): string[] {
       tail += SERIAL_ALPHABET[state % SERIAL_ALPHABET.length];
     }
     // The running number keeps serials distinct; the random tail keeps them from sorting in order.
-    serials.push(
-      `${prefix}${i
-        .toString(36)
-        .toUpperCase()
-        .padStart(16 - prefix.length - 6, '0')}${tail}`,
-    );
+    yield `${prefix}${i
+      .toString(36)
+      .toUpperCase()
+      .padStart(16 - prefix.length - 6, '0')}${tail}`;
   }
-  return serials;
+}
+
+/** Lines made from `serials`, joined `per` at a time (a CSV file or COPY written in chunks). */
+export function* linesInChunks(
+  serials: Iterable<string>,
+  line: (serial: string, index: number) => string,
+  per = 100_000,
+): Generator<string> {
+  let chunk: string[] = [];
+  let index = 0;
+  for (const serial of serials) {
+    chunk.push(line(serial, index++));
+    if (chunk.length === per) {
+      yield chunk.join('');
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk.join('');
+}
+
+/** Writes `header` and then `chunks` to `file`. */
+export function writeChunks(file: string, header: string, chunks: Iterable<string>): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    fs.writeSync(fd, header);
+    for (const chunk of chunks) fs.writeSync(fd, chunk);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 export async function freePort(): Promise<number> {
@@ -47,6 +77,7 @@ export async function startChild(
   args: string[],
   env: Record<string, string>,
   readyUrl: string,
+  timeoutMs = 120_000,
 ): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
@@ -56,7 +87,7 @@ export async function startChild(
       stdio: ['ignore', 'inherit', 'inherit'],
     },
   );
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);
     const status = await fetch(readyUrl).then(
@@ -185,17 +216,19 @@ export function peakRssMb(pid: number): number | undefined {
 }
 
 /**
- * Runs `measure` on PGlite (a fresh directory under .bench/) and then, when a server answers, on a
- * scratch PostgreSQL database, closing each after.
+ * Runs `measure` on PGlite (a fresh directory under .bench/; not with BENCH_DATABASES=postgres)
+ * and then, when a server answers, on a scratch PostgreSQL database, closing each after.
  */
 export async function onBothDatabases(name: string, measure: (label: string, db: Db) => Promise<void>) {
-  const pgliteDir = path.join(benchDir, `${name}-pglite`);
-  fs.rmSync(pgliteDir, { recursive: true, force: true });
-  const pglite = await openDatabase({ dataDir: pgliteDir });
-  try {
-    await measure('PGlite', pglite);
-  } finally {
-    await pglite.close();
+  if (process.env.BENCH_DATABASES !== 'postgres') {
+    const pgliteDir = path.join(benchDir, `${name}-pglite`);
+    fs.rmSync(pgliteDir, { recursive: true, force: true });
+    const pglite = await openDatabase({ dataDir: pgliteDir });
+    try {
+      await measure('PGlite', pglite);
+    } finally {
+      await pglite.close();
+    }
   }
   const scratch = await scratchPostgres(name);
   if (!scratch) {
