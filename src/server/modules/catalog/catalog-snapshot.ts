@@ -327,15 +327,19 @@ async function withImports(
   imports: ReadonlySet<string>,
 ): Promise<CatalogCampaign> {
   if (added.length === 0) return before;
+  // Before the table's statistics catch up with a large import, the planner takes a scan of every
+  // row (2.3 s at 20 million rows) for the index's 0.1 s; import_id alone, since the primary key
+  // would lead to every row of the campaign.
+  await tx.query('SET LOCAL enable_seqscan = off');
   const units = new UnitHashes(await groupCounts(tx, { imports: added }));
   units.add(
     await tx.kysely
       .selectFrom('affected_unit')
       .select(['serial', 'model_code', 'market'])
-      // import_id alone (it names one campaign's list): the primary key would lead to every row.
       .where('import_id', 'in', added)
       .execute(),
   );
+  await tx.query('SET LOCAL enable_seqscan = on');
   const groups = before.groups.map((group) => {
     const more = units.groups.get(groupKey(group.modelCode, group.market));
     units.groups.delete(groupKey(group.modelCode, group.market));
