@@ -134,7 +134,14 @@ interface Pair {
   facts: { serial: string; model: string; name: string; code: string };
 }
 
-const seen: { sha: string; hash: bigint; kind: string; lines: string[]; identity: PhotoIdentity }[] = [];
+const seen: {
+  sha: string;
+  hash: bigint;
+  kind: string;
+  lines: string[];
+  identity: PhotoIdentity;
+  scene?: string | undefined;
+}[] = [];
 const earlierCodes = new Set<string>();
 const earlierMarked: Buffer[] = [];
 
@@ -199,12 +206,16 @@ async function makePair(i: number): Promise<Pair> {
 
 /** photo_unique as the database decides it (verify-claim.ts), against every earlier claim's photos. */
 function uniqueness(
-  photo: { kind: string; sha256: string; phash: bigint; lines: string[] },
+  photo: { kind: string; sha256: string; phash: bigint; lines: string[]; scene?: string },
   identity: PhotoIdentity,
 ): CheckResult {
   const exact = seen.some((s) => s.sha === photo.sha256);
   const near = seen.some((s) =>
-    sameScene(hammingDistance(s.hash, photo.phash), { kind: photo.kind, lines: photo.lines, identity }, s),
+    sameScene(
+      hammingDistance(s.hash, photo.phash),
+      { kind: photo.kind, lines: photo.lines, identity, scene: photo.scene },
+      s,
+    ),
   );
   const otherCode =
     photo.kind === 'marked' && claimCodesIn(photo.lines).some((code) => earlierCodes.has(code));
@@ -290,7 +301,14 @@ for (const [index, pair] of pairs.entries()) {
   const identity = { serial: pair.facts.serial, code: pair.facts.code };
   const unique = result.photos.map((photo) => uniqueness(photo, identity));
   for (const photo of result.photos)
-    seen.push({ sha: photo.sha256, hash: photo.phash, kind: photo.kind, lines: photo.lines, identity });
+    seen.push({
+      sha: photo.sha256,
+      hash: photo.phash,
+      kind: photo.kind,
+      lines: photo.lines,
+      identity,
+      scene: photo.scene,
+    });
   earlierCodes.add(canonical(pair.facts.code));
   checks.push(unique.find((c) => c.outcome === 'fail') ?? (unique[0] as CheckResult));
   rows.push({

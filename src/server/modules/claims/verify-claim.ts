@@ -192,6 +192,8 @@ type StoredPhoto = {
 
 const linesOf = (analysis: unknown): string[] =>
   ((analysis as StoredAnalysis | null)?.ocr?.lines as string[] | undefined) ?? [];
+const sceneOf = (analysis: unknown): string | undefined =>
+  (analysis as { scene?: string } | null)?.scene ?? undefined;
 
 /**
  * photo_unique fails when a photo of this claim was already used in another: the same bytes;
@@ -237,11 +239,12 @@ export async function uniquenessCheck(
         if (
           sameScene(
             near.distance,
-            { kind: photo.kind, lines, identity },
+            { kind: photo.kind, lines, identity, scene: sceneOf(photo.analysis) },
             {
               kind: near.kind,
               lines: linesOf(near.analysis),
               identity: { serial: near.serial, code: near.code },
+              scene: sceneOf(near.analysis),
             },
           )
         )

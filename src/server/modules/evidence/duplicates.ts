@@ -1,4 +1,5 @@
 import { canonical, codeReadings, matchClaimCode, matchSerial } from './matching.ts';
+import { SAME_SCENE, sceneSimilarity } from './scene.ts';
 
 /**
  * Telling a reused photo from a new one. A perceptual hash finds candidates: re-encoded,
@@ -23,23 +24,30 @@ function shows(lines: readonly string[], identity: PhotoIdentity): boolean {
   return matchClaimCode(lines, identity.code).outcome === 'pass';
 }
 
+/** A photo as the duplicate rule sees it: its kind, its text, the claim's identity, its scene signature. */
+export interface ScenePhoto {
+  kind: string;
+  lines: readonly string[];
+  identity: PhotoIdentity;
+  /** Marked photos analysed since scene signatures were kept (scene.ts). */
+  scene?: string | undefined;
+}
+
 /**
  * Whether a hash candidate is the same photo. Within NEAR_DUPLICATE_BITS it is when either
  * photo shows the other claim's serial or code (a photo made for that claim); it is not when
- * both show their own (two units, photographed alike). When neither shows its own, two marked
- * photos whose handwriting reads alike are one photo; otherwise only a much closer hash counts.
+ * both show their own (two units, photographed alike). Otherwise two marked photos with scene
+ * signatures are one photo when their fine detail matches (the writing need not be read); without
+ * signatures, when their handwriting reads alike, or a much closer hash.
  */
-export function sameScene(
-  distance: number,
-  mine: { kind: string; lines: readonly string[]; identity: PhotoIdentity },
-  other: { kind: string; lines: readonly string[]; identity: PhotoIdentity },
-): boolean {
+export function sameScene(distance: number, mine: ScenePhoto, other: ScenePhoto): boolean {
   if (distance > NEAR_DUPLICATE_BITS) return false;
   if (shows(mine.lines, other.identity) || shows(other.lines, mine.identity)) return true;
   const mineOwn = shows(mine.lines, mine.identity);
   const otherOwn = shows(other.lines, other.identity);
   if (mineOwn && otherOwn) return false;
   const bothMarked = mine.kind === 'marked' && other.kind === 'marked';
+  if (bothMarked && mine.scene && other.scene) return sceneSimilarity(mine.scene, other.scene) >= SAME_SCENE;
   // One legible: OCR may have read a copy of a marked photo worse than its original, so a much
   // closer hash decides. (A copied label shows the wrong serial, which the serial check catches.)
   if (mineOwn || otherOwn) return bothMarked && distance <= CLOSE_WITHOUT_TEXT_BITS;

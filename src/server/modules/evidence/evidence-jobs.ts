@@ -7,12 +7,15 @@ import { deleteUnreferencedBlobs, keepBlob } from './evidence-blobs.ts';
 import { type OcrResult, type RecognizeOptions, sharedOcr } from './ocr.ts';
 import { derivePhoto, PhotoError } from './photo.ts';
 import { hashBands, type ImageQuality, measureQuality, perceptualHash } from './quality.ts';
+import { sceneSignature } from './scene.ts';
 
 export interface PhotoAnalysis {
   /** Label and marked photos only: the other kinds are for people. */
   ocr: OcrResult | null;
   quality: ImageQuality;
   phash: bigint;
+  /** Marked photos only: their scene signature (scene.ts), to tell a reused photo without its text. */
+  scene?: string;
 }
 
 /**
@@ -26,14 +29,15 @@ export async function analysePhoto(
   serialNeverContains: readonly string[] = [],
 ): Promise<PhotoAnalysis> {
   const reading: RecognizeOptions = kind === 'label' ? { neverContains: serialNeverContains } : {};
-  const [ocr, quality, phash] = await Promise.all([
+  const [ocr, quality, phash, scene] = await Promise.all([
     kind === 'label' || kind === 'marked'
       ? sharedOcr().then((engine) => engine.recognize(photo, reading))
       : null,
     measureQuality(photo, size.width, size.height),
     perceptualHash(photo),
+    kind === 'marked' ? sceneSignature(photo) : undefined,
   ]);
-  return { ocr, quality, phash };
+  return { ocr, quality, phash, ...(scene ? { scene } : {}) };
 }
 
 function bandColumns(hash: bigint) {
@@ -115,7 +119,11 @@ export function evidenceJobHandlers(
               ? {
                   state: 'ready',
                   display_key: outcome.displayKey,
-                  analysis: JSON.stringify({ ocr: outcome.analysis.ocr, quality: outcome.analysis.quality }),
+                  analysis: JSON.stringify({
+                    ocr: outcome.analysis.ocr,
+                    quality: outcome.analysis.quality,
+                    scene: outcome.analysis.scene,
+                  }),
                   phash: outcome.analysis.phash.toString(),
                   ...bandColumns(outcome.analysis.phash),
                 }

@@ -48,7 +48,7 @@ export async function verifyPhotos(input: {
   verdict: TriageOutcome['verdict'];
   reasons: string[];
   /** What was read in each photo, for callers that compare photos across claims. */
-  photos: { kind: 'label' | 'marked'; sha256: string; phash: bigint; lines: string[] }[];
+  photos: { kind: 'label' | 'marked'; sha256: string; phash: bigint; lines: string[]; scene?: string }[];
 }> {
   const facts = { ...input.facts, code: input.facts.code ?? '' };
   const checks: CheckResult[] = [];
@@ -75,6 +75,7 @@ export async function verifyPhotos(input: {
       sha256: inspected.sha256,
       phash: analysis.phash,
       lines: analysis.ocr?.lines ?? [],
+      ...(analysis.scene ? { scene: analysis.scene } : {}),
     })),
   };
 }
