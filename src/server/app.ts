@@ -112,15 +112,19 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   if (deps.shedEventLoopDelayMs) {
     // A burst (a recall on the evening news) past what this process serves: refuse the excess at
     // once instead of queueing it, so the requests taken keep a bounded latency (docs/decisions/0022).
+    // The plugin measures; the refusal is ours. A pressure handler that sends its own answer lets
+    // the request go on (the plugin calls next() after it): the route then did its work behind a 503.
     await app.register(underPressure, {
       maxEventLoopDelay: deps.shedEventLoopDelayMs,
       sampleInterval: 100,
-      pressureHandler: (request, reply) => {
-        const path = request.url.split('?')[0];
-        if (path === '/healthz' || path === '/metrics') return; // answered even then
-        requestsShedTotal.inc();
-        sendError(reply, requestLanguage(request), new AppError('unavailable'));
-      },
+      pressureHandler: () => undefined,
+    });
+    app.addHook('onRequest', async (request, reply) => {
+      if (!app.isUnderPressure()) return;
+      const path = request.url.split('?')[0];
+      if (path === '/healthz' || path === '/metrics') return; // answered even then
+      requestsShedTotal.inc();
+      return sendError(reply, requestLanguage(request), new AppError('unavailable'));
     });
   }
   // Every answer: a content security policy (the web app loads only its own scripts and styles),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appWithExamples } from '../../test/support/app.ts';
+import { demoUnits } from '../../test/support/claims.ts';
 import { testDatabases } from '../../test/support/databases.ts';
 import type { Db } from './db/database.ts';
 
@@ -11,6 +12,7 @@ function busy(ms: number) {
   }
 }
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const unit = demoUnits('anker-2025-us-a1263')[11] as { serial: string; model: string };
 
 describe('load shedding', () => {
   let db: Db;
@@ -47,8 +49,28 @@ describe('load shedding', () => {
     expect(refused.json().error.code).toBe('unavailable');
     expect(refused.json().error.message).toMatch(/inténtelo/i);
     expect((await harness.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    // A refused request does none of its work: no claim behind a 503 (the owner's retry would meet it).
+    const claim = await harness.app.inject({
+      method: 'POST',
+      url: '/api/v1/claims',
+      payload: {
+        campaign: 'anker-2025-us-a1263',
+        serial: unit.serial,
+        model: unit.model,
+        remedy: 'gift_card',
+        hasUnit: true,
+        claimant: { name: 'Ana García', email: 'ana@example.com', country: 'US', language: 'en' },
+      },
+    });
+    expect(claim.statusCode).toBe(503);
 
     // The burst over, it serves again within a few samples.
     await expect.poll(async () => (await lookup()).statusCode, { timeout: 5000, interval: 100 }).toBe(200);
+    const claims = await db.kysely
+      .selectFrom('claim')
+      .select('id')
+      .where('serial', '=', unit.serial)
+      .execute();
+    expect(claims).toEqual([]);
   });
 });
