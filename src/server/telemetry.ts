@@ -49,8 +49,10 @@ export async function startTelemetry(env: NodeJS.ProcessEnv = process.env): Prom
         // Probes and scrapes every few seconds would bury the requests that matter.
         ignoreIncomingRequestHook: (request) => PROBES.test(request.url ?? ''),
       }),
+      // The request and its handler; a span for each of a dozen hooks tripled a lookup's cost.
       new FastifyOtelInstrumentation({
         registerOnInitialization: true,
+        instrumentHooks: false,
         ignorePaths: (route: { url: string }) => PROBES.test(route.url),
       }),
       // A worker polls the queue twice a second: only queries inside a request or job are traced.
