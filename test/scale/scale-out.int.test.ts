@@ -9,7 +9,14 @@ import { createStaff } from '../../src/server/modules/staff/staff-accounts.ts';
 import { demoUnits } from '../support/claims.ts';
 import { STAFF_PASSWORD } from '../support/console.ts';
 import { createPostgresDatabase, testDatabases } from '../support/databases.ts';
-import { freePort, type RecallkitProcess, startRecallkit, startWorkerProcess } from '../support/processes.ts';
+import {
+  freePort,
+  postClaim,
+  type RecallkitProcess,
+  startRecallkit,
+  startWorkerProcess,
+  WITHOUT_UNIT,
+} from '../support/processes.ts';
 import { startSmtpServer } from '../support/smtp.ts';
 
 const hasPostgres = (await testDatabases()).some((database) => database.name === 'postgres');
@@ -108,18 +115,9 @@ describe.runIf(hasPostgres)('scaled out: 2 web and 2 worker processes on Postgre
     const claims: { id: string; token: string; evidenceId: string; via: number }[] = [];
     await inParallel(units, 8, async (unit, i) => {
       const base = web[i % 2]?.base as string;
-      const created = await fetch(`${base}/api/v1/claims`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          campaign: US,
-          serial: unit.serial,
-          model: unit.model,
-          remedy: 'gift_card',
-          hasUnit: false,
-          incidentDescription: 'It swelled while charging.',
-          claimant: { name: `Owner ${i}`, email: `owner${i}@example.com`, country: 'US', language: 'en' },
-        }),
+      const created = await postClaim(base, unit, `owner${i}@example.com`, {
+        ...WITHOUT_UNIT,
+        claimant: { name: `Owner ${i}`, email: `owner${i}@example.com`, country: 'US', language: 'en' },
       });
       if (created.status !== 201) throw new Error(`create: ${created.status} ${await created.text()}`);
       const claim = (await created.json()) as { id: string; accessToken: string };

@@ -6,7 +6,14 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUnits } from '../support/claims.ts';
 import { createPostgresDatabase, testDatabases } from '../support/databases.ts';
-import { freePort, type RecallkitProcess, startRecallkit, startWorkerProcess } from '../support/processes.ts';
+import {
+  freePort,
+  postClaim,
+  type RecallkitProcess,
+  startRecallkit,
+  startWorkerProcess,
+  WITHOUT_UNIT,
+} from '../support/processes.ts';
 
 const hasPostgres = (await testDatabases()).some((database) => database.name === 'postgres');
 const US = 'anker-2025-us-a1263';
@@ -103,19 +110,7 @@ describe.runIf(hasPostgres)('traces (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
     timeout: 180_000,
   }, async () => {
     const unit = demoUnits(US)[7] as { serial: string; model: string };
-    const created = await fetch(`${web.base}/api/v1/claims`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        campaign: US,
-        serial: unit.serial,
-        model: unit.model,
-        remedy: 'gift_card',
-        hasUnit: false,
-        incidentDescription: 'It swelled while charging.',
-        claimant: { name: 'Ana García', email: 'ana@example.com', country: 'US', language: 'en' },
-      }),
-    });
+    const created = await postClaim(web.base, unit, 'ana@example.com', WITHOUT_UNIT);
     expect(created.status).toBe(201);
     const claim = (await created.json()) as { id: string; accessToken: string };
     const auth = { authorization: `Bearer ${claim.accessToken}` };
