@@ -22,13 +22,11 @@ import {
   benchDir,
   fmt,
   freePort,
-  linesInChunks,
   makeSerials,
   repoRoot,
-  serialStream,
   startChild,
   stopChild,
-  writeChunks,
+  writeSerialList,
 } from './support.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -154,11 +152,7 @@ async function prepare(dataDir: string) {
     if (databaseUrl) await db.transaction((tx) => tx.query('TRUNCATE campaign, job CASCADE'));
     await seedExampleCampaigns(db, path.join(repoRoot, 'campaigns'), createLogger('warn'));
     const file = path.join(benchDir, 'burst-serials.csv');
-    writeChunks(
-      file,
-      'serial,model,market\n',
-      linesInChunks(serialStream(LISTED, 'AB', 5), (s) => `${s},A1263,US\n`),
-    );
+    writeSerialList(file, LISTED, 'AB', 5);
     await importSerials(db, { campaignSlug: US, file, actor: 'bench' });
   } finally {
     await db.close();

@@ -20,14 +20,13 @@ import {
   drive,
   fmt,
   freePort,
-  linesInChunks,
   makeSerials,
   peakRssMb,
   repoRoot,
   serialStream,
   startChild,
   stopChild,
-  writeChunks,
+  writeSerialList,
 } from './support.ts';
 
 const SERIALS = Number(process.env.BENCH_SERIALS ?? 1_100_000);
@@ -40,11 +39,7 @@ const dataDir = path.join(benchDir, 'lookup-data');
 fs.rmSync(dataDir, { recursive: true, force: true });
 const csvFile = path.join(benchDir, 'lookup-serials.csv');
 // Written in chunks: 20 million lines are more than one string can hold.
-writeChunks(
-  csvFile,
-  'serial,model,market\n',
-  linesInChunks(serialStream(SERIALS, 'AH', 7), (s) => `${s},A1263,US\n`),
-);
+writeSerialList(csvFile, SERIALS, 'AH', 7);
 
 console.log(`Loading ${fmt(SERIALS)} serials into ${databaseUrl ? 'PostgreSQL' : 'PGlite'}…`);
 const db = await openDatabase({ databaseUrl, dataDir });
@@ -152,11 +147,7 @@ if (databaseUrl) {
   );
   try {
     const newFile = path.join(benchDir, 'lookup-new-list.csv');
-    writeChunks(
-      newFile,
-      'serial,model,market\n',
-      linesInChunks(serialStream(NEW_LIST, 'AN', 13), (s) => `${s},A1263,US\n`),
-    );
+    writeSerialList(newFile, NEW_LIST, 'AN', 13);
     const probe = serialStream(1, 'AN', 13).next().value as string;
     const again = await openDatabase({ databaseUrl, dataDir: '' });
     started = performance.now();

@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { labelPhoto, markedPhoto } from '../eval/synthetic-evidence.ts';
 import { openDatabase } from '../src/server/db/database.ts';
+import { postClaim, submitClaim, uploadPhoto } from '../test/support/owner-http.ts';
 import { benchDir, fmt, freePort, repoRoot, scratchPostgres, startChild, stopChild } from './support.ts';
 
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 40);
@@ -57,25 +58,15 @@ const serials = fs
 async function sendClaims(offset: number): Promise<void> {
   for (let i = 0; i < CLAIMS; i++) {
     const serial = serials[offset + i] as string;
-    const created = await fetch(`${base}/api/v1/claims`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        campaign: US,
-        serial,
-        model: 'A1263',
-        remedy: 'gift_card',
-        hasUnit: true,
-        claimant: {
-          name: `Owner ${offset + i}`,
-          email: `p${offset + i}@example.com`,
-          country: 'US',
-          language: 'en',
-        },
-      }),
+    const created = await postClaim(base, { serial, model: 'A1263' }, `p${offset + i}@example.com`, {
+      claimant: {
+        name: `Owner ${offset + i}`,
+        email: `p${offset + i}@example.com`,
+        country: 'US',
+        language: 'en',
+      },
     });
     const claim = (await created.json()) as { id: string; accessToken: string; code: string };
-    const auth = { authorization: `Bearer ${claim.accessToken}` };
     const today = new Date().toISOString().slice(0, 10);
     const photos = {
       label: await labelPhoto({ model: 'A1263', serial }, offset + i + 1),
@@ -85,21 +76,10 @@ async function sendClaims(offset: number): Promise<void> {
       ),
     };
     for (const [kind, photo] of Object.entries(photos)) {
-      const form = new FormData();
-      form.append('kind', kind);
-      form.append('file', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), `${kind}.jpg`);
-      const uploaded = await fetch(`${base}/api/v1/claims/${claim.id}/evidence`, {
-        method: 'POST',
-        body: form,
-        headers: auth,
-      });
+      const uploaded = await uploadPhoto(base, claim, kind, photo);
       if (uploaded.status !== 201) throw new Error(`upload: ${uploaded.status} ${await uploaded.text()}`);
     }
-    const submitted = await fetch(`${base}/api/v1/claims/${claim.id}/submit`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ disposalAttested: true }),
-    });
+    const submitted = await submitClaim(base, claim);
     if (submitted.status !== 200) throw new Error(`submit: ${submitted.status} ${await submitted.text()}`);
   }
 }

@@ -52,6 +52,15 @@ export function* linesInChunks(
   if (chunk.length > 0) yield chunk.join('');
 }
 
+/** An eligibility list of `count` A1263 units sold in the US (`serialStream`'s serials), written to `file`. */
+export function writeSerialList(file: string, count: number, prefix: string, seed: number): void {
+  writeChunks(
+    file,
+    'serial,model,market\n',
+    linesInChunks(serialStream(count, prefix, seed), (s) => `${s},A1263,US\n`),
+  );
+}
+
 /** Writes `header` and then `chunks` to `file`. */
 export function writeChunks(file: string, header: string, chunks: Iterable<string>): void {
   const fd = fs.openSync(file, 'w');

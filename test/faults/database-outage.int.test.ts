@@ -5,7 +5,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUnits } from '../support/claims.ts';
 import { type OwnPostgres, ownPostgresAvailable, startOwnPostgres } from '../support/own-postgres.ts';
-import { postClaim, type RecallkitProcess, startRecallkit } from '../support/processes.ts';
+import { postClaim } from '../support/owner-http.ts';
+import { type RecallkitProcess, startRecallkit } from '../support/processes.ts';
 
 /**
  * The database goes away under load, twice: its backends are terminated, then its server is

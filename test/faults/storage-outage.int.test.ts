@@ -5,7 +5,8 @@ import S3rver from 's3rver';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoUnits } from '../support/claims.ts';
-import { freePort, postClaim, type RecallkitProcess, startRecallkit } from '../support/processes.ts';
+import { postClaim } from '../support/owner-http.ts';
+import { freePort, type RecallkitProcess, startRecallkit } from '../support/processes.ts';
 
 /** The S3-compatible store stops during uploads: a retryable 503, nothing half-written. */
 describe('the photo store going away', () => {

@@ -5,7 +5,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoUnits } from '../support/claims.ts';
-import { postClaim, type RecallkitProcess, startRecallkit } from '../support/processes.ts';
+import { postClaim } from '../support/owner-http.ts';
+import { type RecallkitProcess, startRecallkit } from '../support/processes.ts';
 
 /** Every file under `dir`, relative. */
 function files(dir: string): string[] {

@@ -6,12 +6,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUnits } from '../support/claims.ts';
 import { createPostgresDatabase, testDatabases } from '../support/databases.ts';
-import {
-  postClaim,
-  type RecallkitProcess,
-  startRecallkit,
-  startWorkerProcess,
-} from '../support/processes.ts';
+import { postClaim } from '../support/owner-http.ts';
+import { type RecallkitProcess, startRecallkit, startWorkerProcess } from '../support/processes.ts';
 
 const hasPostgres = (await testDatabases()).some((database) => database.name === 'postgres');
 

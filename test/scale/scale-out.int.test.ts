@@ -9,14 +9,8 @@ import { createStaff } from '../../src/server/modules/staff/staff-accounts.ts';
 import { demoUnits } from '../support/claims.ts';
 import { STAFF_PASSWORD } from '../support/console.ts';
 import { createPostgresDatabase, testDatabases } from '../support/databases.ts';
-import {
-  freePort,
-  postClaim,
-  type RecallkitProcess,
-  startRecallkit,
-  startWorkerProcess,
-  WITHOUT_UNIT,
-} from '../support/processes.ts';
+import { postClaim, submitClaim, uploadPhoto, WITHOUT_UNIT } from '../support/owner-http.ts';
+import { freePort, type RecallkitProcess, startRecallkit, startWorkerProcess } from '../support/processes.ts';
 import { startSmtpServer } from '../support/smtp.ts';
 
 const hasPostgres = (await testDatabases()).some((database) => database.name === 'postgres');
@@ -121,26 +115,15 @@ describe.runIf(hasPostgres)('scaled out: 2 web and 2 worker processes on Postgre
       });
       if (created.status !== 201) throw new Error(`create: ${created.status} ${await created.text()}`);
       const claim = (await created.json()) as { id: string; accessToken: string };
-      const auth = { authorization: `Bearer ${claim.accessToken}` };
-      const form = new FormData();
-      form.append('kind', 'receipt');
-      form.append(
-        'file',
-        new Blob([new Uint8Array(await photoOf(i))], { type: 'image/jpeg' }),
-        'receipt.jpg',
-      );
       // The photo through the other web process than the claim.
-      const uploaded = await fetch(`${web[(i + 1) % 2]?.base}/api/v1/claims/${claim.id}/evidence`, {
-        method: 'POST',
-        body: form,
-        headers: auth,
-      });
+      const uploaded = await uploadPhoto(
+        web[(i + 1) % 2]?.base as string,
+        claim,
+        'receipt',
+        await photoOf(i),
+      );
       if (uploaded.status !== 201) throw new Error(`upload: ${uploaded.status} ${await uploaded.text()}`);
-      const submitted = await fetch(`${base}/api/v1/claims/${claim.id}/submit`, {
-        method: 'POST',
-        headers: { ...auth, 'content-type': 'application/json' },
-        body: JSON.stringify({ disposalAttested: true }),
-      });
+      const submitted = await submitClaim(base, claim);
       if (submitted.status !== 200) throw new Error(`submit: ${submitted.status} ${await submitted.text()}`);
       claims.push({
         id: claim.id,

@@ -6,14 +6,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUnits } from '../support/claims.ts';
 import { createPostgresDatabase, testDatabases } from '../support/databases.ts';
-import {
-  freePort,
-  postClaim,
-  type RecallkitProcess,
-  startRecallkit,
-  startWorkerProcess,
-  WITHOUT_UNIT,
-} from '../support/processes.ts';
+import { bearer, postClaim, submitClaim, uploadPhoto, WITHOUT_UNIT } from '../support/owner-http.ts';
+import { freePort, type RecallkitProcess, startRecallkit, startWorkerProcess } from '../support/processes.ts';
 
 const hasPostgres = (await testDatabases()).some((database) => database.name === 'postgres');
 const US = 'anker-2025-us-a1263';
@@ -113,30 +107,16 @@ describe.runIf(hasPostgres)('traces (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
     const created = await postClaim(web.base, unit, 'ana@example.com', WITHOUT_UNIT);
     expect(created.status).toBe(201);
     const claim = (await created.json()) as { id: string; accessToken: string };
-    const auth = { authorization: `Bearer ${claim.accessToken}` };
-    const form = new FormData();
-    form.append('kind', 'receipt');
     const photo = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#3a6' } })
       .jpeg()
       .toBuffer();
-    form.append('file', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'receipt.jpg');
-    const upload = await fetch(`${web.base}/api/v1/claims/${claim.id}/evidence`, {
-      method: 'POST',
-      body: form,
-      headers: auth,
-    });
-    expect(upload.status).toBe(201);
-    const submit = await fetch(`${web.base}/api/v1/claims/${claim.id}/submit`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ disposalAttested: true }),
-    });
-    expect(submit.status).toBe(200);
+    expect((await uploadPhoto(web.base, claim, 'receipt', photo)).status).toBe(201);
+    expect((await submitClaim(web.base, claim)).status).toBe(200);
     // The worker reads the photo and verifies; without the unit the claim goes to a person.
     await expect
       .poll(
         async () => {
-          const answer = await fetch(`${web.base}/api/v1/claims/${claim.id}`, { headers: auth });
+          const answer = await fetch(`${web.base}/api/v1/claims/${claim.id}`, { headers: bearer(claim) });
           return ((await answer.json()) as { status: string }).status;
         },
         { timeout: 120_000, interval: 500 },

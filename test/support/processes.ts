@@ -95,31 +95,3 @@ export function startWorkerProcess(env: Record<string, string>) {
     },
   };
 }
-
-/**
- * POSTs a draft claim for `unit` of the US example recall to a running server (the raw answer);
- * `fields` replace the body's (e.g. `hasUnit: false` with an `incidentDescription`).
- */
-export function postClaim(
-  base: string,
-  unit: { serial: string; model: string },
-  email: string,
-  fields: Record<string, unknown> = {},
-): Promise<Response> {
-  return fetch(`${base}/api/v1/claims`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      campaign: 'anker-2025-us-a1263',
-      serial: unit.serial,
-      model: unit.model,
-      remedy: 'gift_card',
-      hasUnit: true,
-      claimant: { name: 'Ana García', email, country: 'US', language: 'en' },
-      ...fields,
-    }),
-  });
-}
-
-/** Without the unit (it burned): the owner describes what happened instead. */
-export const WITHOUT_UNIT = { hasUnit: false, incidentDescription: 'It swelled while charging.' };
