@@ -27,11 +27,27 @@ async function reused(photo: Buffer) {
     .toBuffer();
 }
 
+/** Photographed off a screen: cropped unevenly, turned 2.5 degrees, the screen's tint and gamma, softened. */
+async function offScreen(photo: Buffer) {
+  const shot = await sharp(photo)
+    .extract({ left: 60, top: 9, width: 1140, height: 855 })
+    .tint({ r: 220, g: 235, b: 255 })
+    .gamma(1.8)
+    .rotate(2.5, { background: '#222' })
+    .blur(1)
+    .toBuffer();
+  const { width = 0, height = 0 } = await sharp(shot).metadata();
+  return sharp(shot)
+    .extract({ left: 40, top: 40, width: width - 80, height: height - 80 })
+    .jpeg({ quality: 70 })
+    .toBuffer();
+}
+
 const ana = { serial: 'AH7M4Z2K9C1QR8T3', code: 'RK-7K3F-9Q2M' };
 const tom = { serial: 'AG3P7X5N2W8K4R6T', code: 'RK-HWHD-KVCP' };
 
 describe('scene signatures of marked photos', () => {
-  it('finds a cropped, recoloured, re-encoded copy and tells apart another owner’s photo framed alike', async () => {
+  it('finds a cropped, recoloured, re-encoded copy or one photographed off a screen, and tells apart another owner’s photo framed alike', async () => {
     const original = await markedUnit(['RECALLED', 'Ana Garcia', '11/21/2026', 'RK-7K3F-9Q2M'], -4);
     const other = await markedUnit(['RECALLED', 'Tom Baker', '21.11.26', 'RK-HWHD-KVCP'], -3);
     const [a, copy, b] = await Promise.all([original, await reused(original), other].map(sceneSignature));
@@ -40,6 +56,9 @@ describe('scene signatures of marked photos', () => {
     expect(sceneSimilarity(copy as string, a as string)).toBeGreaterThanOrEqual(SAME_SCENE);
     expect(sceneSimilarity(a as string, b as string)).toBeLessThan(SAME_SCENE);
     expect(sceneSimilarity(a as string, 'not a signature')).toBe(0);
+    const shot = await sceneSignature(await offScreen(await original));
+    expect(sceneSimilarity(a as string, shot)).toBeGreaterThanOrEqual(SAME_SCENE);
+    expect(sceneSimilarity(b as string, shot)).toBeLessThan(SAME_SCENE);
 
     // The rule: when neither photo's text names the other claim, the scenes decide, whatever was read.
     const unread = (identity: typeof ana, scene: string) => ({

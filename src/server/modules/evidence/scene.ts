@@ -46,14 +46,24 @@ function decode(signature: string): Float32Array | undefined {
   return Float32Array.from(new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length));
 }
 
-/** The central part of `image` (a `crop` off each side, moved by `dx`, `dy`), resampled to the full size. */
-function region(image: Float32Array, crop: number, dx: number, dy: number): Float32Array {
+/**
+ * Where one signature lies in the other: scaled by `scaleX`, `scaleY` (a crop of 1 - scale),
+ * moved by `dx`, `dy` (a share of the side) and turned by `turn` radians about the centre.
+ */
+type Placement = [scaleX: number, scaleY: number, dx: number, dy: number, turn: number];
+
+/** `image` seen through `placement`, resampled to the full size (bilinear). */
+function place(image: Float32Array, [scaleX, scaleY, dx, dy, turn]: Placement): Float32Array {
   const out = new Float32Array(SIZE * SIZE);
-  const step = 1 - 2 * crop;
-  for (let y = 0; y < SIZE; y++)
+  const cos = Math.cos(turn);
+  const sin = Math.sin(turn);
+  const clamp = (v: number) => Math.min(SIZE - 1, Math.max(0, v));
+  for (let y = 0; y < SIZE; y++) {
+    const v = (y + 0.5) / SIZE - 0.5;
     for (let x = 0; x < SIZE; x++) {
-      const sx = Math.min(SIZE - 1, Math.max(0, (crop + dx) * SIZE + (x + 0.5) * step - 0.5));
-      const sy = Math.min(SIZE - 1, Math.max(0, (crop + dy) * SIZE + (y + 0.5) * step - 0.5));
+      const u = (x + 0.5) / SIZE - 0.5;
+      const sx = clamp((0.5 + dx + (u * cos - v * sin) * scaleX) * SIZE - 0.5);
+      const sy = clamp((0.5 + dy + (u * sin + v * cos) * scaleY) * SIZE - 0.5);
       const x0 = Math.floor(sx);
       const y0 = Math.floor(sy);
       const x1 = Math.min(SIZE - 1, x0 + 1);
@@ -64,6 +74,7 @@ function region(image: Float32Array, crop: number, dx: number, dy: number): Floa
       const bottom = (image[y1 * SIZE + x0] as number) * (1 - fx) + (image[y1 * SIZE + x1] as number) * fx;
       out[y * SIZE + x] = top * (1 - fy) + bottom * fy;
     }
+  }
   return out;
 }
 
@@ -89,12 +100,49 @@ function correlation(a: Float32Array, b: Float32Array): number {
   return aa === 0 || bb === 0 ? 0 : ab / Math.sqrt(aa * bb);
 }
 
-const CROPS = [0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08];
-const SHIFTS = [-0.01, -0.005, 0, 0.005, 0.01];
+/** How far a copy may differ: cropped up to 20 % in all (either axis), turned up to 5 degrees. */
+const MIN_SCALE = 0.8;
+const MAX_TURN = 0.09;
+const STEPS: Placement = [0.02, 0.02, 0.01, 0.01, 0.017];
+
+/** From `start`, the best placement reached by moving one parameter at a time, in ever finer steps. */
+function climb(whole: Float32Array, part: Float32Array, start: Placement, score: number): number {
+  let best = score;
+  let at = start;
+  const steps = [...STEPS];
+  for (let round = 0; round < 4; round++) {
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (let k = 0; k < at.length; k++)
+        for (const sign of [-1, 1]) {
+          const next = at.map((value, i) =>
+            i === k ? value + sign * (steps[k] as number) : value,
+          ) as Placement;
+          const [scaleX, scaleY, , , turn] = next;
+          if (
+            Math.max(scaleX, scaleY) > 1.02 ||
+            Math.min(scaleX, scaleY) < MIN_SCALE ||
+            Math.abs(turn) > MAX_TURN
+          )
+            continue;
+          const found = correlation(place(whole, next), part);
+          if (found > best) {
+            best = found;
+            at = next;
+            moved = true;
+          }
+        }
+    }
+    for (let k = 0; k < steps.length; k++) steps[k] = (steps[k] as number) / 2;
+  }
+  return best;
+}
 
 /**
- * How alike two signatures are, -1 to 1: the best correlation of one with the other cropped by
- * up to 8 % a side and moved a little (either may be the cropped copy). 0 when either is unreadable.
+ * How alike two signatures are, -1 to 1: the best correlation of one with a placement of the other
+ * (either may be the cropped copy): a coarse grid of crops and moves, then a climb from the best
+ * two over crop per axis, move and turn, so a copy cropped unevenly or photographed off a screen
+ * is found. 0 when either is unreadable.
  */
 export function sceneSimilarity(a: string, b: string): number {
   const imageA = decode(a);
@@ -104,12 +152,16 @@ export function sceneSimilarity(a: string, b: string): number {
   for (const [whole, part] of [
     [imageA, imageB],
     [imageB, imageA],
-  ] as const)
-    for (const crop of CROPS)
-      for (const dx of SHIFTS)
-        for (const dy of SHIFTS) {
-          if (crop === 0 && (dx !== 0 || dy !== 0)) continue;
-          best = Math.max(best, correlation(region(whole, crop, dx, dy), part));
+  ] as const) {
+    const starts: { at: Placement; score: number }[] = [];
+    for (const scale of [1, 0.94, 0.88])
+      for (const dx of [-0.02, 0, 0.02])
+        for (const dy of [-0.02, 0, 0.02]) {
+          const at: Placement = [scale, scale, dx, dy, 0];
+          starts.push({ at, score: correlation(place(whole, at), part) });
         }
+    starts.sort((x, y) => y.score - x.score);
+    for (const { at, score } of starts.slice(0, 2)) best = Math.max(best, climb(whole, part, at, score));
+  }
   return best;
 }
