@@ -151,6 +151,11 @@ export interface EvidenceTable {
   phash_b1: number | null;
   phash_b2: number | null;
   phash_b3: number | null;
+  centre_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  centre_b0: number | null;
+  centre_b1: number | null;
+  centre_b2: number | null;
+  centre_b3: number | null;
   format: string;
   bytes: number;
   width: number;

@@ -77,7 +77,10 @@ export async function exportPersonalData(
     claims.push({
       claim: { ...claim, review_by: undefined, review_until: undefined, risk_score: undefined },
       timeline: events,
-      photos: evidence.map(({ phash_b0, phash_b1, phash_b2, phash_b3, ...photo }) => photo),
+      photos: evidence.map(
+        ({ phash_b0, phash_b1, phash_b2, phash_b3, centre_b0, centre_b1, centre_b2, centre_b3, ...photo }) =>
+          photo,
+      ),
       checks,
       decisions,
       remedy: remedy ?? null,

@@ -28,7 +28,7 @@ import {
   photoChecks,
   type StoredAnalysis,
 } from '../evidence/photo-feedback.ts';
-import { bandNeighbours, hammingDistance, hashBands } from '../evidence/quality.ts';
+import { bandNeighbours, hashBands } from '../evidence/quality.ts';
 import type { ClaimRow } from './claim-access.ts';
 import { approveClaim, type ClaimHooks, transitionClaim } from './claim-lifecycle.ts';
 import { mailOwner } from './mail-owner.ts';
@@ -194,6 +194,8 @@ const linesOf = (analysis: unknown): string[] =>
   ((analysis as StoredAnalysis | null)?.ocr?.lines as string[] | undefined) ?? [];
 const sceneOf = (analysis: unknown): string | undefined =>
   (analysis as { scene?: string } | null)?.scene ?? undefined;
+const cropsOf = (analysis: unknown): bigint[] =>
+  ((analysis as { crops?: string[] } | null)?.crops ?? []).map((hash) => BigInt(hash));
 
 /**
  * photo_unique fails when a photo of this claim was already used in another: the same bytes;
@@ -235,7 +237,7 @@ export async function uniquenessCheck(
       });
     const lines = linesOf(photo.analysis);
     if (photo.phash !== null)
-      for (const near of await nearDuplicates(db, BigInt(photo.phash), claimId))
+      for (const near of await nearDuplicates(db, BigInt(photo.phash), cropsOf(photo.analysis), claimId))
         if (
           sameScene(
             near.distance,
@@ -283,10 +285,15 @@ export async function uniquenessCheck(
   };
 }
 
-/** Photos in other claims whose perceptual hash is within NEAR_DUPLICATE_BITS of `hash`. */
+/**
+ * The photos in other claims nearest `hash`, within NEAR_DUPLICATE_BITS: by their own hash, or
+ * (marked photos) by their centre's hash against any of `crops`, the new photo's crop hashes
+ * (quality.ts cropHashes), so a cropped copy is found both ways. `distance` is the nearer of the two.
+ */
 export async function nearDuplicates(
   db: Kysely<Database>,
   hash: bigint,
+  crops: readonly bigint[],
   excludeClaimId: string | null,
   limit = 20,
 ): Promise<
@@ -302,11 +309,27 @@ export async function nearDuplicates(
 > {
   const [b0, b1, b2, b3] = hashBands(hash).map(bandNeighbours) as [number[], number[], number[], number[]];
   const h = hash.toString();
+  const cropList = crops.map(String);
+  // Each crop's band neighbours in one array per band: four index lookups whatever the crops.
+  const [c0, c1, c2, c3] = [0, 1, 2, 3].map((band) => [
+    ...new Set(crops.flatMap((crop) => bandNeighbours(hashBands(crop)[band] as number))),
+  ]) as [number[], number[], number[], number[]];
+  const toCrops = (centre: string) =>
+    sql`(SELECT min(bit_count((${sql.ref(centre)} # v)::bit(64))) FROM unnest(${cropList}::bigint[]) v)`;
+  const centreDistance = toCrops('centre_hash');
+  const byCentre =
+    crops.length === 0
+      ? sql``
+      : sql`
+      UNION SELECT id FROM evidence WHERE centre_b0 = ANY(${c0}::int[]) AND ${centreDistance} <= ${NEAR_DUPLICATE_BITS}
+      UNION SELECT id FROM evidence WHERE centre_b1 = ANY(${c1}::int[]) AND ${centreDistance} <= ${NEAR_DUPLICATE_BITS}
+      UNION SELECT id FROM evidence WHERE centre_b2 = ANY(${c2}::int[]) AND ${centreDistance} <= ${NEAR_DUPLICATE_BITS}
+      UNION SELECT id FROM evidence WHERE centre_b3 = ANY(${c3}::int[]) AND ${centreDistance} <= ${NEAR_DUPLICATE_BITS}`;
   const rows = await sql<{
     id: string;
     claim_id: string;
     kind: string;
-    phash: string;
+    distance: number;
     analysis: unknown;
     serial: string | null;
     code: string;
@@ -316,15 +339,18 @@ export async function nearDuplicates(
       UNION SELECT id FROM evidence WHERE phash_b1 = ANY(${b1}::int[]) AND bit_count((phash # ${h}::bigint)::bit(64)) <= ${NEAR_DUPLICATE_BITS}
       UNION SELECT id FROM evidence WHERE phash_b2 = ANY(${b2}::int[]) AND bit_count((phash # ${h}::bigint)::bit(64)) <= ${NEAR_DUPLICATE_BITS}
       UNION SELECT id FROM evidence WHERE phash_b3 = ANY(${b3}::int[]) AND bit_count((phash # ${h}::bigint)::bit(64)) <= ${NEAR_DUPLICATE_BITS}
+      ${byCentre}
     )
-    SELECT e.id, e.claim_id, e.kind, e.phash::text AS phash, e.analysis, c.serial, c.code
+    SELECT e.id, e.claim_id, e.kind, e.analysis, c.serial, c.code,
+      LEAST(bit_count((e.phash # ${h}::bigint)::bit(64)), ${crops.length === 0 ? sql`NULL` : toCrops('e.centre_hash')})::int AS distance
     FROM near JOIN evidence e ON e.id = near.id JOIN claim c ON c.id = e.claim_id
     ${excludeClaimId ? sql`WHERE e.claim_id <> ${excludeClaimId}` : sql``}
+    ORDER BY distance, e.id
     LIMIT ${limit}`.execute(db);
   return rows.rows.map((row) => ({
     id: row.id,
     claimId: row.claim_id,
-    distance: hammingDistance(BigInt(row.phash), hash),
+    distance: Number(row.distance),
     kind: row.kind,
     analysis: row.analysis,
     serial: row.serial,

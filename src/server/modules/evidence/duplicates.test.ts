@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { claimCodesIn, sameScene } from './duplicates.ts';
+import { claimCodesIn, hashDistance, sameScene } from './duplicates.ts';
 import { canonical } from './matching.ts';
+import { CENTRE, LOOKUP_CROPS } from './quality.ts';
 
 const ana = { serial: 'AH7M4Z2K9C1QR8T3', code: 'RK-7K3F-9Q2M' };
 const tom = { serial: 'AG3P7X5N2W8K4R6T', code: 'RK-HWHD-KVCP' };
@@ -51,6 +52,22 @@ describe('sameScene', () => {
     const b = { kind: 'marked', lines: ['RECALLED', 'Tom Baker', 'Nov 21 2026'], identity: ana };
     expect(sameScene(10, a, b)).toBe(true);
     expect(sameScene(13, a, b)).toBe(false); // too far apart to be one photo
+  });
+});
+
+describe('hashDistance', () => {
+  const bits = (n: number) => (1n << BigInt(n)) - 1n; // n low bits set
+  const crops = (centre: bigint) => LOOKUP_CROPS.map((crop) => (crop === CENTRE ? centre : 0x5a5a5a5an));
+
+  it('finds a cropped copy through the stored centre and the copy’s nearest crop', () => {
+    const original = { phash: 0n, crops: crops(0xf0f0n) };
+    const copy = { phash: bits(20), crops: [bits(30), 0xf0f1n, bits(40)] };
+    expect(hashDistance(original, copy)).toBe(1);
+  });
+
+  it('falls back to the photos’ own hashes when either has no crops (labels, older photos)', () => {
+    expect(hashDistance({ phash: 0n }, { phash: bits(5), crops: [0n] })).toBe(5);
+    expect(hashDistance({ phash: 0n, crops: crops(0n) }, { phash: bits(7) })).toBe(7);
   });
 });
 

@@ -1,11 +1,13 @@
 import { canonical, codeReadings, matchClaimCode, matchSerial } from './matching.ts';
+import { centreOf, hammingDistance } from './quality.ts';
 import { SAME_SCENE, sceneSimilarity } from './scene.ts';
 
 /**
- * Telling a reused photo from a new one. A perceptual hash finds candidates: re-encoded,
- * resized, slightly cropped or recoloured copies stay within NEAR_DUPLICATE_BITS of 64. But
- * two honest photos of the same label, framed alike, can be as close, so the text read in the
- * photos decides (see sameScene).
+ * Telling a reused photo from a new one. Perceptual hashes find candidates: re-encoded, resized
+ * or recoloured copies stay within NEAR_DUPLICATE_BITS of 64, and a cropped copy of a marked photo
+ * comes as near through the hashes of its crops (see hashDistance). But two honest photos of the
+ * same label, framed alike, can be as close, so the text read in the photos, or the fine detail of
+ * marked ones, decides (see sameScene).
  */
 
 export const NEAR_DUPLICATE_BITS = 12;
@@ -22,6 +24,23 @@ function shows(lines: readonly string[], identity: PhotoIdentity): boolean {
   if (lines.length === 0) return false;
   if (identity.serial && matchSerial(lines, identity.serial).distance === 0) return true;
   return matchClaimCode(lines, identity.code).outcome === 'pass';
+}
+
+/** A photo's hashes: its own and, for a marked photo, its crops' (quality.ts cropHashes). */
+export interface PhotoHashes {
+  phash: bigint;
+  crops?: readonly bigint[] | undefined;
+}
+
+/**
+ * How near the hash lookup finds `stored` from a new photo: the nearer of their own hashes and of
+ * the stored photo's centre to the new photo's crops, as `nearDuplicates` asks the database.
+ */
+export function hashDistance(stored: PhotoHashes, probe: PhotoHashes): number {
+  const centre = stored.crops && centreOf(stored.crops);
+  const byCentre =
+    centre === undefined || !probe.crops ? [] : probe.crops.map((crop) => hammingDistance(centre, crop));
+  return Math.min(hammingDistance(stored.phash, probe.phash), ...byCentre);
 }
 
 /** A photo as the duplicate rule sees it: its kind, its text, the claim's identity, its scene signature. */

@@ -6,7 +6,14 @@ import { campaignDefinitionById } from '../catalog/catalog.queries.ts';
 import { deleteUnreferencedBlobs, keepBlob } from './evidence-blobs.ts';
 import { type OcrResult, type RecognizeOptions, sharedOcr } from './ocr.ts';
 import { derivePhoto, PhotoError } from './photo.ts';
-import { hashBands, type ImageQuality, measureQuality, perceptualHash } from './quality.ts';
+import {
+  centreOf,
+  cropHashes,
+  hashBands,
+  type ImageQuality,
+  measureQuality,
+  perceptualHash,
+} from './quality.ts';
 import { sceneSignature } from './scene.ts';
 
 export interface PhotoAnalysis {
@@ -16,6 +23,8 @@ export interface PhotoAnalysis {
   phash: bigint;
   /** Marked photos only: their scene signature (scene.ts), to tell a reused photo without its text. */
   scene?: string;
+  /** Marked photos only: the hashes of their crops (quality.ts LOOKUP_CROPS), to find a cropped copy. */
+  crops?: bigint[];
 }
 
 /**
@@ -29,20 +38,35 @@ export async function analysePhoto(
   serialNeverContains: readonly string[] = [],
 ): Promise<PhotoAnalysis> {
   const reading: RecognizeOptions = kind === 'label' ? { neverContains: serialNeverContains } : {};
-  const [ocr, quality, phash, scene] = await Promise.all([
+  const [ocr, quality, phash, scene, crops] = await Promise.all([
     kind === 'label' || kind === 'marked'
       ? sharedOcr().then((engine) => engine.recognize(photo, reading))
       : null,
     measureQuality(photo, size.width, size.height),
     perceptualHash(photo),
     kind === 'marked' ? sceneSignature(photo) : undefined,
+    kind === 'marked' ? cropHashes(photo) : undefined,
   ]);
-  return { ocr, quality, phash, ...(scene ? { scene } : {}) };
+  return { ocr, quality, phash, ...(scene ? { scene } : {}), ...(crops ? { crops } : {}) };
 }
 
-function bandColumns(hash: bigint) {
-  const [phash_b0, phash_b1, phash_b2, phash_b3] = hashBands(hash);
-  return { phash_b0, phash_b1, phash_b2, phash_b3 };
+/** The hash columns of a photo's row: its perceptual hash and, for a marked photo, its centre's. */
+function hashColumns(analysis: PhotoAnalysis) {
+  const [phash_b0, phash_b1, phash_b2, phash_b3] = hashBands(analysis.phash);
+  const centre = analysis.crops && centreOf(analysis.crops);
+  const [centre_b0, centre_b1, centre_b2, centre_b3] = centre === undefined ? [] : hashBands(centre);
+  return {
+    phash: analysis.phash.toString(),
+    phash_b0,
+    phash_b1,
+    phash_b2,
+    phash_b3,
+    centre_hash: centre?.toString() ?? null,
+    centre_b0: centre_b0 ?? null,
+    centre_b1: centre_b1 ?? null,
+    centre_b2: centre_b2 ?? null,
+    centre_b3: centre_b3 ?? null,
+  };
 }
 
 /**
@@ -123,9 +147,9 @@ export function evidenceJobHandlers(
                     ocr: outcome.analysis.ocr,
                     quality: outcome.analysis.quality,
                     scene: outcome.analysis.scene,
+                    crops: outcome.analysis.crops?.map(String),
                   }),
-                  phash: outcome.analysis.phash.toString(),
-                  ...bandColumns(outcome.analysis.phash),
+                  ...hashColumns(outcome.analysis),
                 }
               : { state: 'unreadable', problem: outcome.problem },
           )

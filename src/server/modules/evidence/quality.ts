@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module';
-import sharp from 'sharp';
+import sharp, { type SharpOptions } from 'sharp';
 
 // A CommonJS module whose export is the function itself (its typings claim a default export).
-const phash: (image: Buffer) => Promise<string> = createRequire(import.meta.url)('sharp-phash');
+const phash: (image: Buffer, options?: SharpOptions) => Promise<string> = createRequire(import.meta.url)(
+  'sharp-phash',
+);
 
 export interface ImageQuality {
   width: number;
@@ -61,9 +63,68 @@ export async function measureQuality(photo: Buffer, width: number, height: numbe
 
 /** The 64-bit DCT perceptual hash (sharp-phash), as a signed 64-bit integer (Postgres bigint). */
 export async function perceptualHash(photo: Buffer): Promise<bigint> {
-  const bits = await phash(photo);
-  return BigInt.asIntN(64, BigInt(`0b${bits}`));
+  return asHash(await phash(photo));
 }
+
+const asHash = (bits: string) => BigInt.asIntN(64, BigInt(`0b${bits}`));
+
+/** A square part of a photo: `crop` (a share of each side) cut off all round, then moved by `dx`, `dy`. */
+export interface Crop {
+  crop: number;
+  dx: number;
+  dy: number;
+}
+
+/** A marked photo keeps the hash of its centre, a tenth cut off each side (`centre_hash`). */
+export const CENTRE: Crop = { crop: 0.1, dx: 0, dy: 0 };
+/**
+ * The crops a new photo is hashed at to find a stored centre: a copy cropped by up to 6 % a side
+ * shows the original's centre at one of the centred ones, an unevenly cropped copy at one of the
+ * moved ones, and an original shows a cropped copy's centre at one of the larger ones
+ * (docs/decisions/0013-near-duplicate-photos.md).
+ */
+export const LOOKUP_CROPS: readonly Crop[] = [
+  ...[0, 0.025, 0.05, 0.075, 0.125, 0.15].map((crop) => ({ crop, dx: 0, dy: 0 })),
+  CENTRE,
+  ...[0.05, 0.075, 0.1].flatMap((crop) =>
+    [
+      [0.025, 0],
+      [-0.025, 0],
+      [0, 0.025],
+      [0, -0.025],
+    ].map(([dx, dy]) => ({ crop, dx: dx as number, dy: dy as number })),
+  ),
+];
+const LOOKUP_BASE = 256;
+
+/** The perceptual hashes of each of `crops` of a photo. */
+export async function cropHashes(photo: Buffer, crops: readonly Crop[] = LOOKUP_CROPS): Promise<bigint[]> {
+  const base = await sharp(photo)
+    .greyscale()
+    .resize(LOOKUP_BASE, LOOKUP_BASE, { fit: 'fill' })
+    .raw()
+    .toBuffer();
+  const raw = { width: LOOKUP_BASE, height: LOOKUP_BASE, channels: 1 } as const;
+  return Promise.all(
+    crops.map(async ({ crop, dx, dy }) => {
+      const edge = Math.round(LOOKUP_BASE * crop);
+      const side = LOOKUP_BASE - 2 * edge;
+      const part = await sharp(base, { raw })
+        .extract({
+          left: edge + Math.round(LOOKUP_BASE * dx),
+          top: edge + Math.round(LOOKUP_BASE * dy),
+          width: side,
+          height: side,
+        })
+        .raw()
+        .toBuffer();
+      return asHash(await phash(part, { raw: { width: side, height: side, channels: 1 } }));
+    }),
+  );
+}
+
+/** The centre's hash among a photo's crop hashes (`cropHashes` with LOOKUP_CROPS). */
+export const centreOf = (crops: readonly bigint[]): bigint | undefined => crops[LOOKUP_CROPS.indexOf(CENTRE)];
 
 /** The four 16-bit bands of a hash, for multi-index lookups. */
 export function hashBands(hash: bigint): [number, number, number, number] {

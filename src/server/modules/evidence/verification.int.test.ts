@@ -7,6 +7,8 @@ import { testDatabases } from '../../../../test/support/databases.ts';
 import type { Db } from '../../db/database.ts';
 import { claimJobs, enqueue } from '../../jobs/queue.ts';
 import type { JobWorker } from '../../jobs/worker.ts';
+import { NEAR_DUPLICATE_BITS } from './duplicates.ts';
+import { hammingDistance, perceptualHash } from './quality.ts';
 
 const serials = demoSerials('anker-2025-us-a1263');
 let nextSerial = 200;
@@ -198,6 +200,54 @@ describe.each(await testDatabases())('evidence checks on $name', ({ open }) => {
       .executeTakeFirstOrThrow();
     expect(decision.action).toBe('review');
     expect(decision.reasons).toContain('photo_unique');
+  });
+
+  it('finds a reused photo cropped beyond its hash’s reach through the hash of its centre', async () => {
+    const sharp = (await import('sharp')).default;
+    const first = await newClaim('Tom Baker');
+    const photos = await goodPhotos(first, 31, 'Tom Baker');
+    await upload(first, 'label', photos.label);
+    await upload(first, 'marked', photos.marked);
+    await worker.drain();
+    expect((await submit(first)).statusCode).toBe(200);
+    await worker.drain();
+
+    // 6 % off each side, duller, smaller: the photo's own hash moves more than 12 bits.
+    const { width = 0, height = 0 } = await sharp(photos.marked).metadata();
+    const copy = await sharp(photos.marked)
+      .extract({
+        left: Math.round(width * 0.06),
+        top: Math.round(height * 0.06),
+        width: Math.round(width * 0.88),
+        height: Math.round(height * 0.88),
+      })
+      .modulate({ saturation: 0.7 })
+      .resize({ width: 900 })
+      .jpeg({ quality: 70 })
+      .toBuffer();
+    expect(hammingDistance(await perceptualHash(photos.marked), await perceptualHash(copy))).toBeGreaterThan(
+      NEAR_DUPLICATE_BITS,
+    );
+
+    const second = await newClaim('Tom Baker');
+    await upload(second, 'label', (await goodPhotos(second, 33, 'Tom Baker')).label);
+    await upload(second, 'marked', copy);
+    await worker.drain();
+    expect((await submit(second)).statusCode).toBe(200);
+    await worker.drain();
+
+    const unique = await db.kysely
+      .selectFrom('check_result')
+      .selectAll()
+      .where('claim_id', '=', second.id)
+      .where('check_id', '=', 'photo_unique')
+      .executeTakeFirstOrThrow();
+    expect(unique.outcome).toBe('fail');
+    const matches = unique.detail.matches as { otherClaim: string; reason: string; distance: number }[];
+    expect(matches).toContainEqual(
+      expect.objectContaining({ otherClaim: first.id, reason: 'near_duplicate' }),
+    );
+    expect((await status(second)).status).toBe('needs_review');
   });
 
   it('records a verification once when its worker dies and the job runs again, or runs twice', async () => {

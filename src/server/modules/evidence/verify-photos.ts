@@ -48,7 +48,14 @@ export async function verifyPhotos(input: {
   verdict: TriageOutcome['verdict'];
   reasons: string[];
   /** What was read in each photo, for callers that compare photos across claims. */
-  photos: { kind: 'label' | 'marked'; sha256: string; phash: bigint; lines: string[]; scene?: string }[];
+  photos: {
+    kind: 'label' | 'marked';
+    sha256: string;
+    phash: bigint;
+    lines: string[];
+    scene?: string;
+    crops?: bigint[];
+  }[];
 }> {
   const facts = { ...input.facts, code: input.facts.code ?? '' };
   const checks: CheckResult[] = [];
@@ -76,6 +83,7 @@ export async function verifyPhotos(input: {
       phash: analysis.phash,
       lines: analysis.ocr?.lines ?? [],
       ...(analysis.scene ? { scene: analysis.scene } : {}),
+      ...(analysis.crops ? { crops: analysis.crops } : {}),
     })),
   };
 }
