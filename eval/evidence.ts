@@ -10,14 +10,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
 import { readCampaignFile } from '../src/server/modules/catalog/apply-campaign.ts';
 import { CODE_ALPHABET } from '../src/server/modules/claims/claim-access.ts';
 import { type CheckResult, READ_CHECKS, triage } from '../src/server/modules/evidence/checks.ts';
-import { claimCodesIn, type PhotoIdentity, sameScene } from '../src/server/modules/evidence/duplicates.ts';
+import {
+  claimCodesIn,
+  hashDistance,
+  type PhotoIdentity,
+  sameScene,
+} from '../src/server/modules/evidence/duplicates.ts';
 import { canonical } from '../src/server/modules/evidence/matching.ts';
 import { configureOcr, shutdownOcr } from '../src/server/modules/evidence/ocr.ts';
-import { hammingDistance } from '../src/server/modules/evidence/quality.ts';
 import { verifyPhotos } from '../src/server/modules/evidence/verify-photos.ts';
 import {
   checkHandsInstalled,
@@ -28,7 +31,15 @@ import {
   handwrittenPhoto,
   SURFACES,
 } from './handwritten-evidence.ts';
-import { type Conditions, labelPhoto, markedPhoto, random } from './synthetic-evidence.ts';
+import {
+  COPIES,
+  type Copy,
+  cameraConditions,
+  labelPhoto,
+  markedPhoto,
+  random,
+  reusedPhoto,
+} from './synthetic-evidence.ts';
 
 const PAIRS = Number(process.env.EVAL_PAIRS ?? 210);
 const BY_HAND = process.env.EVAL_WRITING === 'hand';
@@ -110,25 +121,13 @@ const BREAKS: Record<Kind, string | null> = {
 };
 
 /** Moderate conditions: what a reasonable phone photo looks like. Harsh ones are recorded as such. */
-function conditions(): { c: Conditions; readable: boolean } {
-  const harsh = rand() < 0.2;
-  const c: Conditions = {
-    rotate: (rand() - 0.5) * 40,
-    shear: (rand() - 0.5) * 0.16,
-    blur: harsh ? 2 + rand() * 2 : rand() * 1.2,
-    noise: harsh ? 20 + rand() * 15 : rand() * 12,
-    light: harsh ? pick([0.3 + rand() * 0.15, 1.5 + rand() * 0.3]) : 0.6 + rand() * 0.6,
-    jpegQuality: 50 + Math.floor(rand() * 46),
-    size: harsh ? 800 + Math.floor(rand() * 300) : 1000 + Math.floor(rand() * 3000),
-  };
-  return { c, readable: !harsh };
-}
-
 interface Pair {
   kind: Kind;
   readable: boolean;
   /** The hand that wrote the marked photo (EVAL_WRITING=hand). */
   hand?: Hand;
+  /** How a reused photo was copied. */
+  copy?: Copy;
   label: Buffer;
   marked: Buffer;
   facts: { serial: string; model: string; name: string; code: string };
@@ -136,7 +135,8 @@ interface Pair {
 
 const seen: {
   sha: string;
-  hash: bigint;
+  phash: bigint;
+  crops?: bigint[] | undefined;
   kind: string;
   lines: string[];
   identity: PhotoIdentity;
@@ -145,25 +145,7 @@ const seen: {
 const earlierCodes = new Set<string>();
 const earlierMarked: Buffer[] = [];
 
-/** A reused photo as a fraudster makes one: re-encoded, resized, a little cropped or recoloured. */
-async function reuse(photo: Buffer): Promise<Buffer> {
-  const meta = await sharp(photo).metadata();
-  const w = meta.width ?? 1000;
-  const h = meta.height ?? 750;
-  const crop = 0.02 + rand() * 0.04;
-  let image = sharp(photo).extract({
-    left: Math.round(w * crop),
-    top: Math.round(h * crop),
-    width: Math.round(w * (1 - 2 * crop)),
-    height: Math.round(h * (1 - 2 * crop)),
-  });
-  if (rand() < 0.5)
-    image = image.modulate({ saturation: 0.6 + rand() * 0.8, brightness: 0.9 + rand() * 0.2 });
-  return image
-    .resize({ width: Math.round(w * (0.6 + rand() * 0.5)) })
-    .jpeg({ quality: 60 + Math.floor(rand() * 30) })
-    .toBuffer();
-}
+let reusedSoFar = 0;
 
 async function makePair(i: number): Promise<Pair> {
   const kind: Kind =
@@ -191,28 +173,36 @@ async function makePair(i: number): Promise<Pair> {
       : pick(kind === 'old_date' ? OLD_DATE_FORMS : DATE_FORMS),
     ...(kind === 'no_code' ? {} : { code: BY_HAND ? writtenCode(facts.code) : facts.code }),
   };
-  const a = conditions();
-  const b = conditions();
+  const a = cameraConditions(rand);
+  const b = cameraConditions(rand);
   const label = await labelPhoto(onLabel, i * 2 + 1, a.c);
   const hand = BY_HAND ? pick(hands) : undefined;
-  const marked =
-    kind === 'reused_photo'
-      ? await reuse(pick(earlierMarked))
-      : hand
-        ? await handwrittenPhoto(written, i * 2 + 2, { hand, surface: pick(SURFACES) }, b.c)
-        : await markedPhoto(written, i * 2 + 2, b.c);
-  return { kind, readable: a.readable && b.readable, label, marked, facts, ...(hand ? { hand } : {}) };
+  const copy = kind === 'reused_photo' ? COPIES[reusedSoFar++ % COPIES.length] : undefined;
+  const marked = copy
+    ? await reusedPhoto(pick(earlierMarked), copy, rand)
+    : hand
+      ? await handwrittenPhoto(written, i * 2 + 2, { hand, surface: pick(SURFACES) }, b.c)
+      : await markedPhoto(written, i * 2 + 2, b.c);
+  return {
+    kind,
+    readable: a.readable && b.readable,
+    label,
+    marked,
+    facts,
+    ...(hand ? { hand } : {}),
+    ...(copy ? { copy } : {}),
+  };
 }
 
 /** photo_unique as the database decides it (verify-claim.ts), against every earlier claim's photos. */
 function uniqueness(
-  photo: { kind: string; sha256: string; phash: bigint; lines: string[]; scene?: string },
+  photo: { kind: string; sha256: string; phash: bigint; lines: string[]; scene?: string; crops?: bigint[] },
   identity: PhotoIdentity,
 ): CheckResult {
   const exact = seen.some((s) => s.sha === photo.sha256);
   const near = seen.some((s) =>
     sameScene(
-      hammingDistance(s.hash, photo.phash),
+      hashDistance(s, photo),
       { kind: photo.kind, lines: photo.lines, identity, scene: photo.scene },
       s,
     ),
@@ -233,11 +223,12 @@ function savePairs(dir: string, saved: Pair[]) {
     fs.writeFileSync(photoFile(dir, index, 'label'), pair.label);
     fs.writeFileSync(photoFile(dir, index, 'marked'), pair.marked);
   }
-  const rows: SavedPair[] = saved.map(({ kind, readable, facts, hand }) => ({
+  const rows: SavedPair[] = saved.map(({ kind, readable, facts, hand, copy }) => ({
     kind,
     readable,
     facts,
     ...(hand ? { hand } : {}),
+    ...(copy ? { copy } : {}),
   }));
   fs.writeFileSync(path.join(dir, 'pairs.json'), JSON.stringify(rows, null, 1));
 }
@@ -255,6 +246,7 @@ interface Row {
   kind: Kind;
   readable: boolean;
   hand?: Hand;
+  copy?: Copy;
   checks: CheckResult[];
   verdict: string;
 }
@@ -303,7 +295,8 @@ for (const [index, pair] of pairs.entries()) {
   for (const photo of result.photos)
     seen.push({
       sha: photo.sha256,
-      hash: photo.phash,
+      phash: photo.phash,
+      crops: photo.crops,
       kind: photo.kind,
       lines: photo.lines,
       identity,
@@ -315,6 +308,7 @@ for (const [index, pair] of pairs.entries()) {
     kind: pair.kind,
     readable: pair.readable,
     ...(pair.hand ? { hand: pair.hand } : {}),
+    ...(pair.copy ? { copy: pair.copy } : {}),
     checks,
     verdict: triage(checks, { autoApprove: true }).verdict,
   });
@@ -377,12 +371,17 @@ console.log('');
 const badApproved = bad.filter((r) => r.verdict === 'approve').length / Math.max(bad.length, 1);
 const goodApproved =
   goodReadable.filter((r) => r.verdict === 'approve').length / Math.max(goodReadable.length, 1);
-const caught =
-  reused.filter((r) => r.checks.find((c) => c.id === 'photo_unique')?.outcome === 'fail').length /
-  Math.max(reused.length, 1);
+const isCaught = (r: Row) => r.checks.find((c) => c.id === 'photo_unique')?.outcome === 'fail';
+const caught = reused.filter(isCaught).length / Math.max(reused.length, 1);
 aim('approve on bad evidence (aim <= 1%)', badApproved, badApproved <= 0.01);
 aim('approve on good readable evidence (aim >= 90%)', goodApproved, goodApproved >= 0.9);
 aim('near-duplicates caught (aim >= 99%)', caught, caught >= 0.99);
+console.log(
+  `  by copy: ${COPIES.map((copy) => {
+    const made = reused.filter((r) => r.copy === copy);
+    return `${copy} ${made.filter(isCaught).length}/${made.length}`;
+  }).join(', ')}`,
+);
 console.log(
   `distinct photos taken for duplicates: ${falseDuplicates.length} of ${rows.length - reused.length} pairs`,
 );

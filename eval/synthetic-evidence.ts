@@ -32,6 +32,23 @@ export interface Conditions {
   size: number;
 }
 
+/** A phone camera's conditions: one photo in five harsh (blurred, dim or burnt out, small), the rest readable. */
+export function cameraConditions(rand: () => number): { c: Conditions; readable: boolean } {
+  const harsh = rand() < 0.2;
+  const c: Conditions = {
+    rotate: (rand() - 0.5) * 40,
+    shear: (rand() - 0.5) * 0.16,
+    blur: harsh ? 2 + rand() * 2 : rand() * 1.2,
+    noise: harsh ? 20 + rand() * 15 : rand() * 12,
+    light: harsh
+      ? ([0.3 + rand() * 0.15, 1.5 + rand() * 0.3][Math.floor(rand() * 2)] as number)
+      : 0.6 + rand() * 0.6,
+    jpegQuality: 50 + Math.floor(rand() * 46),
+    size: harsh ? 800 + Math.floor(rand() * 300) : 1000 + Math.floor(rand() * 3000),
+  };
+  return { c, readable: !harsh };
+}
+
 export const CLEAN: Conditions = { rotate: 0, blur: 0, noise: 0, light: 1, jpegQuality: 90, size: 1600 };
 
 export interface LabelText {
@@ -184,5 +201,59 @@ export async function finishPhoto(svg: Buffer, rand: () => number, c: Conditions
   return out
     .resize({ width: c.size, height: c.size, fit: 'inside' })
     .jpeg({ quality: c.jpegQuality })
+    .toBuffer();
+}
+
+/** `photo` with a share of each side cut off (left, top, right, bottom). */
+async function cropped(photo: Buffer, [left, top, right, bottom]: number[]) {
+  const meta = await sharp(photo).metadata();
+  const w = meta.width ?? 1000;
+  const h = meta.height ?? 750;
+  const x = Math.round(w * (left as number));
+  const y = Math.round(h * (top as number));
+  return sharp(photo).extract({
+    left: x,
+    top: y,
+    width: Math.round(w * (1 - (right as number))) - x,
+    height: Math.round(h * (1 - (bottom as number))) - y,
+  });
+}
+
+/** The ways a fraudster copies a photo (reusedPhoto). */
+export const COPIES = ['cropped', 'uneven', 'screen'] as const;
+export type Copy = (typeof COPIES)[number];
+
+/**
+ * A reused photo as a fraudster makes one `way`: cropped 2-6 % a side, or unevenly (up to 5 %
+ * a side), re-encoded, resized and maybe recoloured; or photographed off a screen (turned a few
+ * degrees, the screen's colour and contrast, its bezel cropped away, softened).
+ */
+export async function reusedPhoto(photo: Buffer, way: Copy, rand: () => number): Promise<Buffer> {
+  if (way === 'screen') {
+    const onScreen = await sharp(photo)
+      .resize({ width: 900 })
+      .modulate({ brightness: 0.85 + rand() * 0.3 })
+      .tint({ r: 200 + rand() * 55, g: 220 + rand() * 35, b: 255 })
+      .gamma(1.2 + rand())
+      .extend({ top: 30, bottom: 30, left: 30, right: 30, background: '#111' })
+      .toBuffer();
+    const shot = await sharp(onScreen)
+      .rotate((rand() - 0.5) * 6, { background: '#222' })
+      .blur(0.5 + rand())
+      .toBuffer();
+    const bezel = 0.03 + rand() * 0.03;
+    return (await cropped(shot, [bezel, bezel, bezel, bezel]))
+      .jpeg({ quality: 60 + Math.floor(rand() * 30) })
+      .toBuffer();
+  }
+  const even = 0.02 + rand() * 0.04;
+  const sides =
+    way === 'cropped' ? [even, even, even, even] : [rand(), rand(), rand(), rand()].map((r) => r * 0.05);
+  let image = await cropped(photo, sides);
+  if (rand() < 0.5)
+    image = image.modulate({ saturation: 0.6 + rand() * 0.8, brightness: 0.9 + rand() * 0.2 });
+  return image
+    .resize({ width: Math.round(1000 * (0.6 + rand() * 0.5)) })
+    .jpeg({ quality: 60 + Math.floor(rand() * 30) })
     .toBuffer();
 }
