@@ -4,7 +4,7 @@ import {
   type FoundDate,
   findDates,
   inWindow,
-  oneDigitFromWindow,
+  misreadFromWindow,
   withExpectedMonths,
 } from './dates.ts';
 import {
@@ -100,7 +100,7 @@ function dateCheck(lines: readonly string[], at: Date, window: DateWindow): Chec
   if (dates.length > 0) {
     const detail = { found: dates.map((d) => d.text), days: dates.flatMap((d) => d.days), window };
     // Old only when no digit of it may have been misread: a doubtful date goes to a person.
-    const doubtful = dates.some((date) => oneDigitFromWindow(date, at, window, yearless));
+    const doubtful = dates.some((date) => misreadFromWindow(date, at, window, yearless));
     return { id: 'date_current', outcome: doubtful ? 'unsure' : 'fail', score: 0, detail };
   }
   return { id: 'date_current', outcome: 'unsure', score: 0, detail: { found: null, window } };

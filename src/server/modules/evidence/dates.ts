@@ -146,24 +146,33 @@ export function findDates(lines: readonly string[], yearless: readonly number[] 
   return found;
 }
 
-/** `text` with one digit read differently, or read once where it was written twice ("11" as "1"). */
-function oneDigitEdits(text: string): string[] {
+/** `text` with one digit read once where it was written twice ("11" as "1"), undone. */
+function mergedDigits(text: string): string[] {
+  const edits: string[] = [];
+  for (let i = 0; i < text.length; i++)
+    if (/\d/.test(text[i] as string)) edits.push(text.slice(0, i + 1) + text.slice(i));
+  return edits;
+}
+
+/** `text` with one digit read differently, undone in every way. */
+function changedDigits(text: string): string[] {
   const edits: string[] = [];
   for (let i = 0; i < text.length; i++) {
     if (!/\d/.test(text[i] as string)) continue;
     for (const digit of '0123456789')
       if (digit !== text[i]) edits.push(text.slice(0, i) + digit + text.slice(i + 1));
-    edits.push(text.slice(0, i + 1) + text.slice(i));
   }
   return edits;
 }
 
 /**
- * Whether `found` reads as a day in the window with one of its digits read differently (a
- * marker 6 taken for a 0 turns 2026 into 2020) or read once where it was written twice (OCR
- * merges the narrow 1s of "11"). Such a date is doubtful, not old.
+ * Whether `found` reads as a day in the window once one digit read differently (a marker 6 taken
+ * for a 0 turns 2026 into 2020) or one digit read once where it was written twice (OCR merges the
+ * narrow 1s of "11") is undone; or one of each, in a date with its year in full, where two slips
+ * among six digits or more are likelier than a photo that old ("2026年11月21日" read
+ * "2020年1月21日"). Such a date is doubtful, not old.
  */
-export function oneDigitFromWindow(
+export function misreadFromWindow(
   found: FoundDate,
   at: Date,
   window: DateWindow,
@@ -171,7 +180,9 @@ export function oneDigitFromWindow(
 ): boolean {
   const current = (changed: string) =>
     findDates([changed], yearless).some((date) => date.days.some((d) => inWindow(d, at, window)));
-  return oneDigitEdits(found.text).some(current);
+  const changed = changedDigits(found.text);
+  const both = (found.text.match(/\d/g) ?? []).length >= 6 ? changed.flatMap(mergedDigits) : [];
+  return [...changed, ...mergedDigits(found.text), ...both].some(current);
 }
 
 export interface DateWindow {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type FoundDate, findDates, inWindow, oneDigitFromWindow } from './dates.ts';
+import { type FoundDate, findDates, inWindow, misreadFromWindow } from './dates.ts';
 import {
   approximateSearch,
   destuttered,
@@ -155,15 +155,21 @@ describe('findDates', () => {
     expect(findDates(['22 NOV'])).toEqual([]); // without years to assume, no date
     expect(findDates(['22 Nov 2026'], [2030]).flatMap((d) => d.days)).toEqual(['2026-11-22']); // a year written wins
   });
-  it('tells a date one misread digit from the window from an old one', () => {
+  it('tells a date a misread digit or two from the window from an old one', () => {
     const at = new Date('2026-11-22T15:00:00Z');
     const window = { daysBefore: 14, daysAfter: 1 };
     const [misread] = findDates(['Nov 22 2020']); // a marker 6 read as 0
-    expect(oneDigitFromWindow(misread as FoundDate, at, window)).toBe(true);
+    expect(misreadFromWindow(misread as FoundDate, at, window)).toBe(true);
     const [merged] = findDates(['2026年1月21日']); // the 1s of "11" merged into one
-    expect(oneDigitFromWindow(merged as FoundDate, at, window)).toBe(true);
-    const [old] = findDates(['2026-09-02']);
-    expect(oneDigitFromWindow(old as FoundDate, at, window)).toBe(false);
+    expect(misreadFromWindow(merged as FoundDate, at, window)).toBe(true);
+    const [both] = findDates(['2020年1月21日']); // a 6 read as 0 and the 1s of "11" merged
+    expect(misreadFromWindow(both as FoundDate, at, window)).toBe(true);
+    const [short] = findDates(['2.9.26']); // two slips from 11.9.26, in four digits: old, not doubtful
+    expect(misreadFromWindow(short as FoundDate, at, window)).toBe(false);
+    for (const written of ['2026-09-02', '09/02/2026', 'Sep 2 2026', '2026年9月2日']) {
+      const [old] = findDates([written]);
+      expect(misreadFromWindow(old as FoundDate, at, window), written).toBe(false);
+    }
   });
   it('compares calendar days with the window', () => {
     const at = new Date('2026-11-21T15:00:00Z');
