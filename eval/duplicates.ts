@@ -13,7 +13,12 @@ import {
   type ScenePhoto,
   sameScene,
 } from '../src/server/modules/evidence/duplicates.ts';
-import { cropHashes, perceptualHash } from '../src/server/modules/evidence/quality.ts';
+import {
+  centreOf,
+  cropHashes,
+  hammingDistance,
+  perceptualHash,
+} from '../src/server/modules/evidence/quality.ts';
 import { sceneSignature, sceneSimilarity } from '../src/server/modules/evidence/scene.ts';
 import { checkHandsInstalled, dateForms, HANDS, handwrittenPhoto, SURFACES } from './handwritten-evidence.ts';
 import { COPIES, type Copy, cameraConditions, random, reusedPhoto } from './synthetic-evidence.ts';
@@ -83,6 +88,14 @@ function decide(probe: Photo, stored: readonly Photo[]) {
     });
 }
 
+/** How far a copy the lookup missed lay: its own hash, and its nearest crop from the centre. */
+function apart(stored: Photo, copy: Photo): string {
+  const centre = stored.crops && centreOf(stored.crops);
+  const nearest =
+    centre === undefined ? NaN : Math.min(...(copy.crops ?? []).map((crop) => hammingDistance(centre, crop)));
+  return `own hash ${hammingDistance(stored.phash, copy.phash)} bits, nearest crop ${nearest} bits`;
+}
+
 const pct = (n: number, of: number) => `${((100 * n) / Math.max(of, 1)).toFixed(1)}%`;
 console.log(`\ncopy        found by hash   caught          n`);
 let caughtAll = 0;
@@ -97,7 +110,7 @@ for (const way of COPIES) {
     if (original?.same) caught++;
     else
       missed.push(
-        `${way} of photo ${copy.owner}: ${original ? `${original.distance} bits, scene ${sceneSimilarity(copy.scene as string, originals[copy.owner]?.scene as string).toFixed(2)}` : `${hashDistance(originals[copy.owner] as Photo, copy)} bits, beyond the lookup`}`,
+        `${way} of photo ${copy.owner}: ${original ? `${original.distance} bits, scene ${sceneSimilarity(copy.scene as string, originals[copy.owner]?.scene as string).toFixed(2)}` : `beyond the lookup (${apart(originals[copy.owner] as Photo, copy)})`}`,
       );
   }
   caughtAll += caught;

@@ -63,6 +63,9 @@ describe('hashDistance', () => {
     const original = { phash: 0n, crops: crops(0xf0f0n) };
     const copy = { phash: bits(20), crops: [bits(30), 0xf0f1n, bits(40)] };
     expect(hashDistance(original, copy)).toBe(1);
+    // As the database's bands find them: a crop 8 bits off, two in every band, is not found.
+    const spread = { phash: 0x000f000f000f000fn, crops: [0xf0f0n ^ 0x0003000300030003n] };
+    expect(hashDistance(original, spread)).toBe(Number.POSITIVE_INFINITY);
   });
 
   it('falls back to the photos’ own hashes when either has no crops (labels, older photos)', () => {

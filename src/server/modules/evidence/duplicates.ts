@@ -1,5 +1,5 @@
 import { canonical, codeReadings, matchClaimCode, matchSerial } from './matching.ts';
-import { centreOf, hammingDistance } from './quality.ts';
+import { bandsMeet, centreOf, hammingDistance } from './quality.ts';
 import { SAME_SCENE, sceneSimilarity } from './scene.ts';
 
 /**
@@ -11,6 +11,8 @@ import { SAME_SCENE, sceneSimilarity } from './scene.ts';
  */
 
 export const NEAR_DUPLICATE_BITS = 12;
+/** The crops' bands are looked up within one bit of a stored centre's (verify-claim.ts nearDuplicates). */
+export const CROP_BAND_BITS = 1;
 const CLOSE_WITHOUT_TEXT_BITS = 4;
 
 /** The serial and claim code a photo was taken for. */
@@ -33,14 +35,19 @@ export interface PhotoHashes {
 }
 
 /**
- * How near the hash lookup finds `stored` from a new photo: the nearer of their own hashes and of
- * the stored photo's centre to the new photo's crops, as `nearDuplicates` asks the database.
+ * How near the hash lookup finds `stored` from a new photo, as `nearDuplicates` asks the database:
+ * the nearer of their own hashes (bands within two bits) and of the stored photo's centre to those
+ * of the new photo's crops that share a band with it within CROP_BAND_BITS; Infinity when the
+ * lookup's bands do not meet at all.
  */
 export function hashDistance(stored: PhotoHashes, probe: PhotoHashes): number {
+  const own = bandsMeet(stored.phash, probe.phash, 2) ? hammingDistance(stored.phash, probe.phash) : Infinity;
   const centre = stored.crops && centreOf(stored.crops);
-  const byCentre =
-    centre === undefined || !probe.crops ? [] : probe.crops.map((crop) => hammingDistance(centre, crop));
-  return Math.min(hammingDistance(stored.phash, probe.phash), ...byCentre);
+  if (centre === undefined || !probe.crops) return own;
+  const byCentre = probe.crops
+    .filter((crop) => bandsMeet(centre, crop, CROP_BAND_BITS))
+    .map((crop) => hammingDistance(centre, crop));
+  return Math.min(own, ...byCentre);
 }
 
 /** A photo as the duplicate rule sees it: its kind, its text, the claim's identity, its scene signature. */

@@ -138,17 +138,23 @@ export function hashBands(hash: bigint): [number, number, number, number] {
 }
 
 /**
- * A band and every value up to two bits away from it (137 values). Two hashes within 11 bits
- * share at least one band within two bits (pigeonhole over four bands), so four indexed
- * lookups find every candidate up to 11 bits, and most up to 12 and beyond.
+ * A band and every value up to `bits` (two: 137 values; one: 17) away from it. Two hashes within
+ * 11 bits share at least one band within two bits (pigeonhole over four bands), so four indexed
+ * lookups find every candidate up to 11 bits, and most up to 12; with one bit, up to 7.
  */
-export function bandNeighbours(band: number): number[] {
+export function bandNeighbours(band: number, bits: 1 | 2 = 2): number[] {
   const values = [band];
   for (let i = 0; i < 16; i++) {
     values.push(band ^ (1 << i));
-    for (let j = i + 1; j < 16; j++) values.push(band ^ (1 << i) ^ (1 << j));
+    if (bits === 2) for (let j = i + 1; j < 16; j++) values.push(band ^ (1 << i) ^ (1 << j));
   }
   return values;
+}
+
+/** Whether a lookup by `bandNeighbours(…, bits)` of one hash's bands finds the other. */
+export function bandsMeet(a: bigint, b: bigint, bits: 1 | 2): boolean {
+  const bandsB = hashBands(b);
+  return hashBands(a).some((band, i) => hammingDistance(BigInt(band), BigInt(bandsB[i] as number)) <= bits);
 }
 
 export function hammingDistance(a: bigint, b: bigint): number {
