@@ -65,6 +65,24 @@ describe.each(await testDatabases())('evidence checks on $name', ({ open }) => {
     label: await labelPhoto({ model: 'A1263', serial: claim.serial }, seed, { ...CLEAN, rotate: 6 }),
     marked: await markedPhoto({ word: 'RECALLED', name, date: today(), code: claim.code }, seed + 1, CLEAN),
   });
+  /** A claim by `name` with these photos (a good label of its own with `seed`), submitted and verified. */
+  async function verifiedClaim(name: string, seed: number, marked?: Buffer) {
+    const claim = await newClaim(name);
+    const photos = await goodPhotos(claim, seed, name);
+    await upload(claim, 'label', photos.label);
+    await upload(claim, 'marked', marked ?? photos.marked);
+    await worker.drain();
+    expect((await submit(claim)).statusCode).toBe(200);
+    await worker.drain();
+    return { ...claim, photos };
+  }
+  const photoUnique = (claimId: string) =>
+    db.kysely
+      .selectFrom('check_result')
+      .selectAll()
+      .where('claim_id', '=', claimId)
+      .where('check_id', '=', 'photo_unique')
+      .executeTakeFirstOrThrow();
 
   it('reads a label with the serial rules of the claim’s campaign (the US recall: never O or I)', async () => {
     // A serial of its own, outside the sequence: the other tests keep the photos they were written with.
@@ -167,30 +185,13 @@ describe.each(await testDatabases())('evidence checks on $name', ({ open }) => {
   });
 
   it('catches a photo reused from another claim, re-encoded and resized, and sends the claim to a person', async () => {
-    const first = await newClaim('Mary Johnson');
-    const photos = await goodPhotos(first, 21, 'Mary Johnson');
-    await upload(first, 'label', photos.label);
-    await upload(first, 'marked', photos.marked);
-    await worker.drain();
-    expect((await submit(first)).statusCode).toBe(200);
-    await worker.drain();
-
-    const second = await newClaim('Mary Johnson');
+    const first = await verifiedClaim('Mary Johnson', 21);
     const sharp = (await import('sharp')).default;
-    const copy = await sharp(photos.marked).resize({ width: 1100 }).jpeg({ quality: 70 }).toBuffer();
-    await upload(second, 'label', (await goodPhotos(second, 23, 'Mary Johnson')).label);
-    await upload(second, 'marked', copy);
-    await worker.drain();
-    expect((await submit(second)).statusCode).toBe(200);
-    await worker.drain();
+    const copy = await sharp(first.photos.marked).resize({ width: 1100 }).jpeg({ quality: 70 }).toBuffer();
+    const second = await verifiedClaim('Mary Johnson', 23, copy);
 
     expect((await status(second)).status).toBe('needs_review');
-    const unique = await db.kysely
-      .selectFrom('check_result')
-      .selectAll()
-      .where('claim_id', '=', second.id)
-      .where('check_id', '=', 'photo_unique')
-      .executeTakeFirstOrThrow();
+    const unique = await photoUnique(second.id);
     expect(unique.outcome).toBe('fail');
     expect((unique.detail.matches as { otherClaim: string }[]).map((m) => m.otherClaim)).toContain(first.id);
     const decision = await db.kysely
@@ -204,13 +205,8 @@ describe.each(await testDatabases())('evidence checks on $name', ({ open }) => {
 
   it('finds a reused photo cropped beyond its hash’s reach through the hash of its centre', async () => {
     const sharp = (await import('sharp')).default;
-    const first = await newClaim('Tom Baker');
-    const photos = await goodPhotos(first, 31, 'Tom Baker');
-    await upload(first, 'label', photos.label);
-    await upload(first, 'marked', photos.marked);
-    await worker.drain();
-    expect((await submit(first)).statusCode).toBe(200);
-    await worker.drain();
+    const first = await verifiedClaim('Tom Baker', 31);
+    const { photos } = first;
 
     // 8 % off each side, duller, smaller: the photo’s own hash moves beyond the lookup’s reach.
     const { width = 0, height = 0 } = await sharp(photos.marked).metadata();
@@ -229,19 +225,8 @@ describe.each(await testDatabases())('evidence checks on $name', ({ open }) => {
       NEAR_DUPLICATE_BITS,
     );
 
-    const second = await newClaim('Tom Baker');
-    await upload(second, 'label', (await goodPhotos(second, 33, 'Tom Baker')).label);
-    await upload(second, 'marked', copy);
-    await worker.drain();
-    expect((await submit(second)).statusCode).toBe(200);
-    await worker.drain();
-
-    const unique = await db.kysely
-      .selectFrom('check_result')
-      .selectAll()
-      .where('claim_id', '=', second.id)
-      .where('check_id', '=', 'photo_unique')
-      .executeTakeFirstOrThrow();
+    const second = await verifiedClaim('Tom Baker', 33, copy);
+    const unique = await photoUnique(second.id);
     expect(unique.outcome).toBe('fail');
     const matches = unique.detail.matches as { otherClaim: string; reason: string; distance: number }[];
     expect(matches).toContainEqual(
