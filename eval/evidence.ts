@@ -120,7 +120,6 @@ const BREAKS: Record<Kind, string | null> = {
   reused_photo: 'photo_unique',
 };
 
-/** Moderate conditions: what a reasonable phone photo looks like. Harsh ones are recorded as such. */
 interface Pair {
   kind: Kind;
   readable: boolean;

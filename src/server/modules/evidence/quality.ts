@@ -61,12 +61,12 @@ export async function measureQuality(photo: Buffer, width: number, height: numbe
   };
 }
 
+const asHash = (bits: string) => BigInt.asIntN(64, BigInt(`0b${bits}`));
+
 /** The 64-bit DCT perceptual hash (sharp-phash), as a signed 64-bit integer (Postgres bigint). */
 export async function perceptualHash(photo: Buffer): Promise<bigint> {
   return asHash(await phash(photo));
 }
-
-const asHash = (bits: string) => BigInt.asIntN(64, BigInt(`0b${bits}`));
 
 /** A square part of a photo: `crop` (a share of each side) cut off all round, then moved by `dx`, `dy`. */
 export interface Crop {
