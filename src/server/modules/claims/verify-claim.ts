@@ -14,8 +14,8 @@ import {
 } from '../evidence/checks.ts';
 import {
   CANONICAL_CODE_SQL,
-  CROP_BAND_BITS,
   claimCodesIn,
+  cropBandBits,
   NEAR_DUPLICATE_BITS,
   type PhotoIdentity,
   sameScene,
@@ -316,10 +316,11 @@ export async function nearDuplicates(
   ];
   const h = hash.toString();
   const cropList = crops.map(String);
-  // Each crop's bands within one bit, in one array per band: four index lookups whatever the
-  // crops (within two bits, 19 crops would visit a twentieth of the index; decision 0013).
+  // The crops' band neighbours in one array per band: four index lookups whatever the crops.
   const [c0, c1, c2, c3] = [0, 1, 2, 3].map((band) => [
-    ...new Set(crops.flatMap((crop) => bandNeighbours(hashBands(crop)[band] as number, CROP_BAND_BITS))),
+    ...new Set(
+      crops.flatMap((crop, index) => bandNeighbours(hashBands(crop)[band] as number, cropBandBits(index))),
+    ),
   ]) as [number[], number[], number[], number[]];
   const toCrops = (centre: string) =>
     sql`(SELECT min(bit_count((${sql.ref(centre)} # v)::bit(64))) FROM unnest(${cropList}::bigint[]) v)`;

@@ -63,9 +63,16 @@ describe('hashDistance', () => {
     const original = { phash: 0n, crops: crops(0xf0f0n) };
     const copy = { phash: bits(20), crops: [bits(30), 0xf0f1n, bits(40)] };
     expect(hashDistance(original, copy)).toBe(1);
-    // As the database's bands find them: a crop 8 bits off, two in every band, is not found.
-    const spread = { phash: 0x000f000f000f000fn, crops: [0xf0f0n ^ 0x0003000300030003n] };
-    expect(hashDistance(original, spread)).toBe(Number.POSITIVE_INFINITY);
+    // As the database's bands find them: a crop two bits off in every band is found when centred
+    // (bands within two bits), not when moved (one bit); three bits off in every band, neither.
+    const far = 0x000f000f000f000fn; // the copy's own hash: four bits off in every band
+    const twoEach = 0xf0f0n ^ 0x0003000300030003n;
+    const moved = LOOKUP_CROPS.findIndex((crop) => crop.dx !== 0);
+    expect(hashDistance(original, { phash: far, crops: [twoEach] })).toBe(8);
+    const onlyMoved = LOOKUP_CROPS.map((_, i) => (i === moved ? twoEach : far));
+    expect(hashDistance(original, { phash: far, crops: onlyMoved })).toBe(Number.POSITIVE_INFINITY);
+    const threeEach = 0xf0f0n ^ 0x0007000700070007n;
+    expect(hashDistance(original, { phash: far, crops: [threeEach] })).toBe(Number.POSITIVE_INFINITY);
   });
 
   it('falls back to the photos’ own hashes when either has no crops (labels, older photos)', () => {

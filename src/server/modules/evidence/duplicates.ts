@@ -1,5 +1,5 @@
 import { canonical, codeReadings, matchClaimCode, matchSerial } from './matching.ts';
-import { bandsMeet, centreOf, hammingDistance } from './quality.ts';
+import { bandsMeet, centreOf, hammingDistance, LOOKUP_CROPS } from './quality.ts';
 import { SAME_SCENE, sceneSimilarity } from './scene.ts';
 
 /**
@@ -11,8 +11,15 @@ import { SAME_SCENE, sceneSimilarity } from './scene.ts';
  */
 
 export const NEAR_DUPLICATE_BITS = 12;
-/** The crops' bands are looked up within one bit of a stored centre's (verify-claim.ts nearDuplicates). */
-export const CROP_BAND_BITS = 1;
+/**
+ * How far the bands of a new photo's `index`th crop (quality.ts LOOKUP_CROPS) are looked up from a
+ * stored centre's (verify-claim.ts nearDuplicates): the centred crops within two bits, as the
+ * photo's own hash; the moved ones within one, so that 19 crops stay a small part of the index.
+ */
+export function cropBandBits(index: number): 1 | 2 {
+  const crop = LOOKUP_CROPS[index];
+  return crop && crop.dx === 0 && crop.dy === 0 ? 2 : 1;
+}
 const CLOSE_WITHOUT_TEXT_BITS = 4;
 
 /** The serial and claim code a photo was taken for. */
@@ -37,7 +44,7 @@ export interface PhotoHashes {
 /**
  * How near the hash lookup finds `stored` from a new photo, as `nearDuplicates` asks the database:
  * the nearer of their own hashes (bands within two bits) and of the stored photo's centre to those
- * of the new photo's crops that share a band with it within CROP_BAND_BITS; Infinity when the
+ * of the new photo's crops that share a band with it within cropBandBits; Infinity when the
  * lookup's bands do not meet at all.
  */
 export function hashDistance(stored: PhotoHashes, probe: PhotoHashes): number {
@@ -45,7 +52,7 @@ export function hashDistance(stored: PhotoHashes, probe: PhotoHashes): number {
   const centre = stored.crops && centreOf(stored.crops);
   if (centre === undefined || !probe.crops) return own;
   const byCentre = probe.crops
-    .filter((crop) => bandsMeet(centre, crop, CROP_BAND_BITS))
+    .filter((crop, index) => bandsMeet(centre, crop, cropBandBits(index)))
     .map((crop) => hammingDistance(centre, crop));
   return Math.min(own, ...byCentre);
 }
