@@ -63,16 +63,18 @@ describe('hashDistance', () => {
     const original = { phash: 0n, crops: crops(0xf0f0n) };
     const copy = { phash: bits(20), crops: [bits(30), 0xf0f1n, bits(40)] };
     expect(hashDistance(original, copy)).toBe(1);
-    // As the database's bands find them: a crop two bits off in every band is found when centred
-    // (bands within two bits), not when moved (one bit); three bits off in every band, neither.
+    // As the database's bands find them: a crop two bits off in every band is found at a crop
+    // looked up within two bits (where evenly cropped copies land), not at one looked up within
+    // one; three bits off in every band, at neither.
     const far = 0x000f000f000f000fn; // the copy's own hash: four bits off in every band
+    const at = (index: number, hash: bigint) => LOOKUP_CROPS.map((_, i) => (i === index ? hash : far));
     const twoEach = 0xf0f0n ^ 0x0003000300030003n;
-    const moved = LOOKUP_CROPS.findIndex((crop) => crop.dx !== 0);
-    expect(hashDistance(original, { phash: far, crops: [twoEach] })).toBe(8);
-    const onlyMoved = LOOKUP_CROPS.map((_, i) => (i === moved ? twoEach : far));
-    expect(hashDistance(original, { phash: far, crops: onlyMoved })).toBe(Number.POSITIVE_INFINITY);
+    const wide = LOOKUP_CROPS.findIndex((crop) => crop.bandBits === 2);
+    const narrow = LOOKUP_CROPS.findIndex((crop) => crop.bandBits === 1);
+    expect(hashDistance(original, { phash: far, crops: at(wide, twoEach) })).toBe(8);
+    expect(hashDistance(original, { phash: far, crops: at(narrow, twoEach) })).toBe(Number.POSITIVE_INFINITY);
     const threeEach = 0xf0f0n ^ 0x0007000700070007n;
-    expect(hashDistance(original, { phash: far, crops: [threeEach] })).toBe(Number.POSITIVE_INFINITY);
+    expect(hashDistance(original, { phash: far, crops: at(wide, threeEach) })).toBe(Number.POSITIVE_INFINITY);
   });
 
   it('falls back to the photos’ own hashes when either has no crops (labels, older photos)', () => {

@@ -11,15 +11,8 @@ import { SAME_SCENE, sceneSimilarity } from './scene.ts';
  */
 
 export const NEAR_DUPLICATE_BITS = 12;
-/**
- * How far the bands of a new photo's `index`th crop (quality.ts LOOKUP_CROPS) are looked up from a
- * stored centre's (verify-claim.ts nearDuplicates): the centred crops within two bits, as the
- * photo's own hash; the moved ones within one, so that 19 crops stay a small part of the index.
- */
-export function cropBandBits(index: number): 1 | 2 {
-  const crop = LOOKUP_CROPS[index];
-  return crop && crop.dx === 0 && crop.dy === 0 ? 2 : 1;
-}
+/** How far the bands of a new photo's `index`th crop hash are looked up (quality.ts LOOKUP_CROPS). */
+export const cropBandBits = (index: number): 1 | 2 => LOOKUP_CROPS[index]?.bandBits ?? 1;
 const CLOSE_WITHOUT_TEXT_BITS = 4;
 
 /** The serial and claim code a photo was taken for. */

@@ -73,18 +73,29 @@ export interface Crop {
   crop: number;
   dx: number;
   dy: number;
+  /** How far its hash's bands are looked up from a stored centre's (bandNeighbours). */
+  bandBits: 1 | 2;
 }
 
 /** A marked photo keeps the hash of its centre, a tenth cut off each side (`centre_hash`). */
-export const CENTRE: Crop = { crop: 0.1, dx: 0, dy: 0 };
+export const CENTRE: Crop = { crop: 0.1, dx: 0, dy: 0, bandBits: 1 };
 /**
  * The crops a new photo is hashed at to find a stored centre: a copy cropped by up to 6 % a side
- * shows the original's centre at one of the centred ones, an unevenly cropped copy at one of the
- * moved ones, and an original shows a cropped copy's centre at one of the larger ones
+ * shows the original's centre at one of the centred ones (2-6 % at the 5 or 7.5 % crop, whose bands
+ * are looked up within two bits), an unevenly cropped copy at one of the moved ones, and an
+ * original shows a cropped copy's centre at one of the larger ones. The others' bands are looked up
+ * within one bit: 19 crops within two would visit a twentieth of the index
  * (docs/decisions/0013-near-duplicate-photos.md).
  */
 export const LOOKUP_CROPS: readonly Crop[] = [
-  ...[0, 0.025, 0.05, 0.075, 0.125, 0.15].map((crop) => ({ crop, dx: 0, dy: 0 })),
+  ...[0, 0.025, 0.05, 0.075, 0.125, 0.15].map(
+    (crop): Crop => ({
+      crop,
+      dx: 0,
+      dy: 0,
+      bandBits: crop === 0.05 || crop === 0.075 ? 2 : 1,
+    }),
+  ),
   CENTRE,
   ...[0.05, 0.075, 0.1].flatMap((crop) =>
     [
@@ -92,7 +103,7 @@ export const LOOKUP_CROPS: readonly Crop[] = [
       [-0.025, 0],
       [0, 0.025],
       [0, -0.025],
-    ].map(([dx, dy]) => ({ crop, dx: dx as number, dy: dy as number })),
+    ].map(([dx, dy]): Crop => ({ crop, dx: dx as number, dy: dy as number, bandBits: 1 })),
   ),
 ];
 const LOOKUP_BASE = 256;
