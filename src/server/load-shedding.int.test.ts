@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appWithExamples } from '../../test/support/app.ts';
 import { demoUnits } from '../../test/support/claims.ts';
 import { testDatabases } from '../../test/support/databases.ts';
+import { claimBody } from '../../test/support/owner-http.ts';
 import type { Db } from './db/database.ts';
 
 /** Keeps the event loop busy, as a burst past what the process can serve does. */
@@ -53,14 +54,7 @@ describe('load shedding', () => {
     const claim = await harness.app.inject({
       method: 'POST',
       url: '/api/v1/claims',
-      payload: {
-        campaign: 'anker-2025-us-a1263',
-        serial: unit.serial,
-        model: unit.model,
-        remedy: 'gift_card',
-        hasUnit: true,
-        claimant: { name: 'Ana García', email: 'ana@example.com', country: 'US', language: 'en' },
-      },
+      payload: claimBody(unit, 'ana@example.com'),
     });
     expect(claim.statusCode).toBe(503);
 

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUnits } from '../support/claims.ts';
+import { claimBody } from '../support/owner-http.ts';
 import { type RecallkitProcess, startRecallkit } from '../support/processes.ts';
 
 /** Answers on one kept-alive connection: a refusal must not leave the next request hanging. */
@@ -53,16 +54,7 @@ describe('uploads refused before their body is read', () => {
       'POST',
       '/api/v1/claims',
       { 'content-type': 'application/json' },
-      Buffer.from(
-        JSON.stringify({
-          campaign: 'anker-2025-us-a1263',
-          serial: unit.serial,
-          model: unit.model,
-          remedy: 'gift_card',
-          hasUnit: true,
-          claimant: { name: 'Ana García', email: 'ana@example.com', country: 'US', language: 'en' },
-        }),
-      ),
+      Buffer.from(JSON.stringify(claimBody(unit, 'ana@example.com'))),
     );
     expect(created.status).toBe(201);
     claim = JSON.parse(created.body);

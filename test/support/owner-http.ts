@@ -1,6 +1,23 @@
 // An owner's calls to a running server over HTTP, for tests and benchmarks that drive real
 // processes. Imports nothing of the application: a benchmark may use it too.
 
+/** The body of a draft claim for `unit` of the US example recall; `fields` replace its own. */
+export function claimBody(
+  unit: { serial: string; model: string },
+  email: string,
+  fields: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    campaign: 'anker-2025-us-a1263',
+    serial: unit.serial,
+    model: unit.model,
+    remedy: 'gift_card',
+    hasUnit: true,
+    claimant: { name: 'Ana García', email, country: 'US', language: 'en' },
+    ...fields,
+  };
+}
+
 /**
  * POSTs a draft claim for `unit` of the US example recall to a running server (the raw answer);
  * `fields` replace the body's (e.g. `hasUnit: false` with an `incidentDescription`).
@@ -14,15 +31,7 @@ export function postClaim(
   return fetch(`${base}/api/v1/claims`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      campaign: 'anker-2025-us-a1263',
-      serial: unit.serial,
-      model: unit.model,
-      remedy: 'gift_card',
-      hasUnit: true,
-      claimant: { name: 'Ana García', email, country: 'US', language: 'en' },
-      ...fields,
-    }),
+    body: JSON.stringify(claimBody(unit, email, fields)),
   });
 }
 
