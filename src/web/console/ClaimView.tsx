@@ -185,6 +185,10 @@ function describe(check: ReviewCheck): string {
   if (d.found !== undefined)
     parts.push(`read: ${Array.isArray(d.found) ? d.found.join(', ') : String(d.found ?? 'nothing')}`);
   if (typeof d.distance === 'number') parts.push(`${d.distance} character${d.distance === 1 ? '' : 's'} off`);
+  if (d.guided && typeof d.guided === 'object' && 'cost' in d.guided)
+    parts.push(
+      `found by looking for what the claim expects (${String(d.guided.cost)} nats against the plain reading)`,
+    );
   if (Array.isArray(d.problems) && d.problems.length) parts.push(`problems: ${d.problems.join(', ')}`);
   if (typeof d.reason === 'string') parts.push(d.reason.replaceAll('_', ' '));
   if (typeof d.software === 'string') parts.push(`software: ${d.software}`);

@@ -7,6 +7,7 @@ import {
   misreadFromWindow,
   withExpectedMonths,
 } from './dates.ts';
+import { type Guided, guidedCode, guidedDate, guidedName, guidedRecalled } from './guided.ts';
 import {
   type Match,
   matchClaimCode,
@@ -72,17 +73,34 @@ export function labelChecks(ocr: Pick<OcrResult, 'lines'>, facts: ClaimFacts): C
   return checks;
 }
 
-/** Photo 2: RECALLED, a current date, the claimant's name and the claim code, in marker. */
+/**
+ * Photo 2: RECALLED, a current date, the claimant's name and the claim code, in marker. What the
+ * plain reading leaves unsure is looked for again, guided by what the claim expects, in the
+ * handwriting recogniser's lattices (guided.ts); a plain fail stands.
+ */
 export function markedChecks(
-  ocr: Pick<OcrResult, 'lines'>,
+  ocr: Pick<OcrResult, 'lines' | 'lattices'>,
   facts: ClaimFacts,
   window: DateWindow,
 ): CheckResult[] {
+  const lattices = ocr.lattices ?? [];
+  const guide = (check: CheckResult, spot: () => Guided | null): CheckResult => {
+    if (check.outcome !== 'unsure' || lattices.length === 0) return check;
+    const guided = spot();
+    if (!guided) return check;
+    return {
+      ...check,
+      outcome: 'pass',
+      detail: { ...check.detail, found: guided.text, distance: null, guided },
+    };
+  };
   return [
-    result('word_recalled', matchRecalled(ocr.lines)),
-    dateCheck(ocr.lines, facts.at, window),
-    result('name_present', matchName(ocr.lines, facts.name)),
-    result('claim_code_present', matchClaimCode(ocr.lines, facts.code), { expected: facts.code }),
+    guide(result('word_recalled', matchRecalled(ocr.lines)), () => guidedRecalled(lattices)),
+    guide(dateCheck(ocr.lines, facts.at, window), () => guidedDate(lattices, facts.at, window)),
+    guide(result('name_present', matchName(ocr.lines, facts.name)), () => guidedName(lattices, facts.name)),
+    guide(result('claim_code_present', matchClaimCode(ocr.lines, facts.code), { expected: facts.code }), () =>
+      guidedCode(lattices, facts.code),
+    ),
   ];
 }
 

@@ -37,7 +37,8 @@ export async function analysePhoto(
   size: { width: number; height: number },
   serialNeverContains: readonly string[] = [],
 ): Promise<PhotoAnalysis> {
-  const reading: RecognizeOptions = kind === 'label' ? { neverContains: serialNeverContains } : {};
+  const reading: RecognizeOptions =
+    kind === 'label' ? { neverContains: serialNeverContains } : { lattices: true };
   const [ocr, quality, phash, scene, crops] = await Promise.all([
     kind === 'label' || kind === 'marked'
       ? sharedOcr().then((engine) => engine.recognize(photo, reading))

@@ -4,6 +4,7 @@ import type Tesseract from 'tesseract.js';
 import { createWorker, PSM, type Worker as TesseractWorker } from 'tesseract.js';
 import { loadOnce } from '../../load-once.ts';
 import { sharedPpOcr, shutdownPpOcr } from './pp-ocr.ts';
+import type { Lattice } from './spotting.ts';
 
 /**
  * OCR of claim photos: tesseract.js (Tesseract 5 in WebAssembly) with the English model from
@@ -29,6 +30,8 @@ export interface OcrResult {
   words: OcrWord[];
   /** Degrees the photo was turned to level its text. */
   angle: number;
+  /** What the handwriting recogniser found likely in each line, when asked for (spotting.ts). */
+  lattices?: Lattice[];
   ms: number;
 }
 
@@ -118,6 +121,8 @@ export async function skewAngle(grey: Buffer, width: number, height: number): Pr
 export interface RecognizeOptions {
   /** Capital letters and digits that codes on the photo never contain. */
   neverContains?: readonly string[];
+  /** Keep the handwriting recogniser's lattices (a marked photo's, for guided reading). */
+  lattices?: boolean;
 }
 
 const CODE_CHARACTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -238,7 +243,12 @@ export class OcrEngine {
     });
     const [read, written] = await Promise.all([tesseract, handwriting]);
     for (const line of written) if (!read.lines.includes(line.text)) read.lines.push(line.text);
-    return { ...read, angle, ms: Math.round(performance.now() - started) };
+    return {
+      ...read,
+      angle,
+      ...(options.lattices ? { lattices: written.map((line) => line.lattice) } : {}),
+      ms: Math.round(performance.now() - started),
+    };
   }
 
   async close(): Promise<void> {

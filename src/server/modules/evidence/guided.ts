@@ -1,0 +1,206 @@
+import { type DateWindow, findDates, inWindow } from './dates.ts';
+import { cheapestIn, type Lattice, spot, type Target } from './spotting.ts';
+
+/**
+ * Guided reading of the marked photo: what the claim expects (its code, the claimant's name,
+ * RECALLED, a day in the date window, in every way people write it) spotted in the handwriting
+ * recogniser's lattices (spotting.ts). A check the plain reading left unsure passes when the
+ * expected text costs at most its threshold; a plain `fail` (an old date, another code legible)
+ * is never overruled. The thresholds were measured on good and bad evidence alike:
+ * docs/decisions/0024-guided-reading.md.
+ */
+
+/** Most nats of the recogniser's own reading overruled, per check. */
+export const GUIDED_THRESHOLD = {
+  word_recalled: 5,
+  date_current: 3,
+  name_present: 2.5,
+  claim_code_present: 10,
+} as const;
+export type GuidedCheck = keyof typeof GUIDED_THRESHOLD;
+
+/** What handwriting recognisers put for a digit or a separator, besides the digit itself. */
+const READ_FOR: Record<string, string> = {
+  '0': 'OoDQ',
+  '1': 'Il|i',
+  '2': 'Zz',
+  '5': 'Ss',
+  '6': 'bG',
+  '8': 'B',
+  '9': 'gq',
+  '/': '\\', // never 1, l or |: a slash read as 1 would let 1/21 pass for 11/21
+  '-': '—_~.',
+  '.': ',·',
+  Q: 'Oo0',
+};
+
+/**
+ * `text` to spot: each character with its other case and what recognisers put for it, spaces
+ * dropped (a space reads as a blank), anchored where `anchors` says.
+ */
+export function target(text: string, anchors: Pick<Target, 'start' | 'end'> = {}): Target {
+  const positions = [...text.replace(/\s+/g, '')].map((character) => [
+    ...new Set([
+      character,
+      character.toUpperCase(),
+      character.toLowerCase(),
+      ...(READ_FOR[character.toUpperCase()] ?? ''),
+    ]),
+  ]);
+  const optional = [...positions.keys()].filter(
+    (k) => k > 0 && k < positions.length - 1 && SEPARATORS.includes(positions[k]?.[0] ?? ''),
+  );
+  return { text, positions, ...(optional.length > 0 ? { optional } : {}), ...anchors };
+}
+
+/** Separators in a date, which recognisers often miss; they may be left out. */
+const SEPARATORS = ['/', '.', '-', ','];
+
+const MONTHS_SHORT = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * Every way a day is written: numeric in each order, separator and padding, with month names, in
+ * Chinese; each a word of its own ("1.11.26" is not in "21.11.26"). A day and month without a
+ * year must end the line: "21 Nov" is not today in "21 Nov 2025".
+ */
+export function writtenForms(day: Date): Target[] {
+  const d = day.getUTCDate();
+  const m = day.getUTCMonth() + 1;
+  const y = day.getUTCFullYear();
+  const month = MONTHS_SHORT[m - 1] as string;
+  const full = day.toLocaleString('en', { month: 'long', timeZone: 'UTC' });
+  const forms = new Set<string>();
+  const yearless = new Set<string>();
+  for (const pad of [(n: number) => String(n), (n: number) => String(n).padStart(2, '0')])
+    for (const sep of ['/', '.', '-']) {
+      for (const year of [String(y), String(y).slice(2)]) {
+        forms.add(`${pad(m)}${sep}${pad(d)}${sep}${year}`);
+        forms.add(`${pad(d)}${sep}${pad(m)}${sep}${year}`);
+      }
+      forms.add(`${y}${sep}${pad(m)}${sep}${pad(d)}`);
+    }
+  for (const name of [month, full]) {
+    forms.add(`${name} ${d} ${y}`);
+    forms.add(`${d} ${name} ${y}`);
+    yearless.add(`${name} ${d}`);
+    yearless.add(`${d} ${name}`);
+  }
+  forms.add(`${y}年${m}月${d}日`);
+  return [
+    ...[...forms].map((form) => target(form, { start: 'word', end: 'word' })),
+    ...[...yearless].map((form) => target(form, { start: 'word', end: 'line' })),
+  ];
+}
+
+/** The days of the window around `at`. */
+function windowDays(at: Date, window: DateWindow): Date[] {
+  const days: Date[] = [];
+  for (let offset = -window.daysBefore; offset <= window.daysAfter; offset++)
+    days.push(new Date(at.getTime() + offset * 86_400_000));
+  return days;
+}
+
+export interface Guided {
+  /** What was spotted, as the claim expects it. */
+  text: string;
+  /** Nats of the recogniser's reading overruled (0 when it read exactly that). */
+  cost: number;
+}
+
+const rounded = (cost: number) => Math.round(cost * 100) / 100;
+
+/** The cheapest of `targets` in the lattices, if within the check's threshold. */
+function spotted(
+  lattices: readonly Lattice[],
+  targets: readonly Target[],
+  check: GuidedCheck,
+): Guided | null {
+  const found = spot(lattices, targets);
+  if (!found || found.cost > GUIDED_THRESHOLD[check]) return null;
+  return { text: (targets[found.target] as Target).text, cost: rounded(found.cost) };
+}
+
+export const RECALLED_TARGETS = ['RECALLED', 'RECALL'].map((word) => target(word));
+export const guidedRecalled = (lattices: readonly Lattice[]) =>
+  spotted(lattices, RECALLED_TARGETS, 'word_recalled');
+
+/** The claim code with its dash and without (spaces never count). */
+export const codeTargets = (code: string) =>
+  [...new Set([code, code.replaceAll('-', '')])].map((text) => target(text));
+export const guidedCode = (lattices: readonly Lattice[], code: string) =>
+  spotted(lattices, codeTargets(code), 'claim_code_present');
+
+/**
+ * Any of the claimant's names of three letters or more (two Chinese characters), or the whole
+ * name, each a word of its own: "Ana" is not found in "Priya Nair".
+ */
+export function nameTargets(name: string): Target[] {
+  const parts = name
+    .split(/\s+/)
+    .filter((part) => [...part].length >= 3 || (/[\u3400-\u9fff]/.test(part) && [...part].length >= 2));
+  return [...new Set([...parts, name])].map((text) => target(text, { start: 'word', end: 'word' }));
+}
+export const guidedName = (lattices: readonly Lattice[], name: string) =>
+  spotted(lattices, nameTargets(name), 'name_present');
+
+/** A day of the window, written any way people write it. */
+export const dateTargets = (at: Date, window: DateWindow) => windowDays(at, window).flatMap(writtenForms);
+
+/**
+ * How much likelier today's date must be than its rivals (nats): a marker 5 the recogniser
+ * finds 41 % a 5 and 32 % a 6 makes "2025" nearly as likely as "2026", and that is no reading.
+ */
+export const DATE_MARGIN = 2;
+
+/** `text` with one digit changed, left out or added: the dates a misread digit would mean. */
+function oneDigitOff(text: string): string[] {
+  const variants = new Set<string>();
+  for (let i = 0; i <= text.length; i++) {
+    for (const digit of '0123456789') variants.add(text.slice(0, i) + digit + text.slice(i));
+    if (i < text.length && /\d/.test(text[i] as string)) {
+      variants.add(text.slice(0, i) + text.slice(i + 1));
+      for (const digit of '0123456789') variants.add(text.slice(0, i) + digit + text.slice(i + 1));
+    }
+  }
+  variants.delete(text);
+  return [...variants];
+}
+
+/**
+ * The likeliest reading of a day of the window (any way people write it, `also` limiting the
+ * forms), its cost, and what its likeliest rival costs in the same line: a date one digit away
+ * that is not in the window. (In the same line: a line read at its own width merges the 1s of
+ * "11", and the line stretched wider is the view that can tell.)
+ */
+export function dateReading(
+  lattices: readonly Lattice[],
+  at: Date,
+  window: DateWindow,
+  also: (form: Target) => boolean = () => true,
+): { best: Target; cost: number; rival: number } | null {
+  const targets = dateTargets(at, window).filter(also);
+  const found = spot(lattices, targets);
+  if (!found) return null;
+  const best = targets[found.target] as Target;
+  const year = at.getUTCFullYear();
+  const current = (text: string) =>
+    findDates([text], [year - 1, year, year + 1]).some((date) =>
+      date.days.some((day) => inWindow(day, at, window)),
+    );
+  const anchors = { ...(best.start ? { start: best.start } : {}), ...(best.end ? { end: best.end } : {}) };
+  const rivals = oneDigitOff(best.text)
+    .filter((text) => !current(text))
+    .map((text) => target(text, anchors));
+  return { best, cost: found.cost, rival: cheapestIn(found.line, rivals) };
+}
+
+/**
+ * A day of the window within the threshold and clearly likelier than every rival: an old date
+ * whose 5 the recogniser could take for a 6 stays unsure.
+ */
+export function guidedDate(lattices: readonly Lattice[], at: Date, window: DateWindow): Guided | null {
+  const reading = dateReading(lattices, at, window);
+  if (!reading || reading.cost > GUIDED_THRESHOLD.date_current) return null;
+  if (reading.rival - reading.cost < DATE_MARGIN) return null;
+  return { text: reading.best.text, cost: rounded(reading.cost) };
+}
