@@ -115,8 +115,8 @@ function spotted(
   targets: readonly Target[],
   check: GuidedCheck,
 ): Guided | null {
-  const found = spot(lattices, targets);
-  if (!found || found.cost > GUIDED_THRESHOLD[check]) return null;
+  const found = spot(lattices, targets, GUIDED_THRESHOLD[check]);
+  if (!found) return null;
   return { text: (targets[found.target] as Target).text, cost: rounded(found.cost) };
 }
 
@@ -168,18 +168,19 @@ function oneDigitOff(text: string): string[] {
 
 /**
  * The likeliest reading of a day of the window (any way people write it, `also` limiting the
- * forms), its cost, and what its likeliest rival costs in the same line: a date one digit away
- * that is not in the window. (In the same line: a line read at its own width merges the 1s of
- * "11", and the line stretched wider is the view that can tell.)
+ * forms) within `limit`, its cost, and what its likeliest rival costs in the same line: a date
+ * one digit away that is not in the window. (In the same line: a line read at its own width
+ * merges the 1s of "11", and the line stretched wider is the view that can tell.)
  */
 export function dateReading(
   lattices: readonly Lattice[],
   at: Date,
   window: DateWindow,
+  limit: number,
   also: (form: Target) => boolean = () => true,
 ): { best: Target; cost: number; rival: number } | null {
   const targets = dateTargets(at, window).filter(also);
-  const found = spot(lattices, targets);
+  const found = spot(lattices, targets, limit);
   if (!found) return null;
   const best = targets[found.target] as Target;
   const year = at.getUTCFullYear();
@@ -199,8 +200,7 @@ export function dateReading(
  * whose 5 the recogniser could take for a 6 stays unsure.
  */
 export function guidedDate(lattices: readonly Lattice[], at: Date, window: DateWindow): Guided | null {
-  const reading = dateReading(lattices, at, window);
-  if (!reading || reading.cost > GUIDED_THRESHOLD.date_current) return null;
-  if (reading.rival - reading.cost < DATE_MARGIN) return null;
+  const reading = dateReading(lattices, at, window, GUIDED_THRESHOLD.date_current);
+  if (!reading || reading.rival - reading.cost < DATE_MARGIN) return null;
   return { text: reading.best.text, cost: rounded(reading.cost) };
 }

@@ -87,9 +87,9 @@ export class PpOcr {
     const boxes = await this.detect(data, info.width, info.height);
     const lines: PpOcrReading[] = [];
     for (const [region, box] of boxes.entries())
-      for (const stretch of STRETCHES) {
+      for (const [view, stretch] of STRETCHES.entries()) {
         const { line, steps } = await this.recognise(data, info.width, info.height, box, stretch);
-        if (line.text.trim()) lines.push({ ...line, lattice: { region, steps } });
+        if (line.text.trim()) lines.push({ ...line, lattice: { region, view, steps } });
       }
     return lines;
   }

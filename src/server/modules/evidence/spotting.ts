@@ -17,6 +17,8 @@ export type LatticeStep = [blank: number, characters: string, ...probabilities: 
 export interface Lattice {
   /** Which text region of the photo the line is, top to bottom (neighbours are joined). */
   region: number;
+  /** Which of the recogniser's views of the region (each stretch) it is. */
+  view?: number;
   steps: LatticeStep[];
 }
 
@@ -192,23 +194,49 @@ const BETWEEN: LatticeStep = [0, ' ', 1];
 export type SpottingLine = readonly Scored[];
 
 /**
+ * A lower bound of a target's cost in a line: each character it cannot leave out must be read at
+ * some step, at no less than its cheapest step's cost. It lets most lines skip most targets.
+ */
+function lowerBound(line: SpottingLine, target: Target, cheapest: Map<string, number>): number {
+  let bound = 0;
+  for (const [k, allowed] of target.positions.entries()) {
+    if (target.optional?.includes(k)) continue;
+    const key = allowed.join('');
+    let cost = cheapest.get(key);
+    if (cost === undefined) {
+      cost = Number.POSITIVE_INFINITY;
+      for (const step of line) cost = Math.min(cost, characterCost(step, allowed));
+      cheapest.set(key, cost);
+    }
+    bound += cost;
+  }
+  return bound;
+}
+
+/**
  * The cheapest reading of any of `targets` in `lattices`, each line alone and each with the next
- * region's line joined (a date or code written across two lines, or split by the detector): its
- * cost, which target, and the line it was read in.
+ * region's line in the same view joined (a date or code written across two lines, or split by
+ * the detector): its cost, which target, and the line it was read in. Readings dearer than
+ * `limit` are not looked for.
  */
 export function spot(
   lattices: readonly Lattice[],
   targets: readonly Target[],
+  limit = Number.POSITIVE_INFINITY,
 ): { cost: number; target: number; line: SpottingLine } | null {
   const lines: LatticeStep[][] = lattices.map((lattice) => lattice.steps);
   for (const a of lattices)
-    for (const b of lattices) if (b.region === a.region + 1) lines.push([...a.steps, BETWEEN, ...b.steps]);
+    for (const b of lattices)
+      if (b.region === a.region + 1 && b.view === a.view) lines.push([...a.steps, BETWEEN, ...b.steps]);
   let found: { cost: number; target: number; line: SpottingLine } | null = null;
   for (const steps of lines) {
     const line = steps.map(scored);
+    const cheapest = new Map<string, number>();
     for (const [index, target] of targets.entries()) {
+      if (lowerBound(line, target, cheapest) > Math.min(limit, found?.cost ?? Number.POSITIVE_INFINITY))
+        continue;
       const cost = spottingCost(line, target);
-      if (!found || cost < found.cost) found = { cost, target: index, line };
+      if (cost <= limit && (!found || cost < found.cost)) found = { cost, target: index, line };
     }
   }
   return found;
