@@ -1,8 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { handwrittenPhoto } from '../../../../eval/handwritten-evidence.ts';
 import { CLEAN } from '../../../../eval/synthetic-evidence.ts';
+import { codeTargets, GUIDED_THRESHOLD } from './guided.ts';
 import { canonical } from './matching.ts';
 import { ctcGreedy, sharedPpOcr, shutdownPpOcr, textRegions } from './pp-ocr.ts';
+import { spot } from './spotting.ts';
 
 describe('PP-OCR through ONNX Runtime', () => {
   afterAll(shutdownPpOcr);
@@ -17,6 +19,23 @@ describe('PP-OCR through ONNX Runtime', () => {
     const lines = (await (await sharedPpOcr()).read(photo)).map((line) => canonical(line.text));
     expect(lines).toContain(canonical('RK-7K3F-9Q2M'));
     expect(lines.some((line) => line.includes(canonical('RECALLED')))).toBe(true);
+  });
+
+  it("keeps what it saw in each line, where the written code is spotted and another claim's is not", async () => {
+    const photo = await handwrittenPhoto(
+      { word: 'RECALLED', name: 'Jonas Weber', date: '11/21/2026', code: 'RK-C4XT-7JHW' },
+      9,
+      { hand: 'Because We Connect', surface: 'paper' },
+      CLEAN,
+    );
+    const lattices = (await (await sharedPpOcr()).read(photo)).map((line) => line.lattice);
+    expect(new Set(lattices.map((lattice) => lattice.view))).toEqual(new Set([0, 1]));
+    expect(spot(lattices, codeTargets('RK-C4XT-7JHW'))?.cost).toBeLessThan(
+      GUIDED_THRESHOLD.claim_code_present,
+    );
+    expect(spot(lattices, codeTargets('RK-MV9P-QA3E'))?.cost).toBeGreaterThan(
+      GUIDED_THRESHOLD.claim_code_present,
+    );
   });
 
   it('finds each line of text as one region of the detector map, top to bottom', () => {
