@@ -14,12 +14,12 @@ import { cheapestIn, type Lattice, spot, type Target } from './spotting.ts';
 export const GUIDED_THRESHOLD = {
   word_recalled: 5,
   date_current: 3,
-  name_present: 2.5,
+  name_present: 2,
   claim_code_present: 10,
 } as const;
-export type GuidedCheck = keyof typeof GUIDED_THRESHOLD;
+type GuidedCheck = keyof typeof GUIDED_THRESHOLD;
 
-/** What handwriting recognisers put for a digit or a separator, besides the digit itself. */
+/** What handwriting recognisers put for a digit, a separator or a code's Q (codes have no O or 0). */
 const READ_FOR: Record<string, string> = {
   '0': 'OoDQ',
   '1': 'Il|i',
@@ -120,7 +120,7 @@ function spotted(
   return { text: (targets[found.target] as Target).text, cost: rounded(found.cost) };
 }
 
-export const RECALLED_TARGETS = ['RECALLED', 'RECALL'].map((word) => target(word));
+const RECALLED_TARGETS = ['RECALLED', 'RECALL'].map((word) => target(word));
 export const guidedRecalled = (lattices: readonly Lattice[]) =>
   spotted(lattices, RECALLED_TARGETS, 'word_recalled');
 
@@ -134,7 +134,7 @@ export const guidedCode = (lattices: readonly Lattice[], code: string) =>
  * Any of the claimant's names of three letters or more (two Chinese characters), or the whole
  * name, each a word of its own: "Ana" is not found in "Priya Nair".
  */
-export function nameTargets(name: string): Target[] {
+function nameTargets(name: string): Target[] {
   const parts = name
     .split(/\s+/)
     .filter((part) => [...part].length >= 3 || (/[\u3400-\u9fff]/.test(part) && [...part].length >= 2));
@@ -143,14 +143,11 @@ export function nameTargets(name: string): Target[] {
 export const guidedName = (lattices: readonly Lattice[], name: string) =>
   spotted(lattices, nameTargets(name), 'name_present');
 
-/** A day of the window, written any way people write it. */
-export const dateTargets = (at: Date, window: DateWindow) => windowDays(at, window).flatMap(writtenForms);
-
 /**
  * How much likelier today's date must be than its rivals (nats): a marker 5 the recogniser
  * finds 41 % a 5 and 32 % a 6 makes "2025" nearly as likely as "2026", and that is no reading.
  */
-export const DATE_MARGIN = 2;
+const DATE_MARGIN = 2;
 
 /** `text` with one digit changed, left out or added: the dates a misread digit would mean. */
 function oneDigitOff(text: string): string[] {
@@ -167,19 +164,18 @@ function oneDigitOff(text: string): string[] {
 }
 
 /**
- * The likeliest reading of a day of the window (any way people write it, `also` limiting the
- * forms) within `limit`, its cost, and what its likeliest rival costs in the same line: a date
- * one digit away that is not in the window. (In the same line: a line read at its own width
- * merges the 1s of "11", and the line stretched wider is the view that can tell.)
+ * The likeliest reading of a day of the window (any way people write it) within `limit`, its
+ * cost, and what its likeliest rival costs in the same line: a date one digit away that is not in
+ * the window. (In the same line: a line read at its own width merges the 1s of "11", and the
+ * line stretched wider is the view that can tell.)
  */
-export function dateReading(
+function dateReading(
   lattices: readonly Lattice[],
   at: Date,
   window: DateWindow,
   limit: number,
-  also: (form: Target) => boolean = () => true,
 ): { best: Target; cost: number; rival: number } | null {
-  const targets = dateTargets(at, window).filter(also);
+  const targets = windowDays(at, window).flatMap(writtenForms);
   const found = spot(lattices, targets, limit);
   if (!found) return null;
   const best = targets[found.target] as Target;
