@@ -64,7 +64,7 @@ export function latticeOf(
 }
 
 /** What may stand at each position of the expected text: a character and its look-alikes, any case. */
-export type Expected = readonly (readonly string[])[];
+type Expected = readonly (readonly string[])[];
 
 /**
  * Expected text and where it must stand. Anchored at a `word` boundary, a space (or the line's
