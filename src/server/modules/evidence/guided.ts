@@ -56,8 +56,6 @@ export function target(text: string, anchors: Pick<Target, 'start' | 'end'> = {}
 /** Separators in a date, which recognisers often miss; they may be left out. */
 const SEPARATORS = ['/', '.', '-', ','];
 
-const MONTHS_SHORT = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
 /**
  * Every way a day is written: numeric in each order, separator and padding, with month names, in
  * Chinese; each a word of its own ("1.11.26" is not in "21.11.26"). A day and month without a
@@ -67,7 +65,7 @@ export function writtenForms(day: Date): Target[] {
   const d = day.getUTCDate();
   const m = day.getUTCMonth() + 1;
   const y = day.getUTCFullYear();
-  const month = MONTHS_SHORT[m - 1] as string;
+  const month = day.toLocaleString('en', { month: 'short', timeZone: 'UTC' });
   const full = day.toLocaleString('en', { month: 'long', timeZone: 'UTC' });
   const forms = new Set<string>();
   const yearless = new Set<string>();

@@ -179,7 +179,9 @@ export class OcrEngine {
     const { png, angle, width, height } = await prepareForOcr(photo);
     // PP-OCR reads handwriting that Tesseract cannot; it runs beside Tesseract's thread, and the
     // checks take the best match over both readings' lines (docs/decisions/0015).
-    const handwriting = sharedPpOcr().then((engine) => engine.read(png));
+    const handwriting = sharedPpOcr().then((engine) =>
+      engine.read(png, { lattices: options.lattices ?? false }),
+    );
     const tesseract = this.withWorker(async (worker) => {
       // Photos hold scattered bits of text, not a page: find as much text as possible.
       await worker.setParameters({
@@ -246,7 +248,9 @@ export class OcrEngine {
     return {
       ...read,
       angle,
-      ...(options.lattices ? { lattices: written.map((line) => line.lattice) } : {}),
+      ...(options.lattices
+        ? { lattices: written.flatMap((line) => (line.lattice ? [line.lattice] : [])) }
+        : {}),
       ms: Math.round(performance.now() - started),
     };
   }

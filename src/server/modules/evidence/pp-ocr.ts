@@ -40,9 +40,9 @@ export interface PpOcrLine {
   confidence: number;
 }
 
-/** A line as read, with what the recogniser found likely at each step (spotting.ts). */
+/** A line as read and, when asked for, what the recogniser found likely at each step (spotting.ts). */
 export interface PpOcrReading extends PpOcrLine {
-  lattice: Lattice;
+  lattice?: Lattice;
 }
 
 export class PpOcr {
@@ -77,8 +77,11 @@ export class PpOcr {
     return new PpOcr(ort, detector, recogniser, ['', ...keys, ' ']);
   }
 
-  /** The lines of text in `image` (any format sharp reads), top to bottom, each at every stretch. */
-  async read(image: Buffer): Promise<PpOcrReading[]> {
+  /**
+   * The lines of text in `image` (any format sharp reads), top to bottom, each at every stretch;
+   * with `lattices`, each line's lattice too.
+   */
+  async read(image: Buffer, { lattices = false } = {}): Promise<PpOcrReading[]> {
     const { data, info } = await sharp(image)
       .removeAlpha()
       .toColourspace('srgb')
@@ -88,8 +91,8 @@ export class PpOcr {
     const lines: PpOcrReading[] = [];
     for (const [region, box] of boxes.entries())
       for (const [view, stretch] of STRETCHES.entries()) {
-        const { line, steps } = await this.recognise(data, info.width, info.height, box, stretch);
-        if (line.text.trim()) lines.push({ ...line, lattice: { region, view, steps } });
+        const { line, steps } = await this.recognise(data, info.width, info.height, box, stretch, lattices);
+        if (line.text.trim()) lines.push({ ...line, ...(steps ? { lattice: { region, view, steps } } : {}) });
       }
     return lines;
   }
@@ -123,7 +126,14 @@ export class PpOcr {
     });
   }
 
-  private async recognise(rgb: Buffer, width: number, height: number, box: Box, stretch: number) {
+  private async recognise(
+    rgb: Buffer,
+    width: number,
+    height: number,
+    box: Box,
+    stretch: number,
+    lattice: boolean,
+  ) {
     const lineWidth = Math.min(
       LINE_MAX_WIDTH,
       Math.max(LINE_HEIGHT, Math.round((box.width * LINE_HEIGHT * stretch) / box.height / 8) * 8),
@@ -147,7 +157,7 @@ export class PpOcr {
     const probabilities = scores.data as Float32Array;
     return {
       line: ctcGreedy(probabilities, steps, classes, this.characters),
-      steps: latticeOf(probabilities, steps, classes, this.characters),
+      steps: lattice ? latticeOf(probabilities, steps, classes, this.characters) : undefined,
     };
   }
 }
