@@ -2,15 +2,18 @@
 // (PostgreSQL; BENCH_PHOTOS, default 2,000,000): the multi-index lookup on the four 16-bit
 // hash bands used by claim verification, against a scan comparing every stored hash, in the
 // same run; and a marked photo's lookup, which also asks the centre hashes (quality.ts
-// cropHashes) with its seven crops. Stored hashes are random, plus near-duplicate copies (a
-// few bits flipped) of some.
+// cropHashes) with its crops' hashes. Stored hashes are random, plus near-duplicate copies (a
+// few bits flipped) of some. A query's crop hashes are those of a picture's own crops (near one
+// another, as a real photo's are), each moved by one random mask, so one lands near a stored centre.
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { sql } from 'kysely';
+import sharp from 'sharp';
 import { openDatabase } from '../src/server/db/database.ts';
 import { applyCampaign, readCampaignFile } from '../src/server/modules/catalog/apply-campaign.ts';
 import { nearDuplicates } from '../src/server/modules/claims/verify-claim.ts';
 import { NEAR_DUPLICATE_BITS } from '../src/server/modules/evidence/duplicates.ts';
-import { CENTRE, LOOKUP_CROPS } from '../src/server/modules/evidence/quality.ts';
+import { CENTRE, cropHashes, LOOKUP_CROPS } from '../src/server/modules/evidence/quality.ts';
 import { fmt, repoRoot, scratchPostgres } from './support.ts';
 
 const PHOTOS = Number(process.env.BENCH_PHOTOS ?? 2_000_000);
@@ -90,10 +93,25 @@ try {
   const random64 = () =>
     BigInt.asIntN(64, BigInt(Math.floor(Math.random() * 2 ** 32)) << 32n) |
     BigInt(Math.floor(Math.random() * 2 ** 32));
+  // Smooth pictures (random greys 20 x 15, enlarged and softened) and their crops' hashes.
+  const pictures = await Promise.all(
+    Array.from({ length: 10 }, async () =>
+      cropHashes(
+        await sharp(randomBytes(20 * 15), { raw: { width: 20, height: 15, channels: 1 } })
+          .resize(1000, 750, { kernel: 'cubic' })
+          .blur(8)
+          .jpeg()
+          .toBuffer(),
+      ),
+    ),
+  );
+  const centreIndex = LOOKUP_CROPS.indexOf(CENTRE);
   const withCrops: number[] = [];
   let foundByCentre = 0;
-  for (const centre of centres) {
-    const crops = LOOKUP_CROPS.map((crop) => (crop === CENTRE ? centre ^ 0b1001n : random64()));
+  for (const [k, centre] of centres.entries()) {
+    const own = pictures[k % pictures.length] as bigint[];
+    const mask = centre ^ 0b1001n ^ (own[centreIndex] as bigint);
+    const crops = own.map((crop) => BigInt.asIntN(64, crop ^ mask));
     const t = performance.now();
     foundByCentre += (await nearDuplicates(db.kysely, random64(), crops, null)).length > 0 ? 1 : 0;
     withCrops.push(performance.now() - t);

@@ -1,7 +1,13 @@
+import { createRequire } from 'node:module';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { claimCodesIn, hashDistance, sameScene } from './duplicates.ts';
+import { claimCodesIn, hashDistance, NEAR_DUPLICATE_BITS, sameScene } from './duplicates.ts';
 import { canonical } from './matching.ts';
-import { CENTRE, LOOKUP_CROPS } from './quality.ts';
+import { CENTRE, cropHashes, LOOKUP_CROPS, perceptualHash } from './quality.ts';
+
+const phash: (image: Buffer, options?: object) => Promise<string> = createRequire(import.meta.url)(
+  'sharp-phash',
+);
 
 const ana = { serial: 'AH7M4Z2K9C1QR8T3', code: 'RK-7K3F-9Q2M' };
 const tom = { serial: 'AG3P7X5N2W8K4R6T', code: 'RK-HWHD-KVCP' };
@@ -80,6 +86,71 @@ describe('hashDistance', () => {
   it('falls back to the photos’ own hashes when either has no crops (labels, older photos)', () => {
     expect(hashDistance({ phash: 0n }, { phash: bits(5), crops: [0n] })).toBe(5);
     expect(hashDistance({ phash: 0n, crops: crops(0n) }, { phash: bits(7) })).toBe(7);
+  });
+});
+
+describe('cropHashes', () => {
+  // A photo-like picture: blocks of random grey, 1000 x 750, as a JPEG.
+  async function picture(seed: number): Promise<Buffer> {
+    let state = seed;
+    const next = () => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state / 2147483648;
+    };
+    const blocks = Array.from({ length: 15 * 20 }, () => Math.floor(next() * 256));
+    const pixels = Buffer.alloc(1000 * 750);
+    for (let y = 0; y < 750; y++)
+      for (let x = 0; x < 1000; x++)
+        pixels[y * 1000 + x] = blocks[Math.floor(y / 50) * 20 + Math.floor(x / 50)] ?? 0;
+    return sharp(pixels, { raw: { width: 1000, height: 750, channels: 1 } })
+      .jpeg({ quality: 90 })
+      .toBuffer();
+  }
+  const cut = async (photo: Buffer, [left, top, right, bottom]: number[]) =>
+    sharp(photo)
+      .extract({
+        left: Math.round(1000 * (left ?? 0)),
+        top: Math.round(750 * (top ?? 0)),
+        width: Math.floor(1000 * (1 - (left ?? 0) - (right ?? 0))),
+        height: Math.floor(750 * (1 - (top ?? 0) - (bottom ?? 0))),
+      })
+      .resize({ width: 700 })
+      .jpeg({ quality: 70 })
+      .toBuffer();
+
+  it('hashes the whole of each crop, as sharp-phash hashes that part of the photo', async () => {
+    const photo = await picture(7);
+    const base = await sharp(photo).greyscale().resize(256, 256, { fit: 'fill' }).raw().toBuffer();
+    const [centre] = await cropHashes(photo, [CENTRE]);
+    const part = await sharp(base, { raw: { width: 256, height: 256, channels: 1 } })
+      .extract({ left: 26, top: 26, width: 204, height: 204 })
+      .greyscale()
+      .raw()
+      .toBuffer();
+    const expected = BigInt.asIntN(
+      64,
+      BigInt(`0b${await phash(part, { raw: { width: 204, height: 204, channels: 1 } })}`),
+    );
+    expect(centre).toBe(expected);
+  });
+
+  it('finds copies cut unevenly, each side by its own share, through the stored centre', async () => {
+    const photo = await picture(11);
+    const stored = { phash: await perceptualHash(photo), crops: await cropHashes(photo) };
+    for (const sides of [
+      [0.05, 0, 0, 0.05],
+      [0, 0.05, 0.05, 0],
+      [0.04, 0.01, 0.005, 0.045],
+      [0.03, 0.03, 0.03, 0.03],
+    ]) {
+      const copy = await cut(photo, sides);
+      const probe = { phash: await perceptualHash(copy), crops: await cropHashes(copy) };
+      expect(hashDistance(stored, probe), `cut ${sides}`).toBeLessThanOrEqual(NEAR_DUPLICATE_BITS);
+    }
+    // Another picture is not within reach.
+    const other = await picture(12);
+    const probe = { phash: await perceptualHash(other), crops: await cropHashes(other) };
+    expect(hashDistance(stored, probe)).toBeGreaterThan(NEAR_DUPLICATE_BITS);
   });
 });
 
