@@ -36,6 +36,14 @@ describe('sameScene', () => {
       ),
     ).toBe(true);
   });
+  it('never takes labels for one another on the hash alone: honest ones are printed alike', () => {
+    // Seen on eval:evidence: a label read badly, 3 bits from another owner's label of the model.
+    const garbled = { kind: 'label', lines: ['Modet:A3632', 'LN.E71I7M'], identity: tom };
+    expect(sameScene(3, garbled, { kind: 'label', lines: [], identity: ana })).toBe(false);
+    // One showing a serial that is neither claim's (a wrong serial, for the serial check).
+    const other = { kind: 'label', lines: label('COQV78JAA9YGQ47K'), identity: tom };
+    expect(sameScene(2, other, { kind: 'label', lines: ['Anker'], identity: ana })).toBe(false);
+  });
   it('keeps apart two units photographed alike, each showing its own serial', () => {
     expect(
       sameScene(
@@ -51,9 +59,9 @@ describe('sameScene', () => {
     expect(sameScene(0, copy, original)).toBe(true);
   });
   it('without legible codes, needs the same handwriting read or a much closer hash', () => {
-    const unreadable = { kind: 'label', lines: ['Anker'], identity: tom };
-    expect(sameScene(4, unreadable, { kind: 'label', lines: [], identity: ana })).toBe(true);
-    expect(sameScene(8, unreadable, { kind: 'label', lines: [], identity: ana })).toBe(false);
+    const unreadable = { kind: 'marked', lines: ['Anker'], identity: tom };
+    expect(sameScene(4, unreadable, { kind: 'marked', lines: [], identity: ana })).toBe(true);
+    expect(sameScene(8, unreadable, { kind: 'marked', lines: [], identity: ana })).toBe(false);
     const a = { kind: 'marked', lines: ['RECALLED', 'Tom Baker', 'Nov 21 2026', 'RK-?'], identity: tom };
     const b = { kind: 'marked', lines: ['RECALLED', 'Tom Baker', 'Nov 21 2026'], identity: ana };
     expect(sameScene(10, a, b)).toBe(true);

@@ -64,7 +64,8 @@ export interface ScenePhoto {
  * photo shows the other claim's serial or code (a photo made for that claim); it is not when
  * both show their own (two units, photographed alike). Otherwise two marked photos with scene
  * signatures are one photo when their fine detail matches (the writing need not be read); without
- * signatures, when their handwriting reads alike, or a much closer hash.
+ * signatures, when their handwriting reads alike, or a much closer hash. Labels without legible
+ * text are never taken for one another (exact copies of a file are found by its sha256).
  */
 export function sameScene(distance: number, mine: ScenePhoto, other: ScenePhoto): boolean {
   if (distance > NEAR_DUPLICATE_BITS) return false;
@@ -77,9 +78,11 @@ export function sameScene(distance: number, mine: ScenePhoto, other: ScenePhoto)
   // One legible: OCR may have read a copy of a marked photo worse than its original, so a much
   // closer hash decides. (A copied label shows the wrong serial, which the serial check catches.)
   if (mineOwn || otherOwn) return bothMarked && distance <= CLOSE_WITHOUT_TEXT_BITS;
-  // Neither legible: two marked photos whose handwriting reads alike are one photo.
-  if (bothMarked && handwritingSimilarity(mine.lines, other.lines) >= 0.6) return true;
-  return distance <= CLOSE_WITHOUT_TEXT_BITS;
+  // Neither legible. Labels are printed to one template and honest ones come within 3 bits, so
+  // the hash cannot tell them: a copied label shows another claim's serial, for the rule above
+  // or the serial check. Two marked photos whose handwriting reads alike are one photo.
+  if (!bothMarked) return false;
+  return handwritingSimilarity(mine.lines, other.lines) >= 0.6 || distance <= CLOSE_WITHOUT_TEXT_BITS;
 }
 
 /**
