@@ -208,8 +208,19 @@ function uniqueness(
   );
   const otherCode =
     photo.kind === 'marked' && claimCodesIn(photo.lines).some((code) => earlierCodes.has(code));
-  const duplicate = exact || near || otherCode;
-  return { id: 'photo_unique', outcome: duplicate ? 'fail' : 'pass', score: duplicate ? 0 : 1, detail: {} };
+  const why = exact
+    ? 'the same file'
+    : near
+      ? 'the same scene'
+      : otherCode
+        ? "an earlier claim's code read"
+        : null;
+  return {
+    id: 'photo_unique',
+    outcome: why ? 'fail' : 'pass',
+    score: why ? 0 : 1,
+    detail: why ? { why, lines: photo.lines } : {},
+  };
 }
 
 type SavedPair = Omit<Pair, 'label' | 'marked'>;
@@ -384,6 +395,13 @@ console.log(
 console.log(
   `distinct photos taken for duplicates: ${falseDuplicates.length} of ${rows.length - reused.length} pairs`,
 );
+for (const r of falseDuplicates) {
+  const { why, lines } = (r.checks.find((c) => c.id === 'photo_unique')?.detail ?? {}) as {
+    why: string;
+    lines: string[];
+  };
+  console.log(`  ${r.kind} pair (${r.hand ?? 'printed'}): ${why}; it read ${JSON.stringify(lines)}`);
+}
 
 if (BY_HAND) {
   // A fail on good evidence is wrong information for an honest owner: counted apart from unsure.
