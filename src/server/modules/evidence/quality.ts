@@ -68,7 +68,6 @@ export async function perceptualHash(photo: Buffer): Promise<bigint> {
   return asHash(await phash(photo));
 }
 
-/** A square part of a photo: `crop` (a share of each side) cut off all round, then moved by `dx`, `dy`. */
 /** A part of a photo: the share cut off its left and right (`x`), top and bottom (`y`). */
 export interface Crop {
   x: readonly [number, number];
