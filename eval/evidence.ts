@@ -52,6 +52,8 @@ const PARALLEL = Math.max(1, Math.min(2, os.availableParallelism()));
 configureOcr(Number(process.env.OCR_WORKERS ?? PARALLEL));
 
 const SUBMITTED = new Date('2026-11-21T15:00:00Z');
+// The earliest of the Anker recalls the pairs' models come from (campaigns/anker-2025-*.yaml).
+const ANNOUNCED = new Date('2025-06-12T00:00:00Z');
 /** The photos are of the Anker recalls' units, whose serials never contain O or I. */
 const ANKER_SERIALS_NEVER_CONTAIN = readCampaignFile(
   path.join(import.meta.dirname, '../campaigns/anker-2025-us-a1263.yaml'),
@@ -287,6 +289,7 @@ await Promise.all(
         marked: pair.marked,
         facts: { ...pair.facts, at: SUBMITTED },
         window: { daysBefore: 14, daysAfter: 1 },
+        recallAnnounced: ANNOUNCED,
         serialNeverContains: ANKER_SERIALS_NEVER_CONTAIN,
       });
     }

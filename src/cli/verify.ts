@@ -67,6 +67,7 @@ export function registerVerifyCommand(program: Command) {
             at: new Date(`${options.date}T12:00:00Z`),
           },
           window: { daysBefore: options.daysBefore, daysAfter: options.daysAfter },
+          recallAnnounced: campaign ? new Date(`${campaign.announcedOn}T00:00:00Z`) : null,
         });
         const output = {
           checks: result.checks.map(({ id, outcome, score, detail }) => ({ id, outcome, score, detail })),

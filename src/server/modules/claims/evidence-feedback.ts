@@ -53,7 +53,7 @@ export async function evidenceFeedback(
   const checks = photoChecks(
     row.kind as EvidenceKind,
     row.analysis as unknown as StoredAnalysis,
-    claimFacts(claim, new Date()),
+    claimFacts(claim, new Date(), campaign.definition.announcedOn),
     { ...campaign.definition.triage, mustShow: markedMustShow(campaign.definition) },
   );
   const problems = feedbackFor(checks).map((item) =>

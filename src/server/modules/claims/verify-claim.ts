@@ -76,7 +76,7 @@ export async function verifyClaim(
   const policy = { ...context.campaign.triage, mustShow: markedMustShow(context.campaign) };
   // Now, not the first submission: after a request for information the owner writes a new date.
   const at = new Date();
-  const facts = claimFacts(claim, at);
+  const facts = claimFacts(claim, at, context.campaign.announcedOn);
   let checks: (CheckResult & { evidenceId?: string })[] = [];
   const checked = photos.filter((photo) => photo.kind === 'label' || photo.kind === 'marked');
   if (claim.has_unit) {
@@ -85,9 +85,11 @@ export async function verifyClaim(
       for (const check of photoChecks(photo.kind, photo.analysis as unknown as StoredAnalysis, facts, policy))
         checks.push({ ...check, evidenceId: photo.id });
     }
-    const announced = new Date(`${context.campaign.announcedOn}T00:00:00Z`);
     for (const photo of checked)
-      checks.push({ ...exifCheck(photo.exif as ExifSummary | null, announced, at), evidenceId: photo.id });
+      checks.push({
+        ...exifCheck(photo.exif as ExifSummary | null, facts.recallAnnounced ?? null, at),
+        evidenceId: photo.id,
+      });
     checks.push(await uniquenessCheck(db, claimId, { serial: claim.serial, code: claim.code }, checked));
   }
   // One quality and one EXIF result per claim: the worse of the photos'.

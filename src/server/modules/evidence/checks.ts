@@ -51,6 +51,8 @@ export interface ClaimFacts {
   code: string;
   /** Submission (or, for instant feedback, now). */
   at: Date;
+  /** When the recall was announced, if known: no one wrote RECALLED on a unit before it. */
+  recallAnnounced?: Date | null;
 }
 
 const result = (id: CheckId, match: Match, extra: Record<string, unknown> = {}): CheckResult => ({
@@ -96,7 +98,9 @@ export function markedChecks(
   };
   return [
     guide(result('word_recalled', matchRecalled(ocr.lines)), () => guidedRecalled(lattices)),
-    guide(dateCheck(ocr.lines, facts.at, window), () => guidedDate(lattices, facts.at, window)),
+    guide(dateCheck(ocr.lines, facts.at, window), () =>
+      guidedDate(lattices, facts.at, window, facts.recallAnnounced),
+    ),
     guide(result('name_present', matchName(ocr.lines, facts.name)), () => guidedName(lattices, facts.name)),
     guide(result('claim_code_present', matchClaimCode(ocr.lines, facts.code), { expected: facts.code }), () =>
       guidedCode(lattices, facts.code),

@@ -46,6 +46,23 @@ describe('guided reading of the marked photo', () => {
     expect(guidedDate(lines(today), at, window)?.text).toBe('2026-11-21');
   });
 
+  it('counts as rivals only days an older photo could show: none before the recall was announced', () => {
+    // "2026-11-21" with a marker 6 the recogniser finds 45 % a 6 and 40 % a 0: "2020" is nearly
+    // as likely, but no one wrote RECALLED on a unit in 2020.
+    const steps = [...sure('202'), { '6': 0.45, '0': 0.4 }, blank, ...sure('-11-21')];
+    const ocr = { lines: ['2020-11-21'], lattices: lines(steps) };
+    expect(check(ocr, 'date_current')?.outcome).toBe('unsure'); // announcement unknown
+    const announced = new Date('2025-06-12T00:00:00Z');
+    const read = markedChecks(ocr, { ...facts, recallAnnounced: announced }, window).find(
+      (result) => result.id === 'date_current',
+    );
+    expect(read?.outcome).toBe('pass');
+    expect(read?.detail.found).toBe('2026-11-21');
+    // A year ago is after the announcement: 2025 for a 2026 written alike stays a rival.
+    const lastYear = [...sure('202'), { '6': 0.45, '5': 0.4 }, blank, ...sure('-11-21')];
+    expect(guidedDate(lines(lastYear), at, window, announced)).toBeNull();
+  });
+
   it('keeps a plain fail: an old date read clearly is not overruled', () => {
     const ocr = { lines: ['2026-09-02'], lattices: lines(sure('2026-09-02')) };
     expect(check(ocr, 'date_current')?.outcome).toBe('fail');

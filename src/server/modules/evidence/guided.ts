@@ -163,28 +163,32 @@ function oneDigitOff(text: string): string[] {
 
 /**
  * The likeliest reading of a day of the window (any way people write it) within `limit`, its
- * cost, and what its likeliest rival costs in the same line: a date one digit away that is not in
- * the window. (In the same line: a line read at its own width merges the 1s of "11", and the
- * line stretched wider is the view that can tell.)
+ * cost, and what its likeliest rival costs in the same line: a date one digit away that an older
+ * photo could show, outside the window and, when the recall's announcement is known, not before
+ * it (a marker 2026 that could be 2020 is still today: no one wrote RECALLED in 2020). (In the
+ * same line: a line read at its own width merges the 1s of "11", and the line stretched wider is
+ * the view that can tell.)
  */
 function dateReading(
   lattices: readonly Lattice[],
   at: Date,
   window: DateWindow,
   limit: number,
+  announced: Date | null,
 ): { best: Target; cost: number; rival: number } | null {
   const targets = windowDays(at, window).flatMap(writtenForms);
   const found = spot(lattices, targets, limit);
   if (!found) return null;
   const best = targets[found.target] as Target;
   const year = at.getUTCFullYear();
-  const current = (text: string) =>
-    findDates([text], [year - 1, year, year + 1]).some((date) =>
-      date.days.some((day) => inWindow(day, at, window)),
-    );
+  const isRival = (text: string) => {
+    const days = findDates([text], [year - 1, year, year + 1]).flatMap((date) => date.days);
+    if (days.some((day) => inWindow(day, at, window))) return false;
+    return !announced || days.some((day) => Date.parse(`${day}T00:00:00Z`) >= announced.getTime());
+  };
   const anchors = { ...(best.start ? { start: best.start } : {}), ...(best.end ? { end: best.end } : {}) };
   const rivals = oneDigitOff(best.text)
-    .filter((text) => !current(text))
+    .filter(isRival)
     .map((text) => target(text, anchors));
   return { best, cost: found.cost, rival: cheapestIn(found.line, rivals) };
 }
@@ -193,8 +197,13 @@ function dateReading(
  * A day of the window within the threshold and clearly likelier than every rival: an old date
  * whose 5 the recogniser could take for a 6 stays unsure.
  */
-export function guidedDate(lattices: readonly Lattice[], at: Date, window: DateWindow): Guided | null {
-  const reading = dateReading(lattices, at, window, GUIDED_THRESHOLD.date_current);
+export function guidedDate(
+  lattices: readonly Lattice[],
+  at: Date,
+  window: DateWindow,
+  recallAnnounced: Date | null = null,
+): Guided | null {
+  const reading = dateReading(lattices, at, window, GUIDED_THRESHOLD.date_current, recallAnnounced);
   if (!reading || reading.rival - reading.cost < DATE_MARGIN) return null;
   return { text: reading.best.text, cost: rounded(reading.cost) };
 }

@@ -20,12 +20,20 @@ export interface StoredAnalysis {
   quality: ImageQuality;
 }
 
-/** What a claim says that its photos must show, checked as of `at`. */
+/** What a claim says that its photos must show, checked as of `at`, for a recall announced on `announcedOn`. */
 export function claimFacts(
   claim: { serial: string | null; model_code: string; code: string; claimant: { name: string } },
   at: Date,
+  announcedOn: string,
 ): ClaimFacts {
-  return { serial: claim.serial, model: claim.model_code, name: claim.claimant.name, code: claim.code, at };
+  return {
+    serial: claim.serial,
+    model: claim.model_code,
+    name: claim.claimant.name,
+    code: claim.code,
+    at,
+    recallAnnounced: new Date(`${announcedOn}T00:00:00Z`),
+  };
 }
 
 type MarkedItem = 'name' | 'date' | 'word_recalled' | 'claim_code';

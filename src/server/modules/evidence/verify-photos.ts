@@ -57,7 +57,11 @@ export async function verifyPhotos(input: {
     crops?: bigint[];
   }[];
 }> {
-  const facts = { ...input.facts, code: input.facts.code ?? '' };
+  const facts = {
+    ...input.facts,
+    code: input.facts.code ?? '',
+    recallAnnounced: input.recallAnnounced ?? null,
+  };
   const checks: CheckResult[] = [];
   const photos = await Promise.all([
     readPhoto('label', input.label, input.limits, input.serialNeverContains),
@@ -69,8 +73,7 @@ export async function verifyPhotos(input: {
         (check) => input.facts.code !== null || check.id !== 'claim_code_present',
       ),
     );
-  for (const { inspected } of photos)
-    checks.push(exifCheck(inspected.exif, input.recallAnnounced ?? null, facts.at));
+  for (const { inspected } of photos) checks.push(exifCheck(inspected.exif, facts.recallAnnounced, facts.at));
   const merged = worstOf(checks);
   const outcome = triage(merged, { autoApprove: true });
   return {
