@@ -63,7 +63,7 @@ function advance(char: string, hand: Hand): number {
       ? 0.82
       : /[A-Z0-9]/.test(char)
         ? 0.62
-        : /[il.,:/\-1]/.test(char)
+        : /[il.,:/-]/.test(char)
           ? 0.3
           : 0.52;
   return base * tight;
