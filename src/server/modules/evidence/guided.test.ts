@@ -63,6 +63,24 @@ describe('guided reading of the marked photo', () => {
     expect(guidedDate(lines(lastYear), at, window, announced)).toBeNull();
   });
 
+  it('takes no old date for today because the recogniser ran its doubled digit together', () => {
+    // "2026-11-21" with its 1s run together and the second dash missed reads "2026-121", which is
+    // also "2026-12-1": on December 10 that photo is three weeks old, not from within the window.
+    const steps = [
+      ...sure('2026-'),
+      { '1': 0.99 },
+      { '1': 0.55, '': 0.45 },
+      { '1': 0.99 },
+      blank,
+      ...sure('21'),
+    ];
+    const tenth = new Date('2026-12-10T15:00:00Z');
+    expect(guidedDate(lines(steps), tenth, window, new Date('2025-06-12T00:00:00Z'))).toBeNull();
+    // Read with its 1s apart, the same photo is December 1's only when it shows December 1.
+    const december = [...sure('2026-12-1')];
+    expect(guidedDate(lines(december), tenth, window)?.text).toBe('2026-12-1');
+  });
+
   it('keeps a plain fail: an old date read clearly is not overruled', () => {
     const ocr = { lines: ['2026-09-02'], lattices: lines(sure('2026-09-02')) };
     expect(check(ocr, 'date_current')?.outcome).toBe('fail');

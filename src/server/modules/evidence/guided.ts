@@ -161,10 +161,40 @@ function oneDigitOff(text: string): string[] {
   return [...variants];
 }
 
+/** Every way to cut `digits` into `fields` fields of one to four digits. */
+function cuts(digits: string, fields: number): string[][] {
+  if (fields === 1) return digits.length >= 1 && digits.length <= 4 ? [[digits]] : [];
+  const all: string[][] = [];
+  for (let length = 1; length <= Math.min(4, digits.length - 1); length++)
+    for (const rest of cuts(digits.slice(length), fields - 1)) all.push([digits.slice(0, length), ...rest]);
+  return all;
+}
+
+/**
+ * `text` with a doubled digit read once or a digit read twice (CTC merges a character repeated in
+ * consecutive steps), its digits cut among the same fields anywhere, since separators may be
+ * missed: "2026-11-21" with its 1s run together and its last dash missed is "2026-12-1".
+ */
+function mergedOff(text: string): string[] {
+  const pieces = text.split(/(\d+)/); // the digit fields at odd indexes
+  const digits = pieces.filter((_, k) => k % 2 === 1).join('');
+  const readings = new Set([digits]);
+  for (let i = 0; i < digits.length; i++) {
+    readings.add(digits.slice(0, i + 1) + digits.slice(i));
+    if (digits[i] === digits[i + 1]) readings.add(digits.slice(0, i) + digits.slice(i + 1));
+  }
+  const variants = new Set<string>();
+  for (const reading of readings)
+    for (const fields of cuts(reading, (pieces.length - 1) / 2))
+      variants.add(pieces.map((piece, k) => (k % 2 === 1 ? fields[(k - 1) / 2] : piece)).join(''));
+  variants.delete(text);
+  return [...variants];
+}
+
 /**
  * The likeliest reading of a day of the window (any way people write it) within `limit`, its
- * cost, and what its likeliest rival costs in the same line: a date one digit away that an older
- * photo could show, outside the window and, when the recall's announcement is known, not before
+ * cost, and what its likeliest rival costs in the same line: a date one digit away (or its
+ * doubled digit merged, `mergedOff`) that an older photo could show, outside the window and, when the recall's announcement is known, not before
  * it (a marker 2026 that could be 2020 is still today: no one wrote RECALLED in 2020). (In the
  * same line: a line read at its own width merges the 1s of "11", and the line stretched wider is
  * the view that can tell.)
@@ -183,11 +213,11 @@ function dateReading(
   const year = at.getUTCFullYear();
   const isRival = (text: string) => {
     const days = findDates([text], [year - 1, year, year + 1]).flatMap((date) => date.days);
-    if (days.some((day) => inWindow(day, at, window))) return false;
+    if (days.length === 0 || days.some((day) => inWindow(day, at, window))) return false;
     return !announced || days.some((day) => Date.parse(`${day}T00:00:00Z`) >= announced.getTime());
   };
   const anchors = { ...(best.start ? { start: best.start } : {}), ...(best.end ? { end: best.end } : {}) };
-  const rivals = oneDigitOff(best.text)
+  const rivals = [...new Set([...oneDigitOff(best.text), ...mergedOff(best.text)])]
     .filter(isRival)
     .map((text) => target(text, anchors));
   return { best, cost: found.cost, rival: cheapestIn(found.line, rivals) };
