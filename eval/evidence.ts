@@ -6,13 +6,19 @@
 //   generating one; EVAL_VERBOSE=1 prints what was read in each good readable pair not approved and each reused
 //   photo let through. EVAL_WRITING=hand writes the marked photo by hand in marker (handwriting fonts,
 //   eval/handwritten-evidence.ts; EVAL_HANDS=<family>,… limits the hands) and reports each check's
-//   pass, unsure and fail on good evidence, per hand.
+//   pass, unsure and fail on good evidence, per hand. Each good readable marked photo is also checked
+//   as if the claim came 15 to 730 days later: an old photo whose date passes as a fresh one's.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readCampaignFile } from '../src/server/modules/catalog/apply-campaign.ts';
 import { CODE_ALPHABET } from '../src/server/modules/claims/claim-access.ts';
-import { type CheckResult, READ_CHECKS, triage } from '../src/server/modules/evidence/checks.ts';
+import {
+  type CheckResult,
+  markedChecks,
+  READ_CHECKS,
+  triage,
+} from '../src/server/modules/evidence/checks.ts';
 import {
   claimCodesIn,
   hashDistance,
@@ -54,6 +60,7 @@ configureOcr(Number(process.env.OCR_WORKERS ?? PARALLEL));
 const SUBMITTED = new Date('2026-11-21T15:00:00Z');
 // The earliest of the Anker recalls the pairs' models come from (campaigns/anker-2025-*.yaml).
 const ANNOUNCED = new Date('2025-06-12T00:00:00Z');
+const WINDOW = { daysBefore: 14, daysAfter: 1 };
 /** The photos are of the Anker recalls' units, whose serials never contain O or I. */
 const ANKER_SERIALS_NEVER_CONTAIN = readCampaignFile(
   path.join(import.meta.dirname, '../campaigns/anker-2025-us-a1263.yaml'),
@@ -288,7 +295,7 @@ await Promise.all(
         label: pair.label,
         marked: pair.marked,
         facts: { ...pair.facts, at: SUBMITTED },
-        window: { daysBefore: 14, daysAfter: 1 },
+        window: WINDOW,
         recallAnnounced: ANNOUNCED,
         serialNeverContains: ANKER_SERIALS_NEVER_CONTAIN,
       });
@@ -405,6 +412,37 @@ for (const r of falseDuplicates) {
   };
   console.log(`  ${r.kind} pair (${r.hand ?? 'printed'}): ${why}; it read ${JSON.stringify(lines)}`);
 }
+
+// Old photos: each good readable marked photo (showing the day of submission) checked as if the
+// claim came 15 to 730 days later. A date passing then is an old photo taken for a fresh one
+// (decision 0024); a day without a year ("21 Nov") is ambiguous by nature and counted apart.
+const later: string[] = [];
+const laterYearless: string[] = [];
+let laterChecks = 0;
+for (const [index, row] of rows.entries()) {
+  if (row.kind !== 'good' || !row.readable) continue;
+  const marked = results[index]?.photos.find((photo) => photo.kind === 'marked');
+  if (!marked) continue;
+  const facts = pairs[index]?.facts as Pair['facts'];
+  for (let days = 15; days <= 730; days += 5) {
+    const at = new Date(SUBMITTED.getTime() + days * 86_400_000);
+    laterChecks++;
+    const date = markedChecks(
+      { lines: marked.lines, ...(marked.lattices ? { lattices: marked.lattices } : {}) },
+      { ...facts, at, recallAnnounced: ANNOUNCED },
+      WINDOW,
+    ).find((check) => check.id === 'date_current');
+    if (date?.outcome !== 'pass') continue;
+    const read = String((date.detail.guided as { text: string } | undefined)?.text ?? date.detail.found);
+    ((read.match(/\d+/g) ?? []).length >= 2 ? later : laterYearless).push(
+      `pair ${index} +${days} d as "${read}"`,
+    );
+  }
+}
+console.log(
+  `good photos passing the date 15-730 days later (every 5th day): ${later.length} of ${laterChecks} dated, ${laterYearless.length} with a day and month only`,
+);
+for (const hit of later.slice(0, 10)) console.log(`  ${hit}`);
 
 if (BY_HAND) {
   // A fail on good evidence is wrong information for an honest owner: counted apart from unsure.

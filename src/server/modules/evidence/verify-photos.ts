@@ -10,6 +10,7 @@ import type { DateWindow } from './dates.ts';
 import { analysePhoto } from './evidence-jobs.ts';
 import { derivePhoto, inspectPhoto, type PhotoLimits } from './photo.ts';
 import { photoChecks } from './photo-feedback.ts';
+import type { Lattice } from './spotting.ts';
 
 const DEFAULT_LIMITS: PhotoLimits = { maxBytes: 30 * 1024 * 1024, maxPixels: 50_000_000 };
 
@@ -55,6 +56,8 @@ export async function verifyPhotos(input: {
     lines: string[];
     scene?: string;
     crops?: bigint[];
+    /** The handwriting recogniser's lattices of the marked photo (guided reading, spotting.ts). */
+    lattices?: Lattice[];
   }[];
 }> {
   const facts = {
@@ -87,6 +90,7 @@ export async function verifyPhotos(input: {
       lines: analysis.ocr?.lines ?? [],
       ...(analysis.scene ? { scene: analysis.scene } : {}),
       ...(analysis.crops ? { crops: analysis.crops } : {}),
+      ...(analysis.ocr?.lattices ? { lattices: analysis.ocr.lattices } : {}),
     })),
   };
 }
