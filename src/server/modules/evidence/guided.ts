@@ -196,9 +196,8 @@ function mergedOff(text: string): string[] {
  * cost, and what its likeliest rival costs in the same line: a date one digit away, or with a
  * doubled digit merged (`mergedOff`), that an older photo could show, outside the window and,
  * when the recall's announcement is known, not before it (a marker 2026 that could be 2020 is
- * still today: no one wrote RECALLED in 2020). (In the
- * same line: a line read at its own width merges the 1s of "11", and the line stretched wider is
- * the view that can tell.)
+ * still today: no one wrote RECALLED in 2020). (In the same line: a line read at its own width
+ * merges the 1s of "11", and the line stretched wider is the view that can tell.)
  */
 function dateReading(
   lattices: readonly Lattice[],
