@@ -73,13 +73,14 @@ describe.runIf(chromiumAvailable())('incidents, progress and reports in Chromium
     );
     expect(pdf.headers()['content-type']).toBe('application/pdf');
     expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
-    // The reporter's photo, shown to staff without its metadata.
+    // The reporter's photo, shown to staff without its metadata. It loads lazily, once in view,
+    // and the server has just printed a PDF: a loaded machine takes more than poll's default second.
+    const incidentPhoto = page.locator('#incidents-title ~ table img.incident-photo');
+    await incidentPhoto.scrollIntoViewIfNeeded();
     await expect
-      .poll(() =>
-        page
-          .locator('#incidents-title ~ table img.incident-photo')
-          .evaluate((img) => (img as HTMLImageElement).naturalWidth),
-      )
+      .poll(() => incidentPhoto.evaluate((img) => (img as HTMLImageElement).naturalWidth), {
+        timeout: 15_000,
+      })
       .toBe(800);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await keepScreenshot(page, 'console-reports');
