@@ -36,6 +36,7 @@ import {
   HELD_OUT_HANDS,
   handwrittenPhoto,
   SURFACES,
+  writtenCode,
 } from './handwritten-evidence.ts';
 import {
   COPIES,
@@ -95,9 +96,6 @@ const OLD_DATE_FORMS = ['2026-09-02', '09/02/2026', '2.9.26', 'Sep 2 2026', '202
 const HAND_DATE_FORMS = dateForms(SUBMITTED);
 const HAND_OLD_DATE_FORMS = [...dateForms(new Date('2026-09-02T12:00:00Z')), '2025-11-21'];
 const HAND_NAMES = [...NAMES, '李伟', '王芳', '张敏'];
-/** How owners write the claim code: as shown, without the dash, in lower case, with spaces. */
-const writtenCode = (code: string) =>
-  pick([code, code, code.replaceAll('-', ''), code.toLowerCase(), code.replaceAll('-', ' ')]);
 
 type Kind =
   | 'good'
@@ -179,7 +177,7 @@ async function makePair(i: number): Promise<Pair> {
     date: BY_HAND
       ? pick(kind === 'old_date' ? HAND_OLD_DATE_FORMS : HAND_DATE_FORMS)
       : pick(kind === 'old_date' ? OLD_DATE_FORMS : DATE_FORMS),
-    ...(kind === 'no_code' ? {} : { code: BY_HAND ? writtenCode(facts.code) : facts.code }),
+    ...(kind === 'no_code' ? {} : { code: BY_HAND ? writtenCode(facts.code, rand) : facts.code }),
   };
   const a = cameraConditions(rand);
   const b = cameraConditions(rand);

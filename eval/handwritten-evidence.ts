@@ -22,6 +22,28 @@ export type Hand = (typeof HANDS)[number];
 /** Never looked at while tuning: they say whether the reading generalises. */
 export const HELD_OUT_HANDS: readonly Hand[] = ['Because We Organize', 'Dancing Script'];
 
+/**
+ * The hands the marker head learns from (eval/train-marker-head.ts), none of them a hand of
+ * eval:evidence's, so every hand it is judged on is one it never saw. From Debian's fonts-breip,
+ * fonts-dkg-handwriting, fonts-humor-sans, fonts-kaushanscript, fonts-klee, fonts-kristi,
+ * fonts-rufscript, fonts-seto, fonts-sjfonts, fonts-tomsontalks and fonts-yusei-magic.
+ */
+export const TRAINING_HANDS = [
+  'Breip',
+  'Delphine',
+  'DkgHandwriting',
+  'Humor Sans',
+  'Kaushan Script',
+  'Klee One',
+  'Kristi',
+  'Rufscript',
+  'SetoFont',
+  'Steve',
+  'Tomson Talks',
+  'Yusei Magic',
+] as const;
+export type TrainingHand = (typeof TRAINING_HANDS)[number];
+
 export const SURFACES = ['dark_unit', 'light_unit', 'paper'] as const;
 export type Surface = (typeof SURFACES)[number];
 
@@ -43,6 +65,12 @@ export function dateForms(day: Date): string[] {
   ];
 }
 
+/** How owners write the claim code: as shown, without the dash, in lower case, with spaces. */
+export function writtenCode(code: string, rand: () => number): string {
+  const ways = [code, code, code.replaceAll('-', ''), code.toLowerCase(), code.replaceAll('-', ' ')];
+  return ways[Math.floor(rand() * ways.length)] as string;
+}
+
 const xmlEscape = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -54,7 +82,7 @@ const HEIGHT = 1200;
  * CJK glyph comes from a print font, full width: drawn closer, the next glyph (a narrow 1 of the
  * "Because We" hands) vanished into its last stroke, and "11月" read as "1月" to the eye too.
  */
-function advance(char: string, hand: Hand): number {
+function advance(char: string, hand: Hand | TrainingHand): number {
   if (/[\u3400-\u9fff]/.test(char)) return 1.02;
   const tight = hand === 'Dancing Script' ? 0.86 : hand.startsWith('Because') ? 0.92 : 1;
   const base = /\s/.test(char)
@@ -76,7 +104,7 @@ function writtenLine(
   y: number,
   size: number,
   ink: string,
-  hand: Hand,
+  hand: Hand | TrainingHand,
   rand: () => number,
 ) {
   let cursor = x;
@@ -110,7 +138,7 @@ function unitBody(x: number, y: number, w: number, h: number, colour: string, gl
 }
 
 export interface HandwrittenOptions {
-  hand: Hand;
+  hand: Hand | TrainingHand;
   surface: Surface;
 }
 
@@ -153,10 +181,16 @@ export async function handwrittenPhoto(
   return finishPhoto(Buffer.from(svg), rand, conditions);
 }
 
-/** Renders `text` in each hand once, so a missing font is found before a whole set is made. */
-export async function checkHandsInstalled(): Promise<void> {
+/**
+ * Renders a line in each of `hands` once, so a missing font is found before a whole set is made;
+ * `packages` are what to install.
+ */
+export async function checkHandsInstalled(
+  hands: readonly string[] = HANDS,
+  packages = 'fonts-bwht, fonts-comic-neue and fonts-dancingscript',
+): Promise<void> {
   const widths = await Promise.all(
-    [...HANDS, 'a font nobody has'].map(async (family) => {
+    [...hands, 'a font nobody has'].map(async (family) => {
       const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="120"><text x="10" y="90" font-family="${family}" font-size="80">Recalled 2026</text></svg>`;
       const { data } = await sharp(Buffer.from(svg))
         .flatten({ background: '#fff' })
@@ -167,9 +201,9 @@ export async function checkHandsInstalled(): Promise<void> {
     }),
   );
   const fallback = widths.at(-1);
-  const missing = HANDS.filter((_, i) => widths[i] === fallback);
+  const missing = hands.filter((_, i) => widths[i] === fallback);
   if (missing.length > 0)
     throw new Error(
-      `Handwriting fonts missing: ${missing.join(', ')}. Install fonts-bwht, fonts-comic-neue and fonts-dancingscript (apt-get install).`,
+      `Handwriting fonts missing: ${missing.join(', ')}. Install ${packages} (apt-get install).`,
     );
 }
