@@ -121,9 +121,13 @@ function dateCheck(lines: readonly string[], at: Date, window: DateWindow): Chec
     return { id: 'date_current', outcome: 'pass', score: 1, detail: { found: current.text, window } };
   if (dates.length > 0) {
     const detail = { found: dates.map((d) => d.text), days: dates.flatMap((d) => d.days), window };
-    // Old only when no digit of it may have been misread: a doubtful date goes to a person.
+    // Old only when no digit of it may have been misread, and two readings of the photo (PP-OCR's
+    // two views, or PP-OCR and Tesseract) show the same old day: a doubtful date goes to a person.
     const doubtful = dates.some((date) => misreadFromWindow(date, at, window, yearless));
-    return { id: 'date_current', outcome: doubtful ? 'unsure' : 'fail', score: 0, detail };
+    const shownTwice = dates.some((date, i) =>
+      dates.some((other, j) => j !== i && other.days.some((day) => date.days.includes(day))),
+    );
+    return { id: 'date_current', outcome: doubtful || !shownTwice ? 'unsure' : 'fail', score: 0, detail };
   }
   return { id: 'date_current', outcome: 'unsure', score: 0, detail: { found: null, window } };
 }

@@ -82,7 +82,7 @@ describe('guided reading of the marked photo', () => {
   });
 
   it('keeps a plain fail: an old date read clearly is not overruled', () => {
-    const ocr = { lines: ['2026-09-02'], lattices: lines(sure('2026-09-02')) };
+    const ocr = { lines: ['2026-09-02', '2026-09-02'], lattices: lines(sure('2026-09-02')) };
     expect(check(ocr, 'date_current')?.outcome).toBe('fail');
   });
 
