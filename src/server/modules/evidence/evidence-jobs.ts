@@ -38,7 +38,7 @@ export async function analysePhoto(
   serialNeverContains: readonly string[] = [],
 ): Promise<PhotoAnalysis> {
   const reading: RecognizeOptions =
-    kind === 'label' ? { neverContains: serialNeverContains } : { lattices: true };
+    kind === 'label' ? { neverContains: serialNeverContains } : { lattices: true, handwritten: true };
   const [ocr, quality, phash, scene, crops] = await Promise.all([
     kind === 'label' || kind === 'marked'
       ? sharedOcr().then((engine) => engine.recognize(photo, reading))

@@ -123,6 +123,8 @@ export interface RecognizeOptions {
   neverContains?: readonly string[];
   /** Keep the handwriting recogniser's lattices (a marked photo's, for guided reading). */
   lattices?: boolean;
+  /** Written by hand in marker (a marked photo): PP-OCR reads it with the marker head. */
+  handwritten?: boolean;
 }
 
 const CODE_CHARACTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -180,7 +182,7 @@ export class OcrEngine {
     // PP-OCR reads handwriting that Tesseract cannot; it runs beside Tesseract's thread, and the
     // checks take the best match over both readings' lines (docs/decisions/0015).
     const handwriting = sharedPpOcr().then((engine) =>
-      engine.read(png, { lattices: options.lattices ?? false }),
+      engine.read(png, { lattices: options.lattices ?? false, handwritten: options.handwritten ?? false }),
     );
     const tesseract = this.withWorker(async (worker) => {
       // Photos hold scattered bits of text, not a page: find as much text as possible.

@@ -3,7 +3,8 @@ import { handwrittenPhoto } from '../../../../eval/handwritten-evidence.ts';
 import { CLEAN } from '../../../../eval/synthetic-evidence.ts';
 import { codeTargets, GUIDED_THRESHOLD } from './guided.ts';
 import { canonical } from './matching.ts';
-import { ctcGreedy, sharedPpOcr, shutdownPpOcr, textRegions } from './pp-ocr.ts';
+import { prepareForOcr } from './ocr.ts';
+import { ctcGreedy, PpOcr, sharedPpOcr, shutdownPpOcr, textRegions } from './pp-ocr.ts';
 import { spot } from './spotting.ts';
 
 describe('PP-OCR through ONNX Runtime', () => {
@@ -38,6 +39,22 @@ describe('PP-OCR through ONNX Runtime', () => {
     expect(spot(lattices, codeTargets('RK-MV9P-QA3E'))?.cost).toBeGreaterThan(
       GUIDED_THRESHOLD.claim_code_present,
     );
+  });
+
+  it('reads a code in an all-capitals marker hand the marker head never learnt from, which PP-OCR alone misreads', async () => {
+    const photo = await handwrittenPhoto(
+      { word: 'RECALLED', name: 'Ana García', date: '11/21/2026', code: 'RK-7K3F-9Q2M' },
+      10,
+      { hand: 'Because We Create', surface: 'dark_unit' },
+      CLEAN,
+    );
+    const { png } = await prepareForOcr(photo);
+    const plain = await PpOcr.load({ markerHead: false });
+    const alone = (await plain.read(png)).map((line) => line.text);
+    await plain.close();
+    const corrected = (await (await sharedPpOcr()).read(png, { handwritten: true })).map((line) => line.text);
+    expect(alone).not.toContain('RK-7K3F-9Q2M'); // read "RK+K3F-9Q2M" and "RK-7K3F-QZM"
+    expect(corrected).toContain('RK-7K3F-9Q2M');
   });
 
   it('finds each line of text as one region of the detector map, top to bottom', () => {

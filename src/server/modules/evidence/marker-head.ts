@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import protobuf from 'protobufjs';
+
+/**
+ * A correction to PP-OCRv4's recogniser for writing in marker, learnt on rendered marker lines
+ * (eval/train-marker-head.ts; docs/decisions/0025). The recogniser's last layer maps each step's
+ * 120 features to a score per class; the correction adds `weights · features + bias` to the
+ * scores of the characters claim photos hold (digits, letters, date punctuation, 年月日, blank),
+ * the other classes keep theirs, and the step's probabilities are normalised again.
+ */
+
+/** The recogniser's input to its last layer ([1, steps, 120]). */
+export const FEATURES = 'transpose_51.tmp_0';
+
+/**
+ * Bytes that, appended to the recogniser's model file, make FEATURES an output of the graph as
+ * well: a second ModelProto.graph field holding one GraphProto.output, which protobuf merges into
+ * the first (a repeated field's values are appended).
+ */
+export function featuresOutput(): Uint8Array {
+  const FLOAT = 1;
+  const length = (field: number) => (field << 3) | 2;
+  return protobuf.Writer.create()
+    .uint32(length(7)) // ModelProto.graph
+    .fork()
+    .uint32(length(12)) // GraphProto.output
+    .fork()
+    .uint32(length(1)) // ValueInfoProto.name
+    .string(FEATURES)
+    .uint32(length(2)) // ValueInfoProto.type
+    .fork()
+    .uint32(length(1)) // TypeProto.tensor_type
+    .fork()
+    .uint32(1 << 3) // TypeProto.Tensor.elem_type
+    .int32(FLOAT)
+    .ldelim()
+    .ldelim()
+    .ldelim()
+    .ldelim()
+    .finish();
+}
+
+/** The learnt correction, written by eval/train-marker-head.ts. */
+export const MARKER_HEAD_FILE = path.join(import.meta.dirname, 'marker-head.json');
+
+export interface HeadFile {
+  /** The corrected classes: "" is CTC's blank, then one character each. */
+  characters: string[];
+  features: number;
+  /** Little-endian float32, characters × features, then characters of bias, base64. */
+  weights: string;
+}
+
+export class MarkerHead {
+  /** Class index in the recogniser's output of each corrected character. */
+  private readonly classes: Int32Array;
+  private readonly weights: Float32Array;
+  private readonly bias: Float32Array;
+  private readonly features: number;
+
+  private constructor(classes: Int32Array, weights: Float32Array, bias: Float32Array, features: number) {
+    this.classes = classes;
+    this.weights = weights;
+    this.bias = bias;
+    this.features = features;
+  }
+
+  static load(alphabet: readonly string[], file = MARKER_HEAD_FILE): MarkerHead {
+    const head = JSON.parse(fs.readFileSync(file, 'utf8')) as HeadFile;
+    const classes = Int32Array.from(head.characters, (character) => {
+      const index = alphabet.indexOf(character);
+      if (index < 0) throw new Error(`marker head: "${character}" is not in the recogniser's alphabet`);
+      return index;
+    });
+    const bytes = Buffer.from(head.weights, 'base64');
+    const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const size = classes.length * head.features;
+    if (all.length !== size + classes.length) throw new Error('marker head: weights of the wrong size');
+    return new MarkerHead(classes, all.subarray(0, size), all.subarray(size), head.features);
+  }
+
+  /** Corrects `probabilities` ([steps, classes]) in place, given the steps' `features`. */
+  apply(probabilities: Float32Array, features: Float32Array, steps: number): void {
+    const classCount = probabilities.length / steps;
+    const corrected = this.classes.length;
+    const factors = new Float64Array(corrected);
+    for (let t = 0; t < steps; t++) {
+      const row = t * classCount;
+      const f = t * this.features;
+      // Scores change by a factor exp(correction); the step's total changes by the weighted sum.
+      let total = 1;
+      for (let j = 0; j < corrected; j++) {
+        let score = this.bias[j] as number;
+        const w = j * this.features;
+        for (let d = 0; d < this.features; d++)
+          score += (this.weights[w + d] as number) * (features[f + d] as number);
+        factors[j] = Math.exp(score);
+        total += (probabilities[row + (this.classes[j] as number)] as number) * ((factors[j] as number) - 1);
+      }
+      for (let c = 0; c < classCount; c++)
+        probabilities[row + c] = (probabilities[row + c] as number) / total;
+      for (let j = 0; j < corrected; j++) {
+        const at = row + (this.classes[j] as number);
+        probabilities[at] = (probabilities[at] as number) * (factors[j] as number);
+      }
+    }
+  }
+}
