@@ -4,7 +4,7 @@ import { CLEAN } from '../../../../eval/synthetic-evidence.ts';
 import { codeTargets, GUIDED_THRESHOLD } from './guided.ts';
 import { canonical } from './matching.ts';
 import { prepareForOcr } from './ocr.ts';
-import { ctcGreedy, PpOcr, sharedPpOcr, shutdownPpOcr, textRegions } from './pp-ocr.ts';
+import { ctcGreedy, sharedPpOcr, shutdownPpOcr, textRegions } from './pp-ocr.ts';
 import { spot } from './spotting.ts';
 
 describe('PP-OCR through ONNX Runtime', () => {
@@ -49,10 +49,9 @@ describe('PP-OCR through ONNX Runtime', () => {
       CLEAN,
     );
     const { png } = await prepareForOcr(photo);
-    const plain = await PpOcr.load({ markerHead: false });
-    const alone = (await plain.read(png)).map((line) => line.text);
-    await plain.close();
-    const corrected = (await (await sharedPpOcr()).read(png, { handwritten: true })).map((line) => line.text);
+    const engine = await sharedPpOcr();
+    const alone = (await engine.read(png)).map((line) => line.text);
+    const corrected = (await engine.read(png, { handwritten: true })).map((line) => line.text);
     expect(alone).not.toContain('RK-7K3F-9Q2M'); // read "RK+K3F-9Q2M" and "RK-7K3F-QZM"
     expect(corrected).toContain('RK-7K3F-9Q2M');
   });

@@ -14,8 +14,8 @@ import { type Lattice, latticeOf } from './spotting.ts';
  * step that would fetch GPU builds is skipped in `.npmrc`). docs/decisions/0015 has the numbers.
  *
  * Detection (DB) gives a map of how likely each pixel is text; its connected regions, padded,
- * are the lines. Each line is recognised on its own (CTC, greedy), as PaddleOCR does, with the
- * recogniser's last layer corrected for writing in marker (marker-head.ts).
+ * are the lines. Each line is recognised on its own (CTC, greedy), as PaddleOCR does; on a marked
+ * photo, with the recogniser's last layer corrected for writing in marker (marker-head.ts).
  */
 
 /** Detection runs on the photo scaled to this long side (a multiple of 32). */
@@ -52,14 +52,14 @@ export class PpOcr {
   private readonly detector: InferenceSession;
   private readonly recogniser: InferenceSession;
   private readonly characters: string[];
-  private readonly head: MarkerHead | undefined;
+  private readonly head: MarkerHead;
 
   private constructor(
     ort: Ort,
     detector: InferenceSession,
     recogniser: InferenceSession,
     characters: string[],
-    head: MarkerHead | undefined,
+    head: MarkerHead,
   ) {
     this.ort = ort;
     this.detector = detector;
@@ -68,8 +68,7 @@ export class PpOcr {
     this.head = head;
   }
 
-  /** `markerHead: false` reads as PP-OCR alone does (learning the head, eval/train-marker-head.ts). */
-  static async load({ markerHead = true } = {}): Promise<PpOcr> {
+  static async load(): Promise<PpOcr> {
     const ort = (await import('onnxruntime-node')) as Ort;
     // One thread each: the OCR pool, the web process and the database share two cores.
     const options: InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1 };
@@ -82,8 +81,7 @@ export class PpOcr {
     if (keys.at(-1) === '') keys.pop();
     // Index 0 is CTC's blank; the model's last class is a space.
     const characters = ['', ...keys, ' '];
-    const head = markerHead ? MarkerHead.load(characters) : undefined;
-    return new PpOcr(ort, detector, recogniser, characters, head);
+    return new PpOcr(ort, detector, recogniser, characters, MarkerHead.load(characters));
   }
 
   /**
@@ -94,7 +92,7 @@ export class PpOcr {
   async read(image: Buffer, { lattices = false, handwritten = false } = {}): Promise<PpOcrReading[]> {
     const lines: PpOcrReading[] = [];
     for (const { region, view, steps, classes, probabilities, features } of await this.outputs(image)) {
-      if (handwritten) this.head?.apply(probabilities, features, steps);
+      if (handwritten) this.head.apply(probabilities, features, steps);
       const line = ctcGreedy(probabilities, steps, classes, this.characters);
       if (!line.text.trim()) continue;
       const lattice = lattices
