@@ -24,9 +24,8 @@ export const HELD_OUT_HANDS: readonly Hand[] = ['Because We Organize', 'Dancing 
 
 /**
  * The hands the marker head learns from (eval/train-marker-head.ts), none of them a hand of
- * eval:evidence's, so every hand it is judged on is one it never saw. From Debian's fonts-breip,
- * fonts-dkg-handwriting, fonts-humor-sans, fonts-kaushanscript, fonts-klee, fonts-kristi,
- * fonts-rufscript, fonts-seto, fonts-sjfonts, fonts-tomsontalks and fonts-yusei-magic.
+ * eval:evidence's, so every hand it is judged on is one it never saw. From the Debian packages
+ * TRAINING_HAND_PACKAGES.
  */
 export const TRAINING_HANDS = [
   'Breip',
@@ -43,6 +42,19 @@ export const TRAINING_HANDS = [
   'Yusei Magic',
 ] as const;
 export type TrainingHand = (typeof TRAINING_HANDS)[number];
+export const TRAINING_HAND_PACKAGES = [
+  'fonts-breip',
+  'fonts-dkg-handwriting',
+  'fonts-humor-sans',
+  'fonts-kaushanscript',
+  'fonts-klee',
+  'fonts-kristi',
+  'fonts-rufscript',
+  'fonts-seto',
+  'fonts-sjfonts',
+  'fonts-tomsontalks',
+  'fonts-yusei-magic',
+] as const;
 
 export const SURFACES = ['dark_unit', 'light_unit', 'paper'] as const;
 export type Surface = (typeof SURFACES)[number];

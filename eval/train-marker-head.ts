@@ -22,6 +22,7 @@ import {
   type Hand,
   handwrittenPhoto,
   SURFACES,
+  TRAINING_HAND_PACKAGES,
   TRAINING_HANDS,
   type TrainingHand,
   writtenCode,
@@ -309,10 +310,7 @@ function report(title: string, lines: Line[], weights: Float32Array, bias: Float
 }
 
 await checkHandsInstalled();
-await checkHandsInstalled(
-  TRAINING_HANDS,
-  'fonts-breip, fonts-dkg-handwriting, fonts-humor-sans, fonts-kaushanscript, fonts-klee, fonts-kristi, fonts-rufscript, fonts-seto, fonts-sjfonts, fonts-tomsontalks and fonts-yusei-magic',
-);
+await checkHandsInstalled(TRAINING_HANDS, TRAINING_HAND_PACKAGES.join(' '));
 const engine = await PpOcr.load();
 const training = await cachedLines(engine, 'training', 100_000, PHOTOS, TRAINING_HANDS);
 const trainingCheck = await cachedLines(
