@@ -13,7 +13,7 @@ import path from 'node:path';
 import { CODE_ALPHABET } from '../src/server/modules/claims/claim-access.ts';
 import { type HeadFile, MARKER_HEAD_FILE } from '../src/server/modules/evidence/marker-head.ts';
 import { prepareForOcr } from '../src/server/modules/evidence/ocr.ts';
-import { PpOcr } from '../src/server/modules/evidence/pp-ocr.ts';
+import { ctcGreedy, PpOcr } from '../src/server/modules/evidence/pp-ocr.ts';
 import { ctcLoss } from './ctc.ts';
 import {
   checkHandsInstalled,
@@ -172,15 +172,16 @@ async function readLines(
         const photo = await handwrittenPhoto({ word, name, date, code }, seed, { hand, surface }, camera.c);
         const outputs = await engine.outputs((await prepareForOcr(photo)).png);
         // Only photos where the detector found each written line as one region, in order.
-        if (outputs.length !== text.length * 2 || outputs.some((output) => output.region >= text.length)) {
+        if (new Set(outputs.map((output) => output.region)).size !== text.length) {
           unmatched++;
           continue;
         }
         for (const output of outputs) {
-          const target = Int32Array.from(
-            [...(text[output.region] as string)],
-            (character) => CHARACTERS.indexOf(character) + 1,
-          );
+          const target = Int32Array.from([...(text[output.region] as string)], (character) => {
+            const index = CHARACTERS.indexOf(character);
+            if (index < 0) throw new Error(`"${character}" written but not among the corrected characters`);
+            return index + 1;
+          });
           const logProbabilities = new Float32Array(output.steps * WIDTH);
           for (let t = 0; t < output.steps; t++) {
             const row = t * output.classes;
@@ -280,20 +281,13 @@ function corrected(line: Line, weights: Float32Array, bias: Float32Array): Float
   return out;
 }
 
-/** Greedy CTC reading equals the line written. */
-function readExactly(logProbabilities: Float32Array, line: Line): boolean {
-  const read: number[] = [];
-  let previous = 0;
-  for (let t = 0; t < line.steps; t++) {
-    let best = 0;
-    for (let j = 1; j < WIDTH; j++)
-      if ((logProbabilities[t * WIDTH + j] as number) > (logProbabilities[t * WIDTH + best] as number))
-        best = j;
-    if (best !== 0 && best !== previous) read.push(best);
-    previous = best;
-  }
-  return read.length === line.target.length && read.every((c, i) => c === line.target[i]);
-}
+/** The classes of a line's log-probabilities as text: the rest of the classes as one sign. */
+const LABELS = ['', ...CHARACTERS, '\uFFFD'];
+
+/** Greedy CTC reading (as PP-OCR reads) equals the line written. */
+const readExactly = (logProbabilities: Float32Array, line: Line) =>
+  ctcGreedy(logProbabilities.map(Math.exp), line.steps, WIDTH, LABELS).text ===
+  Array.from(line.target, (index) => LABELS[index]).join('');
 
 function report(title: string, lines: Line[], weights: Float32Array, bias: Float32Array) {
   const rows = new Map<Hand | TrainingHand, { lines: number; before: number; after: number }>();
