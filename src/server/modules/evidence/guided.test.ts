@@ -23,6 +23,16 @@ describe('guided reading of the marked photo', () => {
     expect(guided?.detail.guided).toMatchObject({ text: 'RK-7K3F-9Q2M' });
   });
 
+  it('passes a code whose marker Hs were read as 1 and I, which no code holds', () => {
+    const read = (text: string, code: string) =>
+      markedChecks({ lines: [text], lattices: lines(sure(text)) }, { ...facts, code }, window).find(
+        (result) => result.id === 'claim_code_present',
+      );
+    expect(read('RK-J1IA-GGDD', 'RK-JHHA-GGDD')?.outcome).toBe('pass');
+    // Only an H: where the code has two Ts, that reading is two characters off.
+    expect(read('RK-J1IA-GGDD', 'RK-JTTA-GGDD')?.outcome).toBe('unsure');
+  });
+
   it("never passes another claim's code, however its lines are read", () => {
     const other = lines(sure('RK-A4CX-TT7H'));
     expect(check({ lines: ['RK-A4CX-TT7H'], lattices: other }, 'claim_code_present')?.outcome).toBe('unsure');

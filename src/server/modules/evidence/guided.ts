@@ -38,13 +38,17 @@ const READ_FOR: Record<string, string> = {
  * `text` to spot: each character with its other case and what recognisers put for it, spaces
  * dropped (a space reads as a blank), anchored where `anchors` says.
  */
-export function target(text: string, anchors: Pick<Target, 'start' | 'end'> = {}): Target {
+export function target(
+  text: string,
+  anchors: Pick<Target, 'start' | 'end'> = {},
+  readFor: Record<string, string> = READ_FOR,
+): Target {
   const positions = [...text.replace(/\s+/g, '')].map((character) => [
     ...new Set([
       character,
       character.toUpperCase(),
       character.toLowerCase(),
-      ...(READ_FOR[character.toUpperCase()] ?? ''),
+      ...(readFor[character.toUpperCase()] ?? ''),
     ]),
   ]);
   const optional = [...positions.keys()].filter(
@@ -122,9 +126,15 @@ const RECALLED_TARGETS = ['RECALLED', 'RECALL'].map((word) => target(word));
 export const guidedRecalled = (lattices: readonly Lattice[]) =>
   spotted(lattices, RECALLED_TARGETS, 'word_recalled');
 
+/**
+ * In a claim code, a 1, I or l can only be an H whose crossbar the recogniser lost (a narrow
+ * marker H reads "1" or "I"): codes have none of them (CODE_ALPHABET).
+ */
+const READ_FOR_CODE: Record<string, string> = { ...READ_FOR, H: '1Il|' };
+
 /** The claim code with its dash and without (spaces never count). */
 export const codeTargets = (code: string) =>
-  [...new Set([code, code.replaceAll('-', '')])].map((text) => target(text));
+  [...new Set([code, code.replaceAll('-', '')])].map((text) => target(text, {}, READ_FOR_CODE));
 export const guidedCode = (lattices: readonly Lattice[], code: string) =>
   spotted(lattices, codeTargets(code), 'claim_code_present');
 
