@@ -40,6 +40,10 @@ export const TRAINING_HANDS = [
   'Steve',
   'Tomson Talks',
   'Yusei Magic',
+  'kiloji',
+  'Lobster Two',
+  'Havana',
+  'AoyagiKouzanFontT',
 ] as const;
 export type TrainingHand = (typeof TRAINING_HANDS)[number];
 export const TRAINING_HAND_PACKAGES = [
@@ -54,6 +58,10 @@ export const TRAINING_HAND_PACKAGES = [
   'fonts-sjfonts',
   'fonts-tomsontalks',
   'fonts-yusei-magic',
+  'fonts-kiloji',
+  'fonts-lobster',
+  'fonts-havana',
+  'fonts-aoyagi-kouzan-t',
 ] as const;
 
 export const SURFACES = ['dark_unit', 'light_unit', 'paper'] as const;
@@ -116,7 +124,7 @@ function writtenLine(
   y: number,
   size: number,
   ink: string,
-  hand: Hand | TrainingHand,
+  { hand, pen = EVAL_PEN }: HandwrittenOptions,
   rand: () => number,
 ) {
   let cursor = x;
@@ -131,8 +139,8 @@ function writtenLine(
       const baseline =
         y + (cursor - x) * drift + Math.sin(wave + index * 0.7) * size * 0.05 + (rand() - 0.5) * size * 0.1;
       const scale = 0.92 + rand() * 0.16;
-      const glyph = `<text x="${cursor.toFixed(1)}" y="${baseline.toFixed(1)}" transform="rotate(${angle.toFixed(1)} ${cursor.toFixed(1)} ${baseline.toFixed(1)})" font-family="${family}" font-weight="700" font-size="${(size * scale).toFixed(1)}" fill="${ink}" stroke="${ink}" stroke-width="${(size / 16).toFixed(1)}" stroke-linejoin="round" stroke-linecap="round">${xmlEscape(char)}</text>`;
-      cursor += size * advance(char, hand) * (0.96 + rand() * 0.1);
+      const glyph = `<text x="${cursor.toFixed(1)}" y="${baseline.toFixed(1)}" transform="rotate(${angle.toFixed(1)} ${cursor.toFixed(1)} ${baseline.toFixed(1)})" font-family="${family}" font-weight="700" font-size="${(size * scale).toFixed(1)}" fill="${ink}" stroke="${ink}" stroke-width="${(size * pen.stroke).toFixed(1)}" stroke-linejoin="round" stroke-linecap="round">${xmlEscape(char)}</text>`;
+      cursor += size * advance(char, hand) * pen.spacing * (0.96 + rand() * 0.1);
       return glyph;
     })
     .join('');
@@ -149,9 +157,18 @@ function unitBody(x: number, y: number, w: number, h: number, colour: string, gl
     <rect x="${x}" y="${y}" width="${w}" height="${h}" rx="70" fill="url(#gloss)"/>`;
 }
 
+/** How thick the marker (a share of the letter size) and how far apart the letters (× the hand's). */
+export interface Pen {
+  stroke: number;
+  spacing: number;
+}
+const EVAL_PEN: Pen = { stroke: 1 / 16, spacing: 1 };
+
 export interface HandwrittenOptions {
   hand: Hand | TrainingHand;
   surface: Surface;
+  /** eval:evidence's pen unless given: the marker head learns from others as well. */
+  pen?: Pen;
 }
 
 /** The marked photo: RECALLED, the name, the date and the claim code, written by `hand` on `surface`. */
@@ -188,7 +205,7 @@ export async function handwrittenPhoto(
   const step = Math.min(size * 1.9, 820 / Math.max(lines.length, 1));
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}">
     ${table}${scene}
-    ${lines.map((line, i) => writtenLine(line, x + rand() * 50, y + 110 + i * step, size, ink, options.hand, rand)).join('')}
+    ${lines.map((line, i) => writtenLine(line, x + rand() * 50, y + 110 + i * step, size, ink, options, rand)).join('')}
   </svg>`;
   return finishPhoto(Buffer.from(svg), rand, conditions);
 }

@@ -6,12 +6,18 @@
 // lines are read exactly, before and after, on fresh photos of the training hands and of
 // eval:evidence's six hands, and writes src/server/modules/evidence/marker-head.json.
 // docs/decisions/0025 has the numbers.
-//   HEAD_PHOTOS (default 1200) photos to learn from, HEAD_CHECK_PHOTOS (default 200) per check
+//   HEAD_PHOTOS (default 1600) photos to learn from in eval:evidence's pen and HEAD_PEN_PHOTOS
+//   (default 800) in other pens, HEAD_CHECK_PHOTOS (default 200) per check
 //   set, HEAD_EPOCHS (default 6); HEAD_LINES=<dir> keeps the lines read there and reuses them.
 import fs from 'node:fs';
 import path from 'node:path';
 import { CODE_ALPHABET } from '../src/server/modules/claims/claim-access.ts';
-import { type HeadFile, MARKER_HEAD_FILE } from '../src/server/modules/evidence/marker-head.ts';
+import {
+  corrections,
+  type HeadFile,
+  type HeadParameters,
+  MARKER_HEAD_FILE,
+} from '../src/server/modules/evidence/marker-head.ts';
 import { prepareForOcr } from '../src/server/modules/evidence/ocr.ts';
 import { ctcGreedy, PpOcr } from '../src/server/modules/evidence/pp-ocr.ts';
 import { ctcLoss } from './ctc.ts';
@@ -29,7 +35,8 @@ import {
 } from './handwritten-evidence.ts';
 import { cameraConditions, random } from './synthetic-evidence.ts';
 
-const PHOTOS = Number(process.env.HEAD_PHOTOS ?? 1200);
+const PHOTOS = Number(process.env.HEAD_PHOTOS ?? 1600);
+const PEN_PHOTOS = Number(process.env.HEAD_PEN_PHOTOS ?? 800);
 const CHECK_PHOTOS = Number(process.env.HEAD_CHECK_PHOTOS ?? 200);
 const EPOCHS = Number(process.env.HEAD_EPOCHS ?? 6);
 const LEARNING_RATE = 1e-3;
@@ -51,6 +58,9 @@ const CLASSES = CHARACTERS.length + 1; // CTC's blank first
 /** The log-probabilities kept per step: the blank, CHARACTERS, and the rest of the classes together. */
 const WIDTH = CLASSES + 1;
 const FEATURES = 120;
+/** Steps either side whose features a step's correction weighs too (1 and 2 tried: 0026). */
+const CONTEXT = 2;
+const WINDOW = 2 * CONTEXT + 1;
 
 // Names unlike eval:evidence's, so the eval's names are never learnt.
 const FIRST = [
@@ -134,7 +144,10 @@ interface Line {
 function written(rand: () => number): string[] {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
   const first = pick(FIRST);
-  const name = pick([`${first} ${pick(LAST)}`, first, `${first} ${pick(LAST)}`]);
+  const mixed = pick([`${first} ${pick(LAST)}`, first, `${first} ${pick(LAST)}`]);
+  // Some owners print their name in capitals (where every capital is a corrected character).
+  const capitals = mixed.toUpperCase();
+  const name = rand() < 0.25 && [...capitals].every((c) => CHARACTERS.includes(c)) ? capitals : mixed;
   const day = new Date(Date.UTC(2024, 0, 1) + Math.floor(rand() * 1461) * 86_400_000);
   const part = () => Array.from({ length: 4 }, () => pick([...CODE_ALPHABET])).join('');
   return [
@@ -151,6 +164,7 @@ async function readLines(
   first: number,
   count: number,
   hands: readonly (Hand | TrainingHand)[],
+  pens: boolean,
 ): Promise<Line[]> {
   const alphabet = engine.alphabet();
   const kept = CHARACTERS.map((character) => alphabet.indexOf(character));
@@ -169,7 +183,14 @@ async function readLines(
         const hand = hands[Math.floor(rand() * hands.length)] as Hand | TrainingHand;
         const surface = SURFACES[Math.floor(rand() * SURFACES.length)] as (typeof SURFACES)[number];
         const [word, name, date, code] = text;
-        const photo = await handwrittenPhoto({ word, name, date, code }, seed, { hand, surface }, camera.c);
+        // Thinner and thicker markers, letters closer and further apart than the eval's pen.
+        const pen = pens ? { stroke: 1 / (9 + rand() * 19), spacing: 0.8 + rand() * 0.3 } : undefined;
+        const photo = await handwrittenPhoto(
+          { word, name, date, code },
+          seed,
+          { hand, surface, ...(pen ? { pen } : {}) },
+          camera.c,
+        );
         const outputs = await engine.outputs((await prepareForOcr(photo)).png);
         // Only photos where the detector found each written line as one region, in order.
         if (new Set(outputs.map((output) => output.region)).size !== text.length) {
@@ -212,12 +233,13 @@ async function cachedLines(
   first: number,
   count: number,
   hands: readonly (Hand | TrainingHand)[],
+  pens = false,
 ) {
   const dir = process.env.HEAD_LINES;
   const file = dir && path.join(dir, `${name}-${first}-${count}.bin`);
   if (file && fs.existsSync(file)) return loadLines(file);
   console.log(`reading the ${name} photos…`);
-  const lines = await readLines(engine, first, count, hands);
+  const lines = await readLines(engine, first, count, hands, pens);
   if (file) saveLines(file, lines);
   return lines;
 }
@@ -258,18 +280,16 @@ function loadLines(file: string): Line[] {
 }
 
 /** The line's log-probabilities with the correction applied, normalised per step. */
-function corrected(line: Line, weights: Float32Array, bias: Float32Array): Float32Array {
+function corrected(line: Line, head: HeadParameters): Float32Array {
   const out = new Float32Array(line.steps * WIDTH);
+  const scores = new Float64Array(CLASSES);
+  const window = new Float64Array(WINDOW * FEATURES);
   for (let t = 0; t < line.steps; t++) {
     const row = t * WIDTH;
+    corrections(head, line.features, line.steps, t, scores, window);
     let max = -Infinity;
     for (let j = 0; j < WIDTH; j++) {
-      let score = line.logProbabilities[row + j] as number;
-      if (j < CLASSES) {
-        score += bias[j] as number;
-        for (let d = 0; d < FEATURES; d++)
-          score += (weights[j * FEATURES + d] as number) * (line.features[t * FEATURES + d] as number);
-      }
+      const score = (line.logProbabilities[row + j] as number) + (j < CLASSES ? (scores[j] as number) : 0);
       out[row + j] = score;
       if (score > max) max = score;
     }
@@ -289,13 +309,13 @@ const readExactly = (logProbabilities: Float32Array, line: Line) =>
   ctcGreedy(logProbabilities.map(Math.exp), line.steps, WIDTH, LABELS).text ===
   Array.from(line.target, (index) => LABELS[index]).join('');
 
-function report(title: string, lines: Line[], weights: Float32Array, bias: Float32Array) {
+function report(title: string, lines: Line[], head: HeadParameters) {
   const rows = new Map<Hand | TrainingHand, { lines: number; before: number; after: number }>();
   for (const line of lines) {
     const row = rows.get(line.hand) ?? { lines: 0, before: 0, after: 0 };
     row.lines++;
     if (readExactly(line.logProbabilities, line)) row.before++;
-    if (readExactly(corrected(line, weights, bias), line)) row.after++;
+    if (readExactly(corrected(line, head), line)) row.after++;
     rows.set(line.hand, row);
   }
   console.log(`${title}: lines read exactly, before → after`);
@@ -306,7 +326,10 @@ function report(title: string, lines: Line[], weights: Float32Array, bias: Float
 await checkHandsInstalled();
 await checkHandsInstalled(TRAINING_HANDS, TRAINING_HAND_PACKAGES.join(' '));
 const engine = await PpOcr.load();
-const training = await cachedLines(engine, 'training', 100_000, PHOTOS, TRAINING_HANDS);
+const training = [
+  ...(await cachedLines(engine, 'training', 100_000, PHOTOS, TRAINING_HANDS)),
+  ...(await cachedLines(engine, 'training-pens', 400_000, PEN_PHOTOS, TRAINING_HANDS, true)),
+];
 const trainingCheck = await cachedLines(
   engine,
   'training-hands-check',
@@ -317,8 +340,9 @@ const trainingCheck = await cachedLines(
 const evalCheck = await cachedLines(engine, 'eval-hands-check', 300_000, CHECK_PHOTOS, HANDS);
 await engine.close();
 
-const weights = new Float32Array(CLASSES * FEATURES);
+const weights = new Float32Array(CLASSES * WINDOW * FEATURES);
 const bias = new Float32Array(CLASSES);
+const head: HeadParameters = { weights, bias, features: FEATURES, context: CONTEXT };
 // Adam (Kingma and Ba, 2015): moments of each parameter's gradient.
 const moments = [weights, bias].map((p) => ({
   first: new Float32Array(p.length),
@@ -335,16 +359,22 @@ for (let epoch = 1; epoch <= EPOCHS; epoch++) {
     const batch = order.slice(start, start + BATCH);
     const gradients = [new Float32Array(weights.length), new Float32Array(bias.length)] as const;
     for (const { line } of batch) {
-      const result = ctcLoss(corrected(line, weights, bias), line.steps, WIDTH, line.target);
+      const result = ctcLoss(corrected(line, head), line.steps, WIDTH, line.target);
       if (!result) continue;
       loss += result.loss;
       for (let t = 0; t < line.steps; t++)
         for (let j = 0; j < CLASSES; j++) {
           const g = (result.gradient[t * WIDTH + j] as number) / batch.length;
           gradients[1][j] = (gradients[1][j] as number) + g;
-          for (let d = 0; d < FEATURES; d++)
-            gradients[0][j * FEATURES + d] =
-              (gradients[0][j * FEATURES + d] as number) + g * (line.features[t * FEATURES + d] as number);
+          // As corrections() weighs them: the features of each step of t's window.
+          for (let k = 0; k < WINDOW; k++) {
+            const step = t + k - CONTEXT;
+            if (step < 0 || step >= line.steps) continue;
+            const w = (j * WINDOW + k) * FEATURES;
+            for (let d = 0; d < FEATURES; d++)
+              gradients[0][w + d] =
+                (gradients[0][w + d] as number) + g * (line.features[step * FEATURES + d] as number);
+          }
         }
     }
     update++;
@@ -366,13 +396,14 @@ for (let epoch = 1; epoch <= EPOCHS; epoch++) {
     `epoch ${epoch}: mean loss ${(loss / usable.length).toFixed(3)} nats a line (${usable.length} lines)`,
   );
 }
-report('training hands, fresh photos', trainingCheck, weights, bias);
-report("eval:evidence's hands, never learnt from", evalCheck, weights, bias);
+report('training hands, fresh photos', trainingCheck, head);
+report("eval:evidence's hands, never learnt from", evalCheck, head);
 
-const head: HeadFile = {
+const file: HeadFile = {
   characters: ['', ...CHARACTERS],
   features: FEATURES,
+  context: CONTEXT,
   weights: Buffer.concat([Buffer.from(weights.buffer), Buffer.from(bias.buffer)]).toString('base64'),
 };
-fs.writeFileSync(MARKER_HEAD_FILE, `${JSON.stringify(head, null, 2)}\n`); // as Biome formats it
+fs.writeFileSync(MARKER_HEAD_FILE, `${JSON.stringify(file, null, 2)}\n`); // as Biome formats it
 console.log(`wrote ${path.relative(process.cwd(), MARKER_HEAD_FILE)}`);

@@ -48,22 +48,59 @@ export interface HeadFile {
   /** The corrected classes: "" is CTC's blank, then one character each. */
   characters: string[];
   features: number;
-  /** Little-endian float32, characters × features, then characters of bias, base64. */
+  /** Steps either side of a step whose features its correction also weighs (0: its own only). */
+  context?: number;
+  /**
+   * Little-endian float32: for each character, the weights of each step of the window (from
+   * `context` steps before to `context` after) × features; then characters of bias; base64.
+   */
   weights: string;
+}
+
+/** A head's numbers: `weights` as HeadFile lays them out, one `bias` per corrected class. */
+export interface HeadParameters {
+  weights: Float32Array;
+  bias: Float32Array;
+  features: number;
+  context: number;
+}
+
+/**
+ * The correction to each corrected class's score at step `t` (`out`, one per class): its weights
+ * times the features of the steps around `t`, plus its bias. A step beyond the line weighs nothing.
+ * `window` is scratch space of (2·context + 1) × features.
+ */
+export function corrections(
+  head: HeadParameters,
+  features: Float32Array,
+  steps: number,
+  t: number,
+  out: Float64Array,
+  window = new Float64Array((2 * head.context + 1) * head.features),
+): void {
+  // The window's features side by side, zero beyond the line: each class is then one dot product.
+  const { weights, bias } = head;
+  const from = (t - head.context) * head.features;
+  for (let i = 0; i < window.length; i++) {
+    const at = from + i;
+    window[i] = at >= 0 && at < steps * head.features ? (features[at] as number) : 0;
+  }
+  for (let j = 0; j < bias.length; j++) {
+    const w = j * window.length;
+    let score = bias[j] as number;
+    for (let i = 0; i < window.length; i++) score += (weights[w + i] as number) * (window[i] as number);
+    out[j] = score;
+  }
 }
 
 export class MarkerHead {
   /** Class index in the recogniser's output of each corrected character. */
   private readonly classes: Int32Array;
-  private readonly weights: Float32Array;
-  private readonly bias: Float32Array;
-  private readonly features: number;
+  private readonly parameters: HeadParameters;
 
-  private constructor(classes: Int32Array, weights: Float32Array, bias: Float32Array, features: number) {
+  private constructor(classes: Int32Array, parameters: HeadParameters) {
     this.classes = classes;
-    this.weights = weights;
-    this.bias = bias;
-    this.features = features;
+    this.parameters = parameters;
   }
 
   static load(alphabet: readonly string[], file = MARKER_HEAD_FILE): MarkerHead {
@@ -73,36 +110,39 @@ export class MarkerHead {
       if (index < 0) throw new Error(`marker head: "${character}" is not in the recogniser's alphabet`);
       return index;
     });
+    const context = head.context ?? 0;
     const bytes = Buffer.from(head.weights, 'base64');
     const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    const size = classes.length * head.features;
+    const size = classes.length * (2 * context + 1) * head.features;
     if (all.length !== size + classes.length) throw new Error('marker head: weights of the wrong size');
-    return new MarkerHead(classes, all.subarray(0, size), all.subarray(size), head.features);
+    return new MarkerHead(classes, {
+      weights: all.subarray(0, size),
+      bias: all.subarray(size),
+      features: head.features,
+      context,
+    });
   }
 
   /** Corrects `probabilities` ([steps, classes]) in place, given the steps' `features`. */
   apply(probabilities: Float32Array, features: Float32Array, steps: number): void {
     const classCount = probabilities.length / steps;
     const corrected = this.classes.length;
-    const factors = new Float64Array(corrected);
+    const scores = new Float64Array(corrected);
+    const window = new Float64Array((2 * this.parameters.context + 1) * this.parameters.features);
     for (let t = 0; t < steps; t++) {
       const row = t * classCount;
-      const f = t * this.features;
+      corrections(this.parameters, features, steps, t, scores, window);
       // Scores change by a factor exp(correction); the step's total changes by the weighted sum.
       let total = 1;
       for (let j = 0; j < corrected; j++) {
-        let score = this.bias[j] as number;
-        const w = j * this.features;
-        for (let d = 0; d < this.features; d++)
-          score += (this.weights[w + d] as number) * (features[f + d] as number);
-        factors[j] = Math.exp(score);
-        total += (probabilities[row + (this.classes[j] as number)] as number) * ((factors[j] as number) - 1);
+        scores[j] = Math.exp(scores[j] as number);
+        total += (probabilities[row + (this.classes[j] as number)] as number) * ((scores[j] as number) - 1);
       }
       for (let c = 0; c < classCount; c++)
         probabilities[row + c] = (probabilities[row + c] as number) / total;
       for (let j = 0; j < corrected; j++) {
         const at = row + (this.classes[j] as number);
-        probabilities[at] = (probabilities[at] as number) * (factors[j] as number);
+        probabilities[at] = (probabilities[at] as number) * (scores[j] as number);
       }
     }
   }
