@@ -5,10 +5,10 @@
 // the line written, teaches the correction to the recogniser's last layer by CTC. Prints how many
 // lines are read exactly, before and after, on fresh photos of the training hands and of
 // eval:evidence's six hands, and writes src/server/modules/evidence/marker-head.json.
-// docs/decisions/0025 has the numbers.
+// docs/decisions/0025 and 0026 have the numbers.
 //   HEAD_PHOTOS (default 1600) photos to learn from in eval:evidence's pen and HEAD_PEN_PHOTOS
-//   (default 800) in other pens, HEAD_CHECK_PHOTOS (default 200) per check
-//   set, HEAD_EPOCHS (default 6); HEAD_LINES=<dir> keeps the lines read there and reuses them.
+//   (default 800) in other pens, HEAD_CHECK_PHOTOS (default 200) per check set, HEAD_EPOCHS
+//   (default 6); HEAD_LINES=<dir> keeps the lines read there and reuses them.
 import fs from 'node:fs';
 import path from 'node:path';
 import { CODE_ALPHABET } from '../src/server/modules/claims/claim-access.ts';
