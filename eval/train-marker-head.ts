@@ -14,6 +14,7 @@ import path from 'node:path';
 import { CODE_ALPHABET } from '../src/server/modules/claims/claim-access.ts';
 import {
   corrections,
+  fillWindow,
   type HeadFile,
   type HeadParameters,
   MARKER_HEAD_FILE,
@@ -343,6 +344,7 @@ await engine.close();
 const weights = new Float32Array(CLASSES * WINDOW * FEATURES);
 const bias = new Float32Array(CLASSES);
 const head: HeadParameters = { weights, bias, features: FEATURES, context: CONTEXT };
+const window = new Float64Array(WINDOW * FEATURES);
 // Adam (Kingma and Ba, 2015): moments of each parameter's gradient.
 const moments = [weights, bias].map((p) => ({
   first: new Float32Array(p.length),
@@ -362,20 +364,16 @@ for (let epoch = 1; epoch <= EPOCHS; epoch++) {
       const result = ctcLoss(corrected(line, head), line.steps, WIDTH, line.target);
       if (!result) continue;
       loss += result.loss;
-      for (let t = 0; t < line.steps; t++)
+      for (let t = 0; t < line.steps; t++) {
+        fillWindow(head, line.features, line.steps, t, window);
         for (let j = 0; j < CLASSES; j++) {
           const g = (result.gradient[t * WIDTH + j] as number) / batch.length;
           gradients[1][j] = (gradients[1][j] as number) + g;
-          // As corrections() weighs them: the features of each step of t's window.
-          for (let k = 0; k < WINDOW; k++) {
-            const step = t + k - CONTEXT;
-            if (step < 0 || step >= line.steps) continue;
-            const w = (j * WINDOW + k) * FEATURES;
-            for (let d = 0; d < FEATURES; d++)
-              gradients[0][w + d] =
-                (gradients[0][w + d] as number) + g * (line.features[step * FEATURES + d] as number);
-          }
+          const w = j * window.length;
+          for (let i = 0; i < window.length; i++)
+            gradients[0][w + i] = (gradients[0][w + i] as number) + g * (window[i] as number);
         }
+      }
     }
     update++;
     for (const [p, parameters] of [weights, bias].entries()) {

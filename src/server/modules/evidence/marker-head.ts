@@ -66,9 +66,26 @@ export interface HeadParameters {
 }
 
 /**
+ * The features of the steps around `t` side by side in `window` ((2·context + 1) × features), zero
+ * beyond the line: what the correction at `t` weighs (and what the trainer's gradient multiplies).
+ */
+export function fillWindow(
+  head: Pick<HeadParameters, 'features' | 'context'>,
+  features: Float32Array,
+  steps: number,
+  t: number,
+  window: Float64Array,
+): void {
+  const from = (t - head.context) * head.features;
+  for (let i = 0; i < window.length; i++) {
+    const at = from + i;
+    window[i] = at >= 0 && at < steps * head.features ? (features[at] as number) : 0;
+  }
+}
+
+/**
  * The correction to each corrected class's score at step `t` (`out`, one per class): its weights
- * times the features of the steps around `t`, plus its bias. A step beyond the line weighs nothing.
- * `window` is scratch space of (2·context + 1) × features.
+ * times the window of features around `t` (fillWindow; `window` is its scratch space), plus its bias.
  */
 export function corrections(
   head: HeadParameters,
@@ -76,15 +93,10 @@ export function corrections(
   steps: number,
   t: number,
   out: Float64Array,
-  window = new Float64Array((2 * head.context + 1) * head.features),
+  window: Float64Array,
 ): void {
-  // The window's features side by side, zero beyond the line: each class is then one dot product.
+  fillWindow(head, features, steps, t, window);
   const { weights, bias } = head;
-  const from = (t - head.context) * head.features;
-  for (let i = 0; i < window.length; i++) {
-    const at = from + i;
-    window[i] = at >= 0 && at < steps * head.features ? (features[at] as number) : 0;
-  }
   for (let j = 0; j < bias.length; j++) {
     const w = j * window.length;
     let score = bias[j] as number;
