@@ -103,6 +103,24 @@ describe('guided reading of the marked photo', () => {
     expect(check({ lines: ['JONATHAN WEBB'], lattices: other }, 'name_present')?.outcome).toBe('unsure');
   });
 
+  it('reads an accent as any accent or none: a marker é is read è, and owners leave it out', () => {
+    // Greedy "CXLDÈ DVBQ" (unsure); the H and the O were close seconds, the é read as an è.
+    const name = (accented: string, claimant: string) => {
+      const steps = [...sure('C'), { X: 0.5, H: 0.45 }, blank, ...sure('L'), { D: 0.5, O: 0.45 }, blank];
+      const read = [...steps, ...sure(accented), { ' ': 0.9 }, ...sure('DVBQ')];
+      return markedChecks(
+        { lines: [`CXLD${accented} DVBQ`], lattices: lines(read) },
+        { ...facts, name: claimant },
+        window,
+      ).find((result) => result.id === 'name_present');
+    };
+    expect(name('È', 'Chloé Dubois')?.detail.guided).toMatchObject({ text: 'Chloé' });
+    expect(name('E', 'Chloé Dubois')?.outcome).toBe('pass');
+    expect(name('É', 'Chloe Dubois')?.outcome).toBe('pass');
+    // Another letter is not an accent: "Chloa" is not Chloé.
+    expect(name('A', 'Chloé Dubois')?.outcome).toBe('unsure');
+  });
+
   it('writes a day every way people write it', () => {
     const forms = writtenForms(at).map((form) => form.text);
     for (const form of [

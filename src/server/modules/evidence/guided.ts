@@ -34,9 +34,30 @@ const READ_FOR: Record<string, string> = {
   Q: 'Oo0',
 };
 
+/** Latin letters with an accent. */
+const ACCENTED = 'àáâãäåèéêëìíîïòóôõöùúûüýÿñçÀÁÂÃÄÅÈÉÊËÌÍÎÏÒÓÔÕÖÙÚÛÜÝÑÇ';
+const unaccented = (character: string) =>
+  character
+    .normalize('NFD')
+    .replace(/\p{Mn}/gu, '')
+    .toLowerCase();
 /**
- * `text` to spot: each character with its other case and what recognisers put for it, spaces
- * dropped (a space reads as a blank), anchored where `anchors` says.
+ * Each Latin letter with any accent or none, either case: a marker's accent is a dot or a dash the
+ * recogniser reads as another accent ("Chloé" as "CHWèDvBOis") or misses, and owners leave it out.
+ */
+const SAME_LETTER = new Map<string, string[]>();
+for (const letter of 'abcdefghijklmnopqrstuvwxyz') {
+  const forms = [
+    letter,
+    letter.toUpperCase(),
+    ...[...ACCENTED].filter((other) => unaccented(other) === letter),
+  ];
+  for (const form of forms) SAME_LETTER.set(form, forms);
+}
+
+/**
+ * `text` to spot: each character with its other case, accents (`SAME_LETTER`) and what recognisers
+ * put for it, spaces dropped (a space reads as a blank), anchored where `anchors` says.
  */
 export function target(
   text: string,
@@ -48,6 +69,7 @@ export function target(
       character,
       character.toUpperCase(),
       character.toLowerCase(),
+      ...(SAME_LETTER.get(character) ?? []),
       ...(readFor[character.toUpperCase()] ?? ''),
     ]),
   ]);
