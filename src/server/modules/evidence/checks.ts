@@ -7,7 +7,7 @@ import {
   misreadFromWindow,
   withExpectedMonths,
 } from './dates.ts';
-import { type Guided, guidedCode, guidedDate, guidedName, guidedRecalled } from './guided.ts';
+import { dateRival, type Guided, guidedCode, guidedDate, guidedName, guidedRecalled } from './guided.ts';
 import {
   type Match,
   matchClaimCode,
@@ -96,9 +96,15 @@ export function markedChecks(
       detail: { ...check.detail, found: guided.text, distance: null, guided },
     };
   };
+  // Today's date read plainly, where the recogniser found an older day nearly as likely, is in doubt.
+  const doubted = (check: CheckResult): CheckResult => {
+    if (check.outcome !== 'pass' || lattices.length === 0) return check;
+    const rival = dateRival(lattices, facts.at, window, facts.recallAnnounced);
+    return rival ? { ...check, outcome: 'unsure', score: 0, detail: { ...check.detail, rival } } : check;
+  };
   return [
     guide(result('word_recalled', matchRecalled(ocr.lines)), () => guidedRecalled(lattices)),
-    guide(dateCheck(ocr.lines, facts.at, window), () =>
+    guide(doubted(dateCheck(ocr.lines, facts.at, window)), () =>
       guidedDate(lattices, facts.at, window, facts.recallAnnounced),
     ),
     guide(result('name_present', matchName(ocr.lines, facts.name)), () => guidedName(lattices, facts.name)),

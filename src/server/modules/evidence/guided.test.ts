@@ -91,6 +91,36 @@ describe('guided reading of the marked photo', () => {
     expect(guidedDate(lines(december), tenth, window)?.text).toBe('2026-12-1');
   });
 
+  it('doubts a plain reading of today when the recogniser found an older day nearly as likely', () => {
+    // A marker "2025-11-21" whose 5 the recogniser found 60 % a 6 and 25 % a 5: read plainly as
+    // today's date, but a year-old date is 2.4 times less likely, not 7.4 (DATE_MARGIN).
+    const announced = new Date('2025-06-12T00:00:00Z');
+    const read = (five: Record<string, number>) =>
+      markedChecks(
+        { lines: ['2026-11-21'], lattices: lines([...sure('202'), five, blank, ...sure('-11-21')]) },
+        { ...facts, recallAnnounced: announced },
+        window,
+      ).find((result) => result.id === 'date_current');
+    expect(check({ lines: ['2026-11-21'] }, 'date_current')?.outcome).toBe('pass'); // no lattices
+    expect(read({ '6': 0.6, '5': 0.25 })).toMatchObject({
+      outcome: 'unsure',
+      detail: { rival: '2025-11-21' },
+    });
+    expect(read({ '6': 0.9, '5': 0.05 })?.outcome).toBe('pass');
+    // A day after the window is no rival (no older photo shows it), nor last year's for a day and
+    // month: "21 Nov" whose 1 may be a 4 is today, whose 2 may be missing is November 1.
+    const yearless = (steps: Record<string, number>[]) =>
+      markedChecks({ lines: ['21 Nov'], lattices: lines(steps) }, facts, window).find(
+        (result) => result.id === 'date_current',
+      )?.outcome;
+    expect(yearless([...sure('2'), { '1': 0.6, '4': 0.3 }, blank, { ' ': 0.9 }, ...sure('Nov')])).toBe(
+      'pass',
+    );
+    expect(yearless([{ '2': 0.6, '': 0.35 }, blank, ...sure('1'), { ' ': 0.9 }, ...sure('Nov')])).toBe(
+      'unsure',
+    );
+  });
+
   it('keeps a plain fail: an old date read clearly is not overruled', () => {
     const ocr = { lines: ['2026-09-02', '2026-09-02'], lattices: lines(sure('2026-09-02')) };
     expect(check(ocr, 'date_current')?.outcome).toBe('fail');

@@ -225,11 +225,12 @@ function mergedOff(text: string): string[] {
 
 /**
  * The likeliest reading of a day of the window (any way people write it) within `limit`, its
- * cost, and what its likeliest rival costs in the same line: a date one digit away, or with a
- * doubled digit merged (`mergedOff`), that an older photo could show, outside the window and,
- * when the recall's announcement is known, not before it (a marker 2026 that could be 2020 is
- * still today: no one wrote RECALLED in 2020). (In the same line: a line read at its own width
- * merges the 1s of "11", and the line stretched wider is the view that can tell.)
+ * cost, and its likeliest rival in the same line and what it costs: a date one digit away, or
+ * with a doubled digit merged (`mergedOff`), that an older photo could show: before the window
+ * and, when the recall's announcement is known, not before it (a marker 2026 that could be 2020
+ * is still today: no one wrote RECALLED in 2020). A day after the window is no rival: no older
+ * photo shows it. (In the same line: a line read at its own width merges the 1s of "11", and the
+ * line stretched wider is the view that can tell.)
  */
 function dateReading(
   lattices: readonly Lattice[],
@@ -237,22 +238,31 @@ function dateReading(
   window: DateWindow,
   limit: number,
   announced: Date | null,
-): { best: Target; cost: number; rival: number } | null {
+): { best: Target; cost: number; rival: { text: string; cost: number } } | null {
   const targets = windowDays(at, window).flatMap(writtenForms);
   const found = spot(lattices, targets, limit);
   if (!found) return null;
   const best = targets[found.target] as Target;
   const year = at.getUTCFullYear();
+  const windowStart = Date.UTC(year, at.getUTCMonth(), at.getUTCDate() - window.daysBefore);
   const isRival = (text: string) => {
-    const days = findDates([text], [year - 1, year, year + 1]).flatMap((date) => date.days);
-    if (days.length === 0 || days.some((day) => inWindow(day, at, window))) return false;
-    return !announced || days.some((day) => Date.parse(`${day}T00:00:00Z`) >= announced.getTime());
+    // A day and month without a year ("1 Nov", from "21 Nov") is this year's: last year's is no
+    // likelier for it than for the reading itself.
+    const days = findDates([text], [year]).flatMap((date) => date.days);
+    if (days.some((day) => inWindow(day, at, window))) return false;
+    return days.some((day) => {
+      const time = Date.parse(`${day}T00:00:00Z`);
+      return time < windowStart && (!announced || time >= announced.getTime());
+    });
   };
   const anchors = { ...(best.start ? { start: best.start } : {}), ...(best.end ? { end: best.end } : {}) };
-  const rivals = [...new Set([...oneDigitOff(best.text), ...mergedOff(best.text)])]
-    .filter(isRival)
-    .map((text) => target(text, anchors));
-  return { best, cost: found.cost, rival: cheapestIn(found.line, rivals) };
+  let rival = { text: '', cost: Number.POSITIVE_INFINITY };
+  for (const text of new Set([...oneDigitOff(best.text), ...mergedOff(best.text)])) {
+    if (!isRival(text)) continue;
+    const cost = cheapestIn(found.line, [target(text, anchors)]);
+    if (cost < rival.cost) rival = { text, cost };
+  }
+  return { best, cost: found.cost, rival };
 }
 
 /**
@@ -266,6 +276,22 @@ export function guidedDate(
   recallAnnounced: Date | null = null,
 ): Guided | null {
   const reading = dateReading(lattices, at, window, GUIDED_THRESHOLD.date_current, recallAnnounced);
-  if (!reading || reading.rival - reading.cost < DATE_MARGIN) return null;
+  if (!reading || reading.rival.cost - reading.cost < DATE_MARGIN) return null;
   return { text: reading.best.text, cost: rounded(reading.cost) };
+}
+
+/**
+ * The older day the handwriting recogniser found nearly as likely as its reading of a day of the
+ * window, if any: then a plain reading of today's date proves nothing. A marker "2025-11-21" the
+ * recogniser found six times likelier "2026-11-21" (1.8 nats) was read so plainly and approved
+ * (docs/decisions/0027).
+ */
+export function dateRival(
+  lattices: readonly Lattice[],
+  at: Date,
+  window: DateWindow,
+  recallAnnounced: Date | null = null,
+): string | null {
+  const reading = dateReading(lattices, at, window, GUIDED_THRESHOLD.date_current, recallAnnounced);
+  return reading && reading.rival.cost - reading.cost < DATE_MARGIN ? reading.rival.text : null;
 }
