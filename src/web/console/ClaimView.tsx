@@ -189,6 +189,7 @@ function describe(check: ReviewCheck): string {
     parts.push(
       `found by looking for what the claim expects (${String(d.guided.cost)} nats against the plain reading)`,
     );
+  if (typeof d.rival === 'string') parts.push(`the handwriting could as well be ${d.rival}, an older day`);
   if (Array.isArray(d.problems) && d.problems.length) parts.push(`problems: ${d.problems.join(', ')}`);
   if (typeof d.reason === 'string') parts.push(d.reason.replaceAll('_', ' '));
   if (typeof d.software === 'string') parts.push(`software: ${d.software}`);
