@@ -7,7 +7,7 @@ import {
   misreadFromWindow,
   withExpectedMonths,
 } from './dates.ts';
-import { dateRival, type Guided, guidedCode, guidedDate, guidedName, guidedRecalled } from './guided.ts';
+import { type Guided, guidedCode, guidedName, guidedRecalled, windowDate } from './guided.ts';
 import {
   type Match,
   matchClaimCode,
@@ -96,17 +96,26 @@ export function markedChecks(
       detail: { ...check.detail, found: guided.text, distance: null, guided },
     };
   };
-  // Today's date read plainly, where the recogniser found an older day nearly as likely, is in doubt.
+  // The recogniser's reading of the date, read once: it guides an unsure check and doubts a plain
+  // pass where an older day is nearly as likely.
+  let dateRead: ReturnType<typeof windowDate> | undefined;
+  const readDate = () => {
+    dateRead ??= windowDate(lattices, facts.at, window, facts.recallAnnounced);
+    return dateRead;
+  };
   const doubted = (check: CheckResult): CheckResult => {
     if (check.outcome !== 'pass' || lattices.length === 0) return check;
-    const rival = dateRival(lattices, facts.at, window, facts.recallAnnounced);
-    return rival ? { ...check, outcome: 'unsure', score: 0, detail: { ...check.detail, rival } } : check;
+    const read = readDate();
+    return read && 'rival' in read
+      ? { ...check, outcome: 'unsure', score: 0, detail: { ...check.detail, rival: read.rival } }
+      : check;
   };
   return [
     guide(result('word_recalled', matchRecalled(ocr.lines)), () => guidedRecalled(lattices)),
-    guide(doubted(dateCheck(ocr.lines, facts.at, window)), () =>
-      guidedDate(lattices, facts.at, window, facts.recallAnnounced),
-    ),
+    guide(doubted(dateCheck(ocr.lines, facts.at, window)), () => {
+      const read = readDate();
+      return read && 'guided' in read ? read.guided : null;
+    }),
     guide(result('name_present', matchName(ocr.lines, facts.name)), () => guidedName(lattices, facts.name)),
     guide(result('claim_code_present', matchClaimCode(ocr.lines, facts.code), { expected: facts.code }), () =>
       guidedCode(lattices, facts.code),

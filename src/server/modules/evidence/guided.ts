@@ -266,32 +266,25 @@ function dateReading(
 }
 
 /**
- * A day of the window within the threshold and clearly likelier than every rival: an old date
- * whose 5 the recogniser could take for a 6 stays unsure.
+ * The recogniser's reading of a day of the window within the threshold: `guided` when it is clearly
+ * likelier than every rival, else the older day it could as well be (`rival`): then a plain reading
+ * of today's date proves nothing either. A marker "2025-11-21" the recogniser found six times
+ * likelier "2026-11-21" (1.8 nats) was read so plainly and approved (docs/decisions/0027).
  */
-export function guidedDate(
+export function windowDate(
   lattices: readonly Lattice[],
   at: Date,
   window: DateWindow,
   recallAnnounced: Date | null = null,
-): Guided | null {
+): { guided: Guided } | { rival: string } | null {
   const reading = dateReading(lattices, at, window, GUIDED_THRESHOLD.date_current, recallAnnounced);
-  if (!reading || reading.rival.cost - reading.cost < DATE_MARGIN) return null;
-  return { text: reading.best.text, cost: rounded(reading.cost) };
+  if (!reading) return null;
+  if (reading.rival.cost - reading.cost < DATE_MARGIN) return { rival: reading.rival.text };
+  return { guided: { text: reading.best.text, cost: rounded(reading.cost) } };
 }
 
-/**
- * The older day the handwriting recogniser found nearly as likely as its reading of a day of the
- * window, if any: then a plain reading of today's date proves nothing. A marker "2025-11-21" the
- * recogniser found six times likelier "2026-11-21" (1.8 nats) was read so plainly and approved
- * (docs/decisions/0027).
- */
-export function dateRival(
-  lattices: readonly Lattice[],
-  at: Date,
-  window: DateWindow,
-  recallAnnounced: Date | null = null,
-): string | null {
-  const reading = dateReading(lattices, at, window, GUIDED_THRESHOLD.date_current, recallAnnounced);
-  return reading && reading.rival.cost - reading.cost < DATE_MARGIN ? reading.rival.text : null;
+/** A day of the window clearly likelier than every rival: an old date whose 5 could be a 6 stays unsure. */
+export function guidedDate(...args: Parameters<typeof windowDate>): Guided | null {
+  const read = windowDate(...args);
+  return read && 'guided' in read ? read.guided : null;
 }
