@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import { type Conditions, finishPhoto, type MarkedText, random } from './synthetic-evidence.ts';
 
@@ -48,110 +46,6 @@ export const TRAINING_HANDS = [
   'AoyagiKouzanFontT',
 ] as const;
 export type TrainingHand = (typeof TRAINING_HANDS)[number];
-
-/**
- * Single-stroke fonts (the `hersheytext` package: Hershey's and Evil Mad Scientist's plotter
- * fonts) that the marker head also learns from. Each glyph is a pen's path, so a line can be
- * written by a hand no font has: narrow or wide, slanted, each stroke's points moved a little,
- * in a marker of any width (`StrokeStyle`). Never a hand of eval:evidence's.
- */
-export const STROKE_HANDS = [
-  'EMSTech',
-  'EMSFelix',
-  'EMSNixish',
-  'EMSNixishItalic',
-  'EMSReadability',
-  'EMSReadabilityItalic',
-  'EMSElfin',
-  'EMSAllure',
-  'HersheySans1',
-  'HersheySansMed',
-  'HersheyScript1',
-] as const;
-export type StrokeHand = (typeof STROKE_HANDS)[number];
-const isStrokeHand = (hand: string): hand is StrokeHand => (STROKE_HANDS as readonly string[]).includes(hand);
-
-/** A glyph of a stroke font: its strokes as polylines (font units, y up) and its advance. */
-interface StrokeGlyph {
-  strokes: [number, number][][];
-  advance: number;
-}
-const strokeFonts = new Map<StrokeHand, Map<string, StrokeGlyph>>();
-function strokeFont(hand: StrokeHand): Map<string, StrokeGlyph> {
-  let glyphs = strokeFonts.get(hand);
-  if (glyphs) return glyphs;
-  glyphs = new Map();
-  const file = createRequire(import.meta.url).resolve(`hersheytext/svg_fonts/${hand}.svg`);
-  const svg = fs.readFileSync(file, 'utf8');
-  const fallback = Number(/<font [^>]*horiz-adv-x="([\d.]+)"/.exec(svg)?.[1] ?? 500);
-  for (const [, attributes = ''] of svg.matchAll(/<glyph ([^>]*?)\/?>/g)) {
-    const attribute = (name: string) => new RegExp(`\\b${name}="([^"]*)"`).exec(attributes)?.[1];
-    const unicode = attribute('unicode')?.replace(/&#x([0-9a-f]+);/gi, (_, hex: string) =>
-      String.fromCodePoint(Number.parseInt(hex, 16)),
-    );
-    if (!unicode || [...unicode].length !== 1) continue;
-    // The plotter fonts draw with M and L only: each M starts a stroke.
-    const strokes: [number, number][][] = [];
-    for (const [, command = '', numbers = ''] of (attribute('d') ?? '').matchAll(/([ML])([^ML]*)/g)) {
-      const values = numbers
-        .trim()
-        .split(/[\s,]+/)
-        .filter(Boolean)
-        .map(Number);
-      if (command === 'M') strokes.push([]);
-      for (let k = 0; k + 1 < values.length; k += 2)
-        strokes.at(-1)?.push([values[k] as number, values[k + 1] as number]);
-    }
-    glyphs.set(unicode, { strokes, advance: Number(attribute('horiz-adv-x') ?? fallback) });
-  }
-  strokeFonts.set(hand, glyphs);
-  return glyphs;
-}
-
-/** How a stroke hand writes a photo's lines: one person's letters. */
-export interface StrokeStyle {
-  /** Letter width against the font's (narrow capitals 0.55). */
-  width: number;
-  /** Slant, in degrees to the right. */
-  slant: number;
-  /** How far each stroke's points wander, a share of the letter size. */
-  wobble: number;
-}
-export function strokeStyle(rand: () => number): StrokeStyle {
-  return { width: 0.5 + rand() * 0.55, slant: -10 + rand() * 30, wobble: rand() * 0.035 };
-}
-
-/** A glyph of a stroke hand as an SVG path, its baseline's left end at (x, y), `size` its em. */
-function strokeGlyph(
-  glyph: StrokeGlyph,
-  x: number,
-  y: number,
-  size: number,
-  angle: number,
-  style: StrokeStyle,
-  rand: () => number,
-) {
-  // Capitals of the plotter fonts stand 500 units of 1000; a handwriting font's about 700.
-  const scale = (size * 0.72) / 500;
-  const tilt = Math.tan((style.slant * Math.PI) / 180);
-  const turn = (angle * Math.PI) / 180;
-  const [cos, sin] = [Math.cos(turn), Math.sin(turn)];
-  const jitter = () => (rand() - 0.5) * style.wobble * size;
-  const d = glyph.strokes
-    .map((stroke) => {
-      // Each stroke lands a little off where the font has it, and wavers less along its way.
-      const [sx, sy] = [jitter(), jitter()];
-      return stroke
-        .map(([u, v], k) => {
-          const gx = (u + v * tilt) * scale * style.width + sx + jitter() * 0.25;
-          const gy = -v * scale + sy + jitter() * 0.25;
-          return `${k === 0 ? 'M' : 'L'}${(x + gx * cos - gy * sin).toFixed(1)} ${(y + gx * sin + gy * cos).toFixed(1)}`;
-        })
-        .join('');
-    })
-    .join('');
-  return { d, advance: glyph.advance * scale * style.width };
-}
 export const TRAINING_HAND_PACKAGES = [
   'fonts-breip',
   'fonts-dkg-handwriting',
@@ -208,7 +102,7 @@ const HEIGHT = 1200;
  * CJK glyph comes from a print font, full width: drawn closer, the next glyph (a narrow 1 of the
  * "Because We" hands) vanished into its last stroke, and "11月" read as "1月" to the eye too.
  */
-function advance(char: string, hand: Hand | TrainingHand | StrokeHand): number {
+function advance(char: string, hand: Hand | TrainingHand): number {
   if (/[\u3400-\u9fff]/.test(char)) return 1.02;
   const tight = hand === 'Dancing Script' ? 0.86 : hand.startsWith('Because') ? 0.92 : 1;
   const base = /\s/.test(char)
@@ -230,7 +124,7 @@ function writtenLine(
   y: number,
   size: number,
   ink: string,
-  { hand, pen = EVAL_PEN, style }: HandwrittenOptions,
+  { hand, pen = EVAL_PEN }: HandwrittenOptions,
   rand: () => number,
 ) {
   let cursor = x;
@@ -240,21 +134,6 @@ function writtenLine(
   return [...text]
     .map((char, index) => {
       const cjk = /[\u3400-\u9fff]/.test(char);
-      if (isStrokeHand(hand) && style && !cjk) {
-        const glyph = strokeFont(hand).get(char);
-        if (!glyph) throw new Error(`${hand} has no "${char}"`);
-        const angle = (rand() - 0.5) * 10;
-        const baseline =
-          y +
-          (cursor - x) * drift +
-          Math.sin(wave + index * 0.7) * size * 0.05 +
-          (rand() - 0.5) * size * 0.08;
-        const drawn = strokeGlyph(glyph, cursor, baseline, size * (0.92 + rand() * 0.16), angle, style, rand);
-        cursor += (drawn.advance + size * 0.04) * pen.spacing * (0.92 + rand() * 0.14);
-        return drawn.d
-          ? `<path d="${drawn.d}" fill="none" stroke="${ink}" stroke-width="${(size * pen.stroke * 2).toFixed(1)}" stroke-linejoin="round" stroke-linecap="round"/>`
-          : '';
-      }
       const family = cjk ? 'Noto Sans CJK SC, WenQuanYi Zen Hei, sans-serif' : `${hand}, sans-serif`;
       const angle = (rand() - 0.5) * 14;
       const baseline =
@@ -286,9 +165,7 @@ export interface Pen {
 const EVAL_PEN: Pen = { stroke: 1 / 16, spacing: 1 };
 
 export interface HandwrittenOptions {
-  hand: Hand | TrainingHand | StrokeHand;
-  /** A stroke hand's letters (a new person's each line unless given). */
-  style?: StrokeStyle;
+  hand: Hand | TrainingHand;
   surface: Surface;
   /** eval:evidence's pen unless given: the marker head learns from others as well. */
   pen?: Pen;
@@ -326,10 +203,9 @@ export async function handwrittenPhoto(
     y = 200 + rand() * 60;
   }
   const step = Math.min(size * 1.9, 820 / Math.max(lines.length, 1));
-  const style = options.style ?? (isStrokeHand(options.hand) ? strokeStyle(rand) : undefined);
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}">
     ${table}${scene}
-    ${lines.map((line, i) => writtenLine(line, x + rand() * 50, y + 110 + i * step, size, ink, { ...options, ...(style ? { style } : {}) }, rand)).join('')}
+    ${lines.map((line, i) => writtenLine(line, x + rand() * 50, y + 110 + i * step, size, ink, options, rand)).join('')}
   </svg>`;
   return finishPhoto(Buffer.from(svg), rand, conditions);
 }

@@ -6,9 +6,8 @@
 // lines are read exactly, before and after, on fresh photos of the training hands and of
 // eval:evidence's six hands, and writes src/server/modules/evidence/marker-head.json.
 // docs/decisions/0025 and 0026 have the numbers.
-//   HEAD_PHOTOS (default 1600) photos to learn from in eval:evidence's pen, HEAD_PEN_PHOTOS
-//   (default 800) in other pens, HEAD_STROKE_PHOTOS (default 800) in the stroke hands (drawn from
-//   plotter fonts' strokes, each photo a new person's letters), HEAD_CHECK_PHOTOS (default 200) per check set, HEAD_EPOCHS
+//   HEAD_PHOTOS (default 1600) photos to learn from in eval:evidence's pen and HEAD_PEN_PHOTOS
+//   (default 800) in other pens, HEAD_CHECK_PHOTOS (default 200) per check set, HEAD_EPOCHS
 //   (default 6); HEAD_LINES=<dir> keeps the lines read there and reuses them.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -29,8 +28,6 @@ import {
   HANDS,
   type Hand,
   handwrittenPhoto,
-  STROKE_HANDS,
-  type StrokeHand,
   SURFACES,
   TRAINING_HAND_PACKAGES,
   TRAINING_HANDS,
@@ -41,7 +38,6 @@ import { cameraConditions, random } from './synthetic-evidence.ts';
 
 const PHOTOS = Number(process.env.HEAD_PHOTOS ?? 1600);
 const PEN_PHOTOS = Number(process.env.HEAD_PEN_PHOTOS ?? 800);
-const STROKE_PHOTOS = Number(process.env.HEAD_STROKE_PHOTOS ?? 800);
 const CHECK_PHOTOS = Number(process.env.HEAD_CHECK_PHOTOS ?? 200);
 const EPOCHS = Number(process.env.HEAD_EPOCHS ?? 6);
 const LEARNING_RATE = 1e-3;
@@ -131,9 +127,8 @@ const LAST = [
   'Ortiz',
 ];
 
-type AnyHand = Hand | TrainingHand | StrokeHand;
 interface Line {
-  hand: AnyHand;
+  hand: Hand | TrainingHand;
   steps: number;
   /** Indices into [blank, ...CHARACTERS]. */
   target: Int32Array;
@@ -169,7 +164,7 @@ async function readLines(
   engine: PpOcr,
   first: number,
   count: number,
-  hands: readonly AnyHand[],
+  hands: readonly (Hand | TrainingHand)[],
   pens: boolean,
 ): Promise<Line[]> {
   const alphabet = engine.alphabet();
@@ -186,16 +181,11 @@ async function readLines(
         const text = written(rand);
         let camera = cameraConditions(rand);
         while (!camera.readable) camera = cameraConditions(rand);
-        const hand = hands[Math.floor(rand() * hands.length)] as AnyHand;
+        const hand = hands[Math.floor(rand() * hands.length)] as Hand | TrainingHand;
         const surface = SURFACES[Math.floor(rand() * SURFACES.length)] as (typeof SURFACES)[number];
         const [word, name, date, code] = text;
         // Thinner and thicker markers, letters closer and further apart than the eval's pen.
         const pen = pens ? { stroke: 1 / (9 + rand() * 19), spacing: 0.8 + rand() * 0.3 } : undefined;
-        // A stroke hand writes in capitals as often as not, as many do in marker.
-        if ((STROKE_HANDS as readonly string[]).includes(hand) && rand() < 0.5)
-          for (const [k, line] of text.entries())
-            if ([...line.toUpperCase()].every((c) => c === ' ' || CHARACTERS.includes(c)))
-              text[k] = line.toUpperCase();
         const photo = await handwrittenPhoto(
           { word, name, date, code },
           seed,
@@ -243,7 +233,7 @@ async function cachedLines(
   name: string,
   first: number,
   count: number,
-  hands: readonly AnyHand[],
+  hands: readonly (Hand | TrainingHand)[],
   pens = false,
 ) {
   const dir = process.env.HEAD_LINES;
@@ -257,7 +247,7 @@ async function cachedLines(
 
 // On disk, each line is [hand, steps, target length] and its target (int32), then its features
 // and log-probabilities (float32).
-const ALL_HANDS = [...HANDS, ...TRAINING_HANDS, ...STROKE_HANDS];
+const ALL_HANDS = [...HANDS, ...TRAINING_HANDS];
 function saveLines(file: string, lines: Line[]) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const out = fs.openSync(file, 'w');
@@ -285,7 +275,7 @@ function loadLines(file: string): Line[] {
     at += features.byteLength;
     const logProbabilities = new Float32Array(buffer, at, steps * WIDTH);
     at += logProbabilities.byteLength;
-    lines.push({ hand: ALL_HANDS[hand] as AnyHand, steps, target, features, logProbabilities });
+    lines.push({ hand: ALL_HANDS[hand] as Hand | TrainingHand, steps, target, features, logProbabilities });
   }
   return lines;
 }
@@ -321,7 +311,7 @@ const readExactly = (logProbabilities: Float32Array, line: Line) =>
   Array.from(line.target, (index) => LABELS[index]).join('');
 
 function report(title: string, lines: Line[], head: HeadParameters) {
-  const rows = new Map<AnyHand, { lines: number; before: number; after: number }>();
+  const rows = new Map<Hand | TrainingHand, { lines: number; before: number; after: number }>();
   for (const line of lines) {
     const row = rows.get(line.hand) ?? { lines: 0, before: 0, after: 0 };
     row.lines++;
@@ -340,7 +330,6 @@ const engine = await PpOcr.load();
 const training = [
   ...(await cachedLines(engine, 'training', 100_000, PHOTOS, TRAINING_HANDS)),
   ...(await cachedLines(engine, 'training-pens', 400_000, PEN_PHOTOS, TRAINING_HANDS, true)),
-  ...(await cachedLines(engine, 'training-strokes', 500_000, STROKE_PHOTOS, STROKE_HANDS, true)),
 ];
 const trainingCheck = await cachedLines(
   engine,
