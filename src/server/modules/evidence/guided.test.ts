@@ -73,21 +73,6 @@ describe('guided reading of the marked photo', () => {
     expect(guidedDate(lines(lastYear), at, window, announced)).toBeNull();
   });
 
-  it("reads a year's digit the recogniser took for one no photo can show as the likelier of the rest", () => {
-    // A marker "21/11/2026" whose 6 reads 96 % a 0: 2020 is before the recall, so the 6 stands
-    // against the 5 alone, and it is ten times likelier.
-    const year = (six: number, five: number) =>
-      lines([...sure('21/11/202'), { '0': 0.96, '6': six, '5': five }, blank]);
-    const announced = new Date('2025-06-12T00:00:00Z');
-    expect(guidedDate(year(0.03, 0.003), at, window)).toBeNull(); // announcement unknown: 3.5 nats
-    expect(guidedDate(year(0.03, 0.003), at, window, announced)?.text).toBe('21/11/2026');
-    // A 5 as likely as the 6 could be a year-old photo's: unsure.
-    expect(guidedDate(year(0.015, 0.015), at, window, announced)).toBeNull();
-    // Only the year's digit: a day read as an impossible one is not today.
-    const day = lines([...sure('2'), { '7': 0.96, '1': 0.03 }, blank, ...sure('/11/2026')]);
-    expect(guidedDate(day, at, window, announced)).toBeNull();
-  });
-
   it('takes no old date for today because the recogniser ran its doubled digit together', () => {
     // "2026-11-21" with its 1s run together and the second dash missed reads "2026-121", which is
     // also "2026-12-1": on December 10 that photo is three weeks old, not from within the window.

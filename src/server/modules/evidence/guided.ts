@@ -116,40 +116,6 @@ export function writtenForms(day: Date): Target[] {
   ];
 }
 
-/**
- * Where a date's year ends among the target's positions (spaces dropped), and the year: the first
- * field when it has four digits ("2026-11-21", "2026年11月21日"), else the last of three fields or
- * of two beside a month name ("21.11.26", "Nov 21 2026"). None in "21 Nov".
- */
-function yearEnd(text: string): { at: number; year: number } | null {
-  const compact = text.replace(/\s+/g, '');
-  const fields = [...compact.matchAll(/\d+/g)];
-  const first = fields[0];
-  if (first && first[0].length === 4 && fields.length === 3)
-    return { at: (first.index ?? 0) + 3, year: Number(first[0]) };
-  const last = fields.at(-1);
-  if (!last || !(fields.length === 3 || (fields.length === 2 && /\p{L}{3}/u.test(compact)))) return null;
-  const year = last[0].length === 2 ? 2000 + Number(last[0]) : Number(last[0]);
-  return { at: (last.index ?? 0) + last[0].length - 1, year };
-}
-
-/**
- * `date` (a target of writtenForms or a rival's) with the year's last digit free of the digits
- * that would make a year outside `years`: a marker 6 the recogniser reads as a 0 says nothing
- * against 2026 when no photo can show 2020, and 2026 then stands against 2025 on the 6's
- * likelihood and the 5's alone (docs/decisions/0028).
- */
-function possibleYears(date: Target, years: { from: number; to: number } | null): Target {
-  const end = years && yearEnd(date.text);
-  if (!end) return date;
-  const decade = end.year - (end.year % 10);
-  const impossible = [...'0123456789'].filter((d) => {
-    const year = decade + Number(d);
-    return year < years.from || year > years.to;
-  });
-  return impossible.length > 0 ? { ...date, impossible: { [end.at]: impossible.join('') } } : date;
-}
-
 /** The days of the window around `at`. */
 function windowDays(at: Date, window: DateWindow): Date[] {
   const days: Date[] = [];
@@ -273,12 +239,7 @@ function dateReading(
   limit: number,
   announced: Date | null,
 ): { best: Target; cost: number; rival: { text: string; cost: number } } | null {
-  // The years a photo can show: from the recall's announcement to the window's last day.
-  const last = new Date(at.getTime() + window.daysAfter * 86_400_000).getUTCFullYear();
-  const years = announced ? { from: announced.getUTCFullYear(), to: last } : null;
-  const targets = windowDays(at, window)
-    .flatMap(writtenForms)
-    .map((form) => possibleYears(form, years));
+  const targets = windowDays(at, window).flatMap(writtenForms);
   const found = spot(lattices, targets, limit);
   if (!found) return null;
   const best = targets[found.target] as Target;
@@ -298,7 +259,7 @@ function dateReading(
   let rival = { text: '', cost: Number.POSITIVE_INFINITY };
   for (const text of new Set([...oneDigitOff(best.text), ...mergedOff(best.text)])) {
     if (!isRival(text)) continue;
-    const cost = cheapestIn(found.line, [possibleYears(target(text, anchors), years)]);
+    const cost = cheapestIn(found.line, [target(text, anchors)]);
     if (cost < rival.cost) rival = { text, cost };
   }
   return { best, cost: found.cost, rival };

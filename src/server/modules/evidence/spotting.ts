@@ -78,12 +78,6 @@ export interface Target {
   positions: Expected;
   /** Positions that may be left out: a date's separators, which recognisers often miss. */
   optional?: readonly number[];
-  /**
-   * Characters that cannot stand at a position, by position: the recogniser's reading of one of
-   * them there is no evidence against the expected character, and the step is costed against the
-   * likeliest of the rest. A date's year digit that would make a year no photo can show.
-   */
-  impossible?: Readonly<Record<number, string>>;
   start?: 'word';
   end?: 'word' | 'line';
 }
@@ -108,21 +102,11 @@ function scored(step: LatticeStep): Scored {
   return { blankCost: cost(step[0] + space), spaceCost: cost(space), probabilities, top };
 }
 
-/**
- * log(likeliest / any of `allowed`) at `step`; nothing when they are the likeliest together. The
- * likeliest leaves out the `impossible` characters.
- */
-function characterCost(step: Scored, allowed: readonly string[], impossible = ''): number {
+/** log(likeliest / any of `allowed`) at `step`; nothing when they are the likeliest together. */
+function characterCost(step: Scored, allowed: readonly string[]): number {
   let p = 0;
   for (const character of allowed) p += step.probabilities.get(character) ?? 0;
-  let top = step.top;
-  if (impossible) {
-    let likeliest = Math.exp(step.top - step.blankCost); // a blank or a space
-    for (const [character, q] of step.probabilities)
-      if (character !== ' ' && !impossible.includes(character)) likeliest = Math.max(likeliest, q);
-    top = Math.log(Math.max(FLOOR, likeliest, p));
-  }
-  return Math.max(0, top - Math.log(Math.max(FLOOR, p)));
+  return Math.max(0, step.top - Math.log(Math.max(FLOOR, p)));
 }
 
 /**
@@ -187,10 +171,7 @@ function spottingCost(steps: readonly Scored[], target: Target): number {
       current[s] =
         from === Number.POSITIVE_INFINITY
           ? from
-          : from +
-            (isBlank
-              ? step.blankCost
-              : characterCost(step, expected[k] as readonly string[], target.impossible?.[k]));
+          : from + (isBlank ? step.blankCost : characterCost(step, expected[k] as readonly string[]));
     }
     const last = current[states - 2] as number;
     best = Math.min(
@@ -220,12 +201,11 @@ function lowerBound(line: SpottingLine, target: Target, cheapest: Map<string, nu
   let bound = 0;
   for (const [k, allowed] of target.positions.entries()) {
     if (target.optional?.includes(k)) continue;
-    const impossible = target.impossible?.[k];
-    const key = `${allowed.join('')}|${impossible ?? ''}`;
+    const key = allowed.join('');
     let cost = cheapest.get(key);
     if (cost === undefined) {
       cost = Number.POSITIVE_INFINITY;
-      for (const step of line) cost = Math.min(cost, characterCost(step, allowed, impossible));
+      for (const step of line) cost = Math.min(cost, characterCost(step, allowed));
       cheapest.set(key, cost);
     }
     bound += cost;
