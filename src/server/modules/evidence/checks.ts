@@ -105,17 +105,12 @@ export function markedChecks(
   };
   const doubted = (check: CheckResult): CheckResult => {
     if (check.outcome !== 'pass' || lattices.length === 0) return check;
-    const read = readDate();
-    return read && 'rival' in read
-      ? { ...check, outcome: 'unsure', score: 0, detail: { ...check.detail, rival: read.rival } }
-      : check;
+    const { rival } = readDate();
+    return rival ? { ...check, outcome: 'unsure', score: 0, detail: { ...check.detail, rival } } : check;
   };
   return [
     guide(result('word_recalled', matchRecalled(ocr.lines)), () => guidedRecalled(lattices)),
-    guide(doubted(dateCheck(ocr.lines, facts.at, window)), () => {
-      const read = readDate();
-      return read && 'guided' in read ? read.guided : null;
-    }),
+    guide(doubted(dateCheck(ocr.lines, facts.at, window)), () => readDate().guided),
     guide(result('name_present', matchName(ocr.lines, facts.name)), () => guidedName(lattices, facts.name)),
     guide(result('claim_code_present', matchClaimCode(ocr.lines, facts.code), { expected: facts.code }), () =>
       guidedCode(lattices, facts.code),

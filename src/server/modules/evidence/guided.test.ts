@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { blank, lattice, sure } from '../../../../test/support/lattices.ts';
 import { markedChecks } from './checks.ts';
-import { guidedDate, writtenForms } from './guided.ts';
+import { windowDate, writtenForms } from './guided.ts';
 import type { Lattice } from './spotting.ts';
 
 const at = new Date('2026-11-21T15:00:00Z');
@@ -53,7 +53,7 @@ describe('guided reading of the marked photo', () => {
     expect(check(ocr, 'date_current')?.outcome).toBe('unsure');
     // The same glyph, the 6 the likelier: today's date.
     const today = [...sure('202'), { '6': 0.8, '5': 0.05 }, blank, ...sure('-11-21')];
-    expect(guidedDate(lines(today), at, window)?.text).toBe('2026-11-21');
+    expect(windowDate(lines(today), at, window).guided?.text).toBe('2026-11-21');
   });
 
   it('counts as rivals only days an older photo could show: none before the recall was announced', () => {
@@ -70,7 +70,7 @@ describe('guided reading of the marked photo', () => {
     expect(read?.detail.found).toBe('2026-11-21');
     // A year ago is after the announcement: 2025 for a 2026 written alike stays a rival.
     const lastYear = [...sure('202'), { '6': 0.45, '5': 0.4 }, blank, ...sure('-11-21')];
-    expect(guidedDate(lines(lastYear), at, window, announced)).toBeNull();
+    expect(windowDate(lines(lastYear), at, window, announced).guided).toBeNull();
   });
 
   it('takes no old date for today because the recogniser ran its doubled digit together', () => {
@@ -85,10 +85,10 @@ describe('guided reading of the marked photo', () => {
       ...sure('21'),
     ];
     const tenth = new Date('2026-12-10T15:00:00Z');
-    expect(guidedDate(lines(steps), tenth, window, new Date('2025-06-12T00:00:00Z'))).toBeNull();
+    expect(windowDate(lines(steps), tenth, window, new Date('2025-06-12T00:00:00Z')).guided).toBeNull();
     // A photo that plainly shows December 1 still passes on December 10.
     const december = [...sure('2026-12-1')];
-    expect(guidedDate(lines(december), tenth, window)?.text).toBe('2026-12-1');
+    expect(windowDate(lines(december), tenth, window).guided?.text).toBe('2026-12-1');
   });
 
   it('doubts a plain reading of today when the recogniser found an older day nearly as likely', () => {

@@ -1,4 +1,5 @@
 import { type DateWindow, findDates, inWindow } from './dates.ts';
+import { withoutAccents } from './matching.ts';
 import { cheapestIn, type Lattice, spot, type Target } from './spotting.ts';
 
 /**
@@ -36,11 +37,6 @@ const READ_FOR: Record<string, string> = {
 
 /** Latin letters with an accent. */
 const ACCENTED = 'àáâãäåèéêëìíîïòóôõöùúûüýÿñçÀÁÂÃÄÅÈÉÊËÌÍÎÏÒÓÔÕÖÙÚÛÜÝÑÇ';
-const unaccented = (character: string) =>
-  character
-    .normalize('NFD')
-    .replace(/\p{Mn}/gu, '')
-    .toLowerCase();
 /**
  * Each Latin letter with any accent or none, either case: a marker's accent is a dot or a dash the
  * recogniser reads as another accent ("Chloé" as "CHWèDvBOis") or misses, and owners leave it out.
@@ -50,7 +46,7 @@ for (const letter of 'abcdefghijklmnopqrstuvwxyz') {
   const forms = [
     letter,
     letter.toUpperCase(),
-    ...[...ACCENTED].filter((other) => unaccented(other) === letter),
+    ...[...ACCENTED].filter((other) => withoutAccents(other).toLowerCase() === letter),
   ];
   for (const form of forms) SAME_LETTER.set(form, forms);
 }
@@ -269,22 +265,17 @@ function dateReading(
  * The recogniser's reading of a day of the window within the threshold: `guided` when it is clearly
  * likelier than every rival, else the older day it could as well be (`rival`): then a plain reading
  * of today's date proves nothing either. A marker "2025-11-21" the recogniser found six times
- * likelier "2026-11-21" (1.8 nats) was read so plainly and approved (docs/decisions/0027).
+ * likelier "2026-11-21" (1.8 nats) was read so plainly and approved (docs/decisions/0027). Both
+ * null when no day of the window is read within the threshold.
  */
 export function windowDate(
   lattices: readonly Lattice[],
   at: Date,
   window: DateWindow,
   recallAnnounced: Date | null = null,
-): { guided: Guided } | { rival: string } | null {
+): { guided: Guided | null; rival: string | null } {
   const reading = dateReading(lattices, at, window, GUIDED_THRESHOLD.date_current, recallAnnounced);
-  if (!reading) return null;
-  if (reading.rival.cost - reading.cost < DATE_MARGIN) return { rival: reading.rival.text };
-  return { guided: { text: reading.best.text, cost: rounded(reading.cost) } };
-}
-
-/** A day of the window clearly likelier than every rival: an old date whose 5 could be a 6 stays unsure. */
-export function guidedDate(...args: Parameters<typeof windowDate>): Guided | null {
-  const read = windowDate(...args);
-  return read && 'guided' in read ? read.guided : null;
+  if (!reading) return { guided: null, rival: null };
+  if (reading.rival.cost - reading.cost < DATE_MARGIN) return { guided: null, rival: reading.rival.text };
+  return { guided: { text: reading.best.text, cost: rounded(reading.cost) }, rival: null };
 }

@@ -34,11 +34,12 @@ export const codeReadings = (lines: readonly string[]): (readonly string[])[] =>
 /** What OCR confuses beyond the look-alikes owners confuse: G/6, and Q and D with 0. */
 const OCR_CONFUSIONS: Record<string, string> = { G: '6', Q: '0', D: '0' };
 
+/** `text` with its accents dropped (and compatibility forms, full-width letters, folded). */
+export const withoutAccents = (text: string) => text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+
 /** Upper case, letters and digits only, accents dropped; look-alikes not yet collapsed. */
 const lettersAndDigits = (text: string) =>
-  text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+  withoutAccents(text)
     .toUpperCase()
     .replace(/[^A-Z0-9]/g, '');
 
@@ -285,9 +286,7 @@ export function matchRecalled(lines: readonly string[]): Match {
 }
 
 const fold = (text: string) =>
-  text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+  withoutAccents(text)
     .toLowerCase()
     .replace(/[^a-z\p{L}]/gu, ' ');
 
