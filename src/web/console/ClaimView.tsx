@@ -1,6 +1,14 @@
 import { useState } from 'react';
 import type { ClaimForReview, ReviewCheck, ReviewEvidence } from './console-api.ts';
-import { actionWord, actorLabel, checkLabel, eventLabel, remedyLabel, statusLabel } from './labels.ts';
+import {
+  actionWord,
+  actorLabel,
+  checkLabel,
+  describeCheck,
+  eventLabel,
+  remedyLabel,
+  statusLabel,
+} from './labels.ts';
 
 const photoUrl = (claimId: string, evidenceId: string) =>
   `/api/v1/console/claims/${encodeURIComponent(claimId)}/evidence/${encodeURIComponent(evidenceId)}`;
@@ -76,7 +84,7 @@ export function ClaimView({ detail }: { detail: ClaimForReview }) {
                 <span className={`outcome outcome-${check.outcome}`}>{check.outcome}</span>
               </td>
               <td>{check.score.toFixed(2)}</td>
-              <td>{describe(check)}</td>
+              <td>{describeCheck(check)}</td>
             </tr>
           ))}
         </tbody>
@@ -177,26 +185,6 @@ function Fact({ label, value }: { label: string; value: string }) {
       <dd>{value}</dd>
     </div>
   );
-}
-
-function describe(check: ReviewCheck): string {
-  const d = check.detail;
-  const parts: string[] = [];
-  if (d.found !== undefined)
-    parts.push(`read: ${Array.isArray(d.found) ? d.found.join(', ') : String(d.found ?? 'nothing')}`);
-  if (typeof d.distance === 'number') parts.push(`${d.distance} character${d.distance === 1 ? '' : 's'} off`);
-  if (d.guided && typeof d.guided === 'object' && 'cost' in d.guided)
-    parts.push(
-      `found by looking for what the claim expects (${String(d.guided.cost)} nats against the plain reading)`,
-    );
-  if (typeof d.rival === 'string') parts.push(`the handwriting could as well be ${d.rival}, an older day`);
-  if (Array.isArray(d.problems) && d.problems.length) parts.push(`problems: ${d.problems.join(', ')}`);
-  if (typeof d.reason === 'string') parts.push(d.reason.replaceAll('_', ' '));
-  if (typeof d.software === 'string') parts.push(`software: ${d.software}`);
-  if (typeof d.takenAt === 'string') parts.push(`taken ${d.takenAt}`);
-  if (Array.isArray(d.matches))
-    parts.push(d.matches.length ? `${d.matches.length} match(es) in other claims` : 'no match');
-  return parts.join(' · ') || '—';
 }
 
 /** A photo, large, zoomable and rotatable, with the boxes of the words the machine read. */

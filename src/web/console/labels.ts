@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import type { ReviewCheck } from './console-api.ts';
 
 /**
  * The console's words for the platform's internal names: statuses, checks, remedies, timeline
@@ -162,4 +163,25 @@ export function describeDetail(detail: Record<string, unknown>): string {
     else parts.push(`${readable(key).toLowerCase()}: ${String(value)}`);
   }
   return parts.join('; ');
+}
+
+/** What a check read and why it came out so, for the reviewer: "read: 2026-11-21 · the handwriting could as well be 2025-11-21, an older day". */
+export function describeCheck(check: ReviewCheck): string {
+  const d = check.detail;
+  const parts: string[] = [];
+  if (d.found !== undefined)
+    parts.push(`read: ${Array.isArray(d.found) ? d.found.join(', ') : String(d.found ?? 'nothing')}`);
+  if (typeof d.distance === 'number') parts.push(`${d.distance} character${d.distance === 1 ? '' : 's'} off`);
+  if (d.guided && typeof d.guided === 'object' && 'cost' in d.guided)
+    parts.push(
+      `found by looking for what the claim expects (${String(d.guided.cost)} nats against the plain reading)`,
+    );
+  if (typeof d.rival === 'string') parts.push(`the handwriting could as well be ${d.rival}, an older day`);
+  if (Array.isArray(d.problems) && d.problems.length) parts.push(`problems: ${d.problems.join(', ')}`);
+  if (typeof d.reason === 'string') parts.push(d.reason.replaceAll('_', ' '));
+  if (typeof d.software === 'string') parts.push(`software: ${d.software}`);
+  if (typeof d.takenAt === 'string') parts.push(`taken ${d.takenAt}`);
+  if (Array.isArray(d.matches))
+    parts.push(d.matches.length ? `${d.matches.length} match(es) in other claims` : 'no match');
+  return parts.join(' · ') || '—';
 }
