@@ -3,9 +3,9 @@
 // never writes in; install their Debian packages first), with names unlike eval:evidence's and
 // dates of any day, and read by PP-OCR as a claim's are. Each line the detector finds, matched to
 // the line written, teaches the correction to the recogniser's last layer by CTC. Prints how many
-// lines are read exactly, before and after, on fresh photos of the training hands and of
-// eval:evidence's six hands, and writes src/server/modules/evidence/marker-head.json.
-// docs/decisions/0025 and 0026 have the numbers.
+// lines are read exactly and how unlikely the written text is, before and after, on fresh photos
+// of the training hands and of eval:evidence's six hands, and writes
+// src/server/modules/evidence/marker-head.json. docs/decisions/0025, 0026 and 0029 have the numbers.
 //   HEAD_PHOTOS (default 1600) photos to learn from in eval:evidence's pen and HEAD_PEN_PHOTOS
 //   (default 800) in other pens, HEAD_CHECK_PHOTOS (default 200) per check set, HEAD_EPOCHS
 //   (default 6); HEAD_LINES=<dir> keeps the lines read there and reuses them.
@@ -310,18 +310,37 @@ const readExactly = (logProbabilities: Float32Array, line: Line) =>
   ctcGreedy(logProbabilities.map(Math.exp), line.steps, WIDTH, LABELS).text ===
   Array.from(line.target, (index) => LABELS[index]).join('');
 
+/**
+ * How unlikely the written text is (CTC loss, nats), capped as a line too short for its text is
+ * scored: guided reading spots the text in the lattice, so a head is judged by this as much as by
+ * lines read exactly (a head that read more lines exactly lost pairs: 0029).
+ */
+const textLoss = (logProbabilities: Float32Array, line: Line) =>
+  Math.min(LOSS_CAP, ctcLoss(logProbabilities, line.steps, WIDTH, line.target)?.loss ?? LOSS_CAP);
+const LOSS_CAP = 30;
+
 function report(title: string, lines: Line[], head: HeadParameters) {
-  const rows = new Map<Hand | TrainingHand, { lines: number; before: number; after: number }>();
+  const rows = new Map<
+    Hand | TrainingHand,
+    { lines: number; before: number; after: number; lossBefore: number; lossAfter: number }
+  >();
   for (const line of lines) {
-    const row = rows.get(line.hand) ?? { lines: 0, before: 0, after: 0 };
+    const row = rows.get(line.hand) ?? { lines: 0, before: 0, after: 0, lossBefore: 0, lossAfter: 0 };
+    const after = corrected(line, head);
     row.lines++;
     if (readExactly(line.logProbabilities, line)) row.before++;
-    if (readExactly(corrected(line, head), line)) row.after++;
+    if (readExactly(after, line)) row.after++;
+    row.lossBefore += textLoss(line.logProbabilities, line);
+    row.lossAfter += textLoss(after, line);
     rows.set(line.hand, row);
   }
-  console.log(`${title}: lines read exactly, before → after`);
-  for (const [hand, row] of rows)
-    console.log(`  ${hand.padEnd(22)} ${row.before}/${row.lines} → ${row.after}/${row.lines}`);
+  console.log(`${title}: lines read exactly, and the text's mean loss (nats), before → after`);
+  for (const [hand, row] of rows) {
+    const [before, after] = [row.lossBefore, row.lossAfter].map((total) => (total / row.lines).toFixed(2));
+    console.log(
+      `  ${hand.padEnd(22)} ${row.before}/${row.lines} → ${row.after}/${row.lines}   ${before} → ${after}`,
+    );
+  }
 }
 
 await checkHandsInstalled();
