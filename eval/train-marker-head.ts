@@ -310,20 +310,26 @@ const readExactly = (logProbabilities: Float32Array, line: Line) =>
   ctcGreedy(logProbabilities.map(Math.exp), line.steps, WIDTH, LABELS).text ===
   Array.from(line.target, (index) => LABELS[index]).join('');
 
+/** A line too short for its text scores this, and no line more: one hopeless line sways no mean. */
+const LOSS_CAP = 30;
 /**
- * How unlikely the written text is (CTC loss, nats), capped as a line too short for its text is
- * scored: guided reading spots the text in the lattice, so a head is judged by this as much as by
- * lines read exactly (a head that read more lines exactly lost pairs: 0029).
+ * How unlikely the written text is (CTC loss, nats). Guided reading spots the text in the lattice,
+ * so a head is judged by this as much as by lines read exactly (one that read more lines exactly
+ * lost pairs: 0029).
  */
 const textLoss = (logProbabilities: Float32Array, line: Line) =>
   Math.min(LOSS_CAP, ctcLoss(logProbabilities, line.steps, WIDTH, line.target)?.loss ?? LOSS_CAP);
-const LOSS_CAP = 30;
+
+interface HandRow {
+  lines: number;
+  before: number;
+  after: number;
+  lossBefore: number;
+  lossAfter: number;
+}
 
 function report(title: string, lines: Line[], head: HeadParameters) {
-  const rows = new Map<
-    Hand | TrainingHand,
-    { lines: number; before: number; after: number; lossBefore: number; lossAfter: number }
-  >();
+  const rows = new Map<Hand | TrainingHand, HandRow>();
   for (const line of lines) {
     const row = rows.get(line.hand) ?? { lines: 0, before: 0, after: 0, lossBefore: 0, lossAfter: 0 };
     const after = corrected(line, head);
