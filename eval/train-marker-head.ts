@@ -8,7 +8,8 @@
 // src/server/modules/evidence/marker-head.json. docs/decisions/0025, 0026 and 0029 have the numbers.
 //   HEAD_PHOTOS (default 1600) photos to learn from in eval:evidence's pen and HEAD_PEN_PHOTOS
 //   (default 800) in other pens, HEAD_CHECK_PHOTOS (default 200) per check set, HEAD_EPOCHS
-//   (default 6); HEAD_LINES=<dir> keeps the lines read there and reuses them.
+//   (default 6; 0 reports the head in the tree and leaves it as it is); HEAD_LINES=<dir> keeps
+//   the lines read there and reuses them.
 import fs from 'node:fs';
 import path from 'node:path';
 import { CODE_ALPHABET } from '../src/server/modules/claims/claim-access.ts';
@@ -18,6 +19,7 @@ import {
   type HeadFile,
   type HeadParameters,
   MARKER_HEAD_FILE,
+  readHead,
 } from '../src/server/modules/evidence/marker-head.ts';
 import { prepareForOcr } from '../src/server/modules/evidence/ocr.ts';
 import { ctcGreedy, PpOcr } from '../src/server/modules/evidence/pp-ocr.ts';
@@ -280,6 +282,21 @@ function loadLines(file: string): Line[] {
   return lines;
 }
 
+const untrained = (): HeadParameters => ({
+  weights: new Float32Array(CLASSES * WINDOW * FEATURES),
+  bias: new Float32Array(CLASSES),
+  features: FEATURES,
+  context: CONTEXT,
+});
+
+/** The committed head, to be measured on this run's lines (HEAD_EPOCHS=0). */
+function inTheTree(): HeadParameters {
+  const { characters, parameters } = readHead();
+  if (characters.join('\u0000') !== ['', ...CHARACTERS].join('\u0000') || parameters.context !== CONTEXT)
+    throw new Error(`${MARKER_HEAD_FILE} corrects other characters or steps than this trainer learns`);
+  return parameters;
+}
+
 /** The line's log-probabilities with the correction applied, normalised per step. */
 function corrected(line: Line, head: HeadParameters): Float32Array {
   const out = new Float32Array(line.steps * WIDTH);
@@ -366,9 +383,8 @@ const trainingCheck = await cachedLines(
 const evalCheck = await cachedLines(engine, 'eval-hands-check', 300_000, CHECK_PHOTOS, HANDS);
 await engine.close();
 
-const weights = new Float32Array(CLASSES * WINDOW * FEATURES);
-const bias = new Float32Array(CLASSES);
-const head: HeadParameters = { weights, bias, features: FEATURES, context: CONTEXT };
+const head: HeadParameters = EPOCHS > 0 ? untrained() : inTheTree();
+const { weights, bias } = head;
 const window = new Float64Array(WINDOW * FEATURES);
 // Adam (Kingma and Ba, 2015): moments of each parameter's gradient.
 const moments = [weights, bias].map((p) => ({
@@ -422,11 +438,14 @@ for (let epoch = 1; epoch <= EPOCHS; epoch++) {
 report('training hands, fresh photos', trainingCheck, head);
 report("eval:evidence's hands, never learnt from", evalCheck, head);
 
-const file: HeadFile = {
-  characters: ['', ...CHARACTERS],
-  features: FEATURES,
-  context: CONTEXT,
-  weights: Buffer.concat([Buffer.from(weights.buffer), Buffer.from(bias.buffer)]).toString('base64'),
-};
-fs.writeFileSync(MARKER_HEAD_FILE, `${JSON.stringify(file, null, 2)}\n`); // as Biome formats it
-console.log(`wrote ${path.relative(process.cwd(), MARKER_HEAD_FILE)}`);
+// HEAD_EPOCHS=0 measured the head in the tree: nothing was learnt to write.
+if (EPOCHS > 0) {
+  const file: HeadFile = {
+    characters: ['', ...CHARACTERS],
+    features: FEATURES,
+    context: CONTEXT,
+    weights: Buffer.concat([Buffer.from(weights.buffer), Buffer.from(bias.buffer)]).toString('base64'),
+  };
+  fs.writeFileSync(MARKER_HEAD_FILE, `${JSON.stringify(file, null, 2)}\n`); // as Biome formats it
+  console.log(`wrote ${path.relative(process.cwd(), MARKER_HEAD_FILE)}`);
+}

@@ -105,6 +105,25 @@ export function corrections(
   }
 }
 
+/** A head file's corrected characters and its numbers. */
+export function readHead(file = MARKER_HEAD_FILE): { characters: string[]; parameters: HeadParameters } {
+  const head = JSON.parse(fs.readFileSync(file, 'utf8')) as HeadFile;
+  const context = head.context ?? 0;
+  const bytes = Buffer.from(head.weights, 'base64');
+  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const size = head.characters.length * (2 * context + 1) * head.features;
+  if (all.length !== size + head.characters.length) throw new Error('marker head: weights of the wrong size');
+  return {
+    characters: head.characters,
+    parameters: {
+      weights: all.subarray(0, size),
+      bias: all.subarray(size),
+      features: head.features,
+      context,
+    },
+  };
+}
+
 export class MarkerHead {
   /** Class index in the recogniser's output of each corrected character. */
   private readonly classes: Int32Array;
@@ -116,23 +135,13 @@ export class MarkerHead {
   }
 
   static load(alphabet: readonly string[], file = MARKER_HEAD_FILE): MarkerHead {
-    const head = JSON.parse(fs.readFileSync(file, 'utf8')) as HeadFile;
-    const classes = Int32Array.from(head.characters, (character) => {
+    const { characters, parameters } = readHead(file);
+    const classes = Int32Array.from(characters, (character) => {
       const index = alphabet.indexOf(character);
       if (index < 0) throw new Error(`marker head: "${character}" is not in the recogniser's alphabet`);
       return index;
     });
-    const context = head.context ?? 0;
-    const bytes = Buffer.from(head.weights, 'base64');
-    const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    const size = classes.length * (2 * context + 1) * head.features;
-    if (all.length !== size + classes.length) throw new Error('marker head: weights of the wrong size');
-    return new MarkerHead(classes, {
-      weights: all.subarray(0, size),
-      bias: all.subarray(size),
-      features: head.features,
-      context,
-    });
+    return new MarkerHead(classes, parameters);
   }
 
   /** Corrects `probabilities` ([steps, classes]) in place, given the steps' `features`. */
