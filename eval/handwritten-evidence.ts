@@ -45,15 +45,8 @@ export const TRAINING_HANDS = [
   'Havana',
   'AoyagiKouzanFontT',
 ] as const;
-/**
- * The other two hands of fonts-bwht, which eval:evidence never writes in: the nearest kin of its
- * four "Because We" hands (narrow marker capitals; Learn's 6 is Mentor's open 6), learnt from
- * in sets of their own (eval/train-marker-head.ts) so the sixteen hands' sets stay as they were.
- */
-export const SIBLING_HANDS = ['Because We Learn', 'Because We Build'] as const;
-export type TrainingHand = (typeof TRAINING_HANDS)[number] | (typeof SIBLING_HANDS)[number];
+export type TrainingHand = (typeof TRAINING_HANDS)[number];
 export const TRAINING_HAND_PACKAGES = [
-  'fonts-bwht',
   'fonts-breip',
   'fonts-dkg-handwriting',
   'fonts-humor-sans',

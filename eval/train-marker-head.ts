@@ -7,10 +7,9 @@
 // of the training hands and of eval:evidence's six hands, and writes
 // src/server/modules/evidence/marker-head.json. docs/decisions/0025, 0026 and 0029 have the numbers.
 //   HEAD_PHOTOS (default 1600) photos to learn from in eval:evidence's pen and HEAD_PEN_PHOTOS
-//   (default 800) in other pens, HEAD_SIBLING_PHOTOS (default 600, a third in other pens) in the
-//   two "Because We" hands eval:evidence never writes in (SIBLING_HANDS), HEAD_CHECK_PHOTOS
-//   (default 200) per check set, HEAD_EPOCHS (default 6; 0 reports the head in the tree and
-//   leaves it as it is); HEAD_LINES=<dir> keeps the lines read there and reuses them.
+//   (default 800) in other pens, HEAD_CHECK_PHOTOS (default 200) per check set, HEAD_EPOCHS
+//   (default 6; 0 reports the head in the tree and leaves it as it is); HEAD_LINES=<dir> keeps
+//   the lines read there and reuses them.
 import fs from 'node:fs';
 import path from 'node:path';
 import { CODE_ALPHABET } from '../src/server/modules/claims/claim-access.ts';
@@ -31,7 +30,6 @@ import {
   HANDS,
   type Hand,
   handwrittenPhoto,
-  SIBLING_HANDS,
   SURFACES,
   TRAINING_HAND_PACKAGES,
   TRAINING_HANDS,
@@ -42,7 +40,6 @@ import { cameraConditions, random } from './synthetic-evidence.ts';
 
 const PHOTOS = Number(process.env.HEAD_PHOTOS ?? 1600);
 const PEN_PHOTOS = Number(process.env.HEAD_PEN_PHOTOS ?? 800);
-const SIBLING_PHOTOS = Number(process.env.HEAD_SIBLING_PHOTOS ?? 600);
 const CHECK_PHOTOS = Number(process.env.HEAD_CHECK_PHOTOS ?? 200);
 const EPOCHS = Number(process.env.HEAD_EPOCHS ?? 6);
 const LEARNING_RATE = 1e-3;
@@ -252,7 +249,7 @@ async function cachedLines(
 
 // On disk, each line is [hand, steps, target length] and its target (int32), then its features
 // and log-probabilities (float32).
-const ALL_HANDS = [...HANDS, ...TRAINING_HANDS, ...SIBLING_HANDS];
+const ALL_HANDS = [...HANDS, ...TRAINING_HANDS];
 function saveLines(file: string, lines: Line[]) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const out = fs.openSync(file, 'w');
@@ -370,20 +367,11 @@ function report(title: string, lines: Line[], head: HeadParameters) {
 }
 
 await checkHandsInstalled();
-await checkHandsInstalled([...TRAINING_HANDS, ...SIBLING_HANDS], TRAINING_HAND_PACKAGES.join(' '));
+await checkHandsInstalled(TRAINING_HANDS, TRAINING_HAND_PACKAGES.join(' '));
 const engine = await PpOcr.load();
 const training = [
   ...(await cachedLines(engine, 'training', 100_000, PHOTOS, TRAINING_HANDS)),
   ...(await cachedLines(engine, 'training-pens', 400_000, PEN_PHOTOS, TRAINING_HANDS, true)),
-  ...(await cachedLines(engine, 'siblings', 500_000, Math.round((SIBLING_PHOTOS * 2) / 3), SIBLING_HANDS)),
-  ...(await cachedLines(
-    engine,
-    'siblings-pens',
-    600_000,
-    Math.round(SIBLING_PHOTOS / 3),
-    SIBLING_HANDS,
-    true,
-  )),
 ];
 const trainingCheck = await cachedLines(
   engine,
