@@ -133,6 +133,23 @@ describe('guided reading of the marked photo', () => {
     expect(check({ lines: ['JONATHAN WEBB'], lattices: other }, 'name_present')?.outcome).toBe('unsure');
   });
 
+  it('finds a two-letter name written alone as its line, and never as a word in another', () => {
+    const name = (read: Record<string, number>[], text: string) =>
+      markedChecks({ lines: [text], lattices: lines(read) }, { ...facts, name: 'Li Wei' }, window).find(
+        (result) => result.id === 'name_present',
+      );
+    // A marker i read as l (the plain reading is unsure), with the i a close second.
+    const alone = name([...sure('L'), { l: 0.55, i: 0.4 }, blank], 'Ll');
+    expect(alone?.outcome).toBe('pass');
+    expect(alone?.detail.guided).toMatchObject({ text: 'Li' });
+    // The same two letters starting or inside a longer line are not the name.
+    expect(name([...sure('L'), { l: 0.55, i: 0.4 }, ...sure('SA')], 'LlSA')?.outcome).toBe('unsure');
+    expect(name([...sure('OL'), { l: 0.55, i: 0.4 }, blank], 'OLl')?.outcome).toBe('unsure');
+    expect(name([...sure('RK'), { ' ': 0.9 }, ...sure('L'), { l: 0.55, i: 0.4 }], 'RK Ll')?.outcome).toBe(
+      'unsure',
+    );
+  });
+
   it('reads an accent as any accent or none: a marker é is read è, and owners leave it out', () => {
     // Greedy "CXLDÈ DVBQ" (unsure); the H and the O were close seconds, the é read as an è.
     const name = (accented: string, claimant: string) => {

@@ -158,13 +158,20 @@ export const guidedCode = (lattices: readonly Lattice[], code: string) =>
 
 /**
  * Any of the claimant's names of three letters or more (two Chinese characters), or the whole
- * name, each a word of its own: "Ana" is not found in "Priya Nair".
+ * name, each a word of its own: "Ana" is not found in "Priya Nair". A name of two letters ("Li"
+ * of "Li Wei", which owners write alone) only as a line of its own: as a word, two letters are
+ * found in too many readings.
  */
 function nameTargets(name: string): Target[] {
-  const parts = name
-    .split(/\s+/)
-    .filter((part) => [...part].length >= 3 || (/[\u3400-\u9fff]/.test(part) && [...part].length >= 2));
-  return [...new Set([...parts, name])].map((text) => target(text, { start: 'word', end: 'word' }));
+  const parts = name.split(/\s+/);
+  const words = parts.filter(
+    (part) => [...part].length >= 3 || (/[\u3400-\u9fff]/.test(part) && [...part].length >= 2),
+  );
+  const short = parts.filter((part) => /^\p{L}{2}$/u.test(part) && !/[\u3400-\u9fff]/.test(part));
+  return [
+    ...[...new Set([...words, name])].map((text) => target(text, { start: 'word', end: 'word' })),
+    ...short.map((text) => target(text, { start: 'line', end: 'line' })),
+  ];
 }
 export const guidedName = (lattices: readonly Lattice[], name: string) =>
   spotted(lattices, nameTargets(name), 'name_present');

@@ -70,7 +70,7 @@ type Expected = readonly (readonly string[])[];
  * Expected text and where it must stand. Anchored at a `word` boundary, a space (or the line's
  * edge) must stand next to it, so a name is not found inside another ("Ana" in "Priya Nair") nor
  * a day inside another ("1 Nov" in "21 Nov"); anchored at the `line`'s end, nothing may follow
- * ("21 Nov" is not today in "21 Nov 2025").
+ * ("21 Nov" is not today in "21 Nov 2025"), and at its start nothing may come before.
  */
 export interface Target {
   /** As written, for people. */
@@ -78,7 +78,7 @@ export interface Target {
   positions: Expected;
   /** Positions that may be left out: a date's separators, which recognisers often miss. */
   optional?: readonly number[];
-  start?: 'word';
+  start?: 'word' | 'line';
   end?: 'word' | 'line';
 }
 
@@ -151,7 +151,7 @@ function spottingCost(steps: readonly Scored[], target: Target): number {
   let current = new Float64Array(states);
   let best = Number.POSITIVE_INFINITY;
   for (const [t, step] of steps.entries()) {
-    const enter = target.start ? boundaryBefore(t) : 0;
+    const enter = target.start === 'line' ? between(0, t) : target.start ? boundaryBefore(t) : 0;
     for (let s = 0; s < states; s++) {
       const k = s >> 1;
       const isBlank = (s & 1) === 0;
