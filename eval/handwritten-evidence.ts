@@ -99,11 +99,12 @@ const HEIGHT = 1200;
 
 /**
  * Advance of a glyph, as a share of the font size; script hands run letters into each other. A
- * CJK glyph comes from a print font, full width: drawn closer, the next glyph (a narrow 1 of the
- * "Because We" hands) vanished into its last stroke, and "11月" read as "1月" to the eye too.
+ * CJK glyph comes from a print font, full width, its ink to 0.99 of its size: the next glyph
+ * starts past it at any scale and stroke (`writtenLine`), or a narrow 1 of the "Because We" hands
+ * vanishes into 年's last stroke, and "2026年11月" shows "2026年1月" to the eye too (0030).
  */
 function advance(char: string, hand: Hand | TrainingHand): number {
-  if (/[\u3400-\u9fff]/.test(char)) return 1.02;
+  if (/[\u3400-\u9fff]/.test(char)) return 1.1;
   const tight = hand === 'Dancing Script' ? 0.86 : hand.startsWith('Because') ? 0.92 : 1;
   const base = /\s/.test(char)
     ? 0.38
@@ -140,7 +141,9 @@ function writtenLine(
         y + (cursor - x) * drift + Math.sin(wave + index * 0.7) * size * 0.05 + (rand() - 0.5) * size * 0.1;
       const scale = 0.92 + rand() * 0.16;
       const glyph = `<text x="${cursor.toFixed(1)}" y="${baseline.toFixed(1)}" transform="rotate(${angle.toFixed(1)} ${cursor.toFixed(1)} ${baseline.toFixed(1)})" font-family="${family}" font-weight="700" font-size="${(size * scale).toFixed(1)}" fill="${ink}" stroke="${ink}" stroke-width="${(size * pen.stroke).toFixed(1)}" stroke-linejoin="round" stroke-linecap="round">${xmlEscape(char)}</text>`;
-      cursor += size * advance(char, hand) * pen.spacing * (0.96 + rand() * 0.1);
+      // A pen's spacing brings letters closer; a full-width CJK glyph keeps its width.
+      const width = cjk ? scale * advance(char, hand) + pen.stroke : advance(char, hand) * pen.spacing;
+      cursor += size * width * (0.96 + rand() * 0.1);
       return glyph;
     })
     .join('');
