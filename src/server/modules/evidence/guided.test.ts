@@ -134,8 +134,8 @@ describe('guided reading of the marked photo', () => {
   });
 
   it('finds a two-letter name written alone as its line, and never as a word in another', () => {
-    const name = (read: Record<string, number>[], text: string) =>
-      markedChecks({ lines: [text], lattices: lines(read) }, { ...facts, name: 'Li Wei' }, window).find(
+    const name = (read: Record<string, number>[], text: string, claimant = 'Li Wei') =>
+      markedChecks({ lines: [text], lattices: lines(read) }, { ...facts, name: claimant }, window).find(
         (result) => result.id === 'name_present',
       );
     // A marker i read as l (the plain reading is unsure), with the i a close second.
@@ -148,6 +148,10 @@ describe('guided reading of the marked photo', () => {
     expect(name([...sure('RK'), { ' ': 0.9 }, ...sure('L'), { l: 0.55, i: 0.4 }], 'RK Ll')?.outcome).toBe(
       'unsure',
     );
+    // Nor when it is the claimant's whole name.
+    const another = [...sure('TOM'), { ' ': 0.9 }, ...sure('L'), { l: 0.55, i: 0.4 }];
+    expect(name(another, 'TOM Ll', 'Li')?.outcome).toBe('unsure');
+    expect(name([...sure('L'), { l: 0.55, i: 0.4 }, blank], 'Ll', 'Li')?.outcome).toBe('pass');
   });
 
   it('reads an accent as any accent or none: a marker é is read è, and owners leave it out', () => {

@@ -164,13 +164,15 @@ export const guidedCode = (lattices: readonly Lattice[], code: string) =>
  */
 function nameTargets(name: string): Target[] {
   const parts = name.split(/\s+/);
-  const words = parts.filter(
-    (part) => [...part].length >= 3 || (/[\u3400-\u9fff]/.test(part) && [...part].length >= 2),
-  );
-  const short = parts.filter((part) => /^\p{L}{2}$/u.test(part) && !/[\u3400-\u9fff]/.test(part));
+  const long = (text: string) =>
+    [...text].length >= 3 || (/[\u3400-\u9fff]/.test(text) && [...text].length >= 2);
   return [
-    ...[...new Set([...words, name])].map((text) => target(text, { start: 'word', end: 'word' })),
-    ...short.map((text) => target(text, { start: 'line', end: 'line' })),
+    ...[...new Set([...parts, name])]
+      .filter(long)
+      .map((text) => target(text, { start: 'word', end: 'word' })),
+    ...parts
+      .filter((part) => /^\p{L}{2}$/u.test(part) && !long(part))
+      .map((text) => target(text, { start: 'line', end: 'line' })),
   ];
 }
 export const guidedName = (lattices: readonly Lattice[], name: string) =>
