@@ -46,6 +46,13 @@ describe('spotting the expected text in what the recogniser saw', () => {
     expect(costIn(lattice(sure('21 NOV 2025')), target('21 Nov', yearless))).toBeGreaterThan(5);
   });
 
+  it('finds a text anchored to the whole line only with nothing before or after it', () => {
+    const whole = { start: 'line', end: 'line' } as const;
+    expect(costIn(lattice([blank, ...sure('LI')]), target('Li', whole))).toBeLessThan(0.1);
+    expect(costIn(lattice(sure('TOM LI')), target('Li', whole))).toBeGreaterThan(5);
+    expect(costIn(lattice(sure('TOM LI')), target('Li', { start: 'word', end: 'line' }))).toBeLessThan(0.1);
+  });
+
   it("lets a date's separators be missed, never a digit", () => {
     const read = lattice(sure('1121/2026'));
     expect(costIn(read, target('11/21/2026', { start: 'word', end: 'word' }))).toBeLessThan(0.1);

@@ -124,9 +124,10 @@ function spottingCost(steps: readonly Scored[], target: Target): number {
   const blanks = new Float64Array(T + 1);
   for (const [t, step] of steps.entries()) blanks[t + 1] = (blanks[t] as number) + step.blankCost;
   const between = (from: number, to: number) => (blanks[to] as number) - (blanks[from] as number);
-  /** A word boundary before step t: the line's start, or a space shortly before, blanks between. */
+  /** A boundary before step t (the span starts there): the line's start, or a space shortly before. */
   const boundaryBefore = (t: number) => {
     let cost = between(0, t);
+    if (target.start === 'line') return cost;
     for (let b = Math.max(0, t - SPACE_REACH); b < t; b++)
       cost = Math.min(cost, (steps[b] as Scored).spaceCost + between(b + 1, t));
     return cost;
@@ -151,7 +152,7 @@ function spottingCost(steps: readonly Scored[], target: Target): number {
   let current = new Float64Array(states);
   let best = Number.POSITIVE_INFINITY;
   for (const [t, step] of steps.entries()) {
-    const enter = target.start === 'line' ? between(0, t) : target.start ? boundaryBefore(t) : 0;
+    const enter = target.start ? boundaryBefore(t) : 0;
     for (let s = 0; s < states; s++) {
       const k = s >> 1;
       const isBlank = (s & 1) === 0;
